@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '../core/config/load.js';
+import type { Context } from '../core/context.js';
+import type { LlmClient } from '../core/llm/types.js';
+import { specloopCacheDir, specloopHome } from '../util/paths.js';
+import type { CliIO, GlobalOptions } from './app.js';
+
+/** Build the Context for one command run. Config is loaded now; the LLM client on first use. */
+export function buildContext(
+  io: CliIO,
+  global: GlobalOptions,
+  command: string,
+  overrides?: Record<string, unknown>,
+): Context {
+  const cwd = global.cwd ? resolve(io.cwd, global.cwd) : io.cwd;
+  const home = specloopHome(io.env);
+  const loaded = loadConfig({ cwd, env: io.env, home, overrides });
+  const verbose = Boolean(global.verbose || io.env.SPECLOOP_DEBUG);
+  let llm: Promise<LlmClient> | undefined;
+  const ctx: Context = {
+    cwd,
+    env: io.env,
+    home,
+    cacheDir: specloopCacheDir(io.env),
+    config: loaded.config,
+    projectRoot: loaded.projectRoot,
+    taskOrigins: loaded.taskOrigins,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stdin: io.stdin,
+    clock: { now: () => Date.now() },
+    log: {
+      info: (m) => io.stderr.write(`${m}\n`),
+      warn: (m) => io.stderr.write(`warning: ${m}\n`),
+      debug: (m) => {
+        if (verbose) io.stderr.write(`debug: ${m}\n`);
+      },
+    },
+    command,
+    signal: io.signal,
+    llmOptions: { record: global.llmRecord, replay: global.llmReplay },
+    verbose,
+    llm: () => {
+      llm ??= import('../core/llm/index.js').then((m) => m.createLlmClient(ctx));
+      return llm;
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,127 @@
+import { Command, CommanderError, Option } from 'commander';
+import { packageVersion } from '../util/paths.js';
+import { type App, type CliIO, type GlobalOptions, type RegisterFn, reportError } from './app.js';
+import { buildContext } from './context.js';
+import { COMMANDS } from './registry.js';
+
+function makeApp(io: CliIO, program: Command): App {
+  const app: App = {
+    io,
+    exitCode: 0,
+    action(name, fn, opts) {
+      return async (...args) => {
+        const global = program.opts<GlobalOptions>();
+        try {
+          const ctx = buildContext(io, global, name, opts?.configOverrides?.(...args));
+          const code = await fn(ctx, ...args);
+          app.exitCode = typeof code === 'number' ? code : 0;
+        } catch (err) {
+          app.exitCode = reportError(err, io.stderr, Boolean(global.verbose || io.env.SPECLOOP_DEBUG));
+        }
+      };
+    },
+  };
+  return app;
+}
+
+/** Build the commander program. Command modules are light: they import core code lazily. */
+export function buildProgram(io: CliIO): { program: Command; app: App } {
+  const program = new Command('specloop');
+  program
+    .description(
+      'Spec → plan → run: brainstorm an idea into spec.md, plan it into prompt_plan.md + todo.md, ' +
+        'execute each step with a coding agent while tests guard it; pack a repo for an LLM and ' +
+        'run review / issues / missing-tests / readme prompts over it.',
+    )
+    .version(packageVersion(), '-V, --version')
+    .option('-C, --cwd <dir>', 'run as if started in <dir>')
+    .option('--llm-record <file>', 'append every model request and response to <file> (JSONL)')
+    .option('--llm-replay <file>', 'answer model calls from a recording instead of a provider')
+    .option('-v, --verbose', 'debug output and stack traces on stderr')
+    .addOption(new Option('--no-color', 'disable colours'))
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Getting started:
+  specloop init                      write specloop.toml (test command detected)
+  specloop idea "a CLI that ..."     brainstorm one question at a time → spec.md
+  specloop plan                      spec.md → prompt_plan.md + todo.md
+  specloop run                       execute the next steps, one commit each
+  specloop pack --stdout | specloop ask -t readme > README.md
+
+Environment: SPECLOOP_MODEL, SPECLOOP_HOME, OPENAI_API_KEY, OPENAI_BASE_URL,
+ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST, GITHUB_TOKEN, GITHUB_API_URL.
+Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.`,
+  );
+  const app = makeApp(io, program);
+  for (const register of COMMANDS as RegisterFn[]) register(program, app);
+  // Sub-commands inherit output routing and exit override.
+  for (const cmd of program.commands) {
+    cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    cmd.exitOverride();
+    for (const sub of cmd.commands) {
+      sub.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      sub.exitOverride();
+    }
+  }
+  return { program, app };
+}
+
+/** Run the CLI in-process; returns the exit code. Tests call this directly. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const { program, app } = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; unknown options, missing arguments etc. are usage errors.
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
+      return 2;
+    }
+    return reportError(err, io.stderr, false);
+  }
+  return app.exitCode;
+}
+
+/** The real process entry: wires process streams and signals, then exits with the code. */
+export async function runMain(): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write('\nspecloop: stopping at the next safe point (Ctrl-C again to force)\n');
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  });
+  process.on('SIGTERM', () => controller.abort());
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
+  const io: CliIO = {
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    stdout: { write: (s) => void process.stdout.write(s), isTTY: Boolean(process.stdout.isTTY) },
+    stderr: { write: (s) => void process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY) },
+    signal: controller.signal,
+  };
+  const code = await main(process.argv.slice(2), io);
+  // Let stdout drain before exiting (large packs to a pipe).
+  if (process.stdout.writableLength > 0) await new Promise((r) => process.stdout.once('drain', r));
+  process.exitCode = code;
+  if (!controller.signal.aborted) setTimeout(() => process.exit(code), 50).unref();
+}

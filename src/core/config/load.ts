@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { type Config, configSchema } from './schema.js';
+
+export const PROJECT_CONFIG = 'specloop.toml';
+
+export interface LoadConfigOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** The config dir (`SPECLOOP_HOME` or ~/.config/specloop). */
+  home: string;
+  /** Flag-level overrides, already shaped like the config (deep-merged last). */
+  overrides?: Record<string, unknown>;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Files that contributed, lowest precedence first. */
+  sources: string[];
+  /** Directory of the nearest specloop.toml, or undefined. */
+  projectRoot?: string;
+  /** Where each task was defined: `built-in`, the global file, or the project file. */
+  taskOrigins: Record<string, string>;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge: objects merge key by key, everything else (arrays too) is replaced. */
+export function deepMerge(base: Obj, over: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isObj(v) && isObj(out[k]) ? deepMerge(out[k] as Obj, v) : v;
+  }
+  return out;
+}
+
+/** Find the nearest specloop.toml walking up from `cwd`. */
+export function findProjectConfig(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const f = join(dir, PROJECT_CONFIG);
+    if (existsSync(f)) return f;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+function readToml(file: string): Obj {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read config file ${file}: ${(err as Error).message}`, { code: 'E_CONFIG' });
+  }
+  try {
+    return parseToml(text) as Obj;
+  } catch (err) {
+    const where = err instanceof TomlError ? `:${err.line}:${err.column}` : '';
+    const msg = err instanceof TomlError ? err.message.split('\n')[0] : (err as Error).message;
+    throw new UsageError(`invalid TOML in ${file}${where}: ${msg}`, {
+      code: 'E_CONFIG',
+      hint: `fix the file (see \`specloop init --help\` for a commented example)`,
+    });
+  }
+}
+
+function describeIssues(file: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const key = i.path.join('.') || '(root)';
+      return `${file}: ${key}: ${i.message}`;
+    })
+    .join('\n');
+}
+
+/** Validate one layer on its own, so the error names the file that is wrong. */
+function validateLayer(file: string, data: Obj): void {
+  const res = configSchema.safeParse(data);
+  if (!res.success) {
+    throw new UsageError(`invalid configuration\n${describeIssues(file, res.error)}`, {
+      code: 'E_CONFIG',
+      hint: 'fix or remove the key; `specloop init` writes a commented example',
+    });
+  }
+}
+
+/** Environment variables that map onto config keys. */
+function envLayer(env: Record<string, string | undefined>): Obj {
+  const out: Obj = {};
+  if (env.SPECLOOP_MODEL) out.models = { default: env.SPECLOOP_MODEL };
+  return out;
+}
+
+/**
+ * Load and merge the configuration. Each file is validated on its own first (so an error
+ * names its file and key), then the merged result is validated and defaulted.
+ */
+export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
+  const sources: string[] = [];
+  const taskOrigins: Record<string, string> = {};
+  let merged: Obj = {};
+  const layer = (file: string) => {
+    const data = readToml(file);
+    validateLayer(file, data);
+    for (const name of Object.keys(isObj(data.tasks) ? data.tasks : {})) taskOrigins[name] = file;
+    merged = deepMerge(merged, data);
+    sources.push(file);
+  };
+  const globalFile = join(opts.home, 'config.toml');
+  if (existsSync(globalFile)) layer(globalFile);
+  const projectFile = findProjectConfig(opts.cwd);
+  if (projectFile) layer(projectFile);
+  merged = deepMerge(merged, envLayer(opts.env));
+  if (opts.overrides) merged = deepMerge(merged, opts.overrides);
+  const res = configSchema.safeParse(merged);
+  if (!res.success) {
+    throw new UsageError(`invalid configuration\n${describeIssues('(flags/env)', res.error)}`, {
+      code: 'E_CONFIG',
+    });
+  }
+  return {
+    config: res.data,
+    sources,
+    projectRoot: projectFile ? dirname(projectFile) : undefined,
+    taskOrigins,
+  };
+}
+
+/** Defaults only: handy for tests (`makeConfig(partial)`). */
+export function makeConfig(partial: Record<string, unknown> = {}): Config {
+  return configSchema.parse(partial);
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, every key optional in files and filled with defaults here.
+ * Layering (lowest first): defaults < global config.toml < nearest specloop.toml < env < flags.
+ */
+const packSchema = z
+  .object({
+    style: z.enum(['xml', 'markdown', 'plain', 'json']).default('xml'),
+    output: z.string().default('output.txt'),
+    include: z.array(z.string()).default([]),
+    ignore: z.array(z.string()).default([]),
+    gitignore: z.boolean().default(true),
+    defaultIgnore: z.boolean().default(true),
+    maxFileSize: z.number().int().positive().default(1_000_000),
+    securityCheck: z.boolean().default(true),
+    encoding: z.enum(['o200k_base', 'cl100k_base']).default('o200k_base'),
+    lineNumbers: z.boolean().default(false),
+    removeComments: z.boolean().default(false),
+    header: z.string().optional(),
+    instructions: z.string().optional(),
+    top: z.number().int().nonnegative().default(5),
+    tokenBudget: z.number().int().positive().optional(),
+    splitTokens: z.number().int().positive().optional(),
+    gitDiff: z.boolean().default(false),
+    gitLog: z.number().int().nonnegative().default(0),
+    cache: z.boolean().default(true),
+  })
+  .strict();
+
+const price = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
+
+const taskSchema = z
+  .object({
+    description: z.string().optional(),
+    template: z.string(),
+    model: z.string().optional(),
+    role: z.enum(['default', 'brainstorm', 'plan', 'code']).optional(),
+    output: z.string().optional(),
+    pack: packSchema.partial().default({}),
+    variables: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    models: z
+      .object({
+        default: z.string().default('openai:gpt-4o-mini'),
+        brainstorm: z.string().optional(),
+        plan: z.string().optional(),
+        code: z.string().optional(),
+      })
+      .strict()
+      .default({ default: 'openai:gpt-4o-mini' }),
+    providers: z
+      .object({
+        openai: z
+          .object({ baseURL: z.string().optional(), api: z.enum(['chat', 'responses']).default('chat') })
+          .strict()
+          .default({ api: 'chat' }),
+        anthropic: z.object({ baseURL: z.string().optional() }).strict().default({}),
+        ollama: z.object({ host: z.string().optional() }).strict().default({}),
+        /** `openai-compatible:<name>` endpoints: `[providers.compatible.<name>] baseURL = "...", apiKeyEnv = "..."`. */
+        compatible: z
+          .record(z.string(), z.object({ baseURL: z.string(), apiKeyEnv: z.string().optional() }).strict())
+          .default({}),
+      })
+      .strict()
+      .default({ openai: { api: 'chat' }, anthropic: {}, ollama: {}, compatible: {} }),
+    llm: z
+      .object({
+        timeoutMs: z.number().int().positive().default(120_000),
+        maxRetries: z.number().int().nonnegative().default(3),
+        /** Base backoff in ms; doubled each retry unless the server sends retry-after. */
+        retryBaseMs: z.number().int().nonnegative().default(1000),
+        log: z.boolean().default(true),
+        logPath: z.string().optional(),
+      })
+      .strict()
+      .default({ timeoutMs: 120_000, maxRetries: 3, retryBaseMs: 1000, log: true }),
+    /** USD per million tokens, keyed by model string; merged over the built-in table. */
+    prices: z.record(z.string(), price).default({}),
+    test: z
+      .object({ command: z.string().optional(), timeoutSec: z.number().int().positive().default(600) })
+      .strict()
+      .default({ timeoutSec: 600 }),
+    run: z
+      .object({
+        executor: z.enum(['builtin', 'aider', 'claude', 'codex']).default('builtin'),
+        maxAttempts: z.number().int().positive().default(3),
+        branchPrefix: z.string().default('specloop/'),
+        maxCost: z.number().positive().optional(),
+        tdd: z.boolean().default(true),
+        maxToolCalls: z.number().int().positive().default(40),
+      })
+      .strict()
+      .default({
+        executor: 'builtin',
+        maxAttempts: 3,
+        branchPrefix: 'specloop/',
+        tdd: true,
+        maxToolCalls: 40,
+      }),
+    pack: packSchema.default(packSchema.parse({})),
+    tasks: z.record(z.string(), taskSchema).default({}),
+    github: z
+      .object({ repo: z.string().optional(), labels: z.array(z.string()).default([]) })
+      .strict()
+      .default({ labels: [] }),
+    team: z
+      .object({
+        remote: z.string().default('origin'),
+        name: z.string().optional(),
+        leaseSeconds: z.number().int().positive().default(300),
+        integrationBranch: z.string().optional(),
+      })
+      .strict()
+      .default({ remote: 'origin', leaseSeconds: 300 }),
+    /** Cost (USD) above which `task`/`ask` confirm before calling. */
+    confirmCostOver: z.number().nonnegative().default(0.5),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type PackConfig = z.infer<typeof packSchema>;
+export type TaskConfig = z.infer<typeof taskSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export { packSchema, taskSchema };

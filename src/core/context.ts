@@ -1,0 +1,48 @@
+import type { Readable } from 'node:stream';
+import type { Config } from './config/schema.js';
+import type { LlmClient } from './llm/types.js';
+
+/** Where text goes. stdout carries results only; everything else goes to stderr. */
+export interface Sink {
+  write(text: string): void;
+  /** True when this stream is a terminal (spinners, colours, prompts allowed). */
+  isTTY: boolean;
+}
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  debug(msg: string): void;
+}
+
+/**
+ * The explicit context every core function receives. Nothing below the CLI reads
+ * process.env, process.cwd() or the terminal: it reads them from here.
+ */
+export interface Context {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Config/keys/logs dir (SPECLOOP_HOME or ~/.config/specloop). */
+  home: string;
+  /** Cache dir (token-count cache, etc). */
+  cacheDir: string;
+  config: Config;
+  /** Directory of the nearest specloop.toml, if any. */
+  projectRoot?: string;
+  /** Where each configured task was defined (file path). */
+  taskOrigins: Record<string, string>;
+  stdout: Sink;
+  stderr: Sink;
+  stdin: Readable & { isTTY?: boolean };
+  /** The LLM client, created on first use (so commands that never call a model never load the SDK). */
+  llm(): Promise<LlmClient>;
+  clock: { now(): number };
+  log: Logger;
+  /** The command being run (`ask`, `pack`, …), for the call log. */
+  command: string;
+  /** Aborted on Ctrl-C: long work should stop at a consistent point. */
+  signal: AbortSignal;
+  /** Global options that affect the LLM layer. */
+  llmOptions: { record?: string; replay?: string };
+  verbose: boolean;
+}

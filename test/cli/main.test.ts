@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { tempDir, writeFiles } from '../support/repo.js';
+
+describe('cli skeleton', () => {
+  const dirs: Array<() => void> = [];
+  afterEach(() => {
+    for (const c of dirs.splice(0)) c();
+  });
+  const tmp = () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    return t.dir;
+  };
+
+  it('prints help listing every command, exit 0', async () => {
+    const r = await runCli(['--help'], { cwd: tmp() });
+    expect(r.code).toBe(0);
+    for (const c of [
+      'init',
+      'idea',
+      'plan',
+      'run',
+      'status',
+      'pack',
+      'ask',
+      'task',
+      'issues',
+      'templates',
+      'models',
+      'keys',
+      'logs',
+      'team',
+      'claim',
+      'done',
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    }
+  });
+
+  it('prints the package version', async () => {
+    const r = await runCli(['--version'], { cwd: tmp() });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('an unknown option is a usage error (exit 2)', async () => {
+    const r = await runCli(['--bogus'], { cwd: tmp() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--bogus'");
+  });
+
+  it('an invalid specloop.toml exits 2 naming the file and the line', async () => {
+    const dir = tmp();
+    writeFiles(dir, { 'specloop.toml': '[models]\ndefault = \n' });
+    const r = await runCli(['status'], { cwd: dir, env: { SPECLOOP_HOME: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/specloop\.toml:2:\d+/);
+  });
+
+  it('an unknown config key exits 2 naming the file and key', async () => {
+    const dir = tmp();
+    writeFiles(dir, { 'specloop.toml': '[pack]\nstyle = "html"\n' });
+    const r = await runCli(['status'], { cwd: dir, env: { SPECLOOP_HOME: dir } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pack.style');
+    expect(r.stderr).toContain('specloop.toml');
+  });
+});
