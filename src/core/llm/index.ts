@@ -1,10 +1,18 @@
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { createClient } from './client.js';
 import type { LlmClient } from './types.js';
 
+export { scrub } from './client.js';
+export { KNOWN_PROVIDERS, type ModelRef, parseModelRef, resolveModelSpec } from './model-ref.js';
+export { BUILT_IN_PRICES, costOf, type Price, priceOf, priceTable } from './prices.js';
+export type { NormalisedRequest, RecordLine } from './recording.js';
 export type * from './types.js';
 
-/** Create the LLM client for a context (providers, retries, record/replay, call log). */
-export async function createLlmClient(_ctx: Context): Promise<LlmClient> {
-  throw new UsageError('the LLM layer is not built yet');
+/**
+ * Create the LLM client for a context: AI SDK providers (openai, anthropic, ollama,
+ * openai-compatible), retries with backoff honoring retry-after, a request timeout,
+ * usage and cost, record/replay (ctx.llmOptions) and the SQLite call log.
+ */
+export async function createLlmClient(ctx: Context): Promise<LlmClient> {
+  return createClient(ctx);
 }

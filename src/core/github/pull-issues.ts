@@ -1,0 +1,84 @@
+import type { Context } from '../context.js';
+import { resolveToken } from './auth.js';
+import { createGithubClient, type GhIssue, type GithubApi } from './client.js';
+import { fatalGithubError, isFatalGithubError } from './errors.js';
+import type { RateLimitWait } from './rate-limit.js';
+import { type RepoRef, repoString, resolveRepo } from './repo-ref.js';
+
+export interface PullIssuesOptions {
+  repo?: string;
+  /** Only issues carrying every one of these labels. */
+  labels?: string[];
+  onWait?: (wait: RateLimitWait) => void;
+  /** Test seam: an API client instead of Octokit with a resolved token. */
+  api?: GithubApi;
+}
+
+export interface PullIssuesResult {
+  repo: RepoRef;
+  issues: GhIssue[];
+  /** The prompt_plan-format file (`specloop run --from` executes it); empty when there are no issues. */
+  text: string;
+}
+
+/** A fence longer than any backtick run in `text`, so an issue's own code blocks stay inside. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** The commit line that closes issue `n` when the commit lands on the default branch. */
+export const fixesLine = (n: number): string => `Fixes #${n}`;
+
+/** Render open issues as a prompt_plan: one step per issue, each prompt ending with its `Fixes #N`. */
+export function renderIssuePlan(repo: RepoRef, issues: GhIssue[], opts: { labels?: string[] } = {}): string {
+  const name = repoString(repo);
+  const filter = opts.labels?.length ? ` labelled ${opts.labels.join(', ')}` : '';
+  const out: string[] = [
+    `# Open issues from ${name}`,
+    '',
+    `${issues.length} open issue(s)${filter}, pulled from GitHub. Each step below fixes one issue; ` +
+      'its commit message ends with `Fixes #N`, which closes the issue when the commit reaches the default branch.',
+    '',
+  ];
+  for (const [i, issue] of issues.entries()) {
+    const body = issue.body.trim() || '(The issue has no description beyond its title.)';
+    const prompt = [
+      `Fix GitHub issue #${issue.number} in ${name}: ${issue.title}`,
+      '',
+      body,
+      '',
+      'Make the smallest change that resolves the issue, with a test that fails before the change and passes after it.',
+      `End the commit message with this line, so the commit closes the issue: ${fixesLine(issue.number)}`,
+    ].join('\n');
+    const fence = fenceFor(prompt);
+    out.push(
+      `## Step ${i + 1}: ${issue.title.replace(/\s+/g, ' ').trim()} (#${issue.number})`,
+      '',
+      `GitHub issue #${issue.number}: ${issue.url}`,
+      ...(issue.labels.length ? [`Labels: ${issue.labels.join(', ')}`] : []),
+      `Commit trailer: ${fixesLine(issue.number)}`,
+      '',
+      `${fence}text`,
+      prompt,
+      fence,
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+/** Fetch the open issues of a repository (optionally by label) and render them as a runnable plan. */
+export async function pullIssues(ctx: Context, opts: PullIssuesOptions): Promise<PullIssuesResult> {
+  const repo = (await resolveRepo(ctx, { repo: opts.repo }))!;
+  const api = opts.api ?? createGithubClient(ctx, { token: (await resolveToken(ctx)).token, onWait: opts.onWait });
+  let issues: GhIssue[];
+  try {
+    issues = await api.listOpenIssues(repo, { labels: opts.labels });
+  } catch (err) {
+    throw isFatalGithubError(err) ? fatalGithubError(err, repo) : err;
+  }
+  issues.sort((a, b) => a.number - b.number);
+  const text = issues.length ? renderIssuePlan(repo, issues, { labels: opts.labels }) : '';
+  return { repo, issues, text };
+}

@@ -1,0 +1,194 @@
+import type { Context } from '../context.js';
+import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
+import { writeCall } from '../logs/index.js';
+import { type AttemptOutput, runAttempt } from './attempt.js';
+import { promptText, responseText, toModelMessages, toSdkTools } from './convert.js';
+import { type ModelRef, parseModelRef, resolveModelSpec } from './model-ref.js';
+import { costOf } from './prices.js';
+import { createProviderModel, type ProviderTarget } from './providers.js';
+import { appendRecord, createReplayer, type NormalisedRequest, normaliseRequest } from './recording.js';
+import { backoffMs, classify, type Failure, sleep } from './retry.js';
+import type { LlmClient, LlmRequest, LlmResponse } from './types.js';
+
+/** Replace every known secret in a text (errors, logs) with `***`. */
+export function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+function hintFor(f: Failure, ref: ModelRef, timeoutMs: number): string {
+  switch (f.kind) {
+    case 'network':
+      return 'is the endpoint up? check the base URL (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST or [providers] in the config)';
+    case 'timeout':
+      return `no answer within llm.timeoutMs (${timeoutMs} ms): raise it, or check the endpoint`;
+    case 'malformed':
+    case 'cut':
+      return 'the endpoint sent an invalid or incomplete answer; is the base URL an OpenAI/Anthropic-compatible API?';
+  }
+  if (f.status === 401 || f.status === 403) {
+    const p = ref.compatibleName ?? ref.provider;
+    return `the provider rejected the API key; check it, or store another with \`specloop keys set ${p}\``;
+  }
+  if (f.status === 404) return `check the model name "${ref.modelId}" and the base URL`;
+  if (f.status === 429) return 'rate limited: wait a little, or raise llm.maxRetries / llm.retryBaseMs';
+  return 'the provider failed; try again later';
+}
+
+/**
+ * Streams text to the caller across retries without repeating it: a retry's text is passed
+ * on only beyond what earlier attempts already emitted, and must agree with it.
+ */
+function dedupingSink(onText: ((d: string) => void) | undefined) {
+  let emitted = '';
+  return {
+    attempt(): (d: string) => void {
+      let text = '';
+      return (d) => {
+        text += d;
+        const common = Math.min(text.length, emitted.length);
+        if (text.slice(0, common) !== emitted.slice(0, common)) {
+          throw new WorkError(
+            `the answer stream broke off after ${emitted.length} characters and the retry answered differently`,
+            { code: 'E_LLM_STREAM', hint: 'the partial output above is incomplete; run the command again' },
+          );
+        }
+        if (text.length > emitted.length) {
+          const fresh = text.slice(emitted.length);
+          emitted = text;
+          onText?.(fresh);
+        }
+      };
+    },
+  };
+}
+
+/** The AI SDK-backed client: providers, retries, timeouts, record/replay and the call log. */
+export function createClient(ctx: Context): LlmClient {
+  const { config } = ctx;
+  const targets = new Map<string, Promise<ProviderTarget>>();
+  const replayer = ctx.llmOptions.replay ? createReplayer(ctx.llmOptions.replay) : undefined;
+
+  async function callProvider(ref: ModelRef, req: LlmRequest, secrets: string[]): Promise<AttemptOutput> {
+    let pending = targets.get(ref.spec);
+    if (!pending) targets.set(ref.spec, (pending = createProviderModel(ctx, ref)));
+    const target = await pending;
+    secrets.push(...target.secrets);
+    const messages = toModelMessages(req.messages);
+    const tools = toSdkTools(req.tools);
+    const sink = dedupingSink(req.onText);
+    const { maxRetries, retryBaseMs, timeoutMs } = config.llm;
+    const outer = req.signal ? AbortSignal.any([ctx.signal, req.signal]) : ctx.signal;
+    for (let attempt = 0; ; attempt++) {
+      if (outer.aborted) throw new InterruptedError();
+      const timeout = new AbortController();
+      let timedOut = false;
+      let timer: NodeJS.Timeout | undefined;
+      // For streams this is an idle timeout (reset on every part); otherwise the whole request.
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          timedOut = true;
+          timeout.abort(new Error(`timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+      };
+      arm();
+      try {
+        return await runAttempt({
+          model: target.model,
+          system: req.system,
+          messages,
+          tools,
+          stream: Boolean(req.stream),
+          onText: req.stream ? sink.attempt() : undefined,
+          maxOutputTokens: req.maxOutputTokens,
+          temperature: req.temperature,
+          signal: AbortSignal.any([outer, timeout.signal]),
+          onActivity: arm,
+        });
+      } catch (err) {
+        if (outer.aborted) throw new InterruptedError();
+        if (isSpecloopError(err)) throw err;
+        const f = classify(err, { timedOut, timeoutMs });
+        const where = f.url ?? target.baseURL;
+        const what = scrub(`${f.reason}${f.detail ? `: ${f.detail}` : ''} (${where})`, secrets);
+        if (!f.retryable || attempt >= maxRetries) {
+          const tries = attempt + 1;
+          throw new WorkError(
+            `model call to ${ref.spec} failed${tries > 1 ? ` after ${tries} attempts` : ''}: ${what}`,
+            { code: 'E_LLM', hint: hintFor(f, ref, timeoutMs), cause: err },
+          );
+        }
+        const wait = backoffMs(f, attempt, retryBaseMs);
+        ctx.log.warn(`${what}; retry ${attempt + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)}s`);
+        await sleep(wait, outer).catch(() => {
+          throw new InterruptedError();
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  function replay(norm: NormalisedRequest, req: LlmRequest): AttemptOutput {
+    const r = replayer!.answer(norm);
+    if (req.stream && r.text) req.onText?.(r.text);
+    return { text: r.text, toolCalls: r.toolCalls, usage: r.usage, finishReason: r.finishReason };
+  }
+
+  return {
+    resolveModel: (opts) => resolveModelSpec(config, opts),
+    async generate(req: LlmRequest): Promise<LlmResponse> {
+      const spec = resolveModelSpec(config, req);
+      const started = ctx.clock.now();
+      const secrets: string[] = [];
+      const norm = normaliseRequest(spec, req);
+      const log = {
+        time: new Date(started).toISOString(),
+        command: req.command ?? ctx.command,
+        role: req.role,
+      };
+      const prompt = promptText(req.system, req.messages);
+      try {
+        const ref = parseModelRef(spec, config);
+        const out = replayer ? replay(norm, req) : await callProvider(ref, req, secrets);
+        const durationMs = ctx.clock.now() - started;
+        const cost = costOf(spec, out.usage, config);
+        await writeCall(ctx, {
+          ...log,
+          model: spec,
+          prompt,
+          response: responseText(out.text, out.toolCalls),
+          inputTokens: out.usage.inputTokens,
+          outputTokens: out.usage.outputTokens,
+          cost,
+          durationMs,
+        }).catch((e) => ctx.log.warn(`could not write the call log: ${(e as Error).message}`));
+        if (ctx.llmOptions.record) {
+          appendRecord(ctx.llmOptions.record, {
+            v: 1,
+            time: log.time,
+            command: log.command,
+            stream: Boolean(req.stream),
+            request: norm,
+            response: { ...out, model: spec },
+          });
+        }
+        return { ...out, model: spec, cost, durationMs };
+      } catch (err) {
+        const message = scrub(err instanceof Error ? err.message : String(err), secrets);
+        await writeCall(ctx, {
+          ...log,
+          model: spec,
+          prompt,
+          durationMs: ctx.clock.now() - started,
+          error: message,
+        }).catch(() => {});
+        if (err instanceof UsageError || err instanceof WorkError || err instanceof InterruptedError)
+          throw err;
+        throw new WorkError(`model call to ${spec} failed: ${message}`, { code: 'E_LLM', cause: err });
+      }
+    },
+  };
+}

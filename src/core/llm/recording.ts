@@ -1,0 +1,115 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { LlmMessage, LlmRequest, LlmToolCall, LlmToolSpec, LlmUsage } from './types.js';
+
+/** The part of a request that decides the answer: what a replay matches on. No keys, no URLs. */
+export interface NormalisedRequest {
+  model: string;
+  system?: string;
+  messages: LlmMessage[];
+  tools?: Record<string, LlmToolSpec>;
+}
+
+export interface RecordedResponse {
+  text: string;
+  toolCalls: LlmToolCall[];
+  usage: LlmUsage;
+  model: string;
+  finishReason: string;
+}
+
+/** One JSONL line of a recording. */
+export interface RecordLine {
+  v: 1;
+  time: string;
+  command?: string;
+  stream: boolean;
+  request: NormalisedRequest;
+  response: RecordedResponse;
+}
+
+export function normaliseRequest(model: string, req: LlmRequest): NormalisedRequest {
+  const out: NormalisedRequest = { model, messages: JSON.parse(JSON.stringify(req.messages)) };
+  if (req.system) out.system = req.system;
+  if (req.tools && Object.keys(req.tools).length) out.tools = JSON.parse(JSON.stringify(req.tools));
+  return out;
+}
+
+/** JSON with object keys sorted, so equal requests compare equal whatever the key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Append one call to a recording (created with its folder if missing). */
+export function appendRecord(file: string, line: RecordLine): void {
+  mkdirSync(dirname(file), { recursive: true });
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
+export interface Replayer {
+  /** The recorded answer for this request; throws a UsageError printing the request when none. */
+  answer(req: NormalisedRequest): RecordedResponse;
+}
+
+function readRecording(file: string): RecordLine[] {
+  if (!existsSync(file)) {
+    throw new UsageError(`the replay file ${file} does not exist`, {
+      code: 'E_REPLAY',
+      hint: 'record one first with --llm-record FILE',
+    });
+  }
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const out: RecordLine[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let parsed: RecordLine;
+    try {
+      parsed = JSON.parse(line);
+    } catch (err) {
+      throw new UsageError(`${file}:${i + 1}: not a JSON line (${(err as Error).message})`, {
+        code: 'E_REPLAY',
+      });
+    }
+    if (!parsed?.request || !parsed?.response) {
+      throw new UsageError(`${file}:${i + 1}: a recording line needs "request" and "response"`, {
+        code: 'E_REPLAY',
+      });
+    }
+    out.push(parsed);
+  });
+  return out;
+}
+
+/**
+ * Answer from a recording. Each recorded answer is used at most once; among the unused ones
+ * the earliest whose request matches exactly wins (so a session replays in order, and
+ * identical requests get their answers in recorded order).
+ */
+export function createReplayer(file: string): Replayer {
+  let lines: RecordLine[] | undefined;
+  const used = new Set<number>();
+  return {
+    answer(req) {
+      lines ??= readRecording(file);
+      const key = stableJson(req);
+      const i = lines.findIndex((l, n) => !used.has(n) && stableJson(l.request) === key);
+      if (i < 0) {
+        const left = lines.length - used.size;
+        throw new UsageError(
+          `the replay file ${file} has no answer for this request (${left} unused of ${lines.length}):\n${JSON.stringify(req, null, 2)}`,
+          {
+            code: 'E_REPLAY',
+            hint: 'the session diverged from the recording; record it again with --llm-record',
+          },
+        );
+      }
+      used.add(i);
+      return lines[i]!.response;
+    },
+  };
+}

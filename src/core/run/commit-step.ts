@@ -1,0 +1,47 @@
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { atomicWrite } from '../../util/atomic-write.js';
+import { markStep } from '../plan/index.js';
+import { commit, type GitOptions, MACHINE_STATE, stageAll, stepMessage } from './git.js';
+
+export interface CommitStepOptions extends GitOptions {
+  step: number;
+  /** todo.md to tick in the same commit (absolute, or relative to repoDir); none for trailer-only plans. */
+  todoPath?: string;
+  planId: string;
+  /** Full commit message; default `step N: <title>` plus the trailers. */
+  message?: string;
+  title?: string;
+  /** Extra repo-relative paths kept out of the commit (besides .specloop/). */
+  exclude?: string[];
+  crash?: (point: string, before?: () => void) => void;
+}
+
+/**
+ * Commit a finished step: tick its box in todo.md (atomically), stage everything but
+ * specloop's machine state, and make ONE commit whose message carries `Specloop-Step: N`
+ * and `Specloop-Plan: <id>`. The tick and the work land together, so a crash leaves either
+ * both or neither in history — the recovery in prepare-run.ts relies on that.
+ */
+export async function commitStep(repoDir: string, o: CommitStepOptions): Promise<string> {
+  if (o.todoPath) {
+    const todo = isAbsolute(o.todoPath) ? o.todoPath : join(repoDir, o.todoPath);
+    const text = await readFile(todo, 'utf8');
+    const ticked = markStep(text, o.step, true);
+    if (ticked !== text) {
+      // Test hook: a kill in the middle of the atomic write leaves a stray temp file beside
+      // todo.md and the old content in place; prepare-run removes such leftovers.
+      o.crash?.('todo-temp', () =>
+        writeFileSync(join(dirname(todo), `.${basename(todo)}.${process.pid}.dead.tmp`), ticked.slice(0, 10)),
+      );
+      await atomicWrite(todo, ticked);
+      o.crash?.('todo-written');
+    }
+  }
+  // No abort signal for git itself: killing git mid-commit would leave .git/index.lock behind.
+  await stageAll(repoDir, { env: o.env, exclude: [...MACHINE_STATE, ...(o.exclude ?? [])] });
+  o.crash?.('staged');
+  const message = o.message ?? stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId });
+  return commit(repoDir, message, { env: o.env });
+}

@@ -1,0 +1,193 @@
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import { InterruptedError } from '../errors.js';
+import type { Plan, PlanStep } from '../plan/index.js';
+import { type OnEvent, type Usage, zeroUsage } from './events.js';
+import type { Executor } from './executors/types.js';
+import { packContext, relevantFiles } from './failure-context.js';
+import { MACHINE_STATE, status } from './git.js';
+import { retryPrompt, stepPrompt } from './prompts.js';
+import { runTests, type TestResult, tailOutput } from './test-runner.js';
+
+export interface ExecuteStepOptions {
+  /** Repository or worktree root: the executor works here, tests run here. */
+  repoDir: string;
+  plan: Plan;
+  step: PlanStep;
+  executor: Executor;
+  testCommand: string;
+  /** Default: config `test.timeoutSec`. */
+  testTimeoutMs?: number;
+  /** Where tests run, relative to repoDir (a project in a subfolder); default the root. */
+  testDir?: string;
+  /** Default: config `run.maxAttempts`. */
+  maxAttempts?: number;
+  /** Require a touched test file for steps whose prompt asks for tests. Default: config `run.tdd`. */
+  tdd?: boolean;
+  /** spec.md text, given as context. */
+  spec?: string;
+  /** Steps already done (context for the prompt). */
+  done?: number[];
+  /** Repo-relative paths that never count as the step's work (todo.md: the tick is ours). */
+  ignore?: string[];
+  /** Extra text appended to the first prompt (e.g. a rebase conflict from the team queue). */
+  note?: string;
+  /** Stop before an attempt once this much USD was spent on the step. */
+  maxCost?: number;
+  onEvent?: OnEvent;
+  signal?: AbortSignal;
+  crash?: (point: string) => void;
+}
+
+export interface ExecuteStepResult {
+  ok: boolean;
+  /** Executor attempts made (0 when work left in the tree already passed the checks). */
+  attempts: number;
+  reason?: string;
+  usage: Usage;
+  /** USD, 0 when unknown. */
+  cost: number;
+  costKnown: boolean;
+  sessionIds: string[];
+  /** Files the step changed (repo-relative). */
+  changed: string[];
+  lastTest?: TestResult;
+}
+
+/** Test files by the usual conventions of JS/TS, Python, Go, Ruby, Rust, Java … */
+const TEST_FILE =
+  /(^|\/)(tests?|__tests__|spec|specs)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)test_[^/]+\.py$|_test\.(py|go|rb|exs?)$|_spec\.rb$|Tests?\.(java|kt|cs|swift)$/;
+
+export function isTestFile(path: string): boolean {
+  return TEST_FILE.test(path);
+}
+
+/** A step is test-driven when TDD is on and its prompt talks about tests. */
+export function isTddStep(step: PlanStep, tdd: boolean): boolean {
+  return tdd && /\b(tests?|tdd|test-driven|spec)\b/i.test(step.prompt);
+}
+
+interface Check {
+  ok: boolean;
+  reason?: string;
+  changed: string[];
+  test?: TestResult;
+}
+
+/**
+ * Run one step in `repoDir`: executor, then OUR checks — a non-empty diff, the test command
+ * green, and for TDD steps a test file touched — retrying with the failure and packed
+ * context up to `maxAttempts`. Never commits. Work already in the tree (an interrupted or
+ * hand-fixed attempt) is checked first and accepted without calling the executor if green.
+ */
+export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<ExecuteStepResult> {
+  const signal = o.signal ?? ctx.signal;
+  const onEvent: OnEvent = o.onEvent ?? (() => {});
+  const maxAttempts = o.maxAttempts ?? ctx.config.run.maxAttempts;
+  const testTimeoutMs = o.testTimeoutMs ?? ctx.config.test.timeoutSec * 1000;
+  const testCwd = o.testDir ? join(o.repoDir, o.testDir) : o.repoDir;
+  const tddStep = isTddStep(o.step, o.tdd ?? ctx.config.run.tdd);
+  const n = o.step.number;
+  const ignore = [...MACHINE_STATE, ...(o.ignore ?? [])];
+  const res: ExecuteStepResult = {
+    ok: false,
+    attempts: 0,
+    usage: zeroUsage(),
+    cost: 0,
+    costKnown: true,
+    sessionIds: [],
+    changed: [],
+  };
+
+  const changedNow = async () => (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
+  const check = async (): Promise<Check> => {
+    const changed = await changedNow();
+    if (changed.length === 0) return { ok: false, reason: 'the attempt changed no files', changed };
+    onEvent({ type: 'tests-start', step: n, command: o.testCommand });
+    o.crash?.('tests');
+    const test = await runTests(ctx, { cwd: testCwd, command: o.testCommand, timeoutMs: testTimeoutMs, signal });
+    onEvent({ type: 'tests-end', step: n, ok: test.ok, durationMs: test.durationMs, timedOut: test.timedOut });
+    if (!test.ok)
+      return {
+        ok: false,
+        reason: test.timedOut ? 'the test command timed out' : `the test command failed (exit ${test.code})`,
+        changed,
+        test,
+      };
+    if (tddStep && !changed.some(isTestFile))
+      return { ok: false, reason: 'this is a test-driven step but no test file was added or changed', changed, test };
+    return { ok: true, changed, test };
+  };
+  const accept = (c: Check) => Object.assign(res, { ok: true, changed: c.changed, lastTest: c.test, reason: undefined });
+
+  let last: Check | undefined;
+  if ((await changedNow()).length > 0) {
+    // Leftover work of an interrupted attempt, or a hand fix after a failed run.
+    onEvent({ type: 'verify-existing', step: n });
+    last = await check();
+    if (last.ok) return accept(last);
+    last.reason = `work already in the tree was checked first: ${last.reason}`;
+  }
+
+  const firstPrompt =
+    (await stepPrompt(ctx, {
+      plan: o.plan,
+      step: o.step,
+      spec: o.spec,
+      done: o.done ?? [],
+      testCommand: o.testCommand,
+      tdd: tddStep,
+    })) + (o.note ? `\n\n${o.note}` : '');
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (signal.aborted) throw new InterruptedError();
+    if (o.maxCost !== undefined && res.cost >= o.maxCost) {
+      res.reason = `cost limit reached ($${res.cost.toFixed(2)} of $${o.maxCost.toFixed(2)})`;
+      return res;
+    }
+    onEvent({ type: 'attempt-start', step: n, attempt, maxAttempts });
+    const prompt = last
+      ? await retryPrompt(ctx, {
+          step: o.step,
+          firstPrompt,
+          attempt,
+          maxAttempts,
+          reason: last.reason ?? 'unknown',
+          testOutput: last.test ? tailOutput(last.test.output) : '(the tests were not run)',
+          context: await packContext(ctx, {
+            repoDir: o.repoDir,
+            files: await relevantFiles(o.repoDir, last.changed, last.test?.output ?? ''),
+          }),
+          testCommand: o.testCommand,
+        })
+      : firstPrompt;
+    const r = await o.executor.run({
+      repoDir: o.repoDir,
+      step: n,
+      prompt,
+      testCommand: o.testCommand,
+      testCwd,
+      testTimeoutMs,
+      maxCost: o.maxCost === undefined ? undefined : o.maxCost - res.cost,
+      signal,
+      onEvent,
+      crash: o.crash,
+    });
+    res.attempts = attempt;
+    res.usage.inputTokens += r.usage.inputTokens;
+    res.usage.outputTokens += r.usage.outputTokens;
+    if (r.cost === null) res.costKnown = res.costKnown && r.usage.inputTokens + r.usage.outputTokens === 0;
+    else res.cost += r.cost;
+    if (r.sessionId) res.sessionIds.push(r.sessionId);
+    o.crash?.('executor');
+    const c = await check();
+    if (r.ok && c.ok) {
+      onEvent({ type: 'attempt-end', step: n, attempt, ok: true });
+      return accept(c);
+    }
+    // The executor's own failure (budget, invalid calls, CLI error) outranks the checks.
+    last = r.ok ? c : { ...c, ok: false, reason: r.reason ?? 'the executor failed' };
+    onEvent({ type: 'attempt-end', step: n, attempt, ok: false, reason: last.reason });
+  }
+  Object.assign(res, { reason: last?.reason, changed: last?.changed ?? [], lastTest: last?.test });
+  return res;
+}

@@ -1,0 +1,200 @@
+import { lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { atomicWrite } from '../../../../util/atomic-write.js';
+import { pathGate } from '../../path-gate.js';
+
+/**
+ * The builtin agent's tools: name + argument schema + execute. Descriptions the model reads
+ * live in src/templates/agent-tools.md. Every path goes through the one path gate; every
+ * refusal or mistake comes back as an error result the model sees, never an exception.
+ */
+export const toolArgs = {
+  list_files: z.object({ path: z.string().optional() }).strict(),
+  read_file: z.object({ path: z.string() }).strict(),
+  write_file: z.object({ path: z.string(), content: z.string() }).strict(),
+  edit_file: z
+    .object({ path: z.string(), old_string: z.string(), new_string: z.string(), replace_all: z.boolean().optional() })
+    .strict(),
+  run_tests: z.object({}).strict(),
+  finish: z.object({ summary: z.string() }).strict(),
+} as const;
+
+export type ToolName = keyof typeof toolArgs;
+export const TOOL_NAMES = Object.keys(toolArgs) as ToolName[];
+
+/** JSON Schemas sent to the model (kept beside the zod validators that check the replies). */
+export const toolSchemas: Record<ToolName, Record<string, unknown>> = {
+  list_files: {
+    type: 'object',
+    properties: { path: { type: 'string', description: 'directory relative to the repository root; default "."' } },
+    additionalProperties: false,
+  },
+  read_file: {
+    type: 'object',
+    properties: { path: { type: 'string' } },
+    required: ['path'],
+    additionalProperties: false,
+  },
+  write_file: {
+    type: 'object',
+    properties: { path: { type: 'string' }, content: { type: 'string' } },
+    required: ['path', 'content'],
+    additionalProperties: false,
+  },
+  edit_file: {
+    type: 'object',
+    properties: {
+      path: { type: 'string' },
+      old_string: { type: 'string' },
+      new_string: { type: 'string' },
+      replace_all: { type: 'boolean' },
+    },
+    required: ['path', 'old_string', 'new_string'],
+    additionalProperties: false,
+  },
+  run_tests: { type: 'object', properties: {}, additionalProperties: false },
+  finish: {
+    type: 'object',
+    properties: { summary: { type: 'string' } },
+    required: ['summary'],
+    additionalProperties: false,
+  },
+};
+
+export interface ToolOutcome {
+  output: string;
+  isError?: boolean;
+  /** Set by `finish`. */
+  finished?: { summary: string };
+  /** A file was changed (for crash points and activity). */
+  wrote?: string;
+}
+
+export interface ToolSession {
+  root: string;
+  /** Paths the agent has read or written this attempt (edit requires one of these). */
+  seen: Set<string>;
+  runTests(): Promise<{ ok: boolean; output: string }>;
+}
+
+const MAX_READ = 200_000;
+const MAX_LIST = 1000;
+const err = (output: string): ToolOutcome => ({ output, isError: true });
+
+async function listFiles(s: ToolSession, dir: string | undefined): Promise<ToolOutcome> {
+  const gate = pathGate(s.root, dir ?? '.', { allowRoot: true });
+  if (!gate.ok) return err(gate.reason);
+  const out: string[] = [];
+  const walk = async (abs: string, rel: string): Promise<void> => {
+    const entries = await readdir(abs, { withFileTypes: true });
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (out.length >= MAX_LIST) return;
+      if (e.name === '.git' || e.name === 'node_modules' || e.name === '.specloop') continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(join(abs, e.name), r);
+      else out.push(r);
+    }
+  };
+  try {
+    if (!(await stat(gate.abs)).isDirectory()) return err(`${dir} is not a directory`);
+    await walk(gate.abs, gate.rel);
+  } catch (e) {
+    return err(`cannot list ${dir ?? '.'}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (out.length === 0) return { output: '(no files)' };
+  const more = out.length >= MAX_LIST ? `\n[listing stopped at ${MAX_LIST} files; list a subdirectory]` : '';
+  return { output: out.join('\n') + more };
+}
+
+async function readFileTool(s: ToolSession, path: string): Promise<ToolOutcome> {
+  const gate = pathGate(s.root, path);
+  if (!gate.ok) return err(gate.reason);
+  try {
+    const st = await stat(gate.abs);
+    if (st.isDirectory()) return err(`${path} is a directory; use list_files`);
+    const buf = await readFile(gate.abs);
+    if (buf.subarray(0, 8000).includes(0)) return err(`${path} is a binary file`);
+    s.seen.add(gate.rel);
+    const text = buf.toString('utf8');
+    if (text.length > MAX_READ) return { output: `${text.slice(0, MAX_READ)}\n[truncated: ${text.length} characters]` };
+    return { output: text };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return err(`${path} does not exist`);
+    return err(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function writeFileTool(s: ToolSession, path: string, content: string): Promise<ToolOutcome> {
+  const gate = pathGate(s.root, path);
+  if (!gate.ok) return err(gate.reason);
+  try {
+    const st = await lstat(gate.abs).catch(() => undefined);
+    if (st?.isDirectory()) return err(`${path} is a directory`);
+    await mkdir(dirname(gate.abs), { recursive: true });
+    // Atomic: a crash mid-write leaves the old file (or none), never half a file.
+    await atomicWrite(gate.abs, content);
+    s.seen.add(gate.rel);
+    return { output: `wrote ${gate.rel} (${content.split('\n').length} lines)`, wrote: gate.rel };
+  } catch (e) {
+    return err(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+function countOccurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+async function editFileTool(s: ToolSession, a: z.infer<typeof toolArgs.edit_file>): Promise<ToolOutcome> {
+  const gate = pathGate(s.root, a.path);
+  if (!gate.ok) return err(gate.reason);
+  if (!s.seen.has(gate.rel)) return err(`read ${a.path} with read_file before editing it`);
+  if (a.old_string === '') return err('old_string is empty; use write_file to create or replace a whole file');
+  if (a.old_string === a.new_string) return err('old_string and new_string are identical');
+  let text: string;
+  try {
+    text = await readFile(gate.abs, 'utf8');
+  } catch {
+    return err(`${a.path} does not exist`);
+  }
+  const n = countOccurrences(text, a.old_string);
+  if (n === 0) return err(`old_string was not found in ${a.path}; read the file again and copy the exact text`);
+  if (n > 1 && !a.replace_all)
+    return err(`old_string occurs ${n} times in ${a.path}; include more surrounding lines or set replace_all`);
+  const next = a.replace_all ? text.split(a.old_string).join(a.new_string) : text.replace(a.old_string, () => a.new_string);
+  await atomicWrite(gate.abs, next);
+  return { output: `edited ${gate.rel} (${n} replacement${n === 1 ? '' : 's'})`, wrote: gate.rel };
+}
+
+/**
+ * Validate and run one tool call. Unknown tools and invalid arguments are error results
+ * (the model sees them and can correct itself); the caller counts them.
+ */
+export async function executeTool(s: ToolSession, name: string, input: unknown): Promise<ToolOutcome & { invalid?: boolean }> {
+  if (!(name in toolArgs)) return { ...err(`unknown tool "${name}"; available: ${TOOL_NAMES.join(', ')}`), invalid: true };
+  const parsed = toolArgs[name as ToolName].safeParse(input ?? {});
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+    return { ...err(`invalid arguments for ${name}: ${why}`), invalid: true };
+  }
+  const a = parsed.data as Record<string, unknown>;
+  switch (name as ToolName) {
+    case 'list_files':
+      return listFiles(s, a.path as string | undefined);
+    case 'read_file':
+      return readFileTool(s, a.path as string);
+    case 'write_file':
+      return writeFileTool(s, a.path as string, a.content as string);
+    case 'edit_file':
+      return editFileTool(s, parsed.data as z.infer<typeof toolArgs.edit_file>);
+    case 'run_tests': {
+      const r = await s.runTests();
+      return { output: `${r.ok ? 'PASSED' : 'FAILED'}\n${r.output}` };
+    }
+    case 'finish':
+      return { output: 'ok', finished: { summary: a.summary as string } };
+  }
+}

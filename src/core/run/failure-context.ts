@@ -1,0 +1,89 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import { pathGate } from './path-gate.js';
+
+/** Tokens of packed file context handed to a retry (the test output comes on top). */
+export const RETRY_CONTEXT_TOKENS = 12_000;
+const MAX_FILES = 20;
+
+/**
+ * Files worth showing the executor after a failed attempt: what it changed, then files the
+ * failing output mentions (stack traces, assertion locations), all inside the repo.
+ */
+export async function relevantFiles(repoDir: string, changed: string[], output: string): Promise<string[]> {
+  const picked = new Set<string>();
+  const add = async (p: string) => {
+    if (picked.size >= MAX_FILES) return;
+    const gate = pathGate(repoDir, p);
+    if (!gate.ok || picked.has(gate.rel)) return;
+    const st = await stat(gate.abs).catch(() => undefined);
+    if (st?.isFile() && st.size < 200_000) picked.add(gate.rel);
+  };
+  for (const p of changed) await add(p);
+  const root = `${repoDir.replace(/\/$/, '')}/`;
+  for (const m of output.matchAll(/(?:^|[\s('"`])((?:\/|\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\.[A-Za-z]{1,5})(?=[:\s)'"`,]|$)/gm)) {
+    let p = m[1] as string;
+    if (p.startsWith(root)) p = p.slice(root.length);
+    else if (p.startsWith('/')) continue;
+    if (p.includes('node_modules/')) continue;
+    await add(p.replace(/^\.\//, ''));
+  }
+  return [...picked];
+}
+
+/** Plain fallback when the packer is unavailable: each file whole, until the budget is spent. */
+async function simpleContext(repoDir: string, files: string[], tokenBudget: number): Promise<string> {
+  let budget = tokenBudget * 4;
+  const parts: string[] = [];
+  for (const f of files) {
+    const text = await readFile(join(repoDir, f), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const block = `<file path="${f}">\n${text}\n</file>`;
+    if (block.length > budget) {
+      parts.push(`<file path="${f}" omitted="over the context budget"/>`);
+      continue;
+    }
+    budget -= block.length;
+    parts.push(block);
+  }
+  return parts.join('\n');
+}
+
+/**
+ * Packed contents of `files` for a retry prompt, via src/core/pack (token-counted, secrets
+ * refused, budgeted) when it is available, else a plain listing of the files' contents.
+ */
+export async function packContext(
+  ctx: Context,
+  o: { repoDir: string; files: string[]; tokenBudget?: number },
+): Promise<string> {
+  if (o.files.length === 0) return '';
+  const tokenBudget = o.tokenBudget ?? RETRY_CONTEXT_TOKENS;
+  try {
+    const mod = (await import('../pack/index.js')) as {
+      pack?: (c: Context, opts: Record<string, unknown>) => Promise<{ output?: string }>;
+    };
+    if (typeof mod.pack === 'function') {
+      const r = await mod.pack(
+        { ...ctx, cwd: o.repoDir },
+        {
+          ...ctx.config.pack,
+          include: o.files,
+          style: 'xml',
+          tokenBudget,
+          splitTokens: undefined,
+          gitDiff: false,
+          gitLog: 0,
+          header: undefined,
+          instructions: undefined,
+          write: false,
+        },
+      );
+      if (typeof r.output === 'string' && r.output.trim()) return r.output;
+    }
+  } catch (err) {
+    ctx.log.debug(`pack unavailable for the retry context (${(err as Error).message}); using plain file contents`);
+  }
+  return simpleContext(o.repoDir, o.files, tokenBudget);
+}

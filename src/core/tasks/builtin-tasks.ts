@@ -1,0 +1,69 @@
+import type { PackConfig } from '../config/schema.js';
+import type { Role } from '../llm/types.js';
+
+/** A task: what to pack, which template, which model, where the answer goes. */
+export interface TaskSpec {
+  description?: string;
+  template: string;
+  model?: string;
+  role?: Role;
+  /** Output file, relative to the working directory; `-` = stdout; default `<name>.md`. */
+  output?: string;
+  /** Pack options on top of `[pack]` in the config. */
+  pack: Partial<PackConfig>;
+  /** Template variables; a value `@file` is read from that file (`@file?`: empty when missing). */
+  variables: Record<string, string>;
+  /** Follow-up suggestion printed after the task wrote its file. */
+  next?: string;
+}
+
+/**
+ * Files the built-in tasks write: never fed back into the next task's pack, or
+ * yesterday's review would be reviewed as if it were code.
+ */
+export const GENERATED_FILES = ['code-review.md', 'issues.md', 'issue-prompts.md', 'missing-tests.md'];
+
+// Reviews and issues cite `file:line`, so those tasks pack with line numbers.
+const cited: Partial<PackConfig> = { lineNumbers: true, ignore: GENERATED_FILES };
+
+/** The built-in tasks, as data. `[tasks.NAME]` in a config file adds to or redefines them. */
+export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
+  'code-review': {
+    description: 'thorough code review with file paths and line numbers',
+    template: 'code-review',
+    output: 'code-review.md',
+    pack: cited,
+    variables: {},
+  },
+  'github-issues': {
+    description: 'the top issues (bugs, design, cleanliness) as GitHub-ready issues',
+    template: 'github-issues',
+    output: 'issues.md',
+    pack: cited,
+    variables: {},
+    next: 'review issues.md, then: specloop issues post issues.md --dry-run',
+  },
+  'issue-prompts': {
+    description: 'each issue (from issues.md, or found in the code) as a runnable agent prompt',
+    template: 'issue-prompts',
+    output: 'issue-prompts.md',
+    pack: cited,
+    variables: { issues: '@issues.md?' },
+    next: 'review the steps, then: specloop run --from issue-prompts.md',
+  },
+  'missing-tests': {
+    description: 'missing test cases, written as GitHub-ready issues',
+    template: 'missing-tests',
+    output: 'missing-tests.md',
+    pack: cited,
+    variables: {},
+    next: 'review missing-tests.md, then: specloop issues post missing-tests.md --dry-run',
+  },
+  readme: {
+    description: 'a README for the packed code',
+    template: 'readme',
+    output: 'README.md',
+    pack: { ignore: GENERATED_FILES },
+    variables: {},
+  },
+};

@@ -1,0 +1,65 @@
+import type { Config } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { priceOf } from '../llm/prices.js';
+import { answerReserve, contextWindowOf } from './context-windows.js';
+
+/** What a call will take, known before making it. */
+export interface CallEstimate {
+  model: string;
+  /** Tokens of system prompt + rendered prompt (the pack included). */
+  inputTokens: number;
+  contextWindow: number;
+  /** Output tokens assumed for the cost estimate. */
+  expectedOutputTokens: number;
+  /** USD, or null when the model's price is unknown. */
+  cost: number | null;
+}
+
+/** A typical long answer (review, issue list, README); used only for the estimate. */
+const EXPECTED_OUTPUT_TOKENS = 4000;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function estimateCall(opts: {
+  model: string;
+  inputTokens: number;
+  config: Config;
+  contextWindow?: number;
+}): CallEstimate {
+  const contextWindow = opts.contextWindow ?? contextWindowOf(opts.model);
+  const price = priceOf(opts.model, opts.config);
+  const cost = price
+    ? (opts.inputTokens * price.input + EXPECTED_OUTPUT_TOKENS * price.output) / 1_000_000
+    : null;
+  return {
+    model: opts.model,
+    inputTokens: opts.inputTokens,
+    contextWindow,
+    expectedOutputTokens: EXPECTED_OUTPUT_TOKENS,
+    cost,
+  };
+}
+
+/** Refuse, before calling, a prompt that cannot fit the model's context with room for an answer. */
+export function assertFits(est: CallEstimate, opts: { packed: boolean }): void {
+  const room = est.contextWindow - answerReserve(est.contextWindow);
+  if (est.inputTokens <= room) return;
+  const options = opts.packed
+    ? [
+        `--token-budget ${fmt(Math.floor(room * 0.9))} (pack drops the least important files to fit)`,
+        "--include 'src/**' or --ignore 'test/**' (pack only what the task needs)",
+      ]
+    : ['a smaller --input file'];
+  options.push('-m <a model with a larger context>', '--context-window N (if you know the model takes more)');
+  throw new UsageError(
+    `the prompt is ${fmt(est.inputTokens)} tokens, but ${est.model} takes ${fmt(est.contextWindow)} ` +
+      `(${fmt(room)} after keeping room for the answer); nothing was sent`,
+    { code: 'E_TOO_LONG', hint: `try one of:\n    ${options.join('\n    ')}` },
+  );
+}
+
+/** A short human line: "≈ 12,345 tokens in, ≈ $0.02". */
+export function describeEstimate(est: CallEstimate): string {
+  const cost = est.cost === null ? 'price unknown' : `≈ $${est.cost < 0.01 ? est.cost.toFixed(4) : est.cost.toFixed(2)}`;
+  return `${fmt(est.inputTokens)} tokens in to ${est.model}, ${cost}`;
+}

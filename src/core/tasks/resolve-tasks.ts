@@ -1,0 +1,75 @@
+import { type PackConfig, packSchema } from '../config/schema.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { BUILT_IN_TASKS, type TaskSpec } from './builtin-tasks.js';
+
+/** A task with where it was defined. */
+export interface TaskDefinition extends TaskSpec {
+  name: string;
+  /** `built-in`, or the config file that (last) defined it. */
+  origin: string;
+  /** When a config file redefines a built-in task: `built-in`. */
+  overrides?: string;
+}
+
+let packDefaults: Record<string, unknown> | undefined;
+/**
+ * The pack fields a task really set. The config schema fills every field of a task's
+ * `pack` with its default, which would silently undo `[pack]` and the built-in task's
+ * settings; a value equal to the default is therefore treated as not set.
+ */
+function explicitPack(pack: Partial<PackConfig>): Partial<PackConfig> {
+  packDefaults ??= packSchema.parse({}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(pack)) {
+    if (JSON.stringify(v) !== JSON.stringify(packDefaults[k])) out[k] = v;
+  }
+  return out as Partial<PackConfig>;
+}
+
+/**
+ * Every task: built-in ones, then `[tasks.NAME]` from the global config and the project's
+ * specloop.toml (already merged by config loading, project last). A config definition
+ * overrides field by field: what it leaves out keeps the value it overrides.
+ */
+export function listTasks(ctx: Pick<Context, 'config' | 'taskOrigins'>): TaskDefinition[] {
+  const out = new Map<string, TaskDefinition>();
+  for (const [name, spec] of Object.entries(BUILT_IN_TASKS)) out.set(name, { ...spec, name, origin: 'built-in' });
+  for (const [name, cfg] of Object.entries(ctx.config.tasks)) {
+    const base = out.get(name);
+    const origin = ctx.taskOrigins[name] ?? 'config';
+    const merged: TaskDefinition = {
+      ...base,
+      name,
+      origin,
+      template: cfg.template,
+      pack: { ...base?.pack, ...explicitPack(cfg.pack) },
+      variables: { ...base?.variables, ...cfg.variables },
+      ...(base ? { overrides: base.origin } : {}),
+    };
+    for (const key of ['description', 'model', 'role', 'output'] as const) {
+      if (cfg[key] !== undefined) (merged as unknown as Record<string, unknown>)[key] = cfg[key];
+    }
+    // A follow-up hint belongs to the built-in template; another template may not want it.
+    if (base && cfg.template !== base.template) merged.next = undefined;
+    out.set(name, merged);
+  }
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One task by name; an unknown name is a usage error listing the tasks there are. */
+export function getTask(ctx: Pick<Context, 'config' | 'taskOrigins'>, name: string): TaskDefinition {
+  const tasks = listTasks(ctx);
+  const hit = tasks.find((t) => t.name === name);
+  if (hit) return hit;
+  throw new UsageError(`unknown task "${name}"`, {
+    code: 'E_UNKNOWN_TASK',
+    hint: `tasks: ${tasks.map((t) => t.name).join(', ')} (see \`specloop task list\`; add one with [tasks.${name}] in specloop.toml)`,
+  });
+}
+
+/** Where a task writes: `-o` wins, then the task's `output`, then `<name>.md`; undefined = stdout. */
+export function taskOutput(task: TaskSpec & { name: string }, override?: string): string | undefined {
+  const out = override ?? task.output ?? `${task.name}.md`;
+  return out === '-' ? undefined : out;
+}

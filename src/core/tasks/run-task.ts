@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { atomicWrite } from '../../util/atomic-write.js';
+import { createProgress } from '../../util/progress.js';
+import type { PackConfig } from '../config/schema.js';
+import type { Context } from '../context.js';
+import { InterruptedError, UsageError, WorkError } from '../errors.js';
+import type { LlmUsage } from '../llm/types.js';
+import { assertFits, type CallEstimate, describeEstimate, estimateCall } from './preflight.js';
+import { getTask, type TaskDefinition, taskOutput } from './resolve-tasks.js';
+import { resolveVariables } from './variables.js';
+
+export interface RunTaskOptions {
+  name: string;
+  /** Use this file (`-` = stdin) as the input instead of packing the repository. */
+  input?: string;
+  /** Output file instead of the task's (`-` = stdout). */
+  output?: string;
+  /** Answer on stdout, no file. */
+  stdout?: boolean;
+  /** Overwrite an existing output file. */
+  force?: boolean;
+  /** Skip the cost confirmation. */
+  yes?: boolean;
+  model?: string;
+  /** Template variables (`-p K V`), over the task's own. */
+  params?: Record<string, string>;
+  /** Pack options from flags, over the task's and `[pack]`. `ignore` adds to theirs. */
+  pack?: Partial<PackConfig>;
+  /** Override the model's context window (tokens). */
+  contextWindow?: number;
+  /** Asked when the estimated cost is over `confirmCostOver`; resolve true to go ahead. */
+  confirm?: (estimate: CallEstimate) => Promise<boolean>;
+}
+
+export interface RunTaskResult {
+  task: TaskDefinition;
+  /** Absolute path written, or undefined when the answer went to stdout. */
+  outputPath?: string;
+  text: string;
+  model: string;
+  usage: LlmUsage;
+  cost: number | null;
+  estimate: CallEstimate;
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
+
+async function readInput(ctx: Context, input: string): Promise<string> {
+  if (input === '-') return readAll(ctx.stdin);
+  try {
+    return await readFile(resolve(ctx.cwd, input), 'utf8');
+  } catch {
+    throw new UsageError(`cannot read --input ${input}`, {
+      code: 'E_NO_FILE',
+      hint: 'make one with `specloop pack` (writes output.txt), or leave out --input to pack now',
+    });
+  }
+}
+
+/** Flags win over the task, the task over `[pack]`; ignore patterns accumulate. */
+function packOptions(ctx: Context, task: TaskDefinition, flags: Partial<PackConfig> = {}): PackConfig {
+  const ignore = [...ctx.config.pack.ignore, ...(task.pack.ignore ?? []), ...(flags.ignore ?? [])];
+  return { ...ctx.config.pack, ...task.pack, ...flags, ignore: [...new Set(ignore)] };
+}
+
+/** Models like to wrap a whole document in ```markdown … ```: a file wants the document. */
+function unwrapDocument(text: string): string {
+  const m = /^\s*(`{3,}|~{3,})(?:markdown|md)?[ \t]*\n([\s\S]*?)\n\1[ \t]*\s*$/i.exec(text);
+  return m ? m[2]! : text;
+}
+
+/**
+ * Run a task: pack the repository (or read `--input`), render the task's template with
+ * the pack as `input`, check the prompt fits the model and the cost is acceptable,
+ * stream the answer, and write it atomically to the task's output file. Every check
+ * that can fail runs before the model is called, and nothing is written on failure.
+ */
+export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTaskResult> {
+  const task = getTask(ctx, opts.name);
+  const out = opts.stdout ? undefined : taskOutput(task, opts.output);
+  const outputPath = out === undefined ? undefined : resolve(ctx.cwd, out);
+  if (outputPath && !opts.force && existsSync(outputPath)) {
+    throw new UsageError(`${out} already exists; not overwriting it`, {
+      code: 'E_EXISTS',
+      hint: 'pass --force to replace it, -o another file, or --stdout',
+    });
+  }
+  const { loadTemplate, renderTemplate } = await import('../templates/index.js');
+  const template = await loadTemplate(ctx, task.template);
+  const vars = await resolveVariables({ ...task.variables, ...opts.params }, ctx.cwd);
+
+  const progress = createProgress(ctx.stderr);
+  let input: string;
+  if (opts.input !== undefined) input = await readInput(ctx, opts.input);
+  else {
+    const { pack } = await import('../pack/index.js');
+    progress.start(`${task.name}: packing ${ctx.cwd}…`);
+    try {
+      const packed = await pack(ctx, { ...packOptions(ctx, task, opts.pack), write: false });
+      input = packed.output;
+      progress.succeed(`${task.name}: packed ${packed.files.length} file(s)`);
+    } catch (err) {
+      progress.stop();
+      throw err;
+    }
+  }
+  const { system, prompt } = renderTemplate(template, { ...vars, input });
+
+  const llm = await ctx.llm();
+  const model = llm.resolveModel({
+    model: opts.model ?? task.model ?? template.model,
+    role: task.role ?? template.role ?? 'default',
+  });
+  const { countTokens } = await import('../pack/index.js');
+  const encoding = opts.pack?.encoding ?? task.pack.encoding ?? ctx.config.pack.encoding;
+  const inputTokens = countTokens(`${system ?? ''}\n${prompt}`, encoding);
+  const estimate = estimateCall({ model, inputTokens, config: ctx.config, contextWindow: opts.contextWindow });
+  assertFits(estimate, { packed: opts.input === undefined });
+  if (estimate.cost !== null && estimate.cost > ctx.config.confirmCostOver && !opts.yes) {
+    const over = `estimated cost ${describeEstimate(estimate)} is over confirmCostOver ($${ctx.config.confirmCostOver})`;
+    if (!opts.confirm) {
+      throw new UsageError(`${over}; not calling the model without confirmation`, {
+        code: 'E_NOT_CONFIRMED',
+        hint: 'pass --yes, raise confirmCostOver in specloop.toml, or pack less (--include, --token-budget)',
+      });
+    }
+    if (!(await opts.confirm(estimate))) throw new UsageError('cancelled; nothing was sent', { code: 'E_CANCELLED' });
+  }
+
+  const target = out ?? 'stdout';
+  // A spinner on stderr would tear through an answer streaming to the same terminal.
+  if (outputPath) progress.start(`${task.name}: asking ${describeEstimate(estimate)}…`);
+  else ctx.stderr.write(`${task.name}: asking ${describeEstimate(estimate)}…\n`);
+  let chars = 0;
+  let lastUpdate = 0;
+  let res: Awaited<ReturnType<typeof llm.generate>>;
+  try {
+    res = await llm.generate({
+      model,
+      system,
+      messages: [{ role: 'user', content: prompt }],
+      stream: true,
+      signal: ctx.signal,
+      command: `task ${task.name}`,
+      onText: (delta) => {
+        chars += delta.length;
+        if (!outputPath) ctx.stdout.write(delta);
+        const now = ctx.clock.now();
+        if (outputPath && ctx.stderr.isTTY && now - lastUpdate > 500) {
+          lastUpdate = now;
+          progress.update(`${task.name}: writing ${target} (${chars.toLocaleString('en-US')} characters)…`);
+        }
+      },
+    });
+  } catch (err) {
+    if (outputPath) progress.fail(`${task.name}: the model call failed; nothing written`);
+    throw err;
+  }
+  if (ctx.signal.aborted) throw new InterruptedError();
+  progress.stop();
+  if (!outputPath && chars === 0 && res.text) ctx.stdout.write(res.text);
+  if (!outputPath && !res.text.endsWith('\n')) ctx.stdout.write('\n');
+  if (res.text.trim() === '') {
+    throw new WorkError(`${model} returned an empty answer; nothing written`, {
+      code: 'E_EMPTY_ANSWER',
+      hint: 'run again, or try another model with -m',
+    });
+  }
+  if (res.finishReason === 'length') {
+    ctx.log.warn(`the answer hit ${model}'s output limit and may be cut off`);
+  }
+  const text = `${unwrapDocument(res.text).trimEnd()}\n`;
+  if (outputPath) await atomicWrite(outputPath, text);
+  return { task, outputPath, text, model: res.model, usage: res.usage, cost: res.cost, estimate };
+}

@@ -1,0 +1,33 @@
+import { hostname } from 'node:os';
+import type { Context } from '../context.js';
+import { tryGit } from './git.js';
+
+/** Who is claiming: a name for people to read, plus where the process runs. */
+export interface Identity {
+  name: string;
+  host: string;
+  pid: number;
+}
+
+/** Name: explicit > config `team.name` > git `user.name` > $USER > "someone". */
+export async function resolveIdentity(ctx: Context, repo: string, name?: string): Promise<Identity> {
+  let who = name ?? ctx.config.team.name;
+  if (!who) {
+    const r = await tryGit(repo, ['config', 'user.name'], { env: ctx.env });
+    who = r.ok ? r.stdout.trim() : undefined;
+  }
+  who ||= ctx.env.USER || ctx.env.USERNAME || 'someone';
+  return { name: who, host: hostname(), pid: process.pid };
+}
+
+/** Whether a process with this pid is alive on this machine. */
+export function pidAlive(pid: number): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

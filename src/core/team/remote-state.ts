@@ -1,0 +1,42 @@
+import { type Claim, pushRefused, readClaimRefs, seenClaimsPrefix } from './claims.js';
+import { resolveCommit, tryGit } from './git.js';
+
+/** What the remote holds for one plan: the integration branch tip and the live claim refs. */
+export interface RemoteState {
+  /** Tip of the remote integration branch, undefined when the branch does not exist there. */
+  tip?: string;
+  /** Local name of the fetched tip (`refs/remotes/<remote>/<branch>`). */
+  tipRef: string;
+  claims: Map<number, Claim>;
+}
+
+/** Local tracking ref of the remote integration branch. */
+export function trackingRef(remote: string, branch: string): string {
+  return `refs/remotes/${remote}/${branch}`;
+}
+
+/**
+ * One fetch brings the integration branch and every claim of the plan (pruning claims
+ * that were deleted), so the snapshot is consistent with the objects we have locally.
+ * An unreachable remote is a usage error carrying git's message.
+ */
+export async function fetchRemoteState(
+  repo: string,
+  o: { remote: string; branch: string; planId: string; signal?: AbortSignal },
+): Promise<RemoteState> {
+  const seen = seenClaimsPrefix(o.remote, o.planId);
+  const claimsSpec = `+refs/specloop/claims/${o.planId}/*:${seen}/*`;
+  const tipRef = trackingRef(o.remote, o.branch);
+  const branchSpec = `+refs/heads/${o.branch}:${tipRef}`;
+  const base = ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', o.remote];
+  let r = await tryGit(repo, [...base, claimsSpec, branchSpec], { signal: o.signal });
+  let hasBranch = true;
+  if (!r.ok && /couldn't find remote ref/i.test(r.stderr)) {
+    hasBranch = false;
+    r = await tryGit(repo, [...base, claimsSpec], { signal: o.signal });
+  }
+  if (!r.ok) throw pushRefused(o.remote, r.stderr);
+  if (!hasBranch) await tryGit(repo, ['update-ref', '-d', tipRef]);
+  const tip = hasBranch ? await resolveCommit(repo, tipRef) : undefined;
+  return { tip, tipRef, claims: await readClaimRefs(repo, seen) };
+}

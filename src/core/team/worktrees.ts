@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { atomicWrite } from '../../util/atomic-write.js';
+import { git, isAncestor, resolveCommit, statusLines, tryGit } from './git.js';
+
+/** Where step worktrees live, relative to the repository root. */
+export const WORKTREES_DIR = '.specloop/worktrees';
+
+export function worktreeDir(repoRoot: string, step: number): string {
+  return join(repoRoot, WORKTREES_DIR, String(step));
+}
+
+/**
+ * The branch a step's worktree works on. Not under `specloop/` on purpose: the run's own
+ * branch is `specloop/<plan>`, and git cannot hold both `a/b` and `a/b/c` as refs.
+ */
+export function stepBranch(planId: string, step: number): string {
+  return `specloop-step/${planId}/${step}`;
+}
+
+/** Keep `.specloop/` worktrees out of the main worktree's `git status` (repo-local exclude, nothing committed). */
+export async function excludeWorktrees(repoRoot: string): Promise<void> {
+  let common = (await git(repoRoot, ['rev-parse', '--git-common-dir'])).trim();
+  if (!isAbsolute(common)) common = join(repoRoot, common);
+  const file = join(common, 'info', 'exclude');
+  const line = `/${WORKTREES_DIR}/`;
+  const text = existsSync(file) ? await readFile(file, 'utf8') : '';
+  if (text.split('\n').includes(line)) return;
+  await mkdir(join(common, 'info'), { recursive: true });
+  await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
+}
+
+/** A step's worktree, ready to work in. */
+export interface StepWorktree {
+  step: number;
+  dir: string;
+  branch: string;
+  /** The commit the step works on top of. */
+  base: string;
+  /** True when the branch already holds committed, tested work for the step (a crash before landing). */
+  resumed: boolean;
+  /** What recovery did, for the log. */
+  notes: string[];
+}
+
+async function registeredWorktrees(repoRoot: string): Promise<Set<string>> {
+  const out = await git(repoRoot, ['worktree', 'list', '--porcelain']);
+  return new Set(
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('worktree '))
+      .map((l) => l.slice('worktree '.length)),
+  );
+}
+
+/**
+ * Save uncommitted changes of a worktree left by a crash as a patch under
+ * `.specloop/recovered/`, then clean it. Committed work is never touched here.
+ */
+async function rescueDirty(repoRoot: string, dir: string, step: number, notes: string[]): Promise<void> {
+  const dirty = await statusLines(dir);
+  if (dirty.length === 0) return;
+  await git(dir, ['add', '-A']);
+  const patch = await git(dir, ['diff', '--cached', '--binary']);
+  const file = join(repoRoot, '.specloop', 'recovered', `step-${step}-${Date.now()}.patch`);
+  await atomicWrite(file, `${patch}\n`);
+  await git(dir, ['reset', '-q', '--hard']);
+  await git(dir, ['clean', '-q', '-fd']);
+  notes.push(`step ${step}: uncommitted changes left by an interrupted run saved to ${file}`);
+}
+
+/**
+ * Get a clean worktree for `step` on its own branch, cut from `base`. Whatever an
+ * interrupted run left is recovered: uncommitted changes are saved as a patch and
+ * cleaned; commits on the step branch that are not on `base` are kept and the worktree
+ * resumes from them (`resumed: true`) — they passed the tests before they were committed.
+ */
+export async function prepareWorktree(
+  repoRoot: string,
+  o: { planId: string; step: number; base: string },
+): Promise<StepWorktree> {
+  const dir = worktreeDir(repoRoot, o.step);
+  const branch = stepBranch(o.planId, o.step);
+  const notes: string[] = [];
+  await git(repoRoot, ['worktree', 'prune']);
+  const known = await registeredWorktrees(repoRoot);
+  if (existsSync(dir) && !known.has(dir)) {
+    // A directory that is not a registered worktree holds no commits: safe to remove.
+    await rm(dir, { recursive: true, force: true });
+    notes.push(`step ${o.step}: removed a half-created worktree`);
+  }
+  const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
+  const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base));
+  if (existsSync(dir)) {
+    await rescueDirty(repoRoot, dir, o.step, notes);
+    const head = await resolveCommit(dir, 'HEAD');
+    if (head && (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'])).stdout.trim() !== `refs/heads/${branch}`) {
+      await git(dir, ['checkout', '-q', '-B', branch, hasWork ? (branchTip as string) : o.base]);
+    } else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base]);
+  } else {
+    await mkdir(join(repoRoot, WORKTREES_DIR), { recursive: true });
+    await git(repoRoot, ['worktree', 'add', '-q', '-B', branch, dir, hasWork ? (branchTip as string) : o.base]);
+  }
+  if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
+  return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
+}
+
+/**
+ * Remove a step's worktree. Its branch is deleted only when every commit on it is
+ * contained in `landedOn`; otherwise it is kept and the note says so.
+ */
+export async function removeWorktree(
+  repoRoot: string,
+  o: { planId: string; step: number; landedOn?: string },
+): Promise<string | undefined> {
+  const dir = worktreeDir(repoRoot, o.step);
+  const branch = stepBranch(o.planId, o.step);
+  if (existsSync(dir)) {
+    const r = await tryGit(repoRoot, ['worktree', 'remove', '--force', dir]);
+    if (!r.ok) await rm(dir, { recursive: true, force: true });
+  }
+  await tryGit(repoRoot, ['worktree', 'prune']);
+  const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
+  if (!tip) return undefined;
+  if (o.landedOn && (await isAncestor(repoRoot, tip, o.landedOn))) {
+    await git(repoRoot, ['branch', '-q', '-D', branch]);
+    return undefined;
+  }
+  return `kept branch ${branch}: it has commits that did not land`;
+}
+
+/** Steps that have a worktree directory (left by an earlier or interrupted run). */
+export async function existingWorktreeSteps(repoRoot: string): Promise<number[]> {
+  const { readdir } = await import('node:fs/promises');
+  const root = join(repoRoot, WORKTREES_DIR);
+  if (!existsSync(root)) return [];
+  return (await readdir(root))
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0)
+    .sort((a, b) => a - b);
+}
