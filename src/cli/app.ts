@@ -34,7 +34,11 @@ export interface App {
   action<A extends unknown[]>(
     name: string,
     fn: (ctx: Context, ...args: A) => Promise<ActionResult>,
-    opts?: { configOverrides?: (...args: A) => Record<string, unknown> },
+    opts?: {
+      configOverrides?: (...args: A) => Record<string, unknown>;
+      /** Fall back to defaults when a config file is invalid (for `init --force`, which repairs it). */
+      configOptional?: boolean;
+    },
   ): (...args: A) => Promise<void>;
   /** Exit code of the last action (read by main). */
   exitCode: number;

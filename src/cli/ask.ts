@@ -50,7 +50,7 @@ Examples:
   cat error.log | specloop ask "why does this fail?"
   specloop pack --stdout | specloop ask -t readme > README.md
   git diff | specloop ask -t code-review -m anthropic:claude-sonnet-4-5
-  specloop ask -t translate -p lang French "good morning"
+  specloop ask -t my-translate -p lang French "good morning"   # your .specloop/templates/my-translate.md
   specloop ask --json "2+2?" | jq .usage`,
     )
     .action(

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { loadConfig } from '../core/config/load.js';
+import { type LoadedConfig, loadConfig, makeConfig } from '../core/config/load.js';
+import { UsageError } from '../core/errors.js';
 import type { Context } from '../core/context.js';
 import type { LlmClient } from '../core/llm/types.js';
 import { specloopCacheDir, specloopHome } from '../util/paths.js';
@@ -11,10 +12,18 @@ export function buildContext(
   global: GlobalOptions,
   command: string,
   overrides?: Record<string, unknown>,
+  opts: { configOptional?: boolean } = {},
 ): Context {
   const cwd = global.cwd ? resolve(io.cwd, global.cwd) : io.cwd;
   const home = specloopHome(io.env);
-  const loaded = loadConfig({ cwd, env: io.env, home, overrides });
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig({ cwd, env: io.env, home, overrides });
+  } catch (err) {
+    if (!opts.configOptional || !(err instanceof UsageError)) throw err;
+    io.stderr.write(`warning: ignoring invalid configuration: ${err.message}\n`);
+    loaded = { config: makeConfig({}), sources: [], taskOrigins: {} };
+  }
   const verbose = Boolean(global.verbose || io.env.SPECLOOP_DEBUG);
   let llm: Promise<LlmClient> | undefined;
   const ctx: Context = {

@@ -1,11 +1,69 @@
 import type { Command } from 'commander';
 import type { App } from './app.js';
-import { notYet } from './not-yet.js';
+
+interface InitFlags {
+  force?: boolean;
+  testCmd?: string;
+  json?: boolean;
+  showConfig?: boolean;
+}
 
 export function register(program: Command, app: App): void {
   program
     .command('init')
-    .description('write a commented specloop.toml (test command detected) and ignore .specloop/')
-    .allowUnknownOption()
-    .action(app.action('init', () => notYet('init')));
+    .description(
+      'write a commented specloop.toml (test command detected) and ignore .specloop/ runtime files',
+    )
+    .option('-f, --force', 'replace an existing specloop.toml')
+    .option('--test-cmd <command>', 'the test command to record (default: detected)')
+    .option(
+      '--show-config',
+      'write nothing; print the merged configuration and the files it came from (JSON)',
+    )
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+The test command is detected from, first match wins: package.json (scripts.test; npm,
+pnpm, yarn or bun by lockfile), pyproject.toml (pytest), Cargo.toml (cargo test), go.mod
+(go test ./...), a Makefile with a test: target (make test).
+.gitignore gets ".specloop/*" and "!.specloop/templates/" (once), so run state stays out
+of git while project templates can be committed. See docs/config.md for every key.
+
+Examples:
+  specloop init
+  specloop init --test-cmd "pytest -q"
+  specloop init --show-config          # which files and env vars set what`,
+    )
+    .action(
+      app.action('init', async (ctx, flags: InitFlags) => {
+        const { initProject, showConfig } = await import('../core/init/index.js');
+        if (flags.showConfig) {
+          ctx.stdout.write(`${JSON.stringify(showConfig(ctx), null, 2)}\n`);
+          return 0;
+        }
+        const r = await initProject(ctx, { force: flags.force, testCommand: flags.testCmd });
+        if (flags.json) {
+          ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return 0;
+        }
+        ctx.stdout.write(`${r.configPath}\n`);
+        const verb = r.overwritten ? 'replaced' : 'wrote';
+        ctx.stderr.write(`${verb} ${r.configPath} (model ${r.model})\n`);
+        ctx.stderr.write(
+          r.testCommand
+            ? `test command: ${r.testCommand} (from ${r.testSource})\n`
+            : 'no test command detected: set [test] command in specloop.toml before `specloop run`\n',
+        );
+        if (r.gitignore.added.length > 0)
+          ctx.stderr.write(`added to ${r.gitignore.path}: ${r.gitignore.added.join(' ')}\n`);
+        if (r.gitignore.warning) ctx.log.warn(r.gitignore.warning);
+        // A new file below an existing project config hides it for everything under here.
+        if (ctx.projectRoot && ctx.projectRoot !== ctx.cwd)
+          ctx.log.warn(
+            `this specloop.toml takes precedence over ${ctx.projectRoot}/specloop.toml below ${ctx.cwd}`,
+          );
+        return 0;
+      }, { configOptional: true }),
+    );
 }

@@ -4,7 +4,13 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import type { App } from './app.js';
 
-const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** Rate-limit pauses are worth a line on stderr: otherwise a wait looks like a hang. */
 const onWait = (ctx: Context) => (w: { ms: number; reason: string }) =>
@@ -17,10 +23,12 @@ export function register(program: Command, app: App): void {
 
   issues
     .command('post')
-    .description('create the issues of an issues file on GitHub (idempotent: re-running creates nothing twice)')
+    .description(
+      'create the issues of an issues file on GitHub (idempotent: re-running creates nothing twice)',
+    )
     .argument('<file>', 'issues file, e.g. issues.md from `specloop task github-issues`')
     .option('--repo <owner/name>', 'target repository (default: [github] repo in specloop.toml, else origin)')
-    .option('--label <label>', 'add a label to every issue (repeatable, or comma-separated)', collect, [])
+    .option('--label <label>', 'add a label to every issue (repeatable, or comma-separated)', collect)
     .option('--dry-run', 'print the issues that would be posted; no network, nothing written')
     .option('-y, --yes', 'post without asking (needed when not on a terminal)')
     .option('--json', 'print the outcome of every issue as JSON')
@@ -63,7 +71,9 @@ Examples:
         });
         if (opts.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else if (result.dryRun) {
-          const where = result.repo ? gh.repoString(result.repo) : 'GitHub (no repository known yet: pass --repo)';
+          const where = result.repo
+            ? gh.repoString(result.repo)
+            : 'GitHub (no repository known yet: pass --repo)';
           ctx.stdout.write(`Dry run: issues for ${where}\n`);
           ctx.stdout.write(render.formatIssueList(result.issues));
         } else ctx.stdout.write(render.formatPostReport(result));
@@ -83,7 +93,7 @@ Examples:
     .command('pull')
     .description('write open GitHub issues as a prompt file that `specloop run --from` executes')
     .option('--repo <owner/name>', 'source repository (default: [github] repo in specloop.toml, else origin)')
-    .option('--label <label>', 'only issues with this label (repeatable, or comma-separated)', collect, [])
+    .option('--label <label>', 'only issues with this label (repeatable, or comma-separated)', collect)
     .option('-o, --output <file>', 'where to write the plan ("-" for stdout)', 'issue-prompts.md')
     .option('--force', 'overwrite the output file if it exists')
     .option('--json', 'print the pulled issues as JSON instead of writing a file')
@@ -113,7 +123,8 @@ Examples:
         const result = await gh.pullIssues(ctx, { repo: opts.repo, labels: opts.label, onWait: onWait(ctx) });
         const repo = gh.repoString(result.repo);
         if (opts.json) return void ctx.stdout.write(`${JSON.stringify(result.issues, null, 2)}\n`);
-        if (result.issues.length === 0) return void ctx.stderr.write(`no open issues in ${repo}; nothing written\n`);
+        if (result.issues.length === 0)
+          return void ctx.stderr.write(`no open issues in ${repo}; nothing written\n`);
         if (toStdout) return void ctx.stdout.write(result.text);
         await atomicWrite(target, result.text);
         ctx.stderr.write(
@@ -126,7 +137,7 @@ Examples:
 
 interface PostFlags {
   repo?: string;
-  label: string[];
+  label?: string[];
   dryRun?: boolean;
   yes?: boolean;
   json?: boolean;
@@ -134,7 +145,7 @@ interface PostFlags {
 
 interface PullFlags {
   repo?: string;
-  label: string[];
+  label?: string[];
   output: string;
   force?: boolean;
   json?: boolean;

@@ -12,7 +12,9 @@ function makeApp(io: CliIO, program: Command): App {
       return async (...args) => {
         const global = program.opts<GlobalOptions>();
         try {
-          const ctx = buildContext(io, global, name, opts?.configOverrides?.(...args));
+          const ctx = buildContext(io, global, name, opts?.configOverrides?.(...args), {
+            configOptional: opts?.configOptional,
+          });
           const code = await fn(ctx, ...args);
           app.exitCode = typeof code === 'number' ? code : 0;
         } catch (err) {

@@ -1,11 +1,125 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
-import { notYet } from './not-yet.js';
+
+const int = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return Number(v);
+};
+const usd = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected an amount in USD, e.g. 2.50');
+  return n;
+};
+
+/** SPECLOOP_CRASH_AT=point[:n] → SIGKILL ourselves the n-th time core code reaches `point` (tests only). */
+function crashHook(spec: string | undefined) {
+  if (!spec) return undefined;
+  const [name, nth = '1'] = spec.split(':');
+  let seen = 0;
+  return (point: string, before?: () => void) => {
+    if (point !== name || ++seen < Number(nth)) return;
+    before?.();
+    process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+const EXAMPLES = `
+Examples:
+  specloop run                        run every remaining step on branch specloop/<plan>
+  specloop run --next                 run one step
+  specloop run --step 4               (re)try step 4 only, e.g. after fixing it by hand
+  specloop run --until 6 --max-cost 3 --executor claude
+  specloop run --from issue-prompts.md --no-branch
+  specloop run --dry-run              show the branch and the steps that would run
+  specloop run --parallel 3           up to 3 independent steps at once (git worktrees)
+  specloop run --team --remote origin share the plan with teammates through the remote
+
+A step is committed (trailer "Specloop-Step: N", todo.md ticked in the same commit) only
+when it changed files, the test command passes when specloop runs it, and for test-driven
+steps a test file changed. Interrupt any time: the next run continues where it stopped.
+See docs/run.md.`;
 
 export function register(program: Command, app: App): void {
   program
     .command('run')
     .description('execute the plan step by step: agent, tests, one commit per green step')
-    .allowUnknownOption()
-    .action(app.action('run', () => notYet('run')));
+    .option('--step <n>', 'run only step N', int)
+    .option('--next', 'run only the next step')
+    .option('--all', 'run every remaining step (the default)')
+    .option('--until <n>', 'run the remaining steps up to and including step N', int)
+    .option('--executor <name>', 'builtin | aider | claude | codex (default: config run.executor)')
+    .option('-m, --model <model>', 'model: provider:model for builtin, passed through to aider/claude/codex')
+    .option('--test-cmd <cmd>', 'test command (default: config test.command)')
+    .option(
+      '--test-timeout <seconds>',
+      'kill the test command after this long (default: config test.timeoutSec)',
+      int,
+    )
+    .option('--max-attempts <n>', 'attempts per step, each with the last failure (default 3)', int)
+    .option('--branch <name>', 'work on this branch (created if needed) instead of specloop/<plan>')
+    .option('--no-branch', 'work on the current branch')
+    .option('--from <file>', 'run the steps of this prompt_plan-format file (todo: <file>.todo.md)')
+    .option('--max-cost <usd>', 'stop before spending more than this (USD)', usd)
+    .option('--no-tdd', 'do not require a changed test file for steps that ask for tests')
+    .option('--dry-run', 'print the branch and the steps that would run; change nothing')
+    .option('-y, --yes', 'start on a dirty tree: commit it as "specloop: save work before run"')
+    .option('--json', 'print the run summary as JSON on stdout')
+    .option('--parallel <n>', 'run up to N ready steps at once, each in its own git worktree', int)
+    .option('--team', 'team mode: claim steps on the git remote, land them fast-forward only')
+    .option('--remote <name>', 'remote for --team (default: config team.remote)')
+    .addHelpText('after', EXAMPLES)
+    .action(
+      app.action('run', async (ctx, o: Record<string, unknown>, cmd: Command) => {
+        const fromCli = (k: string) => cmd.getOptionValueSource(k) === 'cli';
+        const opts = {
+          step: o.step as number | undefined,
+          next: o.next as boolean | undefined,
+          all: o.all as boolean | undefined,
+          until: o.until as number | undefined,
+          executor: o.executor as string | undefined,
+          model: o.model as string | undefined,
+          testCommand: o.testCmd as string | undefined,
+          testTimeoutMs: o.testTimeout ? (o.testTimeout as number) * 1000 : undefined,
+          maxAttempts: o.maxAttempts as number | undefined,
+          tdd: fromCli('tdd') ? (o.tdd as boolean) : undefined,
+          branch: o.branch === false ? (false as const) : typeof o.branch === 'string' ? o.branch : undefined,
+          from: o.from as string | undefined,
+          maxCost: o.maxCost as number | undefined,
+          dryRun: o.dryRun as boolean | undefined,
+          yes: o.yes as boolean | undefined,
+        };
+        const run = await import('../core/run/index.js');
+        if (o.parallel !== undefined || o.team) {
+          const team = (await import('../core/team/index.js').catch(() => ({}))) as Record<string, unknown>;
+          const fn = team[o.team ? 'runTeam' : 'runParallel'];
+          if (typeof fn !== 'function')
+            throw new UsageError(
+              `\`specloop run ${o.team ? '--team' : '--parallel'}\` is not yet available in this version`,
+            );
+          const topts = await run.teamRunOptions(ctx, {
+            ...opts,
+            parallel: o.parallel as number | undefined,
+            team: Boolean(o.team),
+            remote: o.remote as string | undefined,
+            json: Boolean(o.json),
+          });
+          const r = (await fn(ctx, topts)) as { exitCode: number };
+          if (o.json) ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          return r.exitCode;
+        }
+        const view = run.createRunView(ctx.stderr);
+        const result = await run.runPlan(ctx, {
+          ...opts,
+          onEvent: view.onEvent,
+          crash: crashHook(ctx.env.SPECLOOP_CRASH_AT),
+        });
+        view.summary(result);
+        if (o.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
+        // A bell when a long run ends, so the user can look away.
+        if (ctx.stderr.isTTY && !result.dryRun && result.durationMs > 30_000) ctx.stderr.write('\x07');
+        return result.exitCode;
+      }),
+    );
 }

@@ -1,6 +1,29 @@
 import type { Command } from 'commander';
+import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+
+interface ListFlags {
+  all?: boolean;
+  json?: boolean;
+}
+
+async function listTemplatesCmd(ctx: Context, opts: ListFlags): Promise<number> {
+  const { listTemplates } = await import('../core/templates/index.js');
+  const all = (await listTemplates(ctx)).filter((t) => opts.all || !t.internal);
+  if (opts.json) {
+    const rows = all.map(({ body: _body, ...t }) => t);
+    ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  const width = Math.max(4, ...all.map((t) => t.name.length));
+  for (const t of all) {
+    const line = `${t.name.padEnd(width)}  ${t.source.padEnd(8)}  ${t.description ?? ''}${t.internal ? ' (internal)' : ''}`;
+    ctx.stdout.write(`${line.trimEnd()}\n`);
+  }
+  if (all.length === 0) ctx.stderr.write('no templates found (see `specloop templates path`)\n');
+  return 0;
+}
 
 export function register(program: Command, app: App): void {
   const cmd = program
@@ -19,31 +42,15 @@ Examples:
   specloop templates path`,
   );
 
+  const list = app.action('templates', (ctx, opts: ListFlags) => listTemplatesCmd(ctx, opts));
+  // Bare `specloop templates` lists, like `templates list` (flags go to `list`).
+  cmd.action(app.action('templates', (ctx) => listTemplatesCmd(ctx, {})));
   cmd
     .command('list')
-    .description('list templates: name, source, description')
+    .description('list templates: name, source, description (also the default)')
     .option('-a, --all', 'include internal templates used by specloop commands')
     .option('--json', 'print JSON')
-    .action(
-      app.action('templates', async (ctx, opts: { all?: boolean; json?: boolean }) => {
-        const { listTemplates } = await import('../core/templates/index.js');
-        const all = (await listTemplates(ctx)).filter((t) => opts.all || !t.internal);
-        if (opts.json) {
-          const rows = all.map(({ body: _b, ...t }) => t);
-          ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-          return 0;
-        }
-        const width = Math.max(4, ...all.map((t) => t.name.length));
-        for (const t of all) {
-          const flag = t.internal ? ' (internal)' : '';
-          ctx.stdout.write(
-            `${t.name.padEnd(width)}  ${t.source.padEnd(8)}  ${t.description ?? ''}${flag}`.trimEnd() + '\n',
-          );
-        }
-        if (all.length === 0) ctx.stderr.write('no templates found (see `specloop templates path`)\n');
-        return 0;
-      }),
-    );
+    .action(list);
 
   cmd
     .command('show')

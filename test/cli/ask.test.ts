@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
 import { runCli } from '../support/cli.js';
+import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
 import { tempDir, writeFiles } from '../support/repo.js';
 
 let fake: FakeLlm | undefined;
@@ -17,7 +17,10 @@ function tmp(): string {
 }
 
 /** Run `specloop ask …` against the fake server with a hermetic home. */
-async function askCli(argv: string[], opts: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {}) {
+async function askCli(
+  argv: string[],
+  opts: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {},
+) {
   const dir = opts.cwd ?? tmp();
   return runCli(['ask', ...argv], {
     cwd: dir,
@@ -156,5 +159,26 @@ describe('specloop ask', () => {
     const r = await askCli(['hi'], { env: fake.env('anthropic') });
     expect(r.stdout).toBe('from claude\n');
     expect(fake.requests[0]!.path).toBe('/v1/messages');
+  });
+
+  it('an unreachable endpoint exits 1 after retries, naming the URL', async () => {
+    const dir = tmp();
+    writeFiles(dir, { 'specloop.toml': '[llm]\nmaxRetries = 1\nretryBaseMs = 1\n' });
+    const r = await askCli(['hi'], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('http://127.0.0.1:9/v1');
+    expect(r.stderr).toContain('after 2 attempts');
+    expect(r.stdout).toBe('');
+  });
+
+  it('a stream cut mid-answer is retried and stdout holds the answer once', async () => {
+    fake = await startFakeLlm([{ fault: 'cut' }, 'this stream is cut off mid-way']);
+    const r = await askCli(['q'], { env: { SPECLOOP_DEBUG: undefined } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('this stream is cut off mid-way\n');
+    expect(r.stderr).toContain('retry 1/3');
   });
 });

@@ -77,7 +77,8 @@ export async function startFakeGithub(
 
   const handle = (req: GithubRequest, res: ServerResponse) => {
     const fault = faults.find(
-      (f) => (!f.method || f.method === req.method) && (!f.path || f.path.test(req.path)) && (f.times ?? 1) > 0,
+      (f) =>
+        (!f.method || f.method === req.method) && (!f.path || f.path.test(req.path)) && (f.times ?? 1) > 0,
     );
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
@@ -85,15 +86,25 @@ export async function startFakeGithub(
     }
     const auth = req.headers.authorization;
     if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
-      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      return send(res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+      });
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(req.path);
     const name = m ? `${m[1]}/${m[2]}` : '';
     const list = repos.get(name);
-    if (!m || !list) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    if (!m || !list)
+      return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
     if (req.method === 'POST') {
       const b = req.body as { title: string; body?: string; labels?: string[] };
-      const issue: FakeIssue = { number: next++, title: b.title, body: b.body ?? '', labels: b.labels ?? [], state: 'open' };
+      const issue: FakeIssue = {
+        number: next++,
+        title: b.title,
+        body: b.body ?? '',
+        labels: b.labels ?? [],
+        state: 'open',
+      };
       list.push(issue);
       return send(res, 201, toJson(name, issue));
     }
@@ -166,6 +177,9 @@ export function rateLimitFault(method = 'POST'): Fault {
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1),
     },
-    body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest' },
+    body: {
+      message: 'API rate limit exceeded for user ID 1.',
+      documentation_url: 'https://docs.github.com/rest',
+    },
   };
 }

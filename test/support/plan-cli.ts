@@ -17,6 +17,7 @@ export async function planProject(opts: { replies: FakeReply[]; files?: Record<s
   run: (args: string[], extra?: { env?: Record<string, string>; stdin?: string }) => Promise<CliResult>;
   read: (file: string) => string | undefined;
   cleanup: () => Promise<void>;
+  home: string;
 }> {
   const t = tempDir('specloop-plan-');
   const home = tempDir('specloop-home-');
@@ -24,6 +25,7 @@ export async function planProject(opts: { replies: FakeReply[]; files?: Record<s
   const fake = await startFakeLlm(opts.replies);
   return {
     dir: t.dir,
+    home: home.dir,
     fake,
     run: (args, extra = {}) =>
       runCli(args, {

@@ -8,7 +8,7 @@ export type { IssueOutcome, IssueStatus, PostIssuesOptions, PostIssuesResult } f
 export { postIssues } from './post-issues.js';
 export { POSTED_STATE_FILE } from './posted-state.js';
 export type { PullIssuesOptions, PullIssuesResult } from './pull-issues.js';
-export { fixesLine, pullIssues, renderIssuePlan } from './pull-issues.js';
+export { COMMIT_LINE_LABEL, commitLinesOf, fixesLine, pullIssues, renderIssuePlan } from './pull-issues.js';
 export type { RateLimitWait } from './rate-limit.js';
 export { rateLimitWait } from './rate-limit.js';
 export type { RepoRef } from './repo-ref.js';

@@ -114,7 +114,8 @@ export function parseIssuesFile(text: string, opts: { file?: string } = {}): Par
       if (m) fence = { char: m[1]![0]!, len: m[1]!.length, line: i };
     }
   }
-  if (fence) problems.push({ line: fence.line + 1 + offset, message: 'code fence opened here is never closed' });
+  if (fence)
+    problems.push({ line: fence.line + 1 + offset, message: 'code fence opened here is never closed' });
 
   const structured = lines.some((l, i) => !inFence[i] && STRUCTURED.test(l));
   const headingTitle = (l: string, i: number): string | undefined => {

@@ -70,10 +70,13 @@ async function readIssues(ctx: Context, file: string): Promise<ParsedIssue[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      code: 'E_NO_FILE',
-      hint: 'generate one with `specloop task github-issues` (writes issues.md)',
-    });
+    throw new UsageError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {
+        code: 'E_NO_FILE',
+        hint: 'generate one with `specloop task github-issues` (writes issues.md)',
+      },
+    );
   }
   return parseIssuesFile(text, { file });
 }
@@ -103,9 +106,15 @@ export async function postIssues(ctx: Context, opts: PostIssuesOptions): Promise
   const result: PostIssuesResult = { repo, file: opts.file, dryRun: Boolean(opts.dryRun), issues };
   if (opts.dryRun || !repo) return result;
 
-  const api = opts.api ?? createGithubClient(ctx, { token: (await resolveToken(ctx)).token, onWait: opts.onWait });
+  const api =
+    opts.api ?? createGithubClient(ctx, { token: (await resolveToken(ctx)).token, onWait: opts.onWait });
   const remember = async (o: IssueOutcome) => {
-    posted[o.hash] = { number: o.number!, title: o.title, url: o.url!, at: new Date(ctx.clock.now()).toISOString() };
+    posted[o.hash] = {
+      number: o.number!,
+      title: o.title,
+      url: o.url!,
+      at: new Date(ctx.clock.now()).toISOString(),
+    };
     await savePostedState(statePath, state);
   };
 
@@ -116,18 +125,23 @@ export async function postIssues(ctx: Context, opts: PostIssuesOptions): Promise
     throw isFatalGithubError(err) ? fatalGithubError(err, repo) : err;
   }
   const byTitle = new Map(open.map((i) => [i.title.trim().toLowerCase(), i]));
+  const existing: IssueOutcome[] = [];
   for (const o of issues) {
     const found = o.status === 'would-post' ? byTitle.get(o.title.trim().toLowerCase()) : undefined;
     if (!found) continue;
     Object.assign(o, { status: 'exists', number: found.number, url: found.url });
-    await remember(o);
+    existing.push(o);
   }
 
   const pending = issues.filter((o) => o.status === 'would-post');
-  if (pending.length === 0) return result;
-  if (!opts.confirm || !(await opts.confirm(repo, pending))) {
-    throw new UsageError('nothing posted: not confirmed', { code: 'E_NOT_CONFIRMED', hint: 'pass --yes to post' });
+  if (pending.length > 0 && (!opts.confirm || !(await opts.confirm(repo, pending)))) {
+    throw new UsageError('nothing posted: not confirmed', {
+      code: 'E_NOT_CONFIRMED',
+      hint: 'pass --yes to post',
+    });
   }
+  // Recorded only now: a refusal above (exit 2) leaves every file as it was.
+  for (const o of existing) await remember(o);
 
   let created = 0;
   for (const [i, o] of pending.entries()) {

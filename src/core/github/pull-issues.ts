@@ -27,6 +27,18 @@ function fenceFor(text: string): string {
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
+/**
+ * Label of the context line that carries text for the step's commit message, e.g.
+ * `Commit message: Fixes #12`. `specloop run` appends it to the commit it makes.
+ */
+export const COMMIT_LINE_LABEL = 'Commit message';
+
+/** Lines a step's context asks to put in its commit message (see {@link COMMIT_LINE_LABEL}). */
+export function commitLinesOf(context: string): string[] {
+  const re = new RegExp(`^\\s*${COMMIT_LINE_LABEL}:\\s*(.+?)\\s*$`, 'gim');
+  return [...context.matchAll(re)].map((m) => m[1]!);
+}
+
 /** The commit line that closes issue `n` when the commit lands on the default branch. */
 export const fixesLine = (n: number): string => `Fixes #${n}`;
 
@@ -49,7 +61,8 @@ export function renderIssuePlan(repo: RepoRef, issues: GhIssue[], opts: { labels
       body,
       '',
       'Make the smallest change that resolves the issue, with a test that fails before the change and passes after it.',
-      `End the commit message with this line, so the commit closes the issue: ${fixesLine(issue.number)}`,
+      'The commit for this change must carry the line below, which closes the issue on GitHub; if you write',
+      `the commit message yourself, end it with: ${fixesLine(issue.number)}`,
     ].join('\n');
     const fence = fenceFor(prompt);
     out.push(
@@ -57,7 +70,9 @@ export function renderIssuePlan(repo: RepoRef, issues: GhIssue[], opts: { labels
       '',
       `GitHub issue #${issue.number}: ${issue.url}`,
       ...(issue.labels.length ? [`Labels: ${issue.labels.join(', ')}`] : []),
-      `Commit trailer: ${fixesLine(issue.number)}`,
+      `${COMMIT_LINE_LABEL}: ${fixesLine(issue.number)}`,
+      // Issues are independent of each other: `run --parallel` may take them in any order.
+      'Depends on: none',
       '',
       `${fence}text`,
       prompt,
@@ -71,7 +86,8 @@ export function renderIssuePlan(repo: RepoRef, issues: GhIssue[], opts: { labels
 /** Fetch the open issues of a repository (optionally by label) and render them as a runnable plan. */
 export async function pullIssues(ctx: Context, opts: PullIssuesOptions): Promise<PullIssuesResult> {
   const repo = (await resolveRepo(ctx, { repo: opts.repo }))!;
-  const api = opts.api ?? createGithubClient(ctx, { token: (await resolveToken(ctx)).token, onWait: opts.onWait });
+  const api =
+    opts.api ?? createGithubClient(ctx, { token: (await resolveToken(ctx)).token, onWait: opts.onWait });
   let issues: GhIssue[];
   try {
     issues = await api.listOpenIssues(repo, { labels: opts.labels });

@@ -47,7 +47,10 @@ export function rateLimitWait(err: unknown, nowMs: number, attempt: number): Rat
   }
   const reset = header('x-ratelimit-reset');
   if (header('x-ratelimit-remaining') === '0' && reset !== undefined) {
-    return { ms: Math.max(0, Number(reset) * 1000 - nowMs) + RESET_MARGIN_MS, reason: 'GitHub rate limit reached' };
+    return {
+      ms: Math.max(0, Number(reset) * 1000 - nowMs) + RESET_MARGIN_MS,
+      reason: 'GitHub rate limit reached',
+    };
   }
   if (err.status === 429 || /secondary rate limit|abuse/i.test(githubMessage(err))) {
     return { ms: SECONDARY_FALLBACK_MS * 2 ** Math.min(attempt, 4), reason: 'GitHub secondary rate limit' };

@@ -33,7 +33,8 @@ export function formatIssueList(issues: IssueOutcome[], opts: { bodyLines?: numb
 /** Counts by status, e.g. "2 created, 1 already open, 1 failed". */
 export function summarize(result: PostIssuesResult): string {
   const counts = new Map<string, number>();
-  for (const o of result.issues) counts.set(STATUS_TEXT[o.status], (counts.get(STATUS_TEXT[o.status]) ?? 0) + 1);
+  for (const o of result.issues)
+    counts.set(STATUS_TEXT[o.status], (counts.get(STATUS_TEXT[o.status]) ?? 0) + 1);
   const where = result.repo ? repoString(result.repo) : '(no repository yet)';
   return `${where}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`;
 }

@@ -40,7 +40,10 @@ export function parseRemoteUrl(url: string): RepoRef | undefined {
     path = m?.[1];
   }
   if (!path) return undefined;
-  const parts = path.replace(/\/+$/, '').replace(/\.git$/, '').split('/');
+  const parts = path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split('/');
   if (parts.length < 2) return undefined;
   const owner = parts[parts.length - 2]!;
   const repo = parts[parts.length - 1]!;
@@ -48,7 +51,10 @@ export function parseRemoteUrl(url: string): RepoRef | undefined {
 }
 
 /** The `origin` remote's URL in `cwd`, or undefined (not a repo, no origin, no git). */
-export async function originUrl(cwd: string, env: Record<string, string | undefined>): Promise<string | undefined> {
+export async function originUrl(
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<string | undefined> {
   try {
     const r = await run('git', ['remote', 'get-url', 'origin'], { cwd, env });
     return r.code === 0 ? r.stdout.trim() || undefined : undefined;

@@ -74,7 +74,10 @@ export async function ask(ctx: Context, opts: AskOptions): Promise<LlmResponse> 
   if (estimate !== null && estimate > ctx.config.confirmCostOver && !opts.yes) {
     const msg = `this prompt costs about $${estimate.toFixed(2)} on ${resolved} (limit confirmCostOver = $${ctx.config.confirmCostOver})`;
     if (!(await opts.confirm?.(`${msg}. Send it?`))) {
-      throw new UsageError(msg, { code: 'E_COST', hint: 'pass --yes to send it anyway, or raise confirmCostOver' });
+      throw new UsageError(msg, {
+        code: 'E_COST',
+        hint: 'pass --yes to send it anyway, or raise confirmCostOver',
+      });
     }
   }
   return llm.generate({

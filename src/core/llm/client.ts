@@ -1,13 +1,16 @@
+import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
 import { writeCall } from '../logs/index.js';
 import { type AttemptOutput, runAttempt } from './attempt.js';
 import { promptText, responseText, toModelMessages, toSdkTools } from './convert.js';
+import { failureHint } from './failure-hint.js';
 import { type ModelRef, parseModelRef, resolveModelSpec } from './model-ref.js';
 import { costOf } from './prices.js';
 import { createProviderModel, type ProviderTarget } from './providers.js';
 import { appendRecord, createReplayer, type NormalisedRequest, normaliseRequest } from './recording.js';
-import { backoffMs, classify, type Failure, sleep } from './retry.js';
+import { backoffMs, classify, sleep } from './retry.js';
+import { dedupingSink } from './stream-dedupe.js';
 import type { LlmClient, LlmRequest, LlmResponse } from './types.js';
 
 /** Replace every known secret in a text (errors, logs) with `***`. */
@@ -17,58 +20,20 @@ export function scrub(text: string, secrets: string[]): string {
   return out;
 }
 
-function hintFor(f: Failure, ref: ModelRef, timeoutMs: number): string {
-  switch (f.kind) {
-    case 'network':
-      return 'is the endpoint up? check the base URL (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST or [providers] in the config)';
-    case 'timeout':
-      return `no answer within llm.timeoutMs (${timeoutMs} ms): raise it, or check the endpoint`;
-    case 'malformed':
-    case 'cut':
-      return 'the endpoint sent an invalid or incomplete answer; is the base URL an OpenAI/Anthropic-compatible API?';
-  }
-  if (f.status === 401 || f.status === 403) {
-    const p = ref.compatibleName ?? ref.provider;
-    return `the provider rejected the API key; check it, or store another with \`specloop keys set ${p}\``;
-  }
-  if (f.status === 404) return `check the model name "${ref.modelId}" and the base URL`;
-  if (f.status === 429) return 'rate limited: wait a little, or raise llm.maxRetries / llm.retryBaseMs';
-  return 'the provider failed; try again later';
-}
-
-/**
- * Streams text to the caller across retries without repeating it: a retry's text is passed
- * on only beyond what earlier attempts already emitted, and must agree with it.
- */
-function dedupingSink(onText: ((d: string) => void) | undefined) {
-  let emitted = '';
-  return {
-    attempt(): (d: string) => void {
-      let text = '';
-      return (d) => {
-        text += d;
-        const common = Math.min(text.length, emitted.length);
-        if (text.slice(0, common) !== emitted.slice(0, common)) {
-          throw new WorkError(
-            `the answer stream broke off after ${emitted.length} characters and the retry answered differently`,
-            { code: 'E_LLM_STREAM', hint: 'the partial output above is incomplete; run the command again' },
-          );
-        }
-        if (text.length > emitted.length) {
-          const fresh = text.slice(emitted.length);
-          emitted = text;
-          onText?.(fresh);
-        }
-      };
-    },
-  };
-}
-
 /** The AI SDK-backed client: providers, retries, timeouts, record/replay and the call log. */
 export function createClient(ctx: Context): LlmClient {
   const { config } = ctx;
+  // The SDK prints its warnings with console.info/warn — stdout included, which would corrupt
+  // piped answers. Route them to debug output instead (one process, one CLI context).
+  (globalThis as { AI_SDK_LOG_WARNINGS?: unknown }).AI_SDK_LOG_WARNINGS = (o: { warnings: unknown[] }) => {
+    for (const w of o.warnings) ctx.log.debug(`AI SDK warning: ${JSON.stringify(w)}`);
+  };
   const targets = new Map<string, Promise<ProviderTarget>>();
-  const replayer = ctx.llmOptions.replay ? createReplayer(ctx.llmOptions.replay) : undefined;
+  // Relative paths are relative to the command's directory (`-C` included), like every file argument.
+  const recordFile = ctx.llmOptions.record ? resolve(ctx.cwd, ctx.llmOptions.record) : undefined;
+  const replayer = ctx.llmOptions.replay
+    ? createReplayer(resolve(ctx.cwd, ctx.llmOptions.replay))
+    : undefined;
 
   async function callProvider(ref: ModelRef, req: LlmRequest, secrets: string[]): Promise<AttemptOutput> {
     let pending = targets.get(ref.spec);
@@ -117,7 +82,7 @@ export function createClient(ctx: Context): LlmClient {
           const tries = attempt + 1;
           throw new WorkError(
             `model call to ${ref.spec} failed${tries > 1 ? ` after ${tries} attempts` : ''}: ${what}`,
-            { code: 'E_LLM', hint: hintFor(f, ref, timeoutMs), cause: err },
+            { code: 'E_LLM', hint: failureHint(f, ref, timeoutMs), cause: err },
           );
         }
         const wait = backoffMs(f, attempt, retryBaseMs);
@@ -165,8 +130,8 @@ export function createClient(ctx: Context): LlmClient {
           cost,
           durationMs,
         }).catch((e) => ctx.log.warn(`could not write the call log: ${(e as Error).message}`));
-        if (ctx.llmOptions.record) {
-          appendRecord(ctx.llmOptions.record, {
+        if (recordFile) {
+          appendRecord(recordFile, {
             v: 1,
             time: log.time,
             command: log.command,

@@ -2,8 +2,10 @@ import type { Context } from '../context.js';
 import { createClient } from './client.js';
 import type { LlmClient } from './types.js';
 
+export { type AskOptions, ask, estimateInputCost } from './ask.js';
 export { scrub } from './client.js';
 export { KNOWN_PROVIDERS, type ModelRef, parseModelRef, resolveModelSpec } from './model-ref.js';
+export { describeModels, type ModelsInfo, type ProviderInfo } from './models-info.js';
 export { BUILT_IN_PRICES, costOf, type Price, priceOf, priceTable } from './prices.js';
 export type { NormalisedRequest, RecordLine } from './recording.js';
 export type * from './types.js';

@@ -35,6 +35,22 @@ export function ollamaBaseURL(raw: string): string {
   return `${u.replace('://0.0.0.0', '://127.0.0.1')}/v1`;
 }
 
+/** The base URL each built-in provider would use: env > config > default. */
+export function builtInBaseURL(
+  ctx: Pick<Context, 'env' | 'config'>,
+  provider: 'openai' | 'anthropic' | 'ollama',
+): string {
+  const { env, config } = ctx;
+  if (provider === 'openai')
+    return trimSlash(env.OPENAI_BASE_URL || config.providers.openai.baseURL || DEFAULT_OPENAI);
+  if (provider === 'anthropic') {
+    return anthropicBaseURL(
+      env.ANTHROPIC_BASE_URL || config.providers.anthropic.baseURL || DEFAULT_ANTHROPIC,
+    );
+  }
+  return ollamaBaseURL(env.OLLAMA_HOST || config.providers.ollama.host || DEFAULT_OLLAMA);
+}
+
 function requireKey(ctx: Context, provider: string, envVar: string): string {
   const found = resolveKey(ctx, provider, envVar);
   if (found) return found.key;
@@ -46,11 +62,11 @@ function requireKey(ctx: Context, provider: string, envVar: string): string {
 
 /** Build the AI SDK model for a parsed model string (loads the provider package lazily). */
 export async function createProviderModel(ctx: Context, ref: ModelRef): Promise<ProviderTarget> {
-  const { env, config } = ctx;
+  const { config } = ctx;
   switch (ref.provider) {
     case 'openai': {
       const apiKey = requireKey(ctx, 'openai', KEY_ENV.openai!);
-      const baseURL = trimSlash(env.OPENAI_BASE_URL || config.providers.openai.baseURL || DEFAULT_OPENAI);
+      const baseURL = builtInBaseURL(ctx, 'openai');
       const { createOpenAI } = await import('@ai-sdk/openai');
       const openai = createOpenAI({ apiKey, baseURL });
       const model =
@@ -61,14 +77,12 @@ export async function createProviderModel(ctx: Context, ref: ModelRef): Promise<
     }
     case 'anthropic': {
       const apiKey = requireKey(ctx, 'anthropic', KEY_ENV.anthropic!);
-      const baseURL = anthropicBaseURL(
-        env.ANTHROPIC_BASE_URL || config.providers.anthropic.baseURL || DEFAULT_ANTHROPIC,
-      );
+      const baseURL = builtInBaseURL(ctx, 'anthropic');
       const { createAnthropic } = await import('@ai-sdk/anthropic');
       return { model: createAnthropic({ apiKey, baseURL })(ref.modelId), baseURL, secrets: [apiKey] };
     }
     case 'ollama': {
-      const baseURL = ollamaBaseURL(env.OLLAMA_HOST || config.providers.ollama.host || DEFAULT_OLLAMA);
+      const baseURL = builtInBaseURL(ctx, 'ollama');
       const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
       const provider = createOpenAICompatible({ name: 'ollama', baseURL, includeUsage: true });
       return { model: provider.chatModel(ref.modelId), baseURL, secrets: [] };

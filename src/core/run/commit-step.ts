@@ -42,6 +42,7 @@ export async function commitStep(repoDir: string, o: CommitStepOptions): Promise
   // No abort signal for git itself: killing git mid-commit would leave .git/index.lock behind.
   await stageAll(repoDir, { env: o.env, exclude: [...MACHINE_STATE, ...(o.exclude ?? [])] });
   o.crash?.('staged');
-  const message = o.message ?? stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId });
+  const message =
+    o.message ?? stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId });
   return commit(repoDir, message, { env: o.env });
 }

@@ -99,14 +99,26 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     changed: [],
   };
 
-  const changedNow = async () => (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
+  const changedNow = async () =>
+    (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
   const check = async (): Promise<Check> => {
     const changed = await changedNow();
     if (changed.length === 0) return { ok: false, reason: 'the attempt changed no files', changed };
     onEvent({ type: 'tests-start', step: n, command: o.testCommand });
     o.crash?.('tests');
-    const test = await runTests(ctx, { cwd: testCwd, command: o.testCommand, timeoutMs: testTimeoutMs, signal });
-    onEvent({ type: 'tests-end', step: n, ok: test.ok, durationMs: test.durationMs, timedOut: test.timedOut });
+    const test = await runTests(ctx, {
+      cwd: testCwd,
+      command: o.testCommand,
+      timeoutMs: testTimeoutMs,
+      signal,
+    });
+    onEvent({
+      type: 'tests-end',
+      step: n,
+      ok: test.ok,
+      durationMs: test.durationMs,
+      timedOut: test.timedOut,
+    });
     if (!test.ok)
       return {
         ok: false,
@@ -115,10 +127,16 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
         test,
       };
     if (tddStep && !changed.some(isTestFile))
-      return { ok: false, reason: 'this is a test-driven step but no test file was added or changed', changed, test };
+      return {
+        ok: false,
+        reason: 'this is a test-driven step but no test file was added or changed',
+        changed,
+        test,
+      };
     return { ok: true, changed, test };
   };
-  const accept = (c: Check) => Object.assign(res, { ok: true, changed: c.changed, lastTest: c.test, reason: undefined });
+  const accept = (c: Check) =>
+    Object.assign(res, { ok: true, changed: c.changed, lastTest: c.test, reason: undefined });
 
   let last: Check | undefined;
   if ((await changedNow()).length > 0) {

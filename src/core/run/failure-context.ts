@@ -22,7 +22,9 @@ export async function relevantFiles(repoDir: string, changed: string[], output: 
   };
   for (const p of changed) await add(p);
   const root = `${repoDir.replace(/\/$/, '')}/`;
-  for (const m of output.matchAll(/(?:^|[\s('"`])((?:\/|\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\.[A-Za-z]{1,5})(?=[:\s)'"`,]|$)/gm)) {
+  for (const m of output.matchAll(
+    /(?:^|[\s('"`])((?:\/|\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\.[A-Za-z]{1,5})(?=[:\s)'"`,]|$)/gm,
+  )) {
     let p = m[1] as string;
     if (p.startsWith(root)) p = p.slice(root.length);
     else if (p.startsWith('/')) continue;
@@ -83,7 +85,9 @@ export async function packContext(
       if (typeof r.output === 'string' && r.output.trim()) return r.output;
     }
   } catch (err) {
-    ctx.log.debug(`pack unavailable for the retry context (${(err as Error).message}); using plain file contents`);
+    ctx.log.debug(
+      `pack unavailable for the retry context (${(err as Error).message}); using plain file contents`,
+    );
   }
   return simpleContext(o.repoDir, o.files, tokenBudget);
 }

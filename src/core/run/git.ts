@@ -1,4 +1,4 @@
-import { type SpawnResult, run } from '../../util/spawn.js';
+import { run, type SpawnResult } from '../../util/spawn.js';
 import { UsageError, WorkError } from '../errors.js';
 
 /**
@@ -74,6 +74,11 @@ export async function headCommit(cwd: string, opts: GitOptions = {}): Promise<st
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
+/** True when commit-ish `a` is contained in `b`. */
+export async function isAncestor(cwd: string, a: string, b: string, opts: GitOptions = {}): Promise<boolean> {
+  return (await gitTry(cwd, ['merge-base', '--is-ancestor', a, b], opts)).code === 0;
+}
+
 export async function branchExists(cwd: string, name: string, opts: GitOptions = {}): Promise<boolean> {
   const r = await gitTry(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}`], opts);
   return r.code === 0;
@@ -102,14 +107,26 @@ export interface StatusEntry {
   code: string;
 }
 
-/** Changed, staged and untracked files (all of them, not collapsed dirs), minus `exclude`. */
+/**
+ * Changed, staged and untracked files (each file, not collapsed dirs), minus `exclude`;
+ * only under `paths` (repo-relative) when given.
+ */
 export async function status(
   cwd: string,
-  opts: GitOptions & { exclude?: readonly string[] } = {},
+  opts: GitOptions & { exclude?: readonly string[]; paths?: readonly string[] } = {},
 ): Promise<StatusEntry[]> {
+  const scope = opts.paths ? opts.paths.map((p) => `:(top,literal)${p}`) : [':/'];
   const out = await git(
     cwd,
-    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ':/', ...excludeSpecs(opts.exclude ?? [])],
+    [
+      'status',
+      '--porcelain=v1',
+      '-z',
+      '--untracked-files=all',
+      '--',
+      ...scope,
+      ...excludeSpecs(opts.exclude ?? []),
+    ],
     opts,
   );
   const parts = out.split('\0');
@@ -126,7 +143,10 @@ export async function status(
 }
 
 /** Stage everything (new, changed, deleted) except `exclude`. */
-export async function stageAll(cwd: string, opts: GitOptions & { exclude?: readonly string[] } = {}): Promise<void> {
+export async function stageAll(
+  cwd: string,
+  opts: GitOptions & { exclude?: readonly string[] } = {},
+): Promise<void> {
   await git(cwd, ['add', '--all', '--', ':/', ...excludeSpecs(opts.exclude ?? [])], opts);
 }
 
@@ -171,7 +191,11 @@ export async function stepCommits(
   const found = new Map<number, StepCommit>();
   if (!(await headCommit(cwd, opts))) return found;
   const fmt = `%H%x00%s%x00%(trailers:key=${STEP_TRAILER},valueonly,separator=%x2C)%x00%(trailers:key=${PLAN_TRAILER},valueonly,separator=%x2C)%x1e`;
-  const out = await git(cwd, ['log', `--format=${fmt}`, `--grep=^${STEP_TRAILER}:`, opts.ref ?? 'HEAD', '--'], opts);
+  const out = await git(
+    cwd,
+    ['log', `--format=${fmt}`, `--grep=^${STEP_TRAILER}:`, opts.ref ?? 'HEAD', '--'],
+    opts,
+  );
   for (const rec of out.split('\x1e')) {
     const [commitId, subject, steps, plans] = rec.replace(/^\n/, '').split('\0');
     if (!commitId || !steps) continue;
@@ -179,7 +203,8 @@ export async function stepCommits(
     if (!planIds.includes(opts.planId)) continue;
     for (const s of steps.split(',')) {
       const n = Number.parseInt(s.trim(), 10);
-      if (Number.isInteger(n) && !found.has(n)) found.set(n, { step: n, commit: commitId, subject: subject ?? '' });
+      if (Number.isInteger(n) && !found.has(n))
+        found.set(n, { step: n, commit: commitId, subject: subject ?? '' });
     }
   }
   return found;

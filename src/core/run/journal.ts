@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
@@ -63,7 +64,23 @@ export function planJournal(j: Journal, planId: string): PlanJournal {
   return p;
 }
 
+/**
+ * Keeps the run's machine state out of `git status` (and so out of the user's next
+ * `git add -A`) without touching their own .gitignore: a self-ignoring .specloop/.gitignore.
+ * Project templates in .specloop/templates/ stay visible and committable.
+ */
+const GITIGNORE = `# specloop machine state (specloop run); safe to delete
+/.gitignore
+/run.json
+/.run.json.*
+/aider/
+/worktrees/
+`;
+
 export async function writeJournal(repoRoot: string, j: Journal): Promise<void> {
-  for (const p of Object.values(j.plans)) if (p.history.length > MAX_HISTORY) p.history = p.history.slice(-MAX_HISTORY);
+  const ignore = join(repoRoot, '.specloop', '.gitignore');
+  if (!existsSync(ignore)) await atomicWrite(ignore, GITIGNORE);
+  for (const p of Object.values(j.plans))
+    if (p.history.length > MAX_HISTORY) p.history = p.history.slice(-MAX_HISTORY);
   await atomicWrite(journalPath(repoRoot), `${JSON.stringify(j, null, 2)}\n`);
 }

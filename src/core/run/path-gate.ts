@@ -57,14 +57,19 @@ function realpathDeepest(abs: string): string {
  * `root` itself is allowed only when `allowRoot` (listing the repo), never for writes.
  */
 export function pathGate(root: string, input: unknown, opts: { allowRoot?: boolean } = {}): GateResult {
-  if (typeof input !== 'string' || input.trim() === '') return { ok: false, reason: 'path must be a non-empty string' };
+  if (typeof input !== 'string' || input.trim() === '')
+    return { ok: false, reason: 'path must be a non-empty string' };
   if (input.includes('\0')) return { ok: false, reason: 'path contains a NUL byte' };
   if (isAbsolute(input) || /^[a-zA-Z]:[\\/]/.test(input) || input.startsWith('~'))
-    return { ok: false, reason: `absolute paths are refused (${input}); use a path relative to the repository root` };
+    return {
+      ok: false,
+      reason: `absolute paths are refused (${input}); use a path relative to the repository root`,
+    };
   const segments = input.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) return { ok: false, reason: `paths with ".." are refused (${input})` };
   const rel = segments.join('/');
-  if (rel === '' && !opts.allowRoot) return { ok: false, reason: 'path names the repository root, not a file' };
+  if (rel === '' && !opts.allowRoot)
+    return { ok: false, reason: 'path names the repository root, not a file' };
   if (touchesGit(rel)) return { ok: false, reason: `paths under .git/ are refused (${input})` };
   let realRoot: string;
   try {
@@ -79,7 +84,8 @@ export function pathGate(root: string, input: unknown, opts: { allowRoot?: boole
   } catch (err) {
     return { ok: false, reason: `cannot resolve ${input}: ${(err as Error).message}` };
   }
-  if (!within(realRoot, real)) return { ok: false, reason: `${input} resolves outside the repository (symlink)` };
+  if (!within(realRoot, real))
+    return { ok: false, reason: `${input} resolves outside the repository (symlink)` };
   const realRel = relative(realRoot, real).split(sep).join('/');
   if (touchesGit(realRel)) return { ok: false, reason: `${input} resolves into .git/ (symlink)` };
   return { ok: true, abs, rel };

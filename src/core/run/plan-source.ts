@@ -40,7 +40,10 @@ function findDefaultPlan(ctx: Context, repoRoot: string): string | undefined {
  * `from`: any file in prompt_plan format, with `<file>.todo.md` beside it (generated on the
  * first real run). Bad or missing input is a UsageError (exit 2) pointing at the fix.
  */
-export async function loadPlanSource(ctx: Context, o: { repoRoot: string; from?: string }): Promise<PlanSource> {
+export async function loadPlanSource(
+  ctx: Context,
+  o: { repoRoot: string; from?: string },
+): Promise<PlanSource> {
   let planPath: string;
   let todoPath: string;
   if (o.from) {

@@ -13,7 +13,10 @@ async function render(ctx: Context, name: string, vars: Record<string, string>):
 }
 
 /** System prompt of the builtin agent (src/templates/agent-system.md). */
-export function agentSystemPrompt(ctx: Context, v: { testCommand: string; maxToolCalls: number }): Promise<string> {
+export function agentSystemPrompt(
+  ctx: Context,
+  v: { testCommand: string; maxToolCalls: number },
+): Promise<string> {
   return render(ctx, 'agent-system', { test_command: v.testCommand, max_tool_calls: String(v.maxToolCalls) });
 }
 
@@ -42,7 +45,9 @@ export interface StepPromptInput {
 }
 
 function doneList(plan: Plan, done: number[]): string {
-  const lines = plan.steps.filter((s) => done.includes(s.number)).map((s) => `- step ${s.number}: ${s.title}`);
+  const lines = plan.steps
+    .filter((s) => done.includes(s.number))
+    .map((s) => `- step ${s.number}: ${s.title}`);
   return lines.length ? lines.join('\n') : '(none yet: this is the first step)';
 }
 

@@ -26,7 +26,6 @@ export interface TestResult {
 }
 
 const MAX_KEEP = 256 * 1024;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are control characters
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
 
 /** Remove ANSI colour / cursor escapes (what the model and the user should read). */
@@ -59,7 +58,8 @@ export async function runTests(ctx: Context, opts: RunTestsOptions): Promise<Tes
   });
   if (signal.aborted && !r.timedOut) throw new InterruptedError('interrupted while the tests were running');
   let text = stripAnsi(output.length > MAX_KEEP ? output.slice(-MAX_KEEP) : output);
-  if (r.timedOut) text += `\n[specloop: the test command was killed after ${Math.round(opts.timeoutMs / 1000)} s]\n`;
+  if (r.timedOut)
+    text += `\n[specloop: the test command was killed after ${Math.round(opts.timeoutMs / 1000)} s]\n`;
   return {
     ok: r.code === 0 && !r.timedOut,
     code: r.code,

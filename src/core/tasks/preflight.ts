@@ -46,7 +46,7 @@ export function assertFits(est: CallEstimate, opts: { packed: boolean }): void {
   if (est.inputTokens <= room) return;
   const options = opts.packed
     ? [
-        `--token-budget ${fmt(Math.floor(room * 0.9))} (pack drops the least important files to fit)`,
+        `--token-budget ${fmt(Math.floor((room * 0.9) / 1000) * 1000)} (pack drops the least important files to fit)`,
         "--include 'src/**' or --ignore 'test/**' (pack only what the task needs)",
       ]
     : ['a smaller --input file'];
@@ -60,6 +60,7 @@ export function assertFits(est: CallEstimate, opts: { packed: boolean }): void {
 
 /** A short human line: "≈ 12,345 tokens in, ≈ $0.02". */
 export function describeEstimate(est: CallEstimate): string {
-  const cost = est.cost === null ? 'price unknown' : `≈ $${est.cost < 0.01 ? est.cost.toFixed(4) : est.cost.toFixed(2)}`;
+  const cost =
+    est.cost === null ? 'price unknown' : `≈ $${est.cost < 0.01 ? est.cost.toFixed(4) : est.cost.toFixed(2)}`;
   return `${fmt(est.inputTokens)} tokens in to ${est.model}, ${cost}`;
 }

@@ -34,7 +34,8 @@ function explicitPack(pack: Partial<PackConfig>): Partial<PackConfig> {
  */
 export function listTasks(ctx: Pick<Context, 'config' | 'taskOrigins'>): TaskDefinition[] {
   const out = new Map<string, TaskDefinition>();
-  for (const [name, spec] of Object.entries(BUILT_IN_TASKS)) out.set(name, { ...spec, name, origin: 'built-in' });
+  for (const [name, spec] of Object.entries(BUILT_IN_TASKS))
+    out.set(name, { ...spec, name, origin: 'built-in' });
   for (const [name, cfg] of Object.entries(ctx.config.tasks)) {
     const base = out.get(name);
     const origin = ctx.taskOrigins[name] ?? 'config';

@@ -121,7 +121,12 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
   const { countTokens } = await import('../pack/index.js');
   const encoding = opts.pack?.encoding ?? task.pack.encoding ?? ctx.config.pack.encoding;
   const inputTokens = countTokens(`${system ?? ''}\n${prompt}`, encoding);
-  const estimate = estimateCall({ model, inputTokens, config: ctx.config, contextWindow: opts.contextWindow });
+  const estimate = estimateCall({
+    model,
+    inputTokens,
+    config: ctx.config,
+    contextWindow: opts.contextWindow,
+  });
   assertFits(estimate, { packed: opts.input === undefined });
   if (estimate.cost !== null && estimate.cost > ctx.config.confirmCostOver && !opts.yes) {
     const over = `estimated cost ${describeEstimate(estimate)} is over confirmCostOver ($${ctx.config.confirmCostOver})`;
@@ -131,7 +136,8 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
         hint: 'pass --yes, raise confirmCostOver in specloop.toml, or pack less (--include, --token-budget)',
       });
     }
-    if (!(await opts.confirm(estimate))) throw new UsageError('cancelled; nothing was sent', { code: 'E_CANCELLED' });
+    if (!(await opts.confirm(estimate)))
+      throw new UsageError('cancelled; nothing was sent', { code: 'E_CANCELLED' });
   }
 
   const target = out ?? 'stdout';

@@ -15,6 +15,8 @@ export type ExecuteFn = (o: {
   step: PlanStep;
   /** Steps done on the base the worktree was cut from. */
   done: number[];
+  /** Why the step is redone (a conflict or red tests on a new base), appended to its prompt. */
+  note?: string;
   signal: AbortSignal;
 }) => Promise<{ ok: boolean; attempts: number; reason?: string; cost: number }>;
 
@@ -88,8 +90,8 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
       durationMs: Date.now() - started,
       ...extra,
     });
-    const runExecutor = async (s: PlanStep, dir: string, done: number[]) => {
-      const r = await o.execute({ dir, step: s, done, signal: ac.signal });
+    const runExecutor = async (dir: string, done: number[], note?: string) => {
+      const r = await o.execute({ dir, step, done, note, signal: ac.signal });
       attempts += r.attempts;
       cost += r.cost;
       if (ac.signal.aborted) throw new InterruptedError(lost ?? 'interrupted');
@@ -101,7 +103,7 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
       let tip = base.tip;
       if (!wt.resumed) {
         o.say(`step ${n}: started — ${step.title}`);
-        const r = await runExecutor(step, wt.dir, [...base.done]);
+        const r = await runExecutor(wt.dir, [...base.done]);
         if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the executor did not get the tests green' });
         await commitWork(wt.dir, n);
       }
@@ -155,7 +157,7 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
           note = redNote({ output: res.output, landed });
         }
         const doneNow = [...(await coord.refresh()).done];
-        const r = await runExecutor({ ...step, prompt: `${step.prompt.trim()}\n\n${note}\n` }, wt.dir, doneNow);
+        const r = await runExecutor(wt.dir, doneNow, note);
         if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the retry on the new base failed' });
         await commitWork(wt.dir, n);
       }
@@ -198,6 +200,7 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
     const ready = readySteps(o.plan, view.done).filter(
       (n) => o.targets.has(n) && !running.has(n) && !failed.has(n) && !view.heldByOthers.has(n),
     );
+    let contended = false; // a teammate claimed a step between our look and our claim
     for (const n of ready) {
       if (running.size >= o.parallel) break;
       if (o.maxCost !== undefined && cost >= o.maxCost) {
@@ -205,9 +208,10 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
         break;
       }
       if (await coord.acquire(n)) start(n, view);
+      else contended = true;
     }
     if (running.size === 0) {
-      const othersWorking = remaining.some((n) => view.heldByOthers.has(n));
+      const othersWorking = contended || remaining.some((n) => view.heldByOthers.has(n));
       if (!othersWorking || stoppedForCost) break;
       await sleep(coord.pollMs, ctx.signal);
     } else {

@@ -1,5 +1,7 @@
 import { type Claim, pushRefused, readClaimRefs, seenClaimsPrefix } from './claims.js';
-import { resolveCommit, tryGit } from './git.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { currentBranch, resolveCommit, tryGit } from './git.js';
 
 /** What the remote holds for one plan: the integration branch tip and the live claim refs. */
 export interface RemoteState {
@@ -39,4 +41,21 @@ export async function fetchRemoteState(
   if (!hasBranch) await tryGit(repo, ['update-ref', '-d', tipRef]);
   const tip = hasBranch ? await resolveCommit(repo, tipRef) : undefined;
   return { tip, tipRef, claims: await readClaimRefs(repo, seen) };
+}
+
+/** The team remote (it must exist: exit 2 with git's message) and the integration branch. */
+export async function resolveRemote(
+  ctx: Context,
+  repoRoot: string,
+  o: { remote?: string; integrationBranch?: string },
+): Promise<{ remote: string; branch: string }> {
+  const remote = o.remote ?? ctx.config.team.remote;
+  const url = await tryGit(repoRoot, ['remote', 'get-url', remote]);
+  if (!url.ok) throw pushRefused(remote, url.stderr);
+  const branch = o.integrationBranch ?? ctx.config.team.integrationBranch ?? (await currentBranch(repoRoot));
+  if (!branch)
+    throw new UsageError('HEAD is detached: there is no branch to integrate the steps on', {
+      hint: 'switch to the team branch, or set team.integrationBranch',
+    });
+  return { remote, branch };
 }

@@ -1,3 +1,4 @@
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { Context } from '../context.js';
@@ -10,12 +11,7 @@ import { planIdFor } from './plan-id.js';
 import type { TeamRunOptions } from './types.js';
 
 /** Everything both modes resolve before scheduling. */
-export interface RunSetup {
-  repoRoot: string;
-  plan: Plan;
-  planId: string;
-  planPath: string;
-  todoPath?: string;
+export interface RunSetup extends PlanSetup {
   testCommand: string;
   parallel: number;
   maxRebases: number;
@@ -30,23 +26,55 @@ export interface TeamDeps {
 
 const rel = (root: string, file: string) => relative(root, file).replace(/\\/g, '/');
 
-/** Resolve the repository, plan, test command and limits; every problem is a UsageError (exit 2). */
-export async function resolveSetup(ctx: Context, opts: TeamRunOptions): Promise<RunSetup> {
-  const top = await tryGit(dirname(opts.planFile), ['rev-parse', '--show-toplevel'], { env: ctx.env });
+/** The repository and plan a team command works on. */
+export interface PlanSetup {
+  repoRoot: string;
+  plan: Plan;
+  planId: string;
+  planPath: string;
+  todoPath?: string;
+}
+
+/** Find the repository and parse the plan (a cycle or unknown dependency is a PlanFormatError, exit 2). */
+export async function resolvePlan(ctx: Context, o: { planFile: string; todoFile?: string }): Promise<PlanSetup> {
+  // Real paths, so repo-relative names (and the plan id) agree with git's view and the single-player run.
+  const planFile = existsSync(o.planFile) ? realpathSync(o.planFile) : o.planFile;
+  const todoFile = o.todoFile && existsSync(o.todoFile) ? realpathSync(o.todoFile) : undefined;
+  const top = await tryGit(dirname(planFile), ['rev-parse', '--show-toplevel'], { env: ctx.env });
   if (!top.ok)
-    throw new UsageError(`${opts.planFile} is not inside a git repository`, {
+    throw new UsageError(`${o.planFile} is not inside a git repository`, {
       code: 'E_NO_GIT',
       hint: 'parallel and team runs land steps on a git branch: `git init` and commit the plan first',
     });
   const repoRoot = top.stdout.trim();
-  const planPath = rel(repoRoot, opts.planFile);
+  const planPath = rel(repoRoot, planFile);
   let text: string;
   try {
-    text = await readFile(opts.planFile, 'utf8');
+    text = await readFile(planFile, 'utf8');
   } catch {
     throw new UsageError(`no plan at ${planPath}`, { code: 'E_NO_PLAN', hint: 'run `specloop plan` first' });
   }
-  const plan = parsePlan(text, { file: planPath });
+  return {
+    repoRoot,
+    plan: parsePlan(text, { file: planPath }),
+    planId: planIdFor(repoRoot, planFile),
+    planPath,
+    todoPath: todoFile ? rel(repoRoot, todoFile) : undefined,
+  };
+}
+
+/** The plan a step number must belong to, or a UsageError listing the valid range. */
+export function requireStep(plan: Plan, n: number): void {
+  if (!plan.steps.some((s) => s.number === n))
+    throw new UsageError(`the plan has no step ${n}`, {
+      hint: `steps are 1..${plan.steps.length}; see \`specloop team status\``,
+    });
+}
+
+/** Resolve the repository, plan, test command and limits; every problem is a UsageError (exit 2). */
+export async function resolveSetup(ctx: Context, opts: TeamRunOptions): Promise<RunSetup> {
+  const p = await resolvePlan(ctx, opts);
+  const { plan } = p;
   const testCommand = opts.testCommand ?? ctx.config.test.command;
   if (!testCommand)
     throw new UsageError('no test command: every step is checked by running the tests', {
@@ -56,23 +84,14 @@ export async function resolveSetup(ctx: Context, opts: TeamRunOptions): Promise<
   const parallel = opts.parallel ?? 1;
   if (!Number.isInteger(parallel) || parallel < 1)
     throw new UsageError(`--parallel needs a whole number ≥ 1, got ${parallel}`, { code: 'E_USAGE' });
-  const known = new Set(plan.steps.map((s) => s.number));
-  const unknown = (opts.steps ?? []).filter((n) => !known.has(n));
-  if (unknown.length > 0)
-    throw new UsageError(`the plan has no step ${unknown.join(', ')}`, {
-      hint: `steps are 1..${plan.steps.length}; see \`specloop status\``,
-    });
+  for (const n of opts.steps ?? []) requireStep(plan, n);
   const timeoutMs = ctx.config.test.timeoutSec * 1000;
   return {
-    repoRoot,
-    plan,
-    planId: planIdFor(repoRoot, opts.planFile),
-    planPath,
-    todoPath: opts.todoFile ? rel(repoRoot, opts.todoFile) : undefined,
+    ...p,
     testCommand,
     parallel,
     maxRebases: opts.maxRebases ?? 3,
-    targets: withDependencies(plan, opts.steps ?? [...known]),
+    targets: withDependencies(plan, opts.steps ?? plan.steps.map((s) => s.number)),
     test: async (cwd, signal) => {
       const r = await runTests(ctx, { cwd, command: testCommand, timeoutMs, signal });
       return { ok: r.ok, output: r.output };
@@ -81,7 +100,7 @@ export async function resolveSetup(ctx: Context, opts: TeamRunOptions): Promise<
 }
 
 /** The asked-for steps plus everything they depend on (a step cannot land before its dependencies). */
-function withDependencies(plan: Plan, steps: number[]): Set<number> {
+export function withDependencies(plan: Plan, steps: number[]): Set<number> {
   const deps = new Map(plan.steps.map((s) => [s.number, s.dependsOn]));
   const out = new Set<number>();
   const add = (n: number) => {
@@ -103,7 +122,7 @@ export async function requireCommitted(repoRoot: string, rev: string, label: str
     const committed = await tryGit(repoRoot, ['show', `${rev}:${p}`]);
     const local = await readFile(`${repoRoot}/${p}`, 'utf8').catch(() => undefined);
     if (committed.ok && (local === undefined || committed.stdout === local)) continue;
-    throw new UsageError(`${p} is ${committed.ok ? 'changed but not committed' : 'not committed'} on ${label}`, {
+    throw new UsageError(`${p} ${committed.ok ? 'differs from the one committed' : 'is not committed'} on ${label}`, {
       code: 'E_PLAN_NOT_COMMITTED',
       hint: `steps run in worktrees cut from ${label}: \`git add ${p} && git commit -m "plan"\` first`,
     });

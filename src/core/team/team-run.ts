@@ -1,15 +1,23 @@
 import type { Context } from '../context.js';
+import { parsePlan } from '../plan/index.js';
 import { UsageError } from '../errors.js';
-import { pushRefused, swapRemoteRef } from './claims.js';
+import { swapRemoteRef } from './claims.js';
 import { runEngine } from './engine.js';
 import { defaultExecute } from './exec-step.js';
 import { currentBranch, isAncestor, resolveCommit, statusLines, tryGit } from './git.js';
 import { type Identity, resolveIdentity } from './identity.js';
 import { recoverWorktrees } from './parallel.js';
 import { remoteCoordinator } from './remote-coordinator.js';
-import { fetchRemoteState } from './remote-state.js';
+import { fetchRemoteState, resolveRemote } from './remote-state.js';
 import { summarize } from './result.js';
-import { type RunSetup, requireCommitted, resolveSetup, type TeamDeps } from './setup.js';
+import {
+  type RunSetup,
+  requireCommitted,
+  requireStep,
+  resolveSetup,
+  type TeamDeps,
+  withDependencies,
+} from './setup.js';
 import type { TeamRunOptions, TeamRunResult } from './types.js';
 import { excludeWorktrees } from './worktrees.js';
 
@@ -30,14 +38,7 @@ export interface TeamSetup extends RunSetup {
  */
 export async function resolveTeam(ctx: Context, opts: TeamRunOptions): Promise<TeamSetup> {
   const s = await resolveSetup(ctx, opts);
-  const remote = opts.remote ?? ctx.config.team.remote;
-  const url = await tryGit(s.repoRoot, ['remote', 'get-url', remote]);
-  if (!url.ok) throw pushRefused(remote, url.stderr);
-  const branch = opts.integrationBranch ?? ctx.config.team.integrationBranch ?? (await currentBranch(s.repoRoot));
-  if (!branch)
-    throw new UsageError('HEAD is detached: there is no branch to integrate the steps on', {
-      hint: 'switch to the team branch, or set team.integrationBranch',
-    });
+  const { remote, branch } = await resolveRemote(ctx, s.repoRoot, opts);
   let rs = await fetchRemoteState(s.repoRoot, { remote, branch, planId: s.planId, signal: ctx.signal });
   if (!rs.tip) {
     const local = await resolveCommit(s.repoRoot, `refs/heads/${branch}`);
@@ -51,15 +52,37 @@ export async function resolveTeam(ctx: Context, opts: TeamRunOptions): Promise<T
     rs = await fetchRemoteState(s.repoRoot, { remote, branch, planId: s.planId, signal: ctx.signal });
   }
   const tip = rs.tip as string;
-  await requireCommitted(s.repoRoot, tip, `${remote}/${branch}`, [s.planPath, s.todoPath]);
   return {
     ...s,
+    ...(await planOnTip(s, tip, `${remote}/${branch}`, opts.steps)),
     remote,
     branch,
     tip,
     me: await resolveIdentity(ctx, s.repoRoot, opts.name),
     leaseSeconds: opts.leaseSeconds ?? ctx.config.team.leaseSeconds,
   };
+}
+
+/**
+ * In team mode the plan that counts is the one on the remote branch (the worktrees are cut
+ * from it; a clone that is behind still has an older todo.md, which is fine).
+ */
+async function planOnTip(
+  s: RunSetup,
+  tip: string,
+  label: string,
+  steps?: number[],
+): Promise<Pick<RunSetup, 'plan' | 'targets'>> {
+  const r = await tryGit(s.repoRoot, ['show', `${tip}:${s.planPath}`]);
+  const missing = !r.ok ? s.planPath : s.todoPath && !(await tryGit(s.repoRoot, ['cat-file', '-e', `${tip}:${s.todoPath}`])).ok ? s.todoPath : undefined;
+  if (missing)
+    throw new UsageError(`${missing} is not on ${label}`, {
+      code: 'E_PLAN_NOT_COMMITTED',
+      hint: `the team works from ${label}: commit and push ${missing} first`,
+    });
+  const plan = parsePlan(r.stdout, { file: `${label}:${s.planPath}` });
+  for (const n of steps ?? []) requireStep(plan, n);
+  return { plan, targets: withDependencies(plan, steps ?? plan.steps.map((st) => st.number)) };
 }
 
 /** `run --team`: claim ready steps on the remote, run them in worktrees, land them fast-forward only. */

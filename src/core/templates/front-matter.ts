@@ -42,8 +42,9 @@ export function parseTemplateText(text: string, file: string): { meta: FrontMatt
   let raw: unknown = {};
   let body = src;
   if (/^---[ \t]*\r?\n/.test(src)) {
+    // The opening fence is at index 0, so a match (if any) starts there.
     const m = FENCE.exec(src);
-    if (!m || m.index !== 0) throw bad(file, 'front-matter starts with `---` but has no closing `---` line');
+    if (!m) throw bad(file, 'front-matter starts with `---` but has no closing `---` line');
     body = src.slice(m[0].length);
     const doc = parseDocument(m[1] ?? '', { prettyErrors: false });
     if (doc.errors.length > 0) {
@@ -58,7 +59,8 @@ export function parseTemplateText(text: string, file: string): { meta: FrontMatt
   const res = frontMatterSchema.safeParse(raw);
   if (!res.success) {
     const issues = res.error.issues.map((i) => {
-      if (i.code === 'unrecognized_keys') return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
+      if (i.code === 'unrecognized_keys')
+        return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
       return `${i.path.join('.') || '(front-matter)'}: ${i.message}`;
     });
     throw bad(file, issues.join('; '));

@@ -18,8 +18,8 @@ export function requiredVariables(t: Pick<Template, 'variables' | 'body' | 'syst
 
 // One pass, so a value that itself contains `{{x}}` is inserted verbatim, never re-expanded.
 function substitute(text: string, vars: Record<string, string>): string {
-  return text.replace(PLACEHOLDER, (whole, escape: string, name: string) =>
-    escape ? whole.slice(1) : (vars[name] ?? whole),
+  return text.replace(PLACEHOLDER, (whole, escaped: string, name: string) =>
+    escaped ? whole.slice(1) : (vars[name] ?? whole),
   );
 }
 
@@ -40,7 +40,9 @@ export function renderTemplate(
   if (missing.length > 0) {
     const named = missing.filter((n) => n !== 'input');
     const hints = [
-      ...(missing.includes('input') ? ['pipe the input on stdin (e.g. `cat file | specloop ask -t …`)'] : []),
+      ...(missing.includes('input')
+        ? [`pipe the input on stdin, e.g. \`cat file | specloop ask -t ${t.name}\``]
+        : []),
       ...(named.length > 0 ? [`pass ${named.map((n) => `-p ${n} value`).join(' ')}`] : []),
     ];
     throw new UsageError(

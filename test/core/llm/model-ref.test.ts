@@ -5,7 +5,10 @@ import { anthropicBaseURL, ollamaBaseURL } from '../../../src/core/llm/providers
 
 describe('model strings', () => {
   it('splits on the first colon only (ollama tags keep theirs)', () => {
-    expect(parseModelRef('ollama:qwen2.5-coder:7b')).toMatchObject({ provider: 'ollama', modelId: 'qwen2.5-coder:7b' });
+    expect(parseModelRef('ollama:qwen2.5-coder:7b')).toMatchObject({
+      provider: 'ollama',
+      modelId: 'qwen2.5-coder:7b',
+    });
   });
 
   it('reads openai-compatible:<name>:<model> and openai-compatible:<name>', () => {
@@ -14,7 +17,10 @@ describe('model strings', () => {
       compatibleName: 'local',
       modelId: 'llama3',
     });
-    expect(parseModelRef('openai-compatible:local', config)).toMatchObject({ compatibleName: 'local', modelId: 'local' });
+    expect(parseModelRef('openai-compatible:local', config)).toMatchObject({
+      compatibleName: 'local',
+      modelId: 'local',
+    });
   });
 
   it.each(['gpt-4o', 'gemini:pro', 'openai:'])('rejects %s with exit 2', (spec) => {

@@ -6,7 +6,9 @@ describe('prices', () => {
   const config = makeConfig();
 
   it('computes USD from the per-million table', () => {
-    expect(costOf('openai:gpt-4o', { inputTokens: 1_000_000, outputTokens: 100_000 }, config)).toBeCloseTo(3.5);
+    expect(costOf('openai:gpt-4o', { inputTokens: 1_000_000, outputTokens: 100_000 }, config)).toBeCloseTo(
+      3.5,
+    );
   });
 
   it('matches dated snapshots by their longest base name', () => {
@@ -15,7 +17,9 @@ describe('prices', () => {
   });
 
   it('config prices override and extend the built-in table', () => {
-    const c = makeConfig({ prices: { 'openai:gpt-4o': { input: 1, output: 1 }, 'openai-compatible:x:y': { input: 2, output: 2 } } });
+    const c = makeConfig({
+      prices: { 'openai:gpt-4o': { input: 1, output: 1 }, 'openai-compatible:x:y': { input: 2, output: 2 } },
+    });
     expect(priceOf('openai:gpt-4o', c)).toEqual({ input: 1, output: 1 });
     expect(costOf('openai-compatible:x:y', { inputTokens: 500_000, outputTokens: 0 }, c)).toBe(1);
   });

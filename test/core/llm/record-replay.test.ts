@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 const tools = {
-  finish: { description: 'Say you are done', inputSchema: { type: 'object', properties: { summary: { type: 'string' } } } },
+  finish: {
+    description: 'Say you are done',
+    inputSchema: { type: 'object', properties: { summary: { type: 'string' } } },
+  },
 };
 
 /** Record a two-call session (text, then a streamed tool call) against the fake server. */
@@ -37,17 +40,26 @@ describe('record / replay', () => {
     const file = join(t.dir, 'rec', 'session.jsonl');
     await recordSession(file);
     const text = readFileSync(file, 'utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0].request).toEqual({
       model: 'openai:gpt-4o-mini',
       system: 'sys',
       messages: [{ role: 'user', content: 'one' }],
     });
-    expect(lines[0].response).toMatchObject({ text: 'first answer', model: 'openai:gpt-4o-mini', finishReason: 'stop' });
+    expect(lines[0].response).toMatchObject({
+      text: 'first answer',
+      model: 'openai:gpt-4o-mini',
+      finishReason: 'stop',
+    });
     expect(lines[1].stream).toBe(true);
     expect(lines[1].request.tools).toEqual(tools);
-    expect(lines[1].response.toolCalls).toEqual([{ id: expect.any(String), name: 'finish', input: { summary: 'ok' } }]);
+    expect(lines[1].response.toolCalls).toEqual([
+      { id: expect.any(String), name: 'finish', input: { summary: 'ok' } },
+    ]);
     expect(text).not.toContain('test-key');
   });
 
@@ -56,7 +68,10 @@ describe('record / replay', () => {
     cleanups.push(t.cleanup);
     const file = join(t.dir, 'session.jsonl');
     const recorded = await recordSession(file);
-    const s = await makeLlmContext({ env: { SPECLOOP_MODEL: 'openai:gpt-4o-mini' }, llmOptions: { replay: file } });
+    const s = await makeLlmContext({
+      env: { SPECLOOP_MODEL: 'openai:gpt-4o-mini' },
+      llmOptions: { replay: file },
+    });
     cleanups.push(s.cleanup);
     let streamed = '';
     const a = await s.llm.generate({
@@ -79,7 +94,9 @@ describe('record / replay', () => {
     await recordSession(file);
     const s = await makeLlmContext({ env: {}, llmOptions: { replay: file } });
     cleanups.push(s.cleanup);
-    const err = await s.llm.generate({ messages: [{ role: 'user', content: 'something new' }] }).catch((e) => e);
+    const err = await s.llm
+      .generate({ messages: [{ role: 'user', content: 'something new' }] })
+      .catch((e) => e);
     expect(err.exitCode).toBe(2);
     expect(err.message).toContain('has no answer for this request');
     expect(err.message).toContain('something new');
@@ -97,7 +114,13 @@ describe('record / replay', () => {
         v: 1,
         stream: false,
         request: req,
-        response: { text, toolCalls: [], usage: { inputTokens: 1, outputTokens: 1 }, model: req.model, finishReason: 'stop' },
+        response: {
+          text,
+          toolCalls: [],
+          usage: { inputTokens: 1, outputTokens: 1 },
+          model: req.model,
+          finishReason: 'stop',
+        },
       });
     writeFileSync(file, `${line('A')}\n${line('B')}\n`);
     const s = await makeLlmContext({ env: {}, llmOptions: { replay: file } });

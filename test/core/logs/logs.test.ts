@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callLogPath, loggingEnabled, readCalls, setLogging, writeCall } from '../../../src/core/logs/index.js';
+import {
+  callLogPath,
+  loggingEnabled,
+  readCalls,
+  setLogging,
+  writeCall,
+} from '../../../src/core/logs/index.js';
 import { makeTestContext } from '../../support/context.js';
 import { tempDir } from '../../support/repo.js';
 
@@ -15,7 +21,12 @@ function ctxWith(config: Record<string, unknown> = {}) {
   cleanups.push(t.cleanup);
   return makeTestContext({ cwd: t.dir, home: t.dir, config });
 }
-const rec = (n: number) => ({ time: `2025-01-0${n}T00:00:00.000Z`, model: 'openai:x', prompt: `p${n}`, durationMs: n });
+const rec = (n: number) => ({
+  time: `2025-01-0${n}T00:00:00.000Z`,
+  model: 'openai:x',
+  prompt: `p${n}`,
+  durationMs: n,
+});
 
 describe('call log', () => {
   it('creates <home>/logs.db with a schema version and reads newest first', async () => {
@@ -26,7 +37,13 @@ describe('call log', () => {
     const rows = await readCalls(ctx, { limit: 10 });
     expect(rows.map((r) => r.prompt)).toEqual(['p2', 'p1']);
     expect(rows[0]).toMatchObject({ error: 'boom', response: undefined });
-    expect(rows[1]).toMatchObject({ response: 'r1', inputTokens: 3, outputTokens: 4, cost: 0.5, durationMs: 1 });
+    expect(rows[1]).toMatchObject({
+      response: 'r1',
+      inputTokens: 3,
+      outputTokens: 4,
+      cost: 0.5,
+      durationMs: 1,
+    });
     const db = new Database(callLogPath(ctx));
     expect(db.prepare('SELECT version FROM schema_version').get()).toEqual({ version: 1 });
     db.close();

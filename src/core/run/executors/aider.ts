@@ -8,7 +8,8 @@ import type { Executor, ExecutorOptions } from './types.js';
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 /** `Tokens: 2.1k sent, 345 received. Cost: $0.01 message, $0.05 session.` */
-const TOKENS = /Tokens:\s*([\d.]+)(k?)\s*sent,\s*([\d.]+)(k?)\s*received(?:\.\s*Cost:\s*\$([\d.]+)\s*message)?/i;
+const TOKENS =
+  /Tokens:\s*([\d.]+)(k?)\s*sent,\s*([\d.]+)(k?)\s*received(?:\.\s*Cost:\s*\$([\d.]+)\s*message)?/i;
 const amount = (n: string, k: string) => Math.round(Number.parseFloat(n) * (k ? 1000 : 1));
 
 /**

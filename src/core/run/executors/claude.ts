@@ -47,7 +47,10 @@ export function createClaudeExecutor(ctx: Context, opts: ExecutorOptions = {}): 
           const denials = Array.isArray(result?.permission_denials) ? result.permission_denials.length : 0;
           let error: string | undefined;
           if (!result) error = 'no result event in its output';
-          else if (result.is_error === true || (typeof result.subtype === 'string' && result.subtype !== 'success'))
+          else if (
+            result.is_error === true ||
+            (typeof result.subtype === 'string' && result.subtype !== 'success')
+          )
             error = `${String(result.subtype ?? 'error')}: ${String(result.result ?? '').slice(0, 300)}`;
           else if (denials > 0) error = `${denials} tool call(s) were denied permission`;
           return {

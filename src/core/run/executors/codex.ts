@@ -37,7 +37,8 @@ export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): E
             usage.inputTokens += num(u.input_tokens);
             usage.outputTokens += num(u.output_tokens);
           }
-          if (ev.type === 'turn.failed') error = String((ev.error as { message?: unknown })?.message ?? 'turn failed');
+          if (ev.type === 'turn.failed')
+            error = String((ev.error as { message?: unknown })?.message ?? 'turn failed');
           if (ev.type === 'error') error = String(ev.message ?? 'error');
           const item = ev.item as Record<string, unknown> | undefined;
           if (!item || ev.type !== 'item.started') {

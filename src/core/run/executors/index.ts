@@ -9,7 +9,11 @@ export { EXECUTOR_NAMES } from './types.js';
  * Build an executor by name. External CLIs are looked up on the context's PATH now, so a
  * missing one fails (exit 2, with an install hint) before any work starts.
  */
-export async function createExecutor(ctx: Context, name: string, opts: ExecutorOptions = {}): Promise<Executor> {
+export async function createExecutor(
+  ctx: Context,
+  name: string,
+  opts: ExecutorOptions = {},
+): Promise<Executor> {
   switch (name as ExecutorName) {
     case 'builtin':
       return (await import('./builtin/agent.js')).createBuiltinExecutor(ctx, opts);
@@ -20,6 +24,8 @@ export async function createExecutor(ctx: Context, name: string, opts: ExecutorO
     case 'codex':
       return (await import('./codex.js')).createCodexExecutor(ctx, opts);
     default:
-      throw new UsageError(`unknown executor "${name}"`, { hint: `choose one of: ${EXECUTOR_NAMES.join(', ')}` });
+      throw new UsageError(`unknown executor "${name}"`, {
+        hint: `choose one of: ${EXECUTOR_NAMES.join(', ')}`,
+      });
   }
 }

@@ -17,7 +17,8 @@ const NUDGE =
   'Reply with tool calls only: make the changes with write_file / edit_file, check with run_tests, then call finish.';
 
 function describeCall(name: string, input: unknown): string {
-  const path = typeof input === 'object' && input && 'path' in input ? String((input as { path: unknown }).path) : '';
+  const path =
+    typeof input === 'object' && input && 'path' in input ? String((input as { path: unknown }).path) : '';
   return path ? `${name} ${path}` : name;
 }
 
@@ -71,14 +72,23 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
       });
       for (;;) {
         if (input.signal.aborted) throw new InterruptedError();
-        if (calls >= maxToolCalls) return result(false, { reason: `tool-call budget used up (${maxToolCalls}) before finish` });
+        if (calls >= maxToolCalls)
+          return result(false, { reason: `tool-call budget used up (${maxToolCalls}) before finish` });
         if (usage.inputTokens + usage.outputTokens >= maxTokens)
           return result(false, { reason: `token budget used up (${maxTokens}) before finish` });
         if (input.maxCost !== undefined && (cost ?? 0) >= input.maxCost)
           return result(false, { reason: 'cost limit reached (--max-cost)' });
         let r: Awaited<ReturnType<typeof llm.generate>>;
         try {
-          r = await llm.generate({ model: opts.model, role: 'code', system, messages, tools, signal: input.signal, command: ctx.command });
+          r = await llm.generate({
+            model: opts.model,
+            role: 'code',
+            system,
+            messages,
+            tools,
+            signal: input.signal,
+            command: ctx.command,
+          });
         } catch (e) {
           if (input.signal.aborted || e instanceof InterruptedError) throw new InterruptedError();
           if (isSpecloopError(e) && e.exitCode === 2) throw e; // no key, bad model string: not an attempt
@@ -88,11 +98,17 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
         usage.outputTokens += r.usage.outputTokens;
         if (r.cost !== null) cost = (cost ?? 0) + r.cost;
         input.onEvent({ type: 'usage', step: input.step, ...r.usage, cost: r.cost });
-        messages.push({ role: 'assistant', content: r.text, toolCalls: r.toolCalls.length ? r.toolCalls : undefined });
+        messages.push({
+          role: 'assistant',
+          content: r.text,
+          toolCalls: r.toolCalls.length ? r.toolCalls : undefined,
+        });
         if (r.toolCalls.length === 0) {
           textOnly++;
           if (textOnly >= MAX_TEXT_ONLY_REPLIES)
-            return result(false, { reason: `the model answered without tool calls ${textOnly} times in a row` });
+            return result(false, {
+              reason: `the model answered without tool calls ${textOnly} times in a row`,
+            });
           messages.push({ role: 'user', content: NUDGE });
           continue;
         }
@@ -103,7 +119,12 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
         for (const call of r.toolCalls) {
           calls++;
           if (finished) {
-            results.push({ toolCallId: call.id, toolName: call.name, output: 'ignored: finish was already called', isError: true });
+            results.push({
+              toolCallId: call.id,
+              toolName: call.name,
+              output: 'ignored: finish was already called',
+              isError: true,
+            });
             continue;
           }
           input.onEvent({ type: 'activity', step: input.step, text: describeCall(call.name, call.input) });
@@ -114,12 +135,19 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
           } else invalidInARow = 0;
           if (out.wrote) input.crash?.('tool');
           if (out.finished) finished = out.finished;
-          results.push({ toolCallId: call.id, toolName: call.name, output: cut(out.output), isError: out.isError });
+          results.push({
+            toolCallId: call.id,
+            toolName: call.name,
+            output: cut(out.output),
+            isError: out.isError,
+          });
         }
         messages.push({ role: 'tool', results });
         if (finished) return result(true, { summary: finished.summary });
         if (invalidInARow >= MAX_INVALID_IN_A_ROW)
-          return result(false, { reason: `the model sent ${invalidInARow} invalid tool calls in a row (${lastInvalid})` });
+          return result(false, {
+            reason: `the model sent ${invalidInARow} invalid tool calls in a row (${lastInvalid})`,
+          });
       }
     },
   };

@@ -14,7 +14,12 @@ export const toolArgs = {
   read_file: z.object({ path: z.string() }).strict(),
   write_file: z.object({ path: z.string(), content: z.string() }).strict(),
   edit_file: z
-    .object({ path: z.string(), old_string: z.string(), new_string: z.string(), replace_all: z.boolean().optional() })
+    .object({
+      path: z.string(),
+      old_string: z.string(),
+      new_string: z.string(),
+      replace_all: z.boolean().optional(),
+    })
     .strict(),
   run_tests: z.object({}).strict(),
   finish: z.object({ summary: z.string() }).strict(),
@@ -27,7 +32,9 @@ export const TOOL_NAMES = Object.keys(toolArgs) as ToolName[];
 export const toolSchemas: Record<ToolName, Record<string, unknown>> = {
   list_files: {
     type: 'object',
-    properties: { path: { type: 'string', description: 'directory relative to the repository root; default "."' } },
+    properties: {
+      path: { type: 'string', description: 'directory relative to the repository root; default "."' },
+    },
     additionalProperties: false,
   },
   read_file: {
@@ -118,7 +125,8 @@ async function readFileTool(s: ToolSession, path: string): Promise<ToolOutcome> 
     if (buf.subarray(0, 8000).includes(0)) return err(`${path} is a binary file`);
     s.seen.add(gate.rel);
     const text = buf.toString('utf8');
-    if (text.length > MAX_READ) return { output: `${text.slice(0, MAX_READ)}\n[truncated: ${text.length} characters]` };
+    if (text.length > MAX_READ)
+      return { output: `${text.slice(0, MAX_READ)}\n[truncated: ${text.length} characters]` };
     return { output: text };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return err(`${path} does not exist`);
@@ -152,7 +160,8 @@ async function editFileTool(s: ToolSession, a: z.infer<typeof toolArgs.edit_file
   const gate = pathGate(s.root, a.path);
   if (!gate.ok) return err(gate.reason);
   if (!s.seen.has(gate.rel)) return err(`read ${a.path} with read_file before editing it`);
-  if (a.old_string === '') return err('old_string is empty; use write_file to create or replace a whole file');
+  if (a.old_string === '')
+    return err('old_string is empty; use write_file to create or replace a whole file');
   if (a.old_string === a.new_string) return err('old_string and new_string are identical');
   let text: string;
   try {
@@ -161,10 +170,15 @@ async function editFileTool(s: ToolSession, a: z.infer<typeof toolArgs.edit_file
     return err(`${a.path} does not exist`);
   }
   const n = countOccurrences(text, a.old_string);
-  if (n === 0) return err(`old_string was not found in ${a.path}; read the file again and copy the exact text`);
+  if (n === 0)
+    return err(`old_string was not found in ${a.path}; read the file again and copy the exact text`);
   if (n > 1 && !a.replace_all)
-    return err(`old_string occurs ${n} times in ${a.path}; include more surrounding lines or set replace_all`);
-  const next = a.replace_all ? text.split(a.old_string).join(a.new_string) : text.replace(a.old_string, () => a.new_string);
+    return err(
+      `old_string occurs ${n} times in ${a.path}; include more surrounding lines or set replace_all`,
+    );
+  const next = a.replace_all
+    ? text.split(a.old_string).join(a.new_string)
+    : text.replace(a.old_string, () => a.new_string);
   await atomicWrite(gate.abs, next);
   return { output: `edited ${gate.rel} (${n} replacement${n === 1 ? '' : 's'})`, wrote: gate.rel };
 }
@@ -173,11 +187,18 @@ async function editFileTool(s: ToolSession, a: z.infer<typeof toolArgs.edit_file
  * Validate and run one tool call. Unknown tools and invalid arguments are error results
  * (the model sees them and can correct itself); the caller counts them.
  */
-export async function executeTool(s: ToolSession, name: string, input: unknown): Promise<ToolOutcome & { invalid?: boolean }> {
-  if (!(name in toolArgs)) return { ...err(`unknown tool "${name}"; available: ${TOOL_NAMES.join(', ')}`), invalid: true };
+export async function executeTool(
+  s: ToolSession,
+  name: string,
+  input: unknown,
+): Promise<ToolOutcome & { invalid?: boolean }> {
+  if (!(name in toolArgs))
+    return { ...err(`unknown tool "${name}"; available: ${TOOL_NAMES.join(', ')}`), invalid: true };
   const parsed = toolArgs[name as ToolName].safeParse(input ?? {});
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+    const why = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`)
+      .join('; ');
     return { ...err(`invalid arguments for ${name}: ${why}`), invalid: true };
   }
   const a = parsed.data as Record<string, unknown>;

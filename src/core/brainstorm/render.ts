@@ -1,0 +1,91 @@
+import { createColors } from 'picocolors';
+import { createProgress } from '../../util/progress.js';
+import type { Sink } from '../context.js';
+import type { BrainstormEvent } from './types.js';
+
+export const HELP_TEXT = `commands (type alone, then Enter):
+  /done   stop the questions and write the spec now
+  /back   go back and answer the previous question again
+  /skip   skip this question (the model picks a sensible default)
+  /show   show the questions and answers so far
+  /help   this list
+an empty line sends your answer; Ctrl-C saves and quits (resume with --resume)`;
+
+const REASONS = {
+  model: 'the model has what it needs',
+  user: 'you stopped the questions',
+  max: 'reached --max-questions',
+  'input-ended': 'no more answers in the input',
+} as const;
+
+/**
+ * Event → terminal text, all on stderr (stdout stays for results). In a terminal the
+ * question streams in after a coloured `Q3` counter; in scripts answers are echoed so
+ * the log reads as a transcript.
+ */
+export function brainstormRenderer(
+  sink: Sink,
+  opts: { interactive: boolean; color: boolean },
+): (e: BrainstormEvent) => void {
+  const c = createColors(opts.color);
+  const progress = createProgress(sink);
+  let specChars = 0;
+  let firstQuestion = true;
+  const label = (n: number, max?: number) => c.bold(c.cyan(`Q${n}${max ? `/${max}` : ''}`));
+  return (e) => {
+    switch (e.type) {
+      case 'session':
+        sink.write(
+          `${c.dim('specloop idea')} · session ${e.id}${e.resumed ? ` (resumed, ${e.answered} answered)` : ''} · /help for commands\n` +
+            c.dim(`transcript: ${e.path}\n`),
+        );
+        return;
+      case 'asking':
+        sink.write(`\n${label(e.n)} `);
+        return;
+      case 'question-delta':
+        sink.write(e.delta);
+        return;
+      case 'question':
+        if (e.repeated) sink.write(`\n${label(e.n, e.max)} ${e.text}\n`);
+        else sink.write('\n');
+        if (opts.interactive && firstQuestion) sink.write(c.dim('(empty line sends · /help)\n'));
+        firstQuestion = false;
+        return;
+      case 'answer':
+        if (!opts.interactive) sink.write(`${e.text.replace(/^/gm, '› ')}\n`);
+        return;
+      case 'notice':
+        sink.write(`${c.yellow(e.text)}\n`);
+        return;
+      case 'show':
+        sink.write(`\n${c.bold('so far:')}\n`);
+        for (const t of e.turns) {
+          const a = t.answer === undefined ? c.dim('(waiting)') : t.skipped ? c.dim('(skipped)') : t.answer;
+          sink.write(`${label(t.n)} ${t.question}\n${a.replace(/^/gm, '  → ')}\n`);
+        }
+        return;
+      case 'help':
+        sink.write(`\n${HELP_TEXT}\n`);
+        return;
+      case 'done':
+        sink.write(`\n${c.green('✔')} questions done after ${e.answered} answers: ${REASONS[e.reason]}\n`);
+        return;
+      case 'compiling':
+        specChars = 0;
+        progress.start('compiling the spec…');
+        return;
+      case 'spec-delta':
+        specChars += e.delta.length;
+        if (sink.isTTY) progress.update(`compiling the spec… ${specChars} chars`);
+        return;
+      case 'spec-written':
+        progress.succeed(
+          e.numbered
+            ? `the target already existed, so the spec went to ${e.path} (use --force to replace)`
+            : `wrote ${e.path}`,
+        );
+        return;
+    }
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * One-line explanations of every config key, shown as comments in the specloop.toml that
+ * `specloop init` writes (docs/config.md says the same at length). Keyed by dotted path;
+ * `*` stands for a user-chosen name (a task, a compatible endpoint, a model).
+ */
+export const SECTION_DOCS: Record<string, string> = {
+  models:
+    'Models as "provider:model" (openai, anthropic, ollama, openai-compatible:<name>). Env SPECLOOP_MODEL overrides default.',
+  'providers.openai': 'OpenAI. OPENAI_API_KEY / OPENAI_BASE_URL (env) are honored like the official SDK.',
+  'providers.anthropic': 'Anthropic. ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL (env) are honored.',
+  'providers.ollama': 'Local models through Ollama (OLLAMA_HOST is honored).',
+  'providers.compatible':
+    'Named OpenAI-compatible endpoints, used as "openai-compatible:<name>:<model>" (or "openai-compatible:<name>").',
+  llm: 'Model calls: timeouts, retries on 429/5xx/timeouts (honoring retry-after), the call log.',
+  prices: 'USD per million tokens, by model string; merged over the built-in price table.',
+  test: 'The command `specloop run` uses to decide whether a step passed.',
+  run: '`specloop run`: how steps are executed.',
+  pack: '`specloop pack` defaults (flags win).',
+  tasks:
+    'Named pipelines for `specloop task <name>`: pack → template → output. Redefine built-ins or add your own.',
+  github: '`specloop issues post`.',
+  team: '`specloop run --team`: coordination through the git remote.',
+};
+
+export const KEY_DOCS: Record<string, string> = {
+  'models.default': 'used for every role not set below',
+  'models.brainstorm': '`specloop idea` (unset: models.default)',
+  'models.plan': '`specloop plan`; a reasoning model is a good fit (unset: models.default)',
+  'models.code': 'the built-in coding agent in `specloop run` (unset: models.default)',
+  'providers.openai.baseURL': 'API base URL (default https://api.openai.com/v1)',
+  'providers.openai.api': '"chat" = /chat/completions, "responses" = the Responses API',
+  'providers.anthropic.baseURL': 'API base URL, with or without /v1',
+  'providers.ollama.host': 'e.g. "http://127.0.0.1:11434"',
+  'providers.compatible.*.baseURL': 'e.g. "http://127.0.0.1:8000/v1"',
+  'providers.compatible.*.apiKeyEnv': 'name of the env var holding the key (optional)',
+  'llm.timeoutMs': 'per request',
+  'llm.maxRetries': 'retries after the first attempt',
+  'llm.retryBaseMs': 'first backoff; doubles each retry unless the server sends retry-after',
+  'llm.log': 'log every call to SQLite (`specloop logs`; toggle with `specloop logs --off/--on`)',
+  'llm.logPath': 'default: logs.db in the config dir; relative to specloop.toml',
+  'prices.*.input': 'USD per million input tokens',
+  'prices.*.output': 'USD per million output tokens',
+  'test.command': 'run through the shell in the repo root; exit 0 = green',
+  'test.timeoutSec': 'a test run taking longer counts as failed',
+  'run.executor': 'who writes the code',
+  'run.maxAttempts': 'attempts per step (failures are fed back) before `run` stops',
+  'run.branchPrefix': 'work happens on a fresh branch named <prefix><plan>',
+  'run.maxCost': 'stop when a run has cost this many USD (unset: no limit)',
+  'run.tdd': 'TDD steps must touch a test file',
+  'run.maxToolCalls': 'tool calls per attempt for the built-in agent',
+  'pack.style': 'output format',
+  'pack.output': 'output file (`--stdout` prints instead)',
+  'pack.include': 'glob patterns to include (empty: everything)',
+  'pack.ignore': 'extra glob patterns to leave out',
+  'pack.gitignore': 'respect .gitignore files',
+  'pack.defaultIgnore': 'leave out lockfiles, build output, caches and the like',
+  'pack.maxFileSize': 'bytes; larger files are skipped',
+  'pack.securityCheck': 'refuse files that contain secrets (secretlint)',
+  'pack.encoding': 'tokenizer used for token counts',
+  'pack.lineNumbers': 'prefix each line with its number',
+  'pack.removeComments': 'strip comments from source files',
+  'pack.header': 'text placed at the top of the packed file',
+  'pack.instructions': 'instructions for the model, placed in the packed file',
+  'pack.top': 'how many of the largest files (by tokens) the summary lists',
+  'pack.tokenBudget': 'fail when the pack exceeds this many tokens',
+  'pack.splitTokens': 'split the output into parts of at most this many tokens',
+  'pack.gitDiff': 'include the working-tree diff',
+  'pack.gitLog': 'include this many recent commits (0: none)',
+  'pack.cache': 'cache token counts between runs',
+  'tasks.*.description': 'shown by `specloop task list`',
+  'tasks.*.template': 'template name (see `specloop templates list`)',
+  'tasks.*.model': 'model for this task (unset: from role)',
+  'tasks.*.role': 'role whose model to use',
+  'tasks.*.output': 'file the answer is written to ("-": stdout; default <name>.md)',
+  'tasks.*.pack': 'pack options for this task, e.g. { include = ["src/**"] }',
+  'tasks.*.variables': 'template variables; "@file" reads a file, e.g. { notes = "@NOTES.md" }',
+  'github.repo': '"owner/name" (default: from the origin remote)',
+  'github.labels': 'labels added to every posted issue',
+  'team.remote': 'git remote used for claims and integration',
+  'team.name': 'your name in claims (default: git user.name)',
+  'team.leaseSeconds': 'a claim expires unless renewed within this time',
+  'team.integrationBranch': 'branch steps land on (default: the run branch)',
+  confirmCostOver: 'ask before a `task`/`ask` call estimated to cost more than this many USD',
+};
+
+/** Commented examples for sections that are maps of user-chosen names. */
+export const MAP_EXAMPLES: Record<string, string[]> = {
+  'providers.compatible': [
+    '[providers.compatible.local]',
+    'baseURL = "http://127.0.0.1:8000/v1"',
+    'apiKeyEnv = "LOCAL_API_KEY"',
+  ],
+  prices: ['[prices]', '"openai:gpt-4o-mini" = { input = 0.15, output = 0.6 }'],
+  tasks: [
+    '[tasks.api-review]',
+    'description = "review the API layer"',
+    'template = "code-review"',
+    'output = "api-review.md"',
+    'pack = { include = ["src/api/**"] }',
+  ],
+};
+
+/** Example values for keys without a default, so every commented line is valid when uncommented. */
+export const KEY_EXAMPLES: Record<string, unknown> = {
+  'models.brainstorm': 'anthropic:claude-sonnet-4-5',
+  'models.plan': 'openai:o3',
+  'models.code': 'anthropic:claude-sonnet-4-5',
+  'providers.openai.baseURL': 'https://api.openai.com/v1',
+  'providers.anthropic.baseURL': 'https://api.anthropic.com/v1',
+  'providers.ollama.host': 'http://127.0.0.1:11434',
+  'llm.logPath': '/path/to/logs.db',
+  'run.maxCost': 5,
+  'pack.header': 'This is the source of <project>.',
+  'pack.instructions': 'Answer with file paths and line numbers.',
+  'pack.tokenBudget': 200_000,
+  'pack.splitTokens': 100_000,
+  'github.repo': 'owner/name',
+  'team.name': 'ada',
+  'team.integrationBranch': 'main',
+};

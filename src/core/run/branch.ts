@@ -1,0 +1,57 @@
+import { UsageError } from '../errors.js';
+import {
+  branchExists,
+  currentBranch,
+  type GitOptions,
+  headCommit,
+  isAncestor,
+  validBranchName,
+} from './git.js';
+
+export interface BranchPlan {
+  /** The branch the run will work on. */
+  target: string;
+  action: 'stay' | 'create' | 'switch';
+  /** The branch checked out before the run (undefined when detached). */
+  current?: string;
+}
+
+/**
+ * Decide the run branch (nothing is changed here):
+ * - `--no-branch` (`requested === false`): the current branch (a detached HEAD is refused);
+ * - `--branch NAME`: NAME, switched to if it exists, else created at HEAD;
+ * - default: the branch this plan last ran on (journal), else `<prefix><planId>`. An
+ *   existing default branch already contained in HEAD is a finished, merged run: a fresh
+ *   `-2`, `-3` … branch is used instead of resurrecting it.
+ */
+export async function chooseBranch(
+  repo: string,
+  o: GitOptions & { requested?: string | false; journalBranch?: string; prefix: string; planId: string },
+): Promise<BranchPlan> {
+  const current = await currentBranch(repo, o);
+  if (o.requested === false) {
+    if (!current)
+      throw new UsageError('HEAD is detached: --no-branch needs a branch to commit on', {
+        hint: 'check out a branch first, or drop --no-branch to let specloop create one',
+      });
+    return { target: current, action: 'stay', current };
+  }
+  const fromJournal =
+    o.journalBranch && (await branchExists(repo, o.journalBranch, o)) ? o.journalBranch : undefined;
+  const wanted = o.requested ?? fromJournal ?? `${o.prefix}${o.planId}`;
+  if (!(await validBranchName(repo, wanted, o)))
+    throw new UsageError(`"${wanted}" is not a valid branch name`, {
+      hint: 'pick another with --branch NAME',
+    });
+  if (wanted === current) return { target: wanted, action: 'stay', current };
+  if (!(await branchExists(repo, wanted, o))) return { target: wanted, action: 'create', current };
+  if (o.requested || fromJournal) return { target: wanted, action: 'switch', current };
+  const head = await headCommit(repo, o);
+  if (!head || !(await isAncestor(repo, wanted, head, o)))
+    return { target: wanted, action: 'switch', current };
+  for (let i = 2; ; i++) {
+    const name = `${wanted}-${i}`;
+    if (name === current) return { target: name, action: 'stay', current };
+    if (!(await branchExists(repo, name, o))) return { target: name, action: 'create', current };
+  }
+}

@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { atomicWrite } from '../../util/atomic-write.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { markStep } from '../plan/index.js';
+import { type BranchPlan, chooseBranch } from './branch.js';
+import { tickedSteps, trailerSteps } from './done-state.js';
+import { commit, createBranch, git, MACHINE_STATE, showFile, stageAll, status, switchBranch } from './git.js';
+import { type ActiveStep, type Journal, planJournal, readJournal, writeJournal } from './journal.js';
+import { checkIndexLock, removeDeadTemps } from './leftovers.js';
+import type { PlanSource } from './plan-source.js';
+
+export interface PrepareOptions {
+  /** `--branch NAME`, or false for `--no-branch`. */
+  branch?: string | false;
+  yes?: boolean;
+  dryRun?: boolean;
+  /** Called with the done steps before anything is written; throw a UsageError to refuse. */
+  validate?: (done: ReadonlyMap<number, string | undefined>, active?: ActiveStep) => void;
+  crash?: (point: string) => void;
+}
+
+export interface Prepared {
+  branch: BranchPlan;
+  /** Done steps → the commit that did them (undefined: ticked by hand, no commit). */
+  done: Map<number, string | undefined>;
+  /** The step whose unfinished work is in the tree (interrupted or failed earlier). */
+  active?: ActiveStep;
+  journal: Journal;
+  /** What preparation did, for the user (committed dirty work, removed leftovers …). */
+  notes: string[];
+}
+
+const rel = (root: string, p: string) => relative(root, p).split('\\').join('/');
+
+/**
+ * Bring repo, todo.md and journal into a consistent state before the step loop. Crash
+ * recovery lives here; git is the truth, todo.md follows it, the journal only hints:
+ * - temp files of interrupted atomic writes are removed; a stale index.lock is reported;
+ * - a step with a trailer commit is done: its box is ticked if it is not;
+ * - the journal's in-flight step without a trailer commit is NOT done: a tick written just
+ *   before the crash is taken back (the commit will tick it), its work stays in the tree
+ *   and the loop checks it first (tests) before asking the executor for more;
+ * - any other local change is the user's: refused (exit 2) unless `--yes`, which commits
+ *   it as "specloop: save work before run" on the run branch (a commit never loses work;
+ *   a stash can be forgotten or fail to pop);
+ * - new or edited plan files (prompt_plan.md, todo.md, spec.md) are committed by
+ *   themselves ("specloop: add plan" / "specloop: update plan") so step commits stay clean.
+ * In dry-run mode nothing is written.
+ */
+export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOptions): Promise<Prepared> {
+  const repo = src.repoRoot;
+  const env = ctx.env;
+  const notes: string[] = [];
+  await checkIndexLock(repo, { env });
+  const journal = await readJournal(repo);
+  const pj = planJournal(journal, src.planId);
+  const todoRel = rel(repo, src.todoPath);
+  const planRels = [rel(repo, src.planPath), todoRel, ...(src.specPath ? [rel(repo, src.specPath)] : [])];
+
+  let entries = await status(repo, { exclude: MACHINE_STATE, env });
+  if (!o.dryRun) {
+    const removed = await removeDeadTemps(
+      repo,
+      src.todoPath,
+      entries.filter((e) => e.code === '??').map((e) => e.path),
+    );
+    if (removed.length) {
+      notes.push(`removed ${removed.length} temp file(s) left by an interrupted write`);
+      entries = await status(repo, { exclude: MACHINE_STATE, env });
+    }
+  }
+  const other = entries.filter((e) => !planRels.includes(e.path));
+  const todoDirty = entries.some((e) => e.path === todoRel);
+
+  const branch = await chooseBranch(repo, {
+    env,
+    requested: o.branch,
+    journalBranch: pj.branch,
+    prefix: ctx.config.run.branchPrefix,
+    planId: src.planId,
+  });
+  let active = pj.active && pj.branch === branch.target ? pj.active : undefined;
+  if (active && branch.current !== branch.target && other.length)
+    throw new UsageError(
+      `step ${active.step} was left unfinished on branch ${branch.target}, and this tree has changes`,
+      {
+        hint: `switch back (git switch ${branch.target}) and run again, or commit / discard the changes first`,
+      },
+    );
+
+  const ref = branch.action === 'switch' ? `refs/heads/${branch.target}` : 'HEAD';
+  let todo = src.todoText;
+  if (branch.action === 'switch' && !todoDirty) todo = (await showFile(repo, ref, todoRel, { env })) ?? todo;
+  const trailers = await trailerSteps(repo, { env, planId: src.planId, todoRel, ref, workingTodo: todo });
+  if (active && trailers.has(active.step)) active = undefined; // committed; the journal was behind
+  if (other.length && !active && !o.yes) {
+    const list = other.slice(0, 8).map((e) => `  ${e.code} ${e.path}`);
+    if (other.length > 8) list.push(`  … and ${other.length - 8} more`);
+    throw new UsageError(`the working tree has uncommitted changes:\n${list.join('\n')}`, {
+      code: 'E_DIRTY',
+      hint: 'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch',
+    });
+  }
+
+  const known = new Set(src.plan.steps.map((s) => s.number));
+  if (active && known.has(active.step)) todo = markStep(todo, active.step, false);
+  for (const n of trailers.keys()) if (known.has(n)) todo = markStep(todo, n, true);
+  const done = new Map<number, string | undefined>();
+  for (const n of tickedSteps(todo)) if (known.has(n)) done.set(n, trailers.get(n)?.commit);
+  o.validate?.(done, active);
+  if (o.dryRun) return { branch, done, active, journal, notes };
+
+  // ---- from here on, changes ----
+  if (branch.action === 'create') await createBranch(repo, branch.target, { env });
+  if (branch.action === 'switch') await switchBranch(repo, branch.target, { env });
+  if (branch.action !== 'stay')
+    notes.push(`${branch.action === 'create' ? 'created' : 'switched to'} branch ${branch.target}`);
+  o.crash?.('branch');
+  if (other.length && !active) {
+    await stageAll(repo, { env, exclude: MACHINE_STATE });
+    await commit(
+      repo,
+      'specloop: save work before run\n\nUncommitted changes found when `specloop run` started.\n',
+      { env },
+    );
+    notes.push(`committed ${other.length} uncommitted change(s) as "specloop: save work before run"`);
+  } else if (active && other.length) {
+    await git(repo, ['reset', '--quiet'], { env }); // unstage a half-done commit; files untouched
+  }
+  const onDisk = await readFile(src.todoPath, 'utf8').catch(() => undefined);
+  if (onDisk !== todo) await atomicWrite(src.todoPath, todo);
+  const planDirty = await status(repo, { env, paths: planRels });
+  if (planDirty.length) {
+    const added = planDirty.some((e) => e.code === '??');
+    const paths = planDirty.map((e) => e.path);
+    await git(repo, ['add', '--', ...paths], { env });
+    await commit(repo, `specloop: ${added ? 'add' : 'update'} plan\n`, { env, paths });
+    notes.push(`committed ${paths.join(', ')} ("specloop: ${added ? 'add' : 'update'} plan")`);
+  }
+  o.crash?.('plan-committed');
+  pj.branch = branch.target;
+  pj.active = active;
+  await writeJournal(repo, journal);
+  return { branch, done, active, journal, notes };
+}

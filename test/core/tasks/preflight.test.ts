@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { makeConfig } from '../../../src/core/config/load.js';
+import { assertFits, contextWindowOf, estimateCall } from '../../../src/core/tasks/index.js';
+
+describe('contextWindowOf', () => {
+  it.each([
+    ['openai:gpt-4o-mini', 128_000],
+    ['openai:gpt-4o-2024-08-06', 128_000],
+    ['openai:gpt-4.1', 1_047_576],
+    ['anthropic:claude-sonnet-4-5', 200_000],
+    ['ollama:qwen2.5-coder', 32_768],
+    ['openai-compatible:local', 128_000],
+  ])('%s → %d', (model, want) => {
+    expect(contextWindowOf(model)).toBe(want);
+  });
+});
+
+describe('estimateCall / assertFits', () => {
+  const config = makeConfig({});
+
+  it('estimates the cost from the price table (input + an expected answer)', () => {
+    const est = estimateCall({ model: 'openai:gpt-4o-mini', inputTokens: 1_000_000, config });
+    expect(est.cost).toBeCloseTo(0.15 + (4000 * 0.6) / 1_000_000, 6);
+  });
+
+  it('has no cost for a model without a price', () => {
+    expect(estimateCall({ model: 'openai-compatible:x', inputTokens: 10, config }).cost).toBeNull();
+  });
+
+  it('refuses a prompt over the window, naming the count, the window and the options', () => {
+    const est = estimateCall({ model: 'openai:gpt-4o-mini', inputTokens: 200_000, config });
+    expect(() => assertFits(est, { packed: true })).toThrowError(
+      /200,000 tokens, but openai:gpt-4o-mini takes 128,000/,
+    );
+    try {
+      assertFits(est, { packed: true });
+    } catch (err) {
+      expect((err as { hint: string }).hint).toMatch(/--token-budget 107,000[\s\S]*--include/);
+    }
+  });
+
+  it('keeps room for the answer: a prompt that fills the whole window does not fit', () => {
+    const est = estimateCall({ model: 'x:y', inputTokens: 1000, config, contextWindow: 1000 });
+    expect(() => assertFits(est, { packed: false })).toThrow(/875 after keeping room/);
+  });
+
+  it('accepts a prompt that fits', () => {
+    const est = estimateCall({ model: 'openai:gpt-4o-mini', inputTokens: 100_000, config });
+    expect(() => assertFits(est, { packed: true })).not.toThrow();
+  });
+});

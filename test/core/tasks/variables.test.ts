@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveVariables } from '../../../src/core/tasks/index.js';
+import { tempDir, writeFiles } from '../../support/repo.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+const dir = () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+};
+
+describe('resolveVariables', () => {
+  it('reads @file values relative to the directory', async () => {
+    const d = dir();
+    writeFiles(d, { 'notes/a.md': 'hello' });
+    expect(await resolveVariables({ a: '@notes/a.md', b: 'plain' }, d)).toEqual({ a: 'hello', b: 'plain' });
+  });
+
+  it('@file? is empty when the file is missing', async () => {
+    expect(await resolveVariables({ issues: '@issues.md?' }, dir())).toEqual({ issues: '' });
+  });
+
+  it('a missing @file is a usage error naming the variable', async () => {
+    await expect(resolveVariables({ spec: '@spec.md' }, dir())).rejects.toThrow(
+      /variable "spec": cannot read spec\.md/,
+    );
+  });
+
+  it('@@ keeps a literal @', async () => {
+    expect(await resolveVariables({ who: '@@octocat' }, dir())).toEqual({ who: '@octocat' });
+  });
+});

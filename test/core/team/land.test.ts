@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { prepareLanding } from '../../../src/core/team/land.js';
+import { prepareWorktree } from '../../../src/core/team/worktrees.js';
+import { git, tempDir } from '../../support/repo.js';
+import { seedRepo } from '../../support/team-fixtures.js';
+
+const green = async () => ({ ok: true, output: 'ok' });
+
+describe('preparing a step for the integration branch', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  /** A repo, a step worktree with one committed change, and main moved on meanwhile. */
+  const scene = async (mainFile: string, mainText: string, stepFile: string, stepText: string) => {
+    const t = tempDir('specloop-land-');
+    cleanups.push(t.cleanup);
+    const dir = seedRepo(t.dir, [
+      { title: 'one', actions: [] },
+      { title: 'two', actions: [] },
+    ]);
+    const base = git(dir, 'rev-parse', 'HEAD');
+    const wt = await prepareWorktree(dir, { planId: 'prompt_plan', step: 2, base });
+    writeFileSync(join(wt.dir, stepFile), stepText);
+    git(wt.dir, 'add', '-A');
+    git(wt.dir, 'commit', '-q', '-m', 'wip');
+    writeFileSync(join(dir, mainFile), mainText);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'Step 1\n\nSpecloop-Step: 1\nSpecloop-Plan: prompt_plan');
+    const tip = git(dir, 'rev-parse', 'HEAD');
+    const input = {
+      repoRoot: dir,
+      dir: wt.dir,
+      step: { number: 2, title: 'two' },
+      planId: 'prompt_plan',
+      tip,
+      todoPath: 'todo.md',
+      mode: 'squash' as const,
+      test: green,
+    };
+    return { dir, wt, tip, input };
+  };
+
+  it('rebases, tests, and builds one commit on the tip with the tick and the trailers', async () => {
+    const { dir, tip, input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    const r = await prepareLanding(input);
+    expect(r.kind).toBe('ready');
+    const commit = (r as { commit: string }).commit;
+    expect(git(dir, 'rev-parse', `${commit}^`)).toBe(tip);
+    expect(git(dir, 'show', `${commit}:out/two.txt`)).toBe('two');
+    expect(git(dir, 'show', `${commit}:out/one.txt`)).toBe('one');
+    expect(git(dir, 'show', `${commit}:todo.md`)).toContain('- [x] Step 2: two');
+    expect(git(dir, 'show', `${commit}:todo.md`)).toContain('- [ ] Step 1: one');
+    const msg = git(dir, 'log', '-1', '--format=%B', commit);
+    expect(msg).toMatch(/^step 2: two/);
+    expect(msg).toContain('Specloop-Step: 2');
+    expect(msg).toContain('Specloop-Plan: prompt_plan');
+  });
+
+  it('the step branch itself never carries the tick (so a later rebase cannot conflict on todo.md)', async () => {
+    const { wt, input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    await prepareLanding(input);
+    expect(git(wt.dir, 'show', 'HEAD:todo.md')).toContain('- [ ] Step 2: two');
+  });
+
+  it('a conflict aborts the rebase and reports the files and both sides', async () => {
+    const { wt, input } = await scene(
+      'out/shared.txt',
+      'from step one\n',
+      'out/shared.txt',
+      'from step two\n',
+    );
+    const before = git(wt.dir, 'rev-parse', 'HEAD');
+    const r = await prepareLanding(input);
+    expect(r.kind).toBe('conflict');
+    if (r.kind !== 'conflict') return;
+    expect(r.files).toEqual(['out/shared.txt']);
+    expect(r.details).toContain('from step one');
+    expect(r.previousDiff).toContain('+from step two');
+    expect(git(wt.dir, 'rev-parse', 'HEAD')).toBe(before);
+    expect(git(wt.dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('red tests after the rebase are reported with their output', async () => {
+    const { input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    const r = await prepareLanding({ ...input, test: async () => ({ ok: false, output: 'boom' }) });
+    expect(r).toEqual({ kind: 'red', output: 'boom' });
+  });
+
+  it('a step already integrated on the tip is reported, not landed twice', async () => {
+    const { input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    const r = await prepareLanding({ ...input, step: { number: 1, title: 'one' } });
+    expect(r).toMatchObject({ kind: 'already', author: 'Test' });
+  });
+});

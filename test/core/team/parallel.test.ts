@@ -1,0 +1,137 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PlanFormatError } from '../../../src/core/plan/index.js';
+import type { ExecuteFn } from '../../../src/core/team/engine.js';
+import { runParallelImpl } from '../../../src/core/team/parallel.js';
+import { stepBranch, worktreeDir } from '../../../src/core/team/worktrees.js';
+import { makeTestContext } from '../../support/context.js';
+import { git, tempDir } from '../../support/repo.js';
+import { type FixtureStep, fakeExecute, seedRepo, stepTrailers } from '../../support/team-fixtures.js';
+
+describe('run --parallel (engine with a stand-in executor)', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  const setup = (steps: FixtureStep[]) => {
+    const t = tempDir('specloop-par-');
+    cleanups.push(t.cleanup);
+    const dir = seedRepo(t.dir, steps);
+    const ctx = makeTestContext({ cwd: dir, config: { test: { command: 'sh check.sh' } } });
+    const opts = {
+      planFile: join(dir, 'prompt_plan.md'),
+      todoFile: join(dir, 'todo.md'),
+      testCommand: 'sh check.sh',
+    };
+    return { dir, ctx, opts };
+  };
+  const DAG: FixtureStep[] = [
+    { title: 'base', actions: ['WRITE out/base.txt base'] },
+    { title: 'a', deps: [1], actions: ['SLEEP 150', 'WRITE out/a.txt a'] },
+    { title: 'b', deps: [1], actions: ['SLEEP 150', 'WRITE out/b.txt b'] },
+    { title: 'c', deps: [1], actions: ['SLEEP 150', 'WRITE out/c.txt c'] },
+    { title: 'join', deps: [2, 3, 4], actions: ['WRITE out/join.txt join'] },
+  ];
+
+  it('lands every step of a DAG exactly once, running independent steps at the same time', async () => {
+    const { dir, ctx, opts } = setup(DAG);
+    let now = 0;
+    let peak = 0;
+    const inner = fakeExecute();
+    const execute: ExecuteFn = async (o) => {
+      peak = Math.max(peak, ++now);
+      try {
+        return await inner(o);
+      } finally {
+        now--;
+      }
+    };
+    const r = await runParallelImpl(ctx, { ...opts, parallel: 3 }, { execute });
+    expect(r.exitCode).toBe(0);
+    expect(peak).toBe(3);
+    const trailers = stepTrailers(dir, 'main');
+    expect([...trailers].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(trailers[0]).toBe(1);
+    expect(trailers[4]).toBe(5);
+    expect(readFileSync(join(dir, 'todo.md'), 'utf8')).not.toContain('[ ]');
+    expect(readFileSync(join(dir, 'out', 'join.txt'), 'utf8')).toBe('join\n');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    expect(existsSync(worktreeDir(dir, 2))).toBe(false);
+    expect(git(dir, 'branch', '--list', 'specloop-step/*')).toBe('');
+  });
+
+  it('two independent steps touching the same file land through a retry on the new base', async () => {
+    const { dir, ctx, opts } = setup([
+      { title: 'base', actions: ['WRITE out/base.txt base'] },
+      { title: 'left', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt left'] },
+      { title: 'right', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt right'] },
+    ]);
+    const calls: { step: number; prompt: string; dir: string }[] = [];
+    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute(calls) });
+    expect(r.exitCode).toBe(0);
+    const shared = readFileSync(join(dir, 'out', 'shared.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .sort();
+    expect(shared).toEqual(['left', 'right']);
+    const retried = r.outcomes.filter((o) => o.rebases > 0);
+    expect(retried).toHaveLength(1);
+    const retryCall = calls.filter((c) => c.step === retried[0]?.step)[1];
+    expect(retryCall?.prompt).toContain('redo this step on the latest integrated code');
+    expect(retryCall?.prompt).toContain('out/shared.txt');
+    expect([...stepTrailers(dir, 'main')].sort()).toEqual([1, 2, 3]);
+  });
+
+  it('a failing step blocks only its dependents; the run exits 1 and keeps its worktree', async () => {
+    const { dir, ctx, opts } = setup([
+      { title: 'base', actions: ['WRITE out/base.txt base'] },
+      { title: 'broken', deps: [1], actions: ['WRITE out/x.txt BROKEN'] },
+      { title: 'fine', deps: [1], actions: ['WRITE out/y.txt fine'] },
+      { title: 'after broken', deps: [2], actions: ['WRITE out/z.txt z'] },
+    ]);
+    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute() });
+    expect(r.exitCode).toBe(1);
+    expect(r.done).toEqual([1, 3]);
+    expect(r.remaining).toEqual([2, 4]);
+    expect(r.outcomes.find((o) => o.step === 2)?.status).toBe('failed');
+    expect(existsSync(join(worktreeDir(dir, 2), 'out', 'x.txt'))).toBe(true);
+  });
+
+  it('resumes committed work left by a crash without running the executor again', async () => {
+    const { dir, ctx, opts } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
+    const base = git(dir, 'rev-parse', 'HEAD');
+    git(dir, 'worktree', 'add', '-q', '-b', stepBranch('prompt_plan', 1), worktreeDir(dir, 1), base);
+    writeFileSync(join(worktreeDir(dir, 1), 'out', 'only.txt'), 'only\n');
+    git(worktreeDir(dir, 1), 'add', '-A');
+    git(worktreeDir(dir, 1), 'commit', '-q', '-m', 'wip');
+    const calls: { step: number; prompt: string; dir: string }[] = [];
+    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute(calls) });
+    expect(r.exitCode).toBe(0);
+    expect(calls).toHaveLength(0);
+    expect(stepTrailers(dir, 'main')).toEqual([1]);
+    expect(ctx.err()).toContain('resuming from committed work');
+  });
+
+  it('a dependency cycle is a usage error naming the cycle', async () => {
+    const { ctx, opts } = setup([
+      { title: 'a', deps: [2], actions: [] },
+      { title: 'b', deps: [1], actions: [] },
+    ]);
+    const err = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute() }).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(PlanFormatError);
+    expect(err.message).toMatch(/cycle: Step \d → Step \d → Step \d/);
+  });
+
+  it('refuses an uncommitted plan', async () => {
+    const { dir, ctx, opts } = setup([{ title: 'only', actions: [] }]);
+    writeFileSync(join(dir, 'todo.md'), '# Todo\n\n- [ ] Step 1: only\n- extra\n');
+    const err = await runParallelImpl(ctx, { ...opts, yes: true }, { execute: fakeExecute() }).catch(
+      (e) => e,
+    );
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toContain('todo.md');
+  });
+});

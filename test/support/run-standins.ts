@@ -1,0 +1,90 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Stand-in `aider`, `claude` and `codex` executables for `specloop run` tests: real
+ * processes on PATH that read the prompt the way the real CLI does (aider: --message-file,
+ * claude/codex: stdin), write the files of the step they were asked for, and print output in
+ * each CLI's format (aider's "Tokens:" line, claude stream-json, codex exec --json).
+ *
+ * Behaviour per env STANDIN_MODE: good (default) | flaky (wrong until the retry prompt) |
+ * never (always wrong) | nothing (writes nothing) | notest (no test file) | exit1 (correct
+ * files but exit code 1) | sleep (good, after STANDIN_SLEEP_MS). Every call appends
+ * `{tool, argv, cwd, step}` as a JSON line to $STANDIN_LOG when set.
+ */
+const COMMON = String.raw`
+const fs = require('node:fs');
+const path = require('node:path');
+const tool = path.basename(process.argv[1]);
+const argv = process.argv.slice(2);
+function readPrompt() {
+  if (tool === 'aider') return fs.readFileSync(argv[argv.indexOf('--message-file') + 1], 'utf8');
+  return fs.readFileSync(0, 'utf8');
+}
+const prompt = readPrompt();
+const m = /step (\d+) \(/.exec(prompt) || /attempt \d+ of \d+ at step (\d+)/.exec(prompt);
+const step = m ? Number(m[1]) : 0;
+const mode = process.env.STANDIN_MODE || 'good';
+const retry = /This is attempt \d+ of/.test(prompt);
+if (process.env.STANDIN_LOG) fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ tool, argv, cwd: process.cwd(), step, retry }) + '\n');
+function write(rel, text) {
+  fs.mkdirSync(path.dirname(rel), { recursive: true });
+  fs.writeFileSync(rel, text);
+}
+function act() {
+  if (mode === 'nothing' || !step) return [];
+  const wrong = mode === 'never' || (mode === 'flaky' && !retry);
+  const files = ['src/step' + step + '.js'];
+  write(files[0], 'export function step' + step + '() {\n  return ' + (wrong ? -1 : step) + ';\n}\n');
+  if (mode !== 'notest') {
+    files.push('test/step' + step + '.test.js');
+    write(files[1], "import assert from 'node:assert/strict';\nimport test from 'node:test';\nimport { step" + step + " } from '../src/step" + step + ".js';\n\ntest('step" + step + "', () => assert.equal(step" + step + "(), " + step + "));\n");
+  }
+  return files;
+}
+function main(print) {
+  const go = () => { const files = act(); print(files); process.exit(mode === 'exit1' ? 1 : 0); };
+  if (mode === 'sleep') setTimeout(go, Number(process.env.STANDIN_SLEEP_MS || 1000)); else go();
+}
+`;
+
+const AIDER = `${COMMON}
+main((files) => {
+  for (const f of files) console.log('Applied edit to ' + f);
+  console.log('Tokens: 1.5k sent, 250 received. Cost: $0.01 message, $0.01 session.');
+});
+`;
+
+const CLAUDE = `${COMMON}
+main((files) => {
+  const out = (o) => console.log(JSON.stringify(o));
+  out({ type: 'system', subtype: 'init', session_id: 'claude-session-' + step });
+  for (const f of files) out({ type: 'assistant', message: { content: [{ type: 'tool_use', name: 'Write', input: { file_path: f } }] } });
+  out({ type: 'result', subtype: 'success', is_error: false, result: 'done', session_id: 'claude-session-' + step,
+        total_cost_usd: 0.02, usage: { input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 500 } });
+});
+`;
+
+const CODEX = `${COMMON}
+main((files) => {
+  const out = (o) => console.log(JSON.stringify(o));
+  out({ type: 'thread.started', thread_id: 'codex-thread-' + step });
+  out({ type: 'turn.started' });
+  out({ type: 'item.completed', item: { type: 'file_change', changes: files.map((p) => ({ path: p, kind: 'add' })) } });
+  out({ type: 'item.completed', item: { type: 'agent_message', text: 'done' } });
+  out({ type: 'turn.completed', usage: { input_tokens: 800, cached_input_tokens: 100, output_tokens: 150 } });
+});
+`;
+
+/** Write the stand-ins into `binDir` (created) and return it; prepend it to PATH in the test's env. */
+export function installStandins(binDir: string, which: ('aider' | 'claude' | 'codex')[] = ['aider', 'claude', 'codex']): string {
+  mkdirSync(binDir, { recursive: true });
+  const scripts = { aider: AIDER, claude: CLAUDE, codex: CODEX };
+  for (const name of which) {
+    const file = join(binDir, name);
+    // CommonJS on purpose: no package.json next to the script decides its module type.
+    writeFileSync(file, `#!/usr/bin/env node\n${scripts[name]}`);
+    chmodSync(file, 0o755);
+  }
+  return binDir;
+}
