@@ -1,11 +1,59 @@
 import type { Command } from 'commander';
 import type { App } from './app.js';
-import { notYet } from './not-yet.js';
+import { stepArg, whereOptions } from './team.js';
+
+interface DoneFlags {
+  testCmd?: string;
+  name?: string;
+  force?: boolean;
+  json?: boolean;
+  remote?: string;
+  branch?: string;
+  from?: string;
+}
 
 export function register(program: Command, app: App): void {
-  program
-    .command('done')
-    .description('test and integrate a step a person finished by hand')
-    .allowUnknownOption()
-    .action(app.action('done', () => notYet('done')));
+  const cmd = whereOptions(
+    program
+      .command('done')
+      .description('test and integrate a step a person finished by hand')
+      .argument('<step>', 'step number')
+      .option('--test-cmd <cmd>', 'test command (default: config test.command)')
+      .option('--name <name>', 'who you are (default: config team.name, else git user.name)')
+      .option('--force', "integrate even though someone else holds the step's claim")
+      .option('--json', 'print JSON'),
+  );
+  cmd.addHelpText(
+    'after',
+    `
+Your commits on top of the team branch are rebased onto its latest tip, tested, and
+pushed fast-forward only with the todo.md tick and the \`Specloop-Step: N\` trailer in a
+final commit; your claim is then removed. Commit first: the working tree is not used.
+Examples:
+  specloop claim 4
+  git commit -am "parse the config file"
+  specloop done 4`,
+  );
+  cmd.action(
+    app.action('done', async (ctx, raw: string, o: DoneFlags) => {
+      const team = await import('../core/team/index.js');
+      const step = stepArg(raw);
+      const target = await team.findTarget(ctx, o);
+      const r = await team.doneStep(ctx, {
+        ...target,
+        step,
+        testCommand: o.testCmd,
+        name: o.name,
+        force: o.force,
+      });
+      if (o.json) ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      else {
+        ctx.stdout.write(`step ${step} integrated as ${r.commit.slice(0, 7)} on ${r.remote}/${r.branch}\n`);
+        ctx.stderr.write(
+          `${r.commits} commit${r.commits === 1 ? '' : 's'} integrated; your branch: ${r.local}\n`,
+        );
+      }
+      return 0;
+    }),
+  );
 }

@@ -64,16 +64,19 @@ Examples:
               bs.ttyAnswers({ input: ctx.stdin, output: process.stderr })
             : bs.streamAnswers(ctx.stdin);
         const color = ctx.stderr.isTTY && !ctx.env.NO_COLOR && ctx.env.TERM !== 'dumb';
-        const result = await bs.runBrainstorm(ctx, {
-          idea,
-          resume: flags.resume,
-          model: flags.model,
-          maxQuestions: max,
-          output: flags.output,
-          force: Boolean(flags.force),
-          input,
-          onEvent: bs.brainstormRenderer(ctx.stderr, { interactive, color }),
-        });
+        const render = bs.brainstormRenderer(ctx.stderr, { interactive, color });
+        const result = await bs
+          .runBrainstorm(ctx, {
+            idea,
+            resume: flags.resume,
+            model: flags.model,
+            maxQuestions: max,
+            output: flags.output,
+            force: Boolean(flags.force),
+            input,
+            onEvent: render,
+          })
+          .finally(() => render.stop());
         ctx.stderr.write(
           `next: review ${result.specPath.replace(`${ctx.cwd}/`, '')}, then \`specloop plan\`\n`,
         );

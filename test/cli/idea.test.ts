@@ -106,7 +106,7 @@ describe('specloop idea', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(p.read('spec.md')).toBe('mine\n');
     expect(p.read('spec.2.md')).toBe(SPEC_TEXT);
-    expect(r.stderr).toContain('spec went to spec.2.md');
+    expect(r.stderr).toContain('the spec went to spec.2.md');
   });
 
   it('--force replaces spec.md; -o writes elsewhere', async () => {
@@ -129,7 +129,7 @@ describe('specloop idea', () => {
     const r = await p.run(['idea', 'x'], { stdin: 'Just me.\n\n' });
     expect(r.code).toBe(1);
     const { records } = transcriptRecords(p.dir);
-    expect(r.stderr).toContain(`specloop idea --resume ${records[0].id}`);
+    expect(r.stderr).toContain(`specloop idea --resume ${records[0]!.id}`);
     expect(records.map((x) => x.type)).toEqual(['start', 'question', 'answer']);
   });
 
@@ -155,7 +155,7 @@ describe('specloop idea', () => {
     });
     const r = await p.run(['idea', '--resume', '20250101'], { stdin: 'Just me.\n\n' });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`Q1/30 ${Q1}`);
+    expect(r.stderr).toContain(`Q1 ${Q1}`);
     expect(p.fake.requests).toHaveLength(2);
     expect(userMessages(p, 0)).toEqual([expect.stringContaining('a budget CLI'), 'Just me.']);
   });

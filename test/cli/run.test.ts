@@ -54,12 +54,21 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     writeFiles(dir, { 'spec.md': '# Spec\n\nThe demo returns numbers.\n' });
     const f = await fake(agentHandler());
     expect((await run(dir, f, ['--until', '2'])).code).toBe(0);
-    const step2 = f.requests.find((q) => /step 2 \(/.test(q.messages.find((m) => m.role === 'user')?.content ?? ''));
+    const step2 = f.requests.find((q) =>
+      /step 2 \(/.test(q.messages.find((m) => m.role === 'user')?.content ?? ''),
+    );
     const prompt = step2?.messages.find((m) => m.role === 'user')?.content ?? '';
     expect(prompt).toContain('The demo returns numbers.');
     expect(prompt).toContain('Build tiny step functions');
     expect(prompt).toContain(`- step 1: ${TITLES[0]}`);
-    expect(step2?.tools.sort()).toEqual(['edit_file', 'finish', 'list_files', 'read_file', 'run_tests', 'write_file']);
+    expect(step2?.tools.sort()).toEqual([
+      'edit_file',
+      'finish',
+      'list_files',
+      'read_file',
+      'run_tests',
+      'write_file',
+    ]);
     expect(ticked(dir)).toEqual([1, 2]);
   });
 
@@ -70,7 +79,9 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.steps[0]).toMatchObject({ step: 1, ok: true, attempts: 2 });
-    const retry = f.requests.map((q) => q.messages.find((m) => m.role === 'user')?.content ?? '').find((c) => /attempt 2 of 3/.test(c));
+    const retry = f.requests
+      .map((q) => q.messages.find((m) => m.role === 'user')?.content ?? '')
+      .find((c) => /attempt 2 of 3/.test(c));
     expect(retry).toContain('the test command failed');
     expect(retry).toMatch(/step1/); // failing output and the packed file
     expect(retry).toContain('return -1');
@@ -150,12 +161,20 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
           { name: 'read_file', input: { path: '/etc/passwd' } },
         ],
       },
-      { toolCalls: Object.entries(stepFiles(1)).map(([path, content]) => ({ name: 'write_file', input: { path, content } })) },
+      {
+        toolCalls: Object.entries(stepFiles(1)).map(([path, content]) => ({
+          name: 'write_file',
+          input: { path, content },
+        })),
+      },
       { toolCalls: [{ name: 'finish', input: { summary: 'ok' } }] },
     ]);
     const r = await run(dir, f);
     expect(r.code).toBe(0);
-    const toolResults = f.requests[1]?.messages.filter((m) => m.role === 'tool').map((m) => m.content).join('\n');
+    const toolResults = f.requests[1]?.messages
+      .filter((m) => m.role === 'tool')
+      .map((m) => m.content)
+      .join('\n');
     expect(toolResults).toContain('paths with ".." are refused');
     expect(toolResults).toContain('absolute paths are refused');
     expect(toolResults).toContain('paths under .git/ are refused');
@@ -171,13 +190,7 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'existing file');
     const bad = { toolCalls: [{ name: 'write_file', input: { path: 'src/step1.js' } }] };
-    const f = await fake([
-      bad,
-      bad,
-      bad,
-      'I think I am done!',
-      'Really done.',
-    ]);
+    const f = await fake([bad, bad, bad, 'I think I am done!', 'Really done.']);
     const r = await run(dir, f, ['--max-attempts', '2', '--json']);
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout);
@@ -191,14 +204,26 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     writeFiles(dir, { 'src/step1.js': 'export function step1() {\n  return 0; // 0\n}\n' });
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'stub');
-    const edit = (old_string: string, new_string: string) => ({ name: 'edit_file', input: { path: 'src/step1.js', old_string, new_string } });
+    const edit = (old_string: string, new_string: string) => ({
+      name: 'edit_file',
+      input: { path: 'src/step1.js', old_string, new_string },
+    });
     const f = await fake([
       { toolCalls: [edit('return 0', 'return 1')] },
-      { toolCalls: [{ name: 'read_file', input: { path: 'src/step1.js' } }, edit('0', '1'), edit('return 7', 'x')] },
+      {
+        toolCalls: [
+          { name: 'read_file', input: { path: 'src/step1.js' } },
+          edit('0', '1'),
+          edit('return 7', 'x'),
+        ],
+      },
       {
         toolCalls: [
           edit('return 0;', 'return 1;'),
-          { name: 'write_file', input: { path: 'test/step1.test.js', content: stepFiles(1)['test/step1.test.js'] } },
+          {
+            name: 'write_file',
+            input: { path: 'test/step1.test.js', content: stepFiles(1)['test/step1.test.js'] },
+          },
           { name: 'run_tests', input: {} },
         ],
       },
@@ -206,7 +231,11 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     ]);
     const r = await run(dir, f);
     expect(r.code).toBe(0);
-    const tools = (i: number) => f.requests[i]?.messages.filter((m) => m.role === 'tool').map((m) => m.content).join('\n') ?? '';
+    const tools = (i: number) =>
+      f.requests[i]?.messages
+        .filter((m) => m.role === 'tool')
+        .map((m) => m.content)
+        .join('\n') ?? '';
     expect(tools(1)).toContain('read src/step1.js with read_file before editing it');
     expect(tools(2)).toContain('occurs 2 times');
     expect(tools(2)).toContain('old_string was not found');

@@ -124,7 +124,16 @@ export async function startFakeLlm(
   const unexpected: string[] = [];
   const sockets = new Set<Socket>();
 
-  const server = createServer(async (httpReq, res) => {
+  const server = createServer((httpReq, res) => {
+    // A client that gives up mid-request must not crash the test run.
+    res.on('error', () => {});
+    handle(httpReq, res).catch((err) => {
+      unexpected.push(`fake LLM: handler failed: ${(err as Error).message}`);
+      if (!res.headersSent) json(res, 500, errorBody('unknown', 500, String(err)));
+    });
+  });
+
+  async function handle(httpReq: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(httpReq);
     // biome-ignore lint/suspicious/noExplicitAny: parsed wire JSON
     let body: any = raw;
@@ -211,7 +220,7 @@ export async function startFakeLlm(
       }
     }
     dispatch(req, toAnswer(value as Exclude<FakeReplyValue, FakeFault>, req), res, false);
-  });
+  }
 
   function dispatch(req: FakeRequest, a: Answer, res: ServerResponse, cut: boolean): void {
     if (req.api === 'openai-chat') openAiChat(req, a, res, cut);

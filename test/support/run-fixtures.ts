@@ -81,7 +81,8 @@ export function history(dir: string): string[] {
 /** Every tracked file with its content at HEAD, plus `git status` (must be clean). */
 export function snapshot(dir: string): { files: Record<string, string>; status: string; branch: string } {
   const files: Record<string, string> = {};
-  for (const f of git(dir, 'ls-files').split('\n').filter(Boolean)) files[f] = readFileSync(join(dir, f), 'utf8');
+  for (const f of git(dir, 'ls-files').split('\n').filter(Boolean))
+    files[f] = readFileSync(join(dir, f), 'utf8');
   return { files, status: git(dir, 'status', '--porcelain'), branch: git(dir, 'branch', '--show-current') };
 }
 
@@ -93,11 +94,14 @@ export function ticked(dir: string, todo = 'todo.md'): number[] {
 /** Node's own path, so stand-in scripts run with the same node as the tests. */
 export const NODE = process.execPath;
 
-
 type Reply = { text?: string; toolCalls?: { name: string; input: unknown }[] };
 
 /** The step number and retry flag of a builtin-agent request (from its first user message). */
-function stepOf(messages: { role: string; content: string }[]): { step: number; retry: boolean; turns: number } {
+function stepOf(messages: { role: string; content: string }[]): {
+  step: number;
+  retry: boolean;
+  turns: number;
+} {
   const user = messages.find((m) => m.role === 'user')?.content ?? '';
   const m = /step (\d+) \(/.exec(user);
   return {
@@ -118,7 +122,10 @@ export function agentHandler(wrong: (step: number, retry: boolean) => boolean = 
     if (turns === 0) {
       const files = stepFiles(step, wrong(step, retry) ? -1 : step);
       return {
-        toolCalls: Object.entries(files).map(([path, content]) => ({ name: 'write_file', input: { path, content } })),
+        toolCalls: Object.entries(files).map(([path, content]) => ({
+          name: 'write_file',
+          input: { path, content },
+        })),
       };
     }
     return { toolCalls: [{ name: 'finish', input: { summary: `step ${step} done` } }] };

@@ -77,7 +77,10 @@ main((files) => {
 `;
 
 /** Write the stand-ins into `binDir` (created) and return it; prepend it to PATH in the test's env. */
-export function installStandins(binDir: string, which: ('aider' | 'claude' | 'codex')[] = ['aider', 'claude', 'codex']): string {
+export function installStandins(
+  binDir: string,
+  which: ('aider' | 'claude' | 'codex')[] = ['aider', 'claude', 'codex'],
+): string {
   mkdirSync(binDir, { recursive: true });
   const scripts = { aider: AIDER, claude: CLAUDE, codex: CODEX };
   for (const name of which) {

@@ -53,6 +53,7 @@ export async function compileSpec(
   });
   const spec = unwrapDocument(stripSpecReady(res.text));
   if (spec.trim() === '') throw new WorkError('the model returned an empty spec', { code: 'E_BRAINSTORM' });
+  o.emit({ type: 'compiled', chars: spec.length });
   let path = o.specPath;
   let numbered = false;
   if (existsSync(path) && !o.force) {

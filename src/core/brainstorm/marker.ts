@@ -5,7 +5,11 @@
 export const SPEC_READY = '<<SPEC_READY>>';
 
 /** A line without surrounding whitespace and markdown decoration (`**<<SPEC_READY>>**`). */
-const bare = (line: string) => line.trim().replace(/^[`*]+|[`*]+$/g, '').trim();
+const bare = (line: string) =>
+  line
+    .trim()
+    .replace(/^[`*]+|[`*]+$/g, '')
+    .trim();
 
 /** True when the reply carries the end signal on a line of its own (tolerating markdown decoration). */
 export function hasSpecReady(text: string): boolean {

@@ -26,13 +26,13 @@ const REASONS = {
 export function brainstormRenderer(
   sink: Sink,
   opts: { interactive: boolean; color: boolean },
-): (e: BrainstormEvent) => void {
+): ((e: BrainstormEvent) => void) & { stop(): void } {
   const c = createColors(opts.color);
   const progress = createProgress(sink);
   let specChars = 0;
   let firstQuestion = true;
-  const label = (n: number, max?: number) => c.bold(c.cyan(`Q${n}${max ? `/${max}` : ''}`));
-  return (e) => {
+  const label = (n: number) => c.bold(c.cyan(`Q${n}`));
+  const render = (e: BrainstormEvent) => {
     switch (e.type) {
       case 'session':
         sink.write(
@@ -41,13 +41,14 @@ export function brainstormRenderer(
         );
         return;
       case 'asking':
-        sink.write(`\n${label(e.n)} `);
+        // In a terminal the empty line that sent the answer already separates the turns.
+        sink.write(`${opts.interactive ? '' : '\n'}${label(e.n)} `);
         return;
       case 'question-delta':
         sink.write(e.delta);
         return;
       case 'question':
-        if (e.repeated) sink.write(`\n${label(e.n, e.max)} ${e.text}\n`);
+        if (e.repeated) sink.write(`\n${label(e.n)} ${e.text}\n`);
         else sink.write('\n');
         if (opts.interactive && firstQuestion) sink.write(c.dim('(empty line sends · /help)\n'));
         firstQuestion = false;
@@ -79,13 +80,17 @@ export function brainstormRenderer(
         specChars += e.delta.length;
         if (sink.isTTY) progress.update(`compiling the spec… ${specChars} chars`);
         return;
+      case 'compiled':
+        progress.succeed(`spec compiled (${e.chars} chars)`);
+        return;
       case 'spec-written':
-        progress.succeed(
+        sink.write(
           e.numbered
-            ? `the target already existed, so the spec went to ${e.path} (use --force to replace)`
-            : `wrote ${e.path}`,
+            ? `${c.yellow('the target already exists')}, so the spec went to ${c.bold(e.path)} (--force replaces it)\n`
+            : `wrote ${c.bold(e.path)}\n`,
         );
         return;
     }
   };
+  return Object.assign(render, { stop: () => progress.stop() });
 }

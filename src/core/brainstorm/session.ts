@@ -61,7 +61,7 @@ async function brainstorm(ctx: Context, opts: BrainstormOptions): Promise<Brains
   const emit = opts.onEvent ?? (() => {});
   const { file, state, resumed } = await openSession(ctx, opts);
   const shown = relative(ctx.cwd, file);
-  const resumeHint = `the transcript is saved in ${shown}; continue with: specloop idea --resume ${state.id}`;
+  const resumeHint = `the brainstorm is saved in ${shown}; continue with: specloop idea --resume ${state.id}`;
   const record = async (r: TranscriptRecord) => {
     await appendRecord(file, r);
     applyRecord(state, r);
@@ -94,7 +94,9 @@ async function brainstorm(ctx: Context, opts: BrainstormOptions): Promise<Brains
     };
   } catch (err) {
     if (err instanceof InterruptedError || ctx.signal.aborted)
-      throw new InterruptedError(`interrupted; ${resumeHint}`);
+      throw new InterruptedError(
+        `interrupted — the brainstorm is saved in ${shown}\n  resume with: specloop idea --resume ${state.id}`,
+      );
     if (isSpecloopError(err) && err.exitCode === 1)
       throw new WorkError(err.message, { code: err.code, hint: resumeHint, cause: err });
     throw err;

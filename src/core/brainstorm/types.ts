@@ -62,4 +62,6 @@ export type BrainstormEvent =
   | { type: 'done'; reason: DoneReason; answered: number }
   | { type: 'compiling' }
   | { type: 'spec-delta'; delta: string }
+  /** The model finished the spec (before it is written: a terminal may still ask about overwriting). */
+  | { type: 'compiled'; chars: number }
   | { type: 'spec-written'; path: string; numbered: boolean };

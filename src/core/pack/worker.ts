@@ -1,1 +1,26 @@
-export {};
+/**
+ * Worker-thread entry (bundled as dist/pack-worker.js): processes batches of files with
+ * the same FileProcessor the main thread uses as a fallback.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { FileProcessor, type ProcessConfig } from './process-file.js';
+
+export interface BatchRequest {
+  id: number;
+  root: string;
+  paths: string[];
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const proc = new FileProcessor(workerData as ProcessConfig);
+  port.on('message', async (msg: BatchRequest) => {
+    try {
+      const outcomes = [];
+      for (const p of msg.paths) outcomes.push(await proc.process(msg.root, p));
+      port.postMessage({ id: msg.id, outcomes, entries: proc.takeEntries() });
+    } catch (err) {
+      port.postMessage({ id: msg.id, error: (err as Error)?.stack ?? String(err) });
+    }
+  });
+}

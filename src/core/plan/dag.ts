@@ -11,9 +11,12 @@ export function matchDependsLine(line: string): string | undefined {
 
 /** Parse the list after `Depends on:`; `none` / `-` / empty ⇒ []. Returns an error text on junk. */
 export function parseDependsList(raw: string): number[] | string {
+  // Models like to explain: `1, 3 (uses the parser)`, `2 — needs the reader`.
   const list = raw
     .replace(/[*_`]/g, '')
-    .replace(/[.;]\s*$/, '')
+    .replace(/\([^)]*\)/g, ' ')
+    .split(/\s[—–-]\s/)[0]!
+    .replace(/[.;:]\s*$/, '')
     .trim();
   if (/^(none|nothing|n\/a|-|—|–|)$/i.test(list)) return [];
   const out: number[] = [];

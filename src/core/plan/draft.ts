@@ -68,6 +68,8 @@ export async function draftDocument(
     addUsage(opts.totals, res);
     text = unwrapDocument(res.text);
     problems = res.text.trim() === '' ? ['the answer was empty'] : opts.validate(text);
+    if (problems.length > 0 && res.finishReason === 'length')
+      problems.unshift('the answer was cut off at the output token limit: write shorter context and prompts');
     if (problems.length === 0) {
       opts.onEvent?.({ type: 'valid', file: opts.file, attempt });
       return { text, problems, attempts: attempt };

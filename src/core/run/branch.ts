@@ -20,9 +20,9 @@ export interface BranchPlan {
  * Decide the run branch (nothing is changed here):
  * - `--no-branch` (`requested === false`): the current branch (a detached HEAD is refused);
  * - `--branch NAME`: NAME, switched to if it exists, else created at HEAD;
- * - default: the branch this plan last ran on (journal), else `<prefix><planId>`. An
- *   existing default branch already contained in HEAD is a finished, merged run: a fresh
- *   `-2`, `-3` … branch is used instead of resurrecting it.
+ * - default: the branch this plan last ran on (journal), else `<prefix><planId>`. Such a
+ *   branch already contained in HEAD is a finished, merged run (or one that never got a
+ *   commit): a fresh `-2`, `-3` … branch is used instead of resurrecting it.
  */
 export async function chooseBranch(
   repo: string,
@@ -45,7 +45,7 @@ export async function chooseBranch(
     });
   if (wanted === current) return { target: wanted, action: 'stay', current };
   if (!(await branchExists(repo, wanted, o))) return { target: wanted, action: 'create', current };
-  if (o.requested || fromJournal) return { target: wanted, action: 'switch', current };
+  if (o.requested) return { target: wanted, action: 'switch', current };
   const head = await headCommit(repo, o);
   if (!head || !(await isAncestor(repo, wanted, head, o)))
     return { target: wanted, action: 'switch', current };

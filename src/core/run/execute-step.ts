@@ -34,6 +34,14 @@ export interface ExecuteStepOptions {
   note?: string;
   /** Stop before an attempt once this much USD was spent on the step. */
   maxCost?: number;
+  /**
+   * Changes already in the tree when the step starts: `verify` (default) checks them first
+   * and accepts them if green — a finished attempt or a hand fix; `continue` hands them to
+   * the executor as an interrupted attempt's partial work, without accepting them as they are.
+   */
+  existing?: 'verify' | 'continue';
+  /** Told when an attempt starts executing and when its result is being checked (journal). */
+  onPhase?: (phase: 'executing' | 'checking', attempt: number) => void | Promise<void>;
   onEvent?: OnEvent;
   signal?: AbortSignal;
   crash?: (point: string) => void;
@@ -139,9 +147,17 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     Object.assign(res, { ok: true, changed: c.changed, lastTest: c.test, reason: undefined });
 
   let last: Check | undefined;
-  if ((await changedNow()).length > 0) {
-    // Leftover work of an interrupted attempt, or a hand fix after a failed run.
+  const leftover = await changedNow();
+  if (leftover.length > 0 && o.existing === 'continue') {
+    last = {
+      ok: false,
+      reason: 'an earlier attempt was interrupted before it finished; its partial changes are in the tree',
+      changed: leftover,
+    };
+  } else if (leftover.length > 0) {
+    // A finished but unchecked attempt (killed during the tests), or a hand fix after a failed run.
     onEvent({ type: 'verify-existing', step: n });
+    await o.onPhase?.('checking', 0);
     last = await check();
     if (last.ok) return accept(last);
     last.reason = `work already in the tree was checked first: ${last.reason}`;
@@ -163,6 +179,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       return res;
     }
     onEvent({ type: 'attempt-start', step: n, attempt, maxAttempts });
+    await o.onPhase?.('executing', attempt);
     const prompt = last
       ? await retryPrompt(ctx, {
           step: o.step,
@@ -196,6 +213,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     if (r.cost === null) res.costKnown = res.costKnown && r.usage.inputTokens + r.usage.outputTokens === 0;
     else res.cost += r.cost;
     if (r.sessionId) res.sessionIds.push(r.sessionId);
+    await o.onPhase?.('checking', attempt);
     o.crash?.('executor');
     const c = await check();
     if (r.ok && c.ok) {

@@ -9,7 +9,12 @@ import { atomicWrite } from '../../util/atomic-write.js';
  * (that is git: commits with `Specloop-Step`); losing or corrupting it costs nothing but
  * the "which step was in flight" hint.
  */
-export type Phase = 'executing' | 'committing' | 'failed';
+/**
+ * executing: the executor is (or was, if we crashed) at work — leftovers are partial;
+ * checking: the executor returned, our checks run — leftovers are a whole attempt;
+ * committing: the checks passed; failed: attempts exhausted, work left for the user.
+ */
+export type Phase = 'executing' | 'checking' | 'committing' | 'failed';
 
 export interface ActiveStep {
   step: number;

@@ -1,84 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
-import { InterruptedError, UsageError } from '../errors.js';
-import { commitStep } from './commit-step.js';
-import type { OnEvent, Usage } from './events.js';
-import { executeStep } from './execute-step.js';
+import { UsageError } from '../errors.js';
+import type { OnEvent } from './events.js';
 import { createExecutor } from './executors/index.js';
-import type { Executor } from './executors/types.js';
 import { requireRepo } from './git.js';
-import { type PlanJournal, planJournal, writeJournal } from './journal.js';
 import { loadPlanSource } from './plan-source.js';
 import { prepareRun } from './prepare-run.js';
+import { runOneStep } from './run-step.js';
 import { checkSelection, checkStepRunnable, nextStep, type Selection, selectionFrom } from './select.js';
+import type { RunPlanOptions, RunPlanResult } from './types.js';
 
-export interface RunPlanOptions {
-  step?: number;
-  next?: boolean;
-  all?: boolean;
-  until?: number;
-  /** builtin | aider | claude | codex (default: config `run.executor`). */
-  executor?: string;
-  model?: string;
-  /** Default: config `test.command`; none → exit 2. */
-  testCommand?: string;
-  testTimeoutMs?: number;
-  maxAttempts?: number;
-  tdd?: boolean;
-  /** `--branch NAME`, or false for `--no-branch`. */
-  branch?: string | false;
-  /** Run the steps of this prompt_plan-format file instead of prompt_plan.md. */
-  from?: string;
-  /** USD; no new attempt starts once this much was spent. Default: config `run.maxCost`. */
-  maxCost?: number;
-  dryRun?: boolean;
-  yes?: boolean;
-  onEvent?: OnEvent;
-  /** Test hook (SPECLOOP_CRASH_AT): called at named points; the CLI turns a match into SIGKILL. */
-  crash?: (point: string, before?: () => void) => void;
-  /** Use this executor instead of creating one by name (tests, benchmarks). */
-  executorOverride?: Executor;
-}
-
-export interface StepReport {
-  step: number;
-  title: string;
-  ok: boolean;
-  attempts: number;
-  commit?: string;
-  reason?: string;
-  usage: Usage;
-  cost: number;
-  durationMs: number;
-  sessionIds: string[];
-}
-
-export interface RunPlanResult {
-  planId: string;
-  planFile: string;
-  todoFile: string;
-  branch: string;
-  /** What the run did (or, in a dry run, would do) to get onto `branch`. */
-  branchAction: 'stay' | 'create' | 'switch';
-  executor: string;
-  testCommand: string;
-  dryRun: boolean;
-  /** Steps this run would execute (dry run) or planned to when it started. */
-  planned: { step: number; title: string }[];
-  steps: StepReport[];
-  done: number[];
-  remaining: number[];
-  total: number;
-  stopped?: 'failed' | 'cost-limit';
-  usage: Usage;
-  cost: number;
-  costKnown: boolean;
-  durationMs: number;
-  notes: string[];
-  hint?: string;
-  exitCode: 0 | 1;
-}
+export type { RunPlanOptions, RunPlanResult, StepReport } from './types.js';
 
 function simulate(
   plan: Parameters<typeof nextStep>[0],
@@ -165,8 +98,6 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
   const spec = src.specPath ? await readFile(src.specPath, 'utf8').catch(() => undefined) : undefined;
   const projectDir = ctx.projectRoot ? relative(repo, ctx.projectRoot) : '';
   const testDir = projectDir && !projectDir.startsWith('..') ? projectDir : undefined;
-  const pj: PlanJournal = planJournal(prepared.journal, src.planId);
-  const save = () => writeJournal(repo, prepared.journal);
   for (;;) {
     const n = nextStep(src.plan, sel, done, result.steps.length, active);
     if (n === undefined) break;
@@ -177,7 +108,6 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
     }
     const step = src.plan.steps.find((s) => s.number === n);
     if (!step) break;
-    const t0 = ctx.clock.now();
     onEvent({
       type: 'step-start',
       step: n,
@@ -185,90 +115,36 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
       index: result.steps.length + 1,
       total: Math.max(planned.length, result.steps.length + 1),
     });
-    pj.active = {
-      step: n,
-      phase: 'executing',
-      attempt: 1,
-      startedAt: new Date(ctx.clock.now()).toISOString(),
-    };
-    await save();
-    o.crash?.('journal');
-    let r: Awaited<ReturnType<typeof executeStep>>;
-    try {
-      r = await executeStep(ctx, {
-        repoDir: repo,
-        plan: src.plan,
-        step,
-        executor,
-        testCommand,
-        testTimeoutMs: o.testTimeoutMs,
-        testDir,
-        maxAttempts: o.maxAttempts,
-        tdd: o.tdd,
-        spec,
-        done: [...done],
-        ignore: [relative(repo, src.todoPath)],
-        maxCost: maxCost === undefined ? undefined : maxCost - result.cost,
-        onEvent,
-        signal: ctx.signal,
-        crash: o.crash,
-      });
-    } catch (err) {
-      if (err instanceof InterruptedError)
-        onEvent({ type: 'note', text: `step ${n} interrupted; its work stays in the tree` });
-      throw err;
-    }
-    result.usage.inputTokens += r.usage.inputTokens;
-    result.usage.outputTokens += r.usage.outputTokens;
-    result.cost += r.cost;
-    result.costKnown &&= r.costKnown;
-    const report: StepReport = {
-      step: n,
-      title: step.title,
-      ok: r.ok,
-      attempts: r.attempts,
-      reason: r.reason,
-      usage: r.usage,
-      cost: r.cost,
-      durationMs: 0,
-      sessionIds: r.sessionIds,
-    };
-    const entry = { step: n, attempts: r.attempts, ...r.usage, cost: r.cost, sessionIds: r.sessionIds };
-    if (!r.ok) {
-      pj.active = { ...pj.active, phase: 'failed', attempt: r.attempts, reason: r.reason };
-      pj.history.push({ ...entry, ok: false, reason: r.reason, at: new Date(ctx.clock.now()).toISOString() });
-      await save();
-      report.durationMs = ctx.clock.now() - t0;
-      result.steps.push(report);
-      onEvent({ type: 'step-end', step: n, ok: false, attempts: r.attempts, reason: r.reason });
-      result.stopped = r.reason?.startsWith('cost limit') ? 'cost-limit' : 'failed';
+    const report = await runOneStep(ctx, {
+      repo,
+      src,
+      step,
+      executor,
+      testCommand,
+      testDir,
+      spec,
+      journal: prepared.journal,
+      done: [...done],
+      maxCost: maxCost === undefined ? undefined : maxCost - result.cost,
+      existing: active === n && prepared.active?.phase === 'executing' ? 'continue' : 'verify',
+      run: o,
+      onEvent,
+    });
+    result.usage.inputTokens += report.usage.inputTokens;
+    result.usage.outputTokens += report.usage.outputTokens;
+    result.cost += report.cost;
+    result.costKnown &&= report.costKnown;
+    result.steps.push(report);
+    if (!report.ok) {
+      result.stopped = report.reason?.startsWith('cost limit') ? 'cost-limit' : 'failed';
       result.hint =
         `step ${n}'s work is left uncommitted in the tree (git status / git diff). Fix it by hand and run ` +
         `\`specloop run --step ${n}\` (your fix is tested first), or discard it with ` +
         '`git checkout -- . && git clean -fd -e .specloop` and run again.';
       break;
     }
-    pj.active = { ...pj.active, phase: 'committing', attempt: r.attempts };
-    await save();
-    const sha = await commitStep(repo, {
-      step: n,
-      title: step.title,
-      todoPath: src.todoPath,
-      planId: src.planId,
-      env: ctx.env,
-      crash: o.crash,
-    });
-    o.crash?.('committed');
-    pj.active = undefined;
-    pj.history.push({ ...entry, ok: true, commit: sha, at: new Date(ctx.clock.now()).toISOString() });
-    await save();
-    o.crash?.('step-done');
     done.add(n);
     active = undefined;
-    report.commit = sha;
-    report.durationMs = ctx.clock.now() - t0;
-    result.steps.push(report);
-    onEvent({ type: 'step-end', step: n, ok: true, attempts: r.attempts, commit: sha });
   }
   if (result.stopped) result.exitCode = 1;
   return finish();

@@ -46,6 +46,8 @@ export async function runTests(ctx: Context, opts: RunTestsOptions): Promise<Tes
     opts.onOutput?.(chunk);
   };
   const signal = opts.signal ?? ctx.signal;
+  // run() only reacts to an abort that happens after the spawn.
+  if (signal.aborted) throw new InterruptedError('interrupted before the tests ran');
   const r = await run(opts.command, [], {
     cwd: opts.cwd,
     shell: true,

@@ -103,7 +103,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
     const { pack } = await import('../pack/index.js');
     progress.start(`${task.name}: packing ${ctx.cwd}…`);
     try {
-      const packed = await pack(ctx, { ...packOptions(ctx, task, opts.pack), write: false });
+      const packed = await pack(ctx, { ...packOptions(ctx, task, opts.pack), write: false, progress });
       input = packed.output;
       progress.succeed(`${task.name}: packed ${packed.files.length} file(s)`);
     } catch (err) {

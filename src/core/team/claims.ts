@@ -67,7 +67,8 @@ export function decodeClaim(message: string, sha: string): Claim | undefined {
   const body = message.slice(message.indexOf('\n\n') + 2).trim();
   try {
     const v = JSON.parse(body) as Partial<ClaimInfo>;
-    if (typeof v.step !== 'number' || typeof v.holder !== 'string' || typeof v.renewedAt !== 'number') return undefined;
+    if (typeof v.step !== 'number' || typeof v.holder !== 'string' || typeof v.renewedAt !== 'number')
+      return undefined;
     return {
       step: v.step,
       planId: String(v.planId ?? ''),
@@ -117,7 +118,11 @@ export async function swapRemoteRef(
   opts: { signal?: AbortSignal } = {},
 ): Promise<SwapResult> {
   const spec = `${next ?? ''}:${ref}`;
-  const r = await tryGit(repo, ['push', '--porcelain', '--quiet', `--force-with-lease=${ref}:${expected ?? ''}`, remote, spec], opts);
+  const r = await tryGit(
+    repo,
+    ['push', '--porcelain', '--quiet', `--force-with-lease=${ref}:${expected ?? ''}`, remote, spec],
+    opts,
+  );
   if (r.ok) return { ok: true };
   const now = await remoteRefValue(repo, remote, ref, opts);
   if (now !== expected) return { ok: false, current: now, message: r.stderr.trim() };
@@ -153,7 +158,11 @@ export function pushRefused(remote: string, gitMessage: string): UsageError {
 
 /** Read the claim commits mirrored under `prefix` (after a fetch) → step → claim. */
 export async function readClaimRefs(repo: string, prefix: string): Promise<Map<number, Claim>> {
-  const out = await git(repo, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(contents)%00%00', `${prefix}/`]);
+  const out = await git(repo, [
+    'for-each-ref',
+    '--format=%(refname)%00%(objectname)%00%(contents)%00%00',
+    `${prefix}/`,
+  ]);
   const claims = new Map<number, Claim>();
   for (const rec of out.split('\0\0')) {
     const [refname, sha, message] = rec.replace(/^\n/, '').split('\0');

@@ -33,6 +33,4 @@ export interface Coordinator {
   release(step: number): Promise<void>;
   /** How long to wait before looking again while teammates hold every ready step. */
   pollMs: number;
-  /** Last chance to tidy up (update the local branch, sweep stale claims). */
-  finish?(): Promise<string[]>;
 }

@@ -66,9 +66,18 @@ export async function doneStep(
   await git(t.repoRoot, ['worktree', 'add', '-q', '--detach', dir, head]);
   try {
     const landed = await land(ctx, t, dir, step);
-    const cl = (await fetchRemoteState(t.repoRoot, { remote: t.remote, branch: t.branch, planId: t.planId })).claims.get(o.step);
+    const cl = (
+      await fetchRemoteState(t.repoRoot, { remote: t.remote, branch: t.branch, planId: t.planId })
+    ).claims.get(o.step);
     if (cl) await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), cl.sha, undefined);
-    return { step: o.step, commit: landed, commits: count, branch: t.branch, remote: t.remote, local: await follow(t, work, head, landed) };
+    return {
+      step: o.step,
+      commit: landed,
+      commits: count,
+      branch: t.branch,
+      remote: t.remote,
+      local: await follow(t, work, head, landed),
+    };
   } finally {
     await tryGit(t.repoRoot, ['worktree', 'remove', '--force', dir]);
   }
@@ -76,9 +85,15 @@ export async function doneStep(
 
 type Team = Awaited<ReturnType<typeof resolveTeam>>;
 
-async function land(ctx: Context, t: Team, dir: string, step: { number: number; title: string }): Promise<string> {
+async function land(
+  ctx: Context,
+  t: Team,
+  dir: string,
+  step: { number: number; title: string },
+): Promise<string> {
   for (let race = 0; race < 20; race++) {
-    const tip = (await fetchRemoteState(t.repoRoot, { remote: t.remote, branch: t.branch, planId: t.planId })).tip as string;
+    const tip = (await fetchRemoteState(t.repoRoot, { remote: t.remote, branch: t.branch, planId: t.planId }))
+      .tip as string;
     const prep = await prepareLanding({
       repoRoot: t.repoRoot,
       dir,
@@ -91,14 +106,20 @@ async function land(ctx: Context, t: Team, dir: string, step: { number: number; 
       test: (cwd) => t.test(cwd, ctx.signal),
     });
     if (prep.kind === 'already')
-      throw new UsageError(`step ${step.number} is already integrated (${prep.commit.slice(0, 7)} by ${prep.author})`, {
-        code: 'E_STEP_DONE',
-      });
+      throw new UsageError(
+        `step ${step.number} is already integrated (${prep.commit.slice(0, 7)} by ${prep.author})`,
+        {
+          code: 'E_STEP_DONE',
+        },
+      );
     if (prep.kind === 'conflict')
-      throw new WorkError(`your commits for step ${step.number} conflict with ${t.remote}/${t.branch} in ${prep.files.join(', ')}`, {
-        code: 'E_CONFLICT',
-        hint: `\`git pull --rebase ${t.remote} ${t.branch}\`, resolve, then \`specloop done ${step.number}\` again`,
-      });
+      throw new WorkError(
+        `your commits for step ${step.number} conflict with ${t.remote}/${t.branch} in ${prep.files.join(', ')}`,
+        {
+          code: 'E_CONFLICT',
+          hint: `\`git pull --rebase ${t.remote} ${t.branch}\`, resolve, then \`specloop done ${step.number}\` again`,
+        },
+      );
     if (prep.kind === 'red')
       throw new WorkError(
         `the tests fail on your commits for step ${step.number} (rebased onto ${t.remote}/${t.branch}):\n${prep.output.trim().split('\n').slice(-30).join('\n')}`,
@@ -108,15 +129,21 @@ async function land(ctx: Context, t: Team, dir: string, step: { number: number; 
     if (r.ok) return prep.commit;
     ctx.stderr.write(`${t.remote}/${t.branch} moved meanwhile; rebasing onto the new tip\n`);
   }
-  throw new WorkError(`lost the race to ${t.remote}/${t.branch} 20 times in a row`, { hint: 'try again in a moment' });
+  throw new WorkError(`lost the race to ${t.remote}/${t.branch} 20 times in a row`, {
+    hint: 'try again in a moment',
+  });
 }
 
 /** Move the person's branch to what landed, when it is the team branch and that is safe. */
 async function follow(t: Team, work: string, head: string, landed: string): Promise<DoneResult['local']> {
   if ((await currentBranch(work)) !== t.branch) return 'left as is';
   if (await isAncestor(work, head, landed)) {
-    return (await tryGit(work, ['merge', '--ff-only', '--quiet', landed])).ok ? 'fast-forwarded' : 'left as is';
+    return (await tryGit(work, ['merge', '--ff-only', '--quiet', landed])).ok
+      ? 'fast-forwarded'
+      : 'left as is';
   }
   // Their commits were rebased: the landed history holds the same changes; `--keep` refuses to drop local edits.
-  return (await tryGit(work, ['reset', '--keep', '--quiet', landed])).ok ? 'reset to the integrated commits' : 'left as is';
+  return (await tryGit(work, ['reset', '--keep', '--quiet', landed])).ok
+    ? 'reset to the integrated commits'
+    : 'left as is';
 }

@@ -19,19 +19,34 @@ const REC = '\x1e';
  * (a commit counts for the plan its `Specloop-Plan` trailer names, as in the single-player run).
  */
 export async function stepCommits(repo: string, rev: string, planId?: string): Promise<DoneStep[]> {
-  const fmt = ['%H', '%an', '%aI', `%(trailers:key=${STEP_TRAILER},valueonly,separator=%x2C)`, `%(trailers:key=${PLAN_TRAILER},valueonly,separator=%x2C)`].join(
-    '%x1f',
-  );
-  const out = await git(repo, ['log', '--reverse', `--grep=^${STEP_TRAILER}:`, `--format=${fmt}%x1e`, rev, '--']);
+  const fmt = [
+    '%H',
+    '%an',
+    '%aI',
+    `%(trailers:key=${STEP_TRAILER},valueonly,separator=%x2C)`,
+    `%(trailers:key=${PLAN_TRAILER},valueonly,separator=%x2C)`,
+  ].join('%x1f');
+  const out = await git(repo, [
+    'log',
+    '--reverse',
+    `--grep=^${STEP_TRAILER}:`,
+    `--format=${fmt}%x1e`,
+    rev,
+    '--',
+  ]);
   const found: DoneStep[] = [];
   for (const rec of out.split(REC)) {
     const [commit, author, date, steps, plans] = rec.replace(/^\n/, '').split(SEP);
     if (!commit || !steps?.trim()) continue;
-    const planNames = (plans ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const planNames = (plans ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (planId && !planNames.includes(planId)) continue;
     for (const s of steps.split(',')) {
       const step = Number(s.trim());
-      if (Number.isInteger(step) && step > 0) found.push({ step, commit, author: author ?? '', date: date ?? '' });
+      if (Number.isInteger(step) && step > 0)
+        found.push({ step, commit, author: author ?? '', date: date ?? '' });
     }
   }
   return found;

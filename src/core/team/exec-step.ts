@@ -13,7 +13,9 @@ import type { TeamRunOptions } from './types.js';
  */
 export async function defaultExecute(ctx: Context, opts: TeamRunOptions, s: RunSetup): Promise<ExecuteFn> {
   const run = await import('../run/index.js');
-  const executor = await run.createExecutor(ctx, opts.executor ?? ctx.config.run.executor, { model: opts.model });
+  const executor = await run.createExecutor(ctx, opts.executor ?? ctx.config.run.executor, {
+    model: opts.model,
+  });
   const specFile = opts.specFile ?? join(s.repoRoot, 'spec.md');
   const spec = existsSync(specFile) ? await readFile(specFile, 'utf8') : undefined;
   return async ({ dir, step, done, note, signal }) => {
@@ -33,7 +35,8 @@ export async function defaultExecute(ctx: Context, opts: TeamRunOptions, s: RunS
       signal,
       onEvent: (e) => {
         if (e.type === 'attempt-start') say(`attempt ${e.attempt}/${e.maxAttempts} with ${executor.label}`);
-        else if (e.type === 'attempt-end' && !e.ok) say(`attempt ${e.attempt} failed — ${e.reason ?? 'unknown reason'}`);
+        else if (e.type === 'attempt-end' && !e.ok)
+          say(`attempt ${e.attempt} failed — ${e.reason ?? 'unknown reason'}`);
         else if (e.type === 'tests-end') say(`tests ${e.ok ? 'green' : 'red'}`);
       },
     });

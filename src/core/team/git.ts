@@ -68,7 +68,11 @@ export async function gitLine(cwd: string, args: string[], opts: GitOptions = {}
 }
 
 /** `git rev-parse --verify -q <rev>^{commit}`, or undefined when it does not resolve. */
-export async function resolveCommit(cwd: string, rev: string, opts: GitOptions = {}): Promise<string | undefined> {
+export async function resolveCommit(
+  cwd: string,
+  rev: string,
+  opts: GitOptions = {},
+): Promise<string | undefined> {
   const r = await tryGit(cwd, ['rev-parse', '--verify', '-q', `${rev}^{commit}`], opts);
   return r.ok ? r.stdout.trim() : undefined;
 }
@@ -85,13 +89,21 @@ export async function currentBranch(cwd: string, opts: GitOptions = {}): Promise
 }
 
 /** True when `ancestor` is an ancestor of (or equal to) `descendant`. */
-export async function isAncestor(cwd: string, ancestor: string, descendant: string, opts: GitOptions = {}): Promise<boolean> {
+export async function isAncestor(
+  cwd: string,
+  ancestor: string,
+  descendant: string,
+  opts: GitOptions = {},
+): Promise<boolean> {
   const r = await tryGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant], opts);
   return r.ok;
 }
 
 /** `git status --porcelain` lines for tracked and untracked files (ignored files excluded). */
-export async function statusLines(cwd: string, opts: GitOptions & { untracked?: boolean } = {}): Promise<string[]> {
+export async function statusLines(
+  cwd: string,
+  opts: GitOptions & { untracked?: boolean } = {},
+): Promise<string[]> {
   const args = ['status', '--porcelain', `--untracked-files=${opts.untracked === false ? 'no' : 'all'}`];
   const out = await git(cwd, args, opts);
   return out.split('\n').filter(Boolean);

@@ -16,7 +16,12 @@ export async function tickedSteps(repo: string, rev: string, todoPath?: string):
 }
 
 /** Done steps at `rev`: trailers of this plan, plus boxes ticked in todo.md. */
-export async function viewAt(repo: string, rev: string, planId: string, todoPath?: string): Promise<Omit<View, 'heldByOthers'>> {
+export async function viewAt(
+  repo: string,
+  rev: string,
+  planId: string,
+  todoPath?: string,
+): Promise<Omit<View, 'heldByOthers'>> {
   const doneInfo = await doneSteps(repo, rev, planId);
   const done = new Set([...doneInfo.keys(), ...(await tickedSteps(repo, rev, todoPath))]);
   return { tip: rev, done, doneInfo };
@@ -27,7 +32,12 @@ export async function viewAt(repo: string, rev: string, planId: string, todoPath
  * Publishing fast-forwards the branch — through `git merge --ff-only` when it is checked
  * out in the main worktree, so the files there follow.
  */
-export function localCoordinator(o: { repoRoot: string; branch: string; planId: string; todoPath?: string }): Coordinator {
+export function localCoordinator(o: {
+  repoRoot: string;
+  branch: string;
+  planId: string;
+  todoPath?: string;
+}): Coordinator {
   const ref = `refs/heads/${o.branch}`;
   const tip = async () => {
     const t = await resolveCommit(o.repoRoot, ref);
@@ -58,4 +68,3 @@ export function localCoordinator(o: { repoRoot: string; branch: string; planId: 
     release: async () => {},
   };
 }
-

@@ -1,9 +1,17 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { requireStep } from './setup.js';
-import { type Claim, type ClaimInfo, claimRef, isExpired, leaseDeadline, swapRemoteRef, writeClaimCommit } from './claims.js';
+import {
+  type Claim,
+  type ClaimInfo,
+  claimRef,
+  isExpired,
+  leaseDeadline,
+  swapRemoteRef,
+  writeClaimCommit,
+} from './claims.js';
 import { resolveIdentity } from './identity.js';
 import { viewAt } from './local-coordinator.js';
+import { requireStep } from './setup.js';
 import { humanSeconds, loadTeamState, type TeamTarget } from './status.js';
 
 /** A person's claim: long, since nobody renews it while they work by hand. */
@@ -46,7 +54,10 @@ export async function claimStep(
   if (old && !mineAlready && !isExpired(old, now))
     throw new UsageError(
       `step ${o.step} is claimed by ${who(old)} (lease renewed ${humanSeconds(Math.round((now - old.renewedAt) / 1000))} ago)`,
-      { code: 'E_CLAIMED', hint: `pick another step (\`specloop team status\`), or ask them to \`specloop team release ${o.step}\`` },
+      {
+        code: 'E_CLAIMED',
+        hint: `pick another step (\`specloop team status\`), or ask them to \`specloop team release ${o.step}\``,
+      },
     );
   const info: ClaimInfo = {
     step: o.step,
@@ -66,7 +77,8 @@ export async function claimStep(
       code: 'E_CLAIMED',
       hint: 'see who: `specloop team status`',
     });
-  const waitingOn = t.plan.steps.find((s) => s.number === o.step)?.dependsOn.filter((d) => !v.done.has(d)) ?? [];
+  const waitingOn =
+    t.plan.steps.find((s) => s.number === o.step)?.dependsOn.filter((d) => !v.done.has(d)) ?? [];
   return {
     step: o.step,
     holder: me.name,
@@ -92,7 +104,11 @@ export async function releaseStep(
   const t = await loadTeamState(ctx, o);
   requireStep(t.plan, o.step);
   const c = t.state.claims.get(o.step);
-  if (!c) throw new UsageError(`step ${o.step} is not claimed`, { code: 'E_NOT_CLAIMED', hint: 'see `specloop team status`' });
+  if (!c)
+    throw new UsageError(`step ${o.step} is not claimed`, {
+      code: 'E_NOT_CLAIMED',
+      hint: 'see `specloop team status`',
+    });
   const me = await resolveIdentity(ctx, t.repoRoot, o.name);
   if (c.holder !== me.name && !isExpired(c, ctx.clock.now()) && !o.force)
     throw new UsageError(`step ${o.step} is claimed by ${who(c)}, not by ${me.name}`, {
@@ -101,7 +117,8 @@ export async function releaseStep(
     });
   const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), c.sha, undefined);
   if (!r.ok)
-    throw new UsageError(`the claim on step ${o.step} changed while releasing it`, { hint: 'look again: `specloop team status`' });
+    throw new UsageError(`the claim on step ${o.step} changed while releasing it`, {
+      hint: 'look again: `specloop team status`',
+    });
   return { step: o.step, holder: who(c) };
 }
-

@@ -10,7 +10,11 @@ import type { TeamRunOptions, TeamRunResult } from './types.js';
 import { excludeWorktrees, existingWorktreeSteps, removeWorktree } from './worktrees.js';
 
 /** `run --parallel N` on one machine: see {@link runEngine}. */
-export async function runParallelImpl(ctx: Context, opts: TeamRunOptions, deps: TeamDeps = {}): Promise<TeamRunResult> {
+export async function runParallelImpl(
+  ctx: Context,
+  opts: TeamRunOptions,
+  deps: TeamDeps = {},
+): Promise<TeamRunResult> {
   const started = Date.now();
   const s = await resolveSetup(ctx, opts);
   const checkedOut = await currentBranch(s.repoRoot);
@@ -20,18 +24,27 @@ export async function runParallelImpl(ctx: Context, opts: TeamRunOptions, deps: 
       hint: 'switch to a branch, or name one with --branch',
     });
   const tip = await resolveCommit(s.repoRoot, `refs/heads/${branch}`);
-  if (!tip) throw new UsageError(`no branch ${branch} in ${s.repoRoot}`, { hint: 'create it, or name another with --branch' });
+  if (!tip)
+    throw new UsageError(`no branch ${branch} in ${s.repoRoot}`, {
+      hint: 'create it, or name another with --branch',
+    });
   if (branch === checkedOut && !opts.yes) {
-    const dirty = (await statusLines(s.repoRoot, { untracked: false })).filter((l) => !l.slice(3).startsWith('.specloop/'));
+    const dirty = (await statusLines(s.repoRoot, { untracked: false })).filter(
+      (l) => !l.slice(3).startsWith('.specloop/'),
+    );
     if (dirty.length > 0)
-      throw new UsageError(`the working tree has uncommitted changes:\n  ${dirty.slice(0, 10).join('\n  ')}`, {
-        code: 'E_DIRTY',
-        hint: 'steps land on this branch by fast-forward: commit or stash first (or pass --yes to keep them in place)',
-      });
+      throw new UsageError(
+        `the working tree has uncommitted changes:\n  ${dirty.slice(0, 10).join('\n  ')}`,
+        {
+          code: 'E_DIRTY',
+          hint: 'steps land on this branch by fast-forward: commit or stash first (or pass --yes to keep them in place)',
+        },
+      );
   }
   await requireCommitted(s.repoRoot, tip, branch, [s.planPath, s.todoPath]);
   await excludeWorktrees(s.repoRoot);
   const say = (t: string) => ctx.stderr.write(`${t}\n`);
+  const execute = deps.execute ?? (await defaultExecute(ctx, opts, s));
   await recoverWorktrees(s.repoRoot, s.planId, tip, s.todoPath, say);
   const result = await runEngine(ctx, {
     plan: s.plan,
@@ -39,7 +52,7 @@ export async function runParallelImpl(ctx: Context, opts: TeamRunOptions, deps: 
     planId: s.planId,
     todoPath: s.todoPath,
     coordinator: localCoordinator({ repoRoot: s.repoRoot, branch, planId: s.planId, todoPath: s.todoPath }),
-    execute: deps.execute ?? (await defaultExecute(ctx, opts, s)),
+    execute,
     test: s.test,
     parallel: s.parallel,
     maxRebases: s.maxRebases,
@@ -61,10 +74,17 @@ export async function recoverWorktrees(
 ): Promise<void> {
   const steps = await existingWorktreeSteps(repoRoot);
   if (steps.length === 0) return;
-  const { done } = await viewAt(repoRoot, tip, planId, todoPath);
+  const { done, doneInfo } = await viewAt(repoRoot, tip, planId, todoPath);
   for (const n of steps) {
     if (!done.has(n)) continue;
-    const kept = await removeWorktree(repoRoot, { planId, step: n, landedOn: tip });
+    const landedAs = doneInfo.get(n)?.commit;
+    const kept = await removeWorktree(repoRoot, {
+      planId,
+      step: n,
+      landedOn: tip,
+      landedAs,
+      ignore: todoPath ? [todoPath] : [],
+    });
     say(`step ${n}: already integrated; removed its leftover worktree${kept ? ` (${kept})` : ''}`);
   }
 }

@@ -6,6 +6,8 @@ import { relative } from 'node:path';
  * same id, so claim refs and `Specloop-Plan` trailers agree across machines.
  */
 export function planIdFor(repoRoot: string, planFile: string): string {
-  const rel = relative(repoRoot, planFile).replace(/\\/g, '/').replace(/\.[^./]+$/, '');
+  const rel = relative(repoRoot, planFile)
+    .replace(/\\/g, '/')
+    .replace(/\.[^./]+$/, '');
   return rel.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '') || 'plan';
 }

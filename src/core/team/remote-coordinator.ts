@@ -10,7 +10,7 @@ import {
 import type { Coordinator } from './coordinator.js';
 import { type Identity, pidAlive } from './identity.js';
 import { viewAt } from './local-coordinator.js';
-import { Mutex } from './mutex.js';
+import { Mutex, sleep } from './mutex.js';
 import { fetchRemoteState } from './remote-state.js';
 
 export interface RemoteCoordinatorOptions {
@@ -27,7 +27,9 @@ export interface RemoteCoordinatorOptions {
 
 /** A bot claim of mine left by a process that is gone (same name and host, dead pid): adopt it at once. */
 export function isMyLeftover(c: Claim, me: Identity): boolean {
-  return c.kind === 'bot' && c.holder === me.name && c.host === me.host && c.pid !== me.pid && !pidAlive(c.pid);
+  return (
+    c.kind === 'bot' && c.holder === me.name && c.host === me.host && c.pid !== me.pid && !pidAlive(c.pid)
+  );
 }
 
 /**
@@ -43,7 +45,20 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
   /** A renewal in flight per step: release waits for it, or it could re-create the claim after we deleted it. */
   const inflight = new Map<number, Promise<void>>();
   let claims = new Map<number, Claim>();
-  const fetch = () => net.run(() => fetchRemoteState(o.repoRoot, o));
+  // A remote that was fine at the start and fails now is probably a network hiccup: retry a little.
+  const fetch = async () => {
+    for (let i = 1; ; i++) {
+      try {
+        return await net.run(() => fetchRemoteState(o.repoRoot, o));
+      } catch (err) {
+        if (i >= 3) throw err;
+        o.say(
+          `fetching from ${o.remote} failed (${(err as Error).message.split('\n')[1]?.trim() ?? 'error'}); retrying`,
+        );
+        await sleep(1000 * i);
+      }
+    }
+  };
   const swap = (ref: string, expected: string | undefined, next: string | undefined) =>
     net.run(() => swapRemoteRef(o.repoRoot, o.remote, ref, expected, next));
   const mustTip = (tip: string | undefined) => {
@@ -76,9 +91,12 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
         if (!v.done.has(step) || mine.has(step)) continue;
         // A claim on a step that already landed only confuses `team status`: remove it.
         const r = await swap(claimRef(o.planId, step), c.sha, undefined);
-        if (r.ok) o.say(`step ${step}: removed the leftover claim of ${c.holder} (the step is already integrated)`);
+        if (r.ok)
+          o.say(`step ${step}: removed the leftover claim of ${c.holder} (the step is already integrated)`);
       }
-      const heldByOthers = new Set([...claims.values()].filter((c) => !mine.has(c.step) && !available(c)).map((c) => c.step));
+      const heldByOthers = new Set(
+        [...claims.values()].filter((c) => !mine.has(c.step) && !available(c)).map((c) => c.step),
+      );
       return { ...v, heldByOthers };
     },
     async acquire(step) {
@@ -89,7 +107,8 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
       const r = await swap(claimRef(o.planId, step), old?.sha, sha);
       if (!r.ok) return false;
       mine.set(step, { ...next, sha });
-      if (old && isMyLeftover(old, o.me)) o.say(`step ${step}: resuming my own claim left by a stopped run (pid ${old.pid})`);
+      if (old && isMyLeftover(old, o.me))
+        o.say(`step ${step}: resuming my own claim left by a stopped run (pid ${old.pid})`);
       else if (old) {
         const ago = Math.max(0, Math.round((now() - leaseDeadline(old)) / 1000));
         o.say(`step ${step}: taking over from ${old.holder}@${old.host}: their lease expired ${ago} s ago`);
@@ -110,18 +129,25 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
             mine.delete(step);
             if (!stopped) {
               stopped = true;
-              onLost(r.current ? `lost the claim on step ${step} to a teammate` : `the claim on step ${step} was released`);
+              onLost(
+                r.current
+                  ? `lost the claim on step ${step} to a teammate`
+                  : `the claim on step ${step} was released`,
+              );
             }
           }
         } catch (err) {
           o.say(`step ${step}: could not renew the lease: ${(err as Error).message}`);
         }
       };
-      const timer = setInterval(() => {
-        if (stopped || inflight.has(step)) return;
-        const p = renew().finally(() => inflight.delete(step));
-        inflight.set(step, p);
-      }, Math.max(100, (o.leaseSeconds * 1000) / 3));
+      const timer = setInterval(
+        () => {
+          if (stopped || inflight.has(step)) return;
+          const p = renew().finally(() => inflight.delete(step));
+          inflight.set(step, p);
+        },
+        Math.max(100, (o.leaseSeconds * 1000) / 3),
+      );
       timer.unref();
       return () => {
         stopped = true;

@@ -1,6 +1,6 @@
-import { type Claim, pushRefused, readClaimRefs, seenClaimsPrefix } from './claims.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { type Claim, pushRefused, readClaimRefs, seenClaimsPrefix } from './claims.js';
 import { currentBranch, resolveCommit, tryGit } from './git.js';
 
 /** What the remote holds for one plan: the integration branch tip and the live claim refs. */
@@ -30,7 +30,19 @@ export async function fetchRemoteState(
   const claimsSpec = `+refs/specloop/claims/${o.planId}/*:${seen}/*`;
   const tipRef = trackingRef(o.remote, o.branch);
   const branchSpec = `+refs/heads/${o.branch}:${tipRef}`;
-  const base = ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', o.remote];
+  // No auto-gc: it could pack refs while our worktrees update theirs (lock errors).
+  const base = [
+    '-c',
+    'gc.auto=0',
+    '-c',
+    'maintenance.auto=false',
+    'fetch',
+    '--quiet',
+    '--prune',
+    '--no-tags',
+    '--no-write-fetch-head',
+    o.remote,
+  ];
   let r = await tryGit(repo, [...base, claimsSpec, branchSpec], { signal: o.signal });
   let hasBranch = true;
   if (!r.ok && /couldn't find remote ref/i.test(r.stderr)) {

@@ -11,7 +11,9 @@ export function summarize(
   started: number,
   say: (t: string) => void,
 ): TeamRunResult {
-  const done = [...r.view.done].filter((n) => s.plan.steps.some((st) => st.number === n)).sort((a, b) => a - b);
+  const done = [...r.view.done]
+    .filter((n) => s.plan.steps.some((st) => st.number === n))
+    .sort((a, b) => a - b);
   const remaining = [...s.targets].filter((n) => !r.view.done.has(n)).sort((a, b) => a - b);
   const landed = r.outcomes.filter((o) => o.status === 'landed').length;
   const failed = r.outcomes.filter((o) => o.status === 'failed');

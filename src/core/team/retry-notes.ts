@@ -5,7 +5,12 @@
 const fence = (lang: string, body: string) => `\`\`\`${lang}\n${body.trim()}\n\`\`\``;
 
 /** The step's earlier change conflicted with steps that landed meanwhile; the tree is now the new base. */
-export function conflictNote(o: { files: string[]; details: string; previousDiff: string; landed: string[] }): string {
+export function conflictNote(o: {
+  files: string[];
+  details: string;
+  previousDiff: string;
+  landed: string[];
+}): string {
   return [
     '## Note: redo this step on the latest integrated code',
     `You already did this step once, but other steps were integrated meanwhile (${o.landed.join(', ') || 'by teammates'}) and changed the same files: ${o.files.join(', ')}.`,

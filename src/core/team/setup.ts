@@ -36,7 +36,10 @@ export interface PlanSetup {
 }
 
 /** Find the repository and parse the plan (a cycle or unknown dependency is a PlanFormatError, exit 2). */
-export async function resolvePlan(ctx: Context, o: { planFile: string; todoFile?: string }): Promise<PlanSetup> {
+export async function resolvePlan(
+  ctx: Context,
+  o: { planFile: string; todoFile?: string },
+): Promise<PlanSetup> {
   // Real paths, so repo-relative names (and the plan id) agree with git's view and the single-player run.
   const planFile = existsSync(o.planFile) ? realpathSync(o.planFile) : o.planFile;
   const todoFile = o.todoFile && existsSync(o.todoFile) ? realpathSync(o.todoFile) : undefined;
@@ -116,15 +119,23 @@ export function withDependencies(plan: Plan, steps: number[]): Set<number> {
  * Worktrees are cut from the integration branch, so the plan (and todo.md) must be
  * committed there exactly as the working copy has them.
  */
-export async function requireCommitted(repoRoot: string, rev: string, label: string, paths: (string | undefined)[]): Promise<void> {
+export async function requireCommitted(
+  repoRoot: string,
+  rev: string,
+  label: string,
+  paths: (string | undefined)[],
+): Promise<void> {
   for (const p of paths) {
     if (!p) continue;
     const committed = await tryGit(repoRoot, ['show', `${rev}:${p}`]);
     const local = await readFile(`${repoRoot}/${p}`, 'utf8').catch(() => undefined);
     if (committed.ok && (local === undefined || committed.stdout === local)) continue;
-    throw new UsageError(`${p} ${committed.ok ? 'differs from the one committed' : 'is not committed'} on ${label}`, {
-      code: 'E_PLAN_NOT_COMMITTED',
-      hint: `steps run in worktrees cut from ${label}: \`git add ${p} && git commit -m "plan"\` first`,
-    });
+    throw new UsageError(
+      `${p} ${committed.ok ? 'differs from the one committed' : 'is not committed'} on ${label}`,
+      {
+        code: 'E_PLAN_NOT_COMMITTED',
+        hint: `steps run in worktrees cut from ${label}: \`git add ${p} && git commit -m "plan"\` first`,
+      },
+    );
   }
 }

@@ -106,19 +106,21 @@ export function humanSeconds(s: number): string {
 
 /** The status as a table for people (stdout). */
 export function renderStatus(st: TeamStatus): string {
-  const head = `${st.remote}/${st.branch} at ${st.tip.slice(0, 7)} · plan ${st.planId} · ${st.steps.length} steps: ${st.counts.done} done, ${st.counts.claimed} claimed, ${st.counts.ready} ready, ${st.counts.blocked} blocked`;
+  const head = `${st.remote}/${st.branch} at ${st.tip.slice(0, 7)} · plan ${st.planId} · ${st.steps.length} step${st.steps.length === 1 ? '' : 's'}: ${st.counts.done} done, ${st.counts.claimed} claimed, ${st.counts.ready} ready, ${st.counts.blocked} blocked`;
   const width = Math.min(40, Math.max(...st.steps.map((s) => s.title.length)));
   const rows = st.steps.map((s) => {
     const title = s.title.length > width ? `${s.title.slice(0, width - 1)}…` : s.title.padEnd(width);
     let detail = '';
-    if (s.state === 'done') detail = s.commit ? `${s.commit.slice(0, 7)} by ${s.author}` : 'ticked in todo.md';
+    if (s.state === 'done')
+      detail = s.commit ? `${s.commit.slice(0, 7)} by ${s.author}` : 'ticked in todo.md';
     else if (s.claim) {
       const who = `${s.claim.holder}@${s.claim.host}${s.claim.kind === 'human' ? ' (by hand)' : ''}`;
       detail = s.claim.expired
         ? `lease of ${who} expired ${humanSeconds(s.claim.expiresInSeconds)} ago`
         : `${who}, lease renewed ${humanSeconds(s.claim.leaseAgeSeconds)} ago, expires in ${humanSeconds(s.claim.expiresInSeconds)}`;
     }
-    if (s.state === 'blocked') detail = [`waiting on ${s.waitingOn?.join(', ')}`, detail].filter(Boolean).join('; ');
+    if (s.state === 'blocked')
+      detail = [`waiting on ${s.waitingOn?.join(', ')}`, detail].filter(Boolean).join('; ');
     return `${String(s.step).padStart(3)}  ${s.state.padEnd(8)} ${title}  ${detail}`.trimEnd();
   });
   return `${head}\n${rows.join('\n')}\n`;

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
-import { parsePlan } from '../plan/index.js';
 import { UsageError } from '../errors.js';
+import { parsePlan } from '../plan/index.js';
 import { swapRemoteRef } from './claims.js';
 import { runEngine } from './engine.js';
 import { defaultExecute } from './exec-step.js';
@@ -74,7 +74,11 @@ async function planOnTip(
   steps?: number[],
 ): Promise<Pick<RunSetup, 'plan' | 'targets'>> {
   const r = await tryGit(s.repoRoot, ['show', `${tip}:${s.planPath}`]);
-  const missing = !r.ok ? s.planPath : s.todoPath && !(await tryGit(s.repoRoot, ['cat-file', '-e', `${tip}:${s.todoPath}`])).ok ? s.todoPath : undefined;
+  const missing = !r.ok
+    ? s.planPath
+    : s.todoPath && !(await tryGit(s.repoRoot, ['cat-file', '-e', `${tip}:${s.todoPath}`])).ok
+      ? s.todoPath
+      : undefined;
   if (missing)
     throw new UsageError(`${missing} is not on ${label}`, {
       code: 'E_PLAN_NOT_COMMITTED',
@@ -86,10 +90,15 @@ async function planOnTip(
 }
 
 /** `run --team`: claim ready steps on the remote, run them in worktrees, land them fast-forward only. */
-export async function runTeamImpl(ctx: Context, opts: TeamRunOptions, deps: TeamDeps = {}): Promise<TeamRunResult> {
+export async function runTeamImpl(
+  ctx: Context,
+  opts: TeamRunOptions,
+  deps: TeamDeps = {},
+): Promise<TeamRunResult> {
   const started = Date.now();
   const t = await resolveTeam(ctx, opts);
   const say = (line: string) => ctx.stderr.write(`${line}\n`);
+  const execute = deps.execute ?? (await defaultExecute(ctx, opts, t));
   say(`team run as ${t.me.name}@${t.me.host} on ${t.remote}/${t.branch} (lease ${t.leaseSeconds} s)`);
   await excludeWorktrees(t.repoRoot);
   await recoverWorktrees(t.repoRoot, t.planId, t.tip, t.todoPath, say);
@@ -100,7 +109,7 @@ export async function runTeamImpl(ctx: Context, opts: TeamRunOptions, deps: Team
     planId: t.planId,
     todoPath: t.todoPath,
     coordinator,
-    execute: deps.execute ?? (await defaultExecute(ctx, opts, t)),
+    execute,
     test: t.test,
     parallel: t.parallel,
     maxRebases: t.maxRebases,

@@ -95,12 +95,23 @@ export async function prepareWorktree(
   if (existsSync(dir)) {
     await rescueDirty(repoRoot, dir, o.step, notes);
     const head = await resolveCommit(dir, 'HEAD');
-    if (head && (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'])).stdout.trim() !== `refs/heads/${branch}`) {
+    if (
+      head &&
+      (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'])).stdout.trim() !== `refs/heads/${branch}`
+    ) {
       await git(dir, ['checkout', '-q', '-B', branch, hasWork ? (branchTip as string) : o.base]);
     } else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base]);
   } else {
     await mkdir(join(repoRoot, WORKTREES_DIR), { recursive: true });
-    await git(repoRoot, ['worktree', 'add', '-q', '-B', branch, dir, hasWork ? (branchTip as string) : o.base]);
+    await git(repoRoot, [
+      'worktree',
+      'add',
+      '-q',
+      '-B',
+      branch,
+      dir,
+      hasWork ? (branchTip as string) : o.base,
+    ]);
   }
   if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
   return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
@@ -112,7 +123,7 @@ export async function prepareWorktree(
  */
 export async function removeWorktree(
   repoRoot: string,
-  o: { planId: string; step: number; landedOn?: string },
+  o: { planId: string; step: number; landedOn?: string; landedAs?: string; ignore?: string[] },
 ): Promise<string | undefined> {
   const dir = worktreeDir(repoRoot, o.step);
   const branch = stepBranch(o.planId, o.step);
@@ -123,11 +134,37 @@ export async function removeWorktree(
   await tryGit(repoRoot, ['worktree', 'prune']);
   const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
   if (!tip) return undefined;
-  if (o.landedOn && (await isAncestor(repoRoot, tip, o.landedOn))) {
+  if (
+    (o.landedOn && (await isAncestor(repoRoot, tip, o.landedOn))) ||
+    (o.landedAs && (await sameWork(repoRoot, tip, o.landedAs, o.ignore)))
+  ) {
     await git(repoRoot, ['branch', '-q', '-D', branch]);
     return undefined;
   }
   return `kept branch ${branch}: it has commits that did not land`;
+}
+
+/**
+ * True when `landed` (a squashed step commit) holds exactly the branch's work: the same
+ * tree apart from `ignore` (todo.md, which only the landed commit ticks). A crash between
+ * landing and cleaning up leaves such a branch behind; its work is not lost by deleting it.
+ */
+async function sameWork(
+  repoRoot: string,
+  tip: string,
+  landed: string,
+  ignore: string[] = [],
+): Promise<boolean> {
+  const r = await tryGit(repoRoot, [
+    'diff',
+    '--quiet',
+    tip,
+    landed,
+    '--',
+    '.',
+    ...ignore.map((p) => `:(exclude,top)${p}`),
+  ]);
+  return r.ok;
 }
 
 /** Steps that have a worktree directory (left by an earlier or interrupted run). */

@@ -47,6 +47,13 @@ describe('parsePlan', () => {
     expect(parsePlan(text).steps.map((s) => s.dependsOn)).toEqual([[], [], [1, 2]]);
   });
 
+  it('ignores explanations after the Depends on: numbers', () => {
+    const text =
+      '## Step 1: a\n```text\nx\n```\n## Step 2: b\n```text\ny\n```\n' +
+      '## Step 3: c\nDepends on: 1 (the scaffold), Step 2 — it reads the parser output.\n```text\nz\n```\n';
+    expect(parsePlan(text).steps[2]!.dependsOn).toEqual([1, 2]);
+  });
+
   it('keeps the Depends on: line out of the context', () => {
     const text =
       '## Step 1: a\n```text\nx\n```\n## Step 2: b\nWhy it matters.\nDepends on: 1\n\n```text\ny\n```\n';

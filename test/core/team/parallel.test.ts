@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlanFormatError } from '../../../src/core/plan/index.js';
 import type { ExecuteFn } from '../../../src/core/team/engine.js';
+import { prepareLanding } from '../../../src/core/team/land.js';
 import { runParallelImpl } from '../../../src/core/team/parallel.js';
 import { stepBranch, worktreeDir } from '../../../src/core/team/worktrees.js';
 import { makeTestContext } from '../../support/context.js';
@@ -111,6 +112,33 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     expect(calls).toHaveLength(0);
     expect(stepTrailers(dir, 'main')).toEqual([1]);
     expect(ctx.err()).toContain('resuming from committed work');
+  });
+
+  it('a crash after landing but before cleanup: the leftover worktree and branch are removed', async () => {
+    const { dir, ctx, opts } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
+    const base = git(dir, 'rev-parse', 'HEAD');
+    const wt = worktreeDir(dir, 1);
+    git(dir, 'worktree', 'add', '-q', '-b', stepBranch('prompt_plan', 1), wt, base);
+    writeFileSync(join(wt, 'out', 'only.txt'), 'only\n');
+    git(wt, 'add', '-A');
+    git(wt, 'commit', '-q', '-m', 'wip');
+    const landed = await prepareLanding({
+      repoRoot: dir,
+      dir: wt,
+      step: { number: 1, title: 'only' },
+      planId: 'prompt_plan',
+      tip: base,
+      todoPath: 'todo.md',
+      mode: 'squash',
+      test: async () => ({ ok: true, output: '' }),
+    });
+    git(dir, 'merge', '--ff-only', '-q', (landed as { commit: string }).commit);
+    const r = await runParallelImpl(ctx, opts, { execute: fakeExecute() });
+    expect(r.exitCode).toBe(0);
+    expect(ctx.err()).toContain('step 1: already integrated; removed its leftover worktree\n');
+    expect(existsSync(wt)).toBe(false);
+    expect(git(dir, 'branch', '--list', 'specloop-step/*')).toBe('');
+    expect(stepTrailers(dir, 'main')).toEqual([1]);
   });
 
   it('a dependency cycle is a usage error naming the cycle', async () => {

@@ -108,6 +108,24 @@ describe('run --team (in-process members, stand-in executor)', () => {
     expect(git(bare, 'rev-parse', claimRef('prompt_plan', 1))).toBe(live);
   });
 
+  it('a member whose claim is released under it stops that step and does not land it', async () => {
+    const { bare, clone } = setup([{ title: 'slow', actions: ['SLEEP 1500', 'WRITE out/slow.txt slow'] }]);
+    const dir = clone('alice');
+    const m = member(dir, 'alice', { leaseSeconds: 1 });
+    const running = m.run();
+    const ref = claimRef('prompt_plan', 1);
+    let sha = '';
+    for (let i = 0; i < 100 && !sha; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      sha = git(bare, 'for-each-ref', '--format=%(objectname)', ref);
+    }
+    await swapRemoteRef(dir, 'origin', ref, sha, undefined);
+    const r = await running;
+    expect(r.exitCode).toBe(1);
+    expect(r.outcomes[0]).toMatchObject({ step: 1, status: 'skipped', reason: 'the claim on step 1 was released' });
+    expect(stepTrailers(bare, 'main')).toEqual([]);
+  });
+
   it('no push rights: exit 2 with git’s message', async () => {
     const { bare, clone } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
     const hook = join(bare, 'hooks', 'pre-receive');

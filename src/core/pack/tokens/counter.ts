@@ -4,6 +4,20 @@ import { o200kPieceEnd } from './scan-o200k.js';
 /** Memo entries kept before the piece memo is cleared (bounds memory on huge packs). */
 const MEMO_LIMIT = 400_000;
 const TABLE_SIZE = 1 << 20;
+/** Piece boundaries recorded at the start of a scanned text (for joins, see `joined`). */
+const HEAD = 1024;
+/** A join must resynchronise within this many chars of the text's start. */
+const RESYNC = 512;
+
+/** What `scan` remembers about a text to count it later inside a bigger one. */
+export interface TextScan {
+  total: number;
+  /** Piece boundary (≤ HEAD) → tokens of the text before it. */
+  heads: Map<number, number>;
+  /** Start of the second-to-last piece, and the tokens before it. */
+  prevStart: number;
+  prevSum: number;
+}
 
 /**
  * Exact, count-only tokenizer: splits text into the reference pre-tokenizer's pieces (an
@@ -93,4 +107,66 @@ export class TokenCounter {
     }
     return total;
   }
+
+  /** Count `text` and remember its first boundaries and its last pieces. */
+  scan(text: string): TextScan {
+    const heads = new Map<number, number>();
+    let total = 0;
+    let i = 0;
+    let lastStart = 0;
+    let lastSum = 0;
+    let prevStart = 0;
+    let prevSum = 0;
+    const n = text.length;
+    while (i < n) {
+      const end = this.pieceEnd(text, i);
+      prevStart = lastStart;
+      prevSum = lastSum;
+      lastStart = i;
+      lastSum = total;
+      total += this.lookup(text, i, end);
+      i = end;
+      if (i <= HEAD) heads.set(i, total);
+    }
+    return { total, heads, prevStart, prevSum };
+  }
+
+  /** Start of the last piece of `text` (0 for empty text). */
+  lastPieceStart(text: string): number {
+    let i = 0;
+    let last = 0;
+    while (i < text.length) {
+      last = i;
+      i = this.pieceEnd(text, i);
+    }
+    return last;
+  }
+
+  /**
+   * Exact tokens of `lead + text + tail` without re-tokenizing `text`: splitting is
+   * deterministic and looks ahead at most a run of one character class, so the joined
+   * split equals the text's own split from the first boundary the two share (found in
+   * the first RESYNC chars) until its second-to-last piece; only the seams are re-split.
+   * Falls back to a full count when the seams do not resynchronise (or the text is short).
+   */
+  joined(lead: string, text: string, tail: string, s: TextScan): number {
+    if (text.length <= 2 * HEAD) return this.count(lead + text + tail);
+    const head = lead + text.slice(0, HEAD);
+    let i = 0;
+    let sum = 0;
+    while (i < head.length) {
+      const end = this.pieceEnd(head, i);
+      sum += this.lookup(head, i, end);
+      i = end;
+      const p = i - lead.length;
+      if (p > RESYNC) break;
+      if (p <= 0) continue;
+      const before = s.heads.get(p);
+      if (before === undefined) continue;
+      if (p > s.prevStart) break;
+      return sum + (s.prevSum - before) + this.count(text.slice(s.prevStart) + tail);
+    }
+    return this.count(lead + text + tail);
+  }
 }
+

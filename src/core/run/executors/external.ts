@@ -83,6 +83,7 @@ export async function spawnAgent(ctx: Context, o: SpawnAgentOptions): Promise<Ex
     const text = o.onLine(line);
     if (text) input.onEvent({ type: 'activity', step: input.step, text: text.slice(0, 200) });
   };
+  if (input.signal.aborted) throw new InterruptedError();
   const r = await run(o.bin, o.args, {
     cwd: input.repoDir,
     env: { ...ctx.env, NO_COLOR: '1' },

@@ -1,0 +1,84 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { atomicWrite } from '../../util/atomic-write.js';
+
+/** Rewrite (compact) the log once it is this big. */
+const COMPACT_BYTES = 48 * 1024 * 1024;
+/** Entries kept by a compaction (the most recent). */
+const KEEP = 300_000;
+
+function check(key: string, value: string): string {
+  let h = 0x811c9dc5;
+  const s = `${key}\t${value}`;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+const line = (k: string, v: string) => `${k}\t${v}\t${check(k, v)}\n`;
+
+/**
+ * The persistent token-count cache: an append-only log of `key \t value \t checksum`
+ * lines under the user cache dir. Keys hash the content (its git blob id) with
+ * everything else that shapes the number (encoding, style, options, path), so a hit is
+ * always right and an unchanged file is never tokenized twice. Crash safety: a torn
+ * last line fails its checksum and is ignored; compaction rewrites via atomicWrite.
+ */
+export class TokenCache {
+  readonly entries: Map<string, string>;
+  private readonly fresh: [string, string][] = [];
+
+  private constructor(
+    private readonly file: string | undefined,
+    entries: Map<string, string>,
+    private readonly size: number,
+    private readonly torn: boolean,
+  ) {
+    this.entries = entries;
+  }
+
+  /** Load the cache in `dir` (a no-op cache when `dir` is undefined: --no-cache). */
+  static async load(dir: string | undefined): Promise<TokenCache> {
+    if (!dir) return new TokenCache(undefined, new Map(), 0, false);
+    const file = join(dir, 'pack', 'tokens-v1.log');
+    let text = '';
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {}
+    const entries = new Map<string, string>();
+    const lines = text.split('\n');
+    lines.pop(); // '' after the final newline, or a torn last line
+    for (const l of lines) {
+      const a = l.indexOf('\t');
+      const b = l.lastIndexOf('\t');
+      if (a <= 0 || b <= a) continue;
+      const k = l.slice(0, a);
+      const v = l.slice(a + 1, b);
+      if (check(k, v) === l.slice(b + 1)) entries.set(k, v);
+    }
+    return new TokenCache(file, entries, text.length, text !== '' && !text.endsWith('\n'));
+  }
+
+  add(entries: Iterable<[string, string]>): void {
+    for (const [k, v] of entries) {
+      if (this.entries.get(k) === v) continue;
+      this.entries.set(k, v);
+      this.fresh.push([k, v]);
+    }
+  }
+
+  /** Persist what was added (best effort: a cache that cannot be written is just cold). */
+  async save(): Promise<void> {
+    if (!this.file || this.fresh.length === 0) return;
+    try {
+      await mkdir(join(this.file, '..'), { recursive: true });
+      if (this.size > COMPACT_BYTES) {
+        const all = [...this.entries].slice(-KEEP);
+        await atomicWrite(this.file, all.map(([k, v]) => line(k, v)).join(''));
+      } else {
+        const text = this.fresh.map(([k, v]) => line(k, v)).join('');
+        await appendFile(this.file, this.torn ? `\n${text}` : text);
+      }
+      this.fresh.length = 0;
+    } catch {}
+  }
+}

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InterruptedError, WorkError } from '../errors.js';
+import { type FileOutcome, FileProcessor, type ProcessConfig } from './process-file.js';
+
+/** Files per message: big enough that messaging is noise, small enough to balance. */
+const BATCH = 64;
+/** Below this many files, starting workers costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 200;
+
+export interface PoolOptions {
+  /** Worker threads; 0 = in this thread. Default: one per core for big packs, else 0. */
+  threads?: number;
+  signal: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface PoolResult {
+  outcomes: FileOutcome[];
+  entries: [string, string][];
+  /** How the files were processed (reported by --verbose and the bench). */
+  mode: 'threads' | 'in-thread';
+}
+
+/**
+ * The worker to start: dist/pack-worker.js beside the running bundle; from sources
+ * (vitest, tsx) worker.ts through tsx's loader; undefined when neither is available
+ * (then files are processed in this thread).
+ */
+export function workerEntry(): URL | undefined {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    try {
+      const req = createRequire(here);
+      const api = pathToFileURL(join(dirname(req.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+      const src = new URL('./worker.ts', here).href;
+      const boot = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(src)});`;
+      return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+    } catch {
+      return undefined;
+    }
+  }
+  const built = new URL('./pack-worker.js', here);
+  return existsSync(fileURLToPath(built)) ? built : undefined;
+}
+
+/** Process every path (relative to root) and return outcomes in input order. */
+export async function processFiles(
+  root: string,
+  paths: string[],
+  cfg: ProcessConfig,
+  opts: PoolOptions,
+): Promise<PoolResult> {
+  const wanted = opts.threads ?? (paths.length < MIN_FILES_FOR_WORKERS ? 0 : availableParallelism());
+  const threads = Math.min(wanted, Math.ceil(paths.length / BATCH));
+  const entry = threads > 0 ? workerEntry() : undefined;
+  if (entry) {
+    try {
+      return await inWorkers(entry, threads, root, paths, cfg, opts);
+    } catch (err) {
+      // Workers that could not even start (no loader, resource limits): do it here instead.
+      if (!(err instanceof StartupError)) throw err;
+    }
+  }
+  return inThread(root, paths, cfg, opts);
+}
+
+class StartupError extends Error {}
+
+async function inThread(root: string, paths: string[], cfg: ProcessConfig, opts: PoolOptions): Promise<PoolResult> {
+  const proc = new FileProcessor(cfg);
+  const outcomes: FileOutcome[] = [];
+  for (const p of paths) {
+    if (opts.signal.aborted) throw new InterruptedError();
+    outcomes.push(await proc.process(root, p));
+    if (outcomes.length % BATCH === 0) opts.onProgress?.(outcomes.length, paths.length);
+  }
+  return { outcomes, entries: proc.takeEntries(), mode: 'in-thread' };
+}
+
+interface Reply {
+  id: number;
+  outcomes?: FileOutcome[];
+  entries?: [string, string][];
+  error?: string;
+}
+
+function inWorkers(
+  entry: URL,
+  threads: number,
+  root: string,
+  paths: string[],
+  cfg: ProcessConfig,
+  opts: PoolOptions,
+): Promise<PoolResult> {
+  const outcomes: FileOutcome[] = new Array(paths.length);
+  const entries: [string, string][] = [];
+  const workers: Worker[] = [];
+  let next = 0;
+  let done = 0;
+  let settled = false;
+  return new Promise<PoolResult>((resolve, reject) => {
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      opts.signal.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      if (err) reject(err);
+      else resolve({ outcomes, entries, mode: 'threads' });
+    };
+    const onAbort = () => finish(new InterruptedError());
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+    const feed = (w: Worker) => {
+      if (next >= paths.length) return;
+      const start = next;
+      next = Math.min(paths.length, next + BATCH);
+      w.postMessage({ id: start, root, paths: paths.slice(start, next) });
+    };
+    for (let t = 0; t < threads; t++) {
+      const w = new Worker(entry, { workerData: cfg });
+      workers.push(w);
+      w.on('message', (r: Reply) => {
+        if (r.error) return finish(new WorkError(`pack worker failed: ${r.error}`));
+        const got = r.outcomes ?? [];
+        for (let k = 0; k < got.length; k++) outcomes[r.id + k] = got[k]!;
+        if (r.entries) entries.push(...r.entries);
+        done += got.length;
+        opts.onProgress?.(done, paths.length);
+        if (done >= paths.length) return finish();
+        feed(w);
+      });
+      w.on('error', (err) =>
+        finish(done === 0 ? new StartupError(err.message) : new WorkError(`pack worker crashed: ${err.message}`)),
+      );
+      w.on('exit', (code) => {
+        if (!settled) finish(done === 0 ? new StartupError(`exit ${code}`) : new WorkError(`pack worker exited (${code})`));
+      });
+      feed(w);
+    }
+    if (paths.length === 0) finish();
+  });
+}

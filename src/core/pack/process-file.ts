@@ -1,0 +1,166 @@
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isBinaryFileSync } from 'isbinaryfile';
+import { processContent } from './process-content.js';
+import { styleRenderer } from './render/index.js';
+import { describeFindings, findSecrets } from './secrets.js';
+import { blockTokens } from './tokens/blocks.js';
+import { type TextScan, TokenCounter } from './tokens/counter.js';
+import { type EncodingName, loadEncoding } from './tokens/encodings.js';
+import type { PackStyle, SkipReason } from './types.js';
+
+/** Everything a worker needs to process files; plain data (it crosses threads). */
+export interface ProcessConfig {
+  encoding: EncodingName;
+  style: PackStyle;
+  removeComments: boolean;
+  lineNumbers: boolean;
+  securityCheck: boolean;
+  maxFileSize: number;
+  /** Token-cache entries known at start (key → value), see cache.ts. */
+  cache: Map<string, string>;
+}
+
+export interface PackedOutcome {
+  path: string;
+  ok: true;
+  /** open + body; the tail is added by the writer (JSON's depends on position). */
+  text: string;
+  tail: string;
+  lastTail?: string;
+  tokens: number;
+  chars: number;
+  /** Exact tokens of text + tail, and of text + lastTail (JSON). */
+  blockTokens: number;
+  blockTokensLast?: number;
+  cached: boolean;
+}
+
+export interface SkippedOutcome {
+  path: string;
+  ok: false;
+  reason: SkipReason;
+  detail?: string;
+}
+
+/** A file we could not read at all: the pack stops (exit 2) and names it. */
+export interface FailedOutcome {
+  path: string;
+  ok: false;
+  reason: 'unreadable';
+  detail: string;
+}
+
+export type FileOutcome = PackedOutcome | SkippedOutcome | FailedOutcome;
+
+/** Bump when anything that feeds a cached number changes (tokenizer, rendering, rules). */
+const CACHE_VERSION = '1';
+
+const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
+
+/** Git's blob id of `buf` (what `git hash-object` prints): the content key of the cache. */
+export function blobId(buf: Buffer): string {
+  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
+}
+
+/**
+ * Read, classify, scan, transform, render and count one file. Used inside workers and,
+ * for small packs or when workers are unavailable, in the main thread.
+ */
+export class FileProcessor {
+  private counter?: Promise<TokenCounter>;
+  private readonly fresh: [string, string][] = [];
+  private readonly flags: string;
+
+  constructor(private readonly cfg: ProcessConfig) {
+    this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${cfg.removeComments ? 1 : 0}${cfg.lineNumbers ? 1 : 0}`;
+  }
+
+  /** Cache entries computed since the last call. */
+  takeEntries(): [string, string][] {
+    return this.fresh.splice(0);
+  }
+
+  private tokens(): Promise<TokenCounter> {
+    this.counter ??= loadEncoding(this.cfg.encoding).then((ref) => new TokenCounter(ref));
+    return this.counter;
+  }
+
+  private remember(key: string, value: string): void {
+    this.cfg.cache.set(key, value);
+    this.fresh.push([key, value]);
+  }
+
+  async process(root: string, path: string): Promise<FileOutcome> {
+    const abs = join(root, path);
+    let buf: Buffer;
+    try {
+      const st = lstatSync(abs);
+      if (st.isSymbolicLink()) return { path, ok: false, reason: 'symlink', detail: 'symlinks are not followed' };
+      if (st.isDirectory()) return { path, ok: false, reason: 'not-a-file', detail: 'a directory (git submodule?)' };
+      if (!st.isFile()) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
+      if (st.size > this.cfg.maxFileSize) {
+        return { path, ok: false, reason: 'too-large', detail: `${st.size} bytes > ${this.cfg.maxFileSize}` };
+      }
+      buf = readFileSync(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { path, ok: false, reason: 'missing', detail: 'deleted from the working tree' };
+      return { path, ok: false, reason: 'unreadable', detail: (err as Error).message };
+    }
+    if (buf.length > this.cfg.maxFileSize) {
+      return { path, ok: false, reason: 'too-large', detail: `${buf.length} bytes > ${this.cfg.maxFileSize}` };
+    }
+    if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
+    if (!isUtf8(buf)) return { path, ok: false, reason: 'not-utf8', detail: 'not valid UTF-8 text' };
+    const blob = blobId(buf);
+    let raw = buf.toString('utf8');
+    if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+
+    if (this.cfg.securityCheck) {
+      const key = sha1(`s\0${CACHE_VERSION}\0${blob}`);
+      let found = this.cfg.cache.get(key);
+      if (found === undefined) {
+        found = describeFindings(await findSecrets(path, raw));
+        this.remember(key, found);
+      }
+      if (found !== '') return { path, ok: false, reason: 'secret', detail: found };
+    }
+
+    const content = processContent(raw, path, this.cfg);
+    const renderer = styleRenderer(this.cfg.style);
+    const key = sha1(`t\0${this.flags}\0${blob}\0${path}`);
+    const hit = this.cfg.cache.get(key)?.split(' ').map(Number);
+    const cached = hit !== undefined && hit.length >= 2 && hit.every(Number.isFinite);
+    let counter: TokenCounter | undefined;
+    let scanned: TextScan | undefined;
+    if (!cached) {
+      counter = await this.tokens();
+      scanned = counter.scan(content);
+    }
+    const tokens = cached ? hit[0]! : scanned!.total;
+    const block = renderer.file(path, content, tokens);
+    let counted: number[];
+    if (cached) counted = hit.slice(1);
+    else {
+      const scan = block.body === content ? scanned! : counter!.scan(block.body);
+      counted = [blockTokens(counter!, block, scan, block.tail)];
+      if (block.lastTail !== undefined) counted.push(blockTokens(counter!, block, scan, block.lastTail));
+      this.remember(key, [tokens, ...counted].join(' '));
+    }
+    return {
+      path,
+      ok: true,
+      text: block.open + block.body,
+      tail: block.tail,
+      lastTail: block.lastTail,
+      tokens,
+      chars: content.length,
+      blockTokens: counted[0]!,
+      blockTokensLast: counted[1],
+      cached,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
+
+const LANG: Record<string, string> = {
+  ts: 'typescript', tsx: 'tsx', mts: 'typescript', cts: 'typescript', js: 'javascript', jsx: 'jsx',
+  mjs: 'javascript', cjs: 'javascript', json: 'json', md: 'markdown', py: 'python', rb: 'ruby',
+  go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', swift: 'swift', c: 'c', h: 'c', cpp: 'cpp',
+  cc: 'cpp', hpp: 'cpp', cs: 'csharp', php: 'php', sh: 'bash', bash: 'bash', zsh: 'bash',
+  yml: 'yaml', yaml: 'yaml', toml: 'toml', html: 'html', css: 'css', scss: 'scss', sql: 'sql',
+  xml: 'xml', vue: 'vue', svelte: 'svelte', lua: 'lua', r: 'r', scala: 'scala', dart: 'dart',
+};
+
+/** A fence longer than any backtick run in `text`, so the block cannot end early. */
+export function fenceFor(text: string): string {
+  let longest = 0;
+  for (const m of text.matchAll(/`{3,}/g)) longest = Math.max(longest, m[0].length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function block(title: string, lang: string, text: string | undefined): string {
+  if (text === undefined || text === '') return '';
+  const fence = fenceFor(text);
+  return `## ${title}\n\n${fence}${lang}\n${text}\n${fence}\n\n`;
+}
+
+/** Markdown: headings per section, each file in a fenced block tagged with its language. */
+export const markdownStyle: StyleRenderer = {
+  header(h: HeaderInfo) {
+    return (
+      `# Packed repository: ${h.name}\n\n${h.summary.join('\n')}\n\n` +
+      (h.userHeader ? `## Header\n\n${h.userHeader}\n\n` : '') +
+      `## Directory structure\n\n${fenceFor(h.tree)}text\n${h.tree}\n${fenceFor(h.tree)}\n\n## Files\n\n`
+    );
+  },
+  partHeader(h, part) {
+    return `# Packed repository: ${h.name} (part ${part})\n\n## Files\n\n`;
+  },
+  file(path, content): FileBlock {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
+    const fence = fenceFor(content);
+    return { open: `### File: ${path}\n\n${fence}${LANG[ext] ?? ''}\n`, body: content, tail: `\n${fence}\n\n` };
+  },
+  footer(f: FooterInfo) {
+    return (
+      block('Git diff', 'diff', f.gitDiff) +
+      block('Git log', 'text', f.gitLog) +
+      (f.instructions ? `## Instructions\n\n${f.instructions}\n` : '')
+    );
+  },
+};

@@ -1,0 +1,26 @@
+import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
+
+const RULE = '='.repeat(64);
+const FILE_RULE = '='.repeat(16);
+const title = (t: string) => `${RULE}\n${t}\n${RULE}\n`;
+const section = (t: string, text: string | undefined) => (text ? `${title(t)}${text}\n\n` : '');
+
+/** Plain text: ruled section titles, each file under a `File: path` banner. */
+export const plainStyle: StyleRenderer = {
+  header(h: HeaderInfo) {
+    return (
+      `${title(`Packed repository: ${h.name}`)}${h.summary.join('\n')}\n\n` +
+      (h.userHeader ? section('Header', h.userHeader) : '') +
+      `${title('Directory structure')}${h.tree}\n\n${title('Files')}\n`
+    );
+  },
+  partHeader(h, part) {
+    return `${title(`Packed repository: ${h.name} (part ${part})`)}\n${title('Files')}\n`;
+  },
+  file(path, content): FileBlock {
+    return { open: `${FILE_RULE}\nFile: ${path}\n${FILE_RULE}\n`, body: content, tail: '\n\n' };
+  },
+  footer(f: FooterInfo) {
+    return section('Git diff', f.gitDiff) + section('Git log', f.gitLog) + section('Instructions', f.instructions);
+  },
+};

@@ -1,0 +1,38 @@
+/** What the pack left out and how it was transformed, for the header prose. */
+export interface SummaryFacts {
+  name: string;
+  files: number;
+  gitignore: boolean;
+  defaultIgnore: boolean;
+  securityCheck: boolean;
+  maxFileSize: number;
+  removeComments: boolean;
+  lineNumbers: boolean;
+  include: string[];
+  ignore: string[];
+  encoding: string;
+}
+
+/** The header prose: what this file is, what is in it, what is not. Deterministic. */
+export function summaryLines(f: SummaryFacts): string[] {
+  const left: string[] = [];
+  if (f.gitignore) left.push('files ignored by git (.gitignore, .git/info/exclude)');
+  left.push('files matched by .specloopignore');
+  if (f.defaultIgnore) left.push('dependencies, build output, lock files, logs and media');
+  if (f.ignore.length) left.push(`files matching ${f.ignore.join(', ')}`);
+  left.push('binary files', 'files that are not valid UTF-8', `files over ${f.maxFileSize} bytes`);
+  if (f.securityCheck) left.push('files in which a secret was detected');
+  const lines = [
+    `This file packs ${f.files} file${f.files === 1 ? '' : 's'} of ${f.name} into one document for a language model.`,
+    'It is a read-only snapshot: change the original files, not this one.',
+    'Layout: this summary, the directory structure, then each file with its path, in the same order as the tree.',
+  ];
+  if (f.include.length) lines.push(`Only files matching ${f.include.join(', ')} were selected.`);
+  lines.push(`Left out: ${left.join('; ')}.`);
+  const notes: string[] = [];
+  if (f.removeComments) notes.push('comments were removed from source files');
+  if (f.lineNumbers) notes.push('each line starts with its line number');
+  notes.push('blank space around each file was trimmed');
+  lines.push(`Notes: ${notes.join('; ')}. Token counts use ${f.encoding}.`);
+  return lines;
+}

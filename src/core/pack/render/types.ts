@@ -1,0 +1,41 @@
+/** What every style's header shows. */
+export interface HeaderInfo {
+  /** Name of what was packed (the directory's name). */
+  name: string;
+  files: number;
+  encoding: string;
+  /** Prose lines describing the pack (see summaryLines). */
+  summary: string[];
+  /** --header TEXT */
+  userHeader?: string;
+  /** The directory tree of the packed files. */
+  tree: string;
+}
+
+/** Sections after the files (last part only). */
+export interface FooterInfo {
+  gitDiff?: string;
+  gitLog?: string;
+  instructions?: string;
+}
+
+/**
+ * One file in the output: `open + body + tail`. Token arithmetic relies on these
+ * boundaries (see tokens/blocks.ts): `open` ends with a newline, `tail` ends with a
+ * newline and the next block / footer starts with a character no piece can absorb.
+ */
+export interface FileBlock {
+  open: string;
+  body: string;
+  tail: string;
+  /** JSON only: the tail when this is the last file of its part (no comma). */
+  lastTail?: string;
+}
+
+export interface StyleRenderer {
+  header(h: HeaderInfo): string;
+  /** Header of part 2, 3, … of a split pack. */
+  partHeader(h: HeaderInfo, part: number): string;
+  file(path: string, content: string, tokens: number): FileBlock;
+  footer(f: FooterInfo): string;
+}

@@ -1,0 +1,54 @@
+import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
+
+/** Escape text / attribute values. */
+export function xmlEscape(s: string): string {
+  return xmlChars(s).replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+}
+
+// XML 1.0 forbids most C0 controls even in CDATA; show them as Unicode control pictures (␌).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
+const ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const ILLEGAL_ALL = new RegExp(ILLEGAL.source, 'g');
+const picture = (c: string) => (c.charCodeAt(0) < 32 ? String.fromCharCode(0x2400 + c.charCodeAt(0)) : '\uFFFD');
+function xmlChars(s: string): string {
+  return ILLEGAL.test(s) ? s.replace(ILLEGAL_ALL, picture) : s;
+}
+
+/** File text inside CDATA: `]]>` is split across two sections, illegal characters shown. */
+export function cdata(s: string): string {
+  return xmlChars(s).replaceAll(']]>', ']]]]><![CDATA[>');
+}
+
+function section(tag: string, text: string | undefined): string {
+  return text === undefined || text === '' ? '' : `<${tag}><![CDATA[\n${cdata(text)}\n]]></${tag}>\n`;
+}
+
+/**
+ * XML: well-formed (it parses), files in CDATA so code reads as written.
+ * `<pack>` › `<summary>`, `<directory_structure>`, `<files>` › `<file path>`, then the extras.
+ */
+export const xmlStyle: StyleRenderer = {
+  header(h: HeaderInfo) {
+    return (
+      `<pack generator="specloop" name="${xmlEscape(h.name)}" files="${h.files}" encoding="${h.encoding}">\n` +
+      `<summary>\n${xmlEscape(h.summary.join('\n'))}\n</summary>\n` +
+      (h.userHeader ? `<header>\n${xmlEscape(h.userHeader)}\n</header>\n` : '') +
+      `<directory_structure>\n${xmlEscape(h.tree)}\n</directory_structure>\n<files>\n`
+    );
+  },
+  partHeader(h, part) {
+    return `<pack generator="specloop" name="${xmlEscape(h.name)}" part="${part}" encoding="${h.encoding}">\n<files>\n`;
+  },
+  file(path, content): FileBlock {
+    return { open: `<file path="${xmlEscape(path)}"><![CDATA[\n`, body: cdata(content), tail: '\n]]></file>\n' };
+  },
+  footer(f: FooterInfo) {
+    return (
+      '</files>\n' +
+      section('git_diff', f.gitDiff) +
+      section('git_log', f.gitLog) +
+      section('instructions', f.instructions) +
+      '</pack>\n'
+    );
+  },
+};

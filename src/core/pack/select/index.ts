@@ -1,0 +1,137 @@
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { run } from '../../../util/spawn.js';
+import { UsageError } from '../../errors.js';
+import { DEFAULT_IGNORE } from './default-ignore.js';
+import { IgnoreStack } from './ignore-stack.js';
+import { sortPaths } from './sort.js';
+
+export interface SelectOptions {
+  /** Absolute directory to pack. */
+  root: string;
+  gitignore: boolean;
+  defaultIgnore: boolean;
+  include?: Ignore;
+  ignore?: Ignore;
+  /** Paths (relative to root) never selected: our own output files. */
+  exclude: (rel: string) => boolean;
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+}
+
+export interface Selection {
+  /** Candidate files relative to root, '/'-separated, in output order. */
+  files: string[];
+  /** How the set was found: git's own listing, or our walk with git's rules. */
+  mode: 'git' | 'walk';
+}
+
+let defaultMatcher: Ignore | undefined;
+const defaults = () => (defaultMatcher ??= ignore().add([...DEFAULT_IGNORE]));
+
+/** Select the files to pack under `opts.root`. */
+export async function selectFiles(opts: SelectOptions): Promise<Selection> {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(opts.root);
+  } catch {
+    throw new UsageError(`no such directory: ${opts.root}`, { code: 'E_NO_DIR', hint: 'check the path' });
+  }
+  if (!st.isDirectory()) {
+    throw new UsageError(`not a directory: ${opts.root}`, {
+      code: 'E_NO_DIR',
+      hint: 'pass directories; use --include to pick files',
+    });
+  }
+  const listed = opts.gitignore ? await gitListing(opts) : undefined;
+  const raw = listed ?? walk(opts);
+  const keep = filterFor(opts, listed !== undefined ? specloopIgnores(opts.root, listed) : undefined);
+  return { files: sortPaths(raw.filter(keep)), mode: listed ? 'git' : 'walk' };
+}
+
+/** `git ls-files -co --exclude-standard`: exactly git's view (tracked + untracked-not-ignored). */
+async function gitListing(opts: SelectOptions): Promise<string[] | undefined> {
+  let res: Awaited<ReturnType<typeof run>>;
+  try {
+    res = await run('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+      cwd: opts.root,
+      env: { ...opts.env, GIT_OPTIONAL_LOCKS: '0' },
+      signal: opts.signal,
+    });
+  } catch {
+    return undefined; // no git on PATH: walk instead, with the same rules
+  }
+  if (res.code !== 0) return undefined; // not inside a work tree
+  const out = res.stdout.split('\0');
+  out.pop();
+  // `-c -o` can list a path twice (tracked, deleted, re-created untracked).
+  return [...new Set(out)];
+}
+
+/** .specloopignore files apply in git mode too (git does not know them). */
+function specloopIgnores(root: string, listed: string[]): IgnoreStack | undefined {
+  const dirs = new Set<string>(['']);
+  for (const p of listed) {
+    if (p === '.specloopignore') dirs.add('');
+    else if (p.endsWith('/.specloopignore')) dirs.add(p.slice(0, -'.specloopignore'.length));
+  }
+  const stack = new IgnoreStack();
+  for (const d of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length)) {
+    stack.addFile(d, join(root, d, '.specloopignore'));
+  }
+  return stack.empty ? undefined : stack;
+}
+
+function filterFor(opts: SelectOptions, sl: IgnoreStack | undefined): (rel: string) => boolean {
+  const dm = opts.defaultIgnore ? defaults() : undefined;
+  return (rel) =>
+    !opts.exclude(rel) &&
+    !dm?.ignores(rel) &&
+    !opts.ignore?.ignores(rel) &&
+    (opts.include === undefined || opts.include.ignores(rel)) &&
+    !sl?.ignores(rel, false);
+}
+
+/**
+ * Walk the tree without git: every nested .gitignore (+ .git/info/exclude) with git's
+ * semantics when `gitignore` is on, every .specloopignore always. Ignored directories are
+ * not entered (as in git, a file below an excluded directory cannot be re-included).
+ * Symlinks are listed, never followed, so loops cannot hang the walk.
+ */
+function walk(opts: SelectOptions): string[] {
+  const out: string[] = [];
+  const dm = opts.defaultIgnore ? defaults() : undefined;
+  const rootGit = new IgnoreStack();
+  if (opts.gitignore) rootGit.addFile('', join(opts.root, '.git', 'info', 'exclude'));
+  const visit = (abs: string, rel: string, git: IgnoreStack, sl: IgnoreStack) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      throw new UsageError(`cannot read directory ${rel || abs}: ${(err as Error).message}`, {
+        code: 'E_UNREADABLE',
+        hint: `fix its permissions, or leave it out with --ignore "${rel || '.'}"`,
+      });
+    }
+    if (opts.gitignore && entries.some((e) => e.name === '.gitignore')) {
+      git = git.fork();
+      git.addFile(rel, join(abs, '.gitignore'));
+    }
+    if (entries.some((e) => e.name === '.specloopignore')) {
+      sl = sl.fork();
+      sl.addFile(rel, join(abs, '.specloopignore'));
+    }
+    for (const e of entries) {
+      const r = rel + e.name;
+      const isDir = e.isDirectory();
+      const probe = isDir ? `${r}/` : r;
+      if (dm?.ignores(probe) || opts.ignore?.ignores(probe)) continue;
+      if (git.ignores(r, isDir) || sl.ignores(r, isDir)) continue;
+      if (isDir) visit(join(abs, e.name), `${r}/`, git, sl);
+      else out.push(r);
+    }
+  };
+  visit(opts.root, '', rootGit, new IgnoreStack());
+  return out;
+}

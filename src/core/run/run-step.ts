@@ -1,0 +1,129 @@
+import { relative } from 'node:path';
+import type { Context } from '../context.js';
+import { InterruptedError, WorkError } from '../errors.js';
+import type { PlanStep } from '../plan/index.js';
+import { commitStep } from './commit-step.js';
+import type { OnEvent } from './events.js';
+import { executeStep } from './execute-step.js';
+import type { Executor } from './executors/types.js';
+import { type ActiveStep, type Journal, planJournal, writeJournal } from './journal.js';
+import type { PlanSource } from './plan-source.js';
+import type { RunPlanOptions, StepReport } from './types.js';
+
+export interface RunOneStep {
+  repo: string;
+  src: PlanSource;
+  step: PlanStep;
+  executor: Executor;
+  testCommand: string;
+  testDir?: string;
+  spec?: string;
+  journal: Journal;
+  done: number[];
+  /** USD still allowed. */
+  maxCost?: number;
+  existing: 'verify' | 'continue';
+  run: RunPlanOptions;
+  onEvent: OnEvent;
+}
+
+const now = (ctx: Context) => new Date(ctx.clock.now()).toISOString();
+
+/**
+ * One step of the solo loop, journalled phase by phase (executing → checking → committing →
+ * cleared, or failed) so a crash at any instant is recoverable (prepare-run.ts): the step's
+ * attempts and checks (executeStep), then one commit with the tick and the trailers.
+ */
+export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepReport & { costKnown: boolean }> {
+  const { step, run: o, onEvent } = s;
+  const n = step.number;
+  const t0 = ctx.clock.now();
+  const pj = planJournal(s.journal, s.src.planId);
+  const save = () => writeJournal(s.repo, s.journal);
+  pj.active = { step: n, phase: 'executing', attempt: 1, startedAt: now(ctx) };
+  await save();
+  o.crash?.('journal');
+  let r: Awaited<ReturnType<typeof executeStep>>;
+  try {
+    r = await executeStep(ctx, {
+      repoDir: s.repo,
+      plan: s.src.plan,
+      step,
+      executor: s.executor,
+      testCommand: s.testCommand,
+      testTimeoutMs: o.testTimeoutMs,
+      testDir: s.testDir,
+      maxAttempts: o.maxAttempts,
+      tdd: o.tdd,
+      spec: s.spec,
+      done: s.done,
+      ignore: [relative(s.repo, s.src.todoPath)],
+      maxCost: s.maxCost,
+      existing: s.existing,
+      onPhase: async (phase, attempt) => {
+        const cur = pj.active as ActiveStep;
+        if (cur.phase === phase && cur.attempt === attempt) return;
+        pj.active = { ...cur, phase, attempt };
+        await save();
+      },
+      onEvent,
+      signal: ctx.signal,
+      crash: o.crash,
+    });
+  } catch (err) {
+    if (err instanceof InterruptedError)
+      onEvent({ type: 'note', text: `step ${n} interrupted; its work stays in the tree` });
+    throw err;
+  }
+  const report = {
+    step: n,
+    title: step.title,
+    ok: r.ok,
+    attempts: r.attempts,
+    reason: r.reason,
+    usage: r.usage,
+    cost: r.cost,
+    costKnown: r.costKnown,
+    durationMs: 0,
+    sessionIds: r.sessionIds,
+  };
+  const entry = {
+    step: n,
+    attempts: r.attempts,
+    ...r.usage,
+    cost: r.cost,
+    sessionIds: r.sessionIds,
+    at: now(ctx),
+  };
+  if (!r.ok) {
+    pj.active = { ...(pj.active as ActiveStep), phase: 'failed', attempt: r.attempts, reason: r.reason };
+    pj.history.push({ ...entry, ok: false, reason: r.reason });
+    await save();
+    report.durationMs = ctx.clock.now() - t0;
+    onEvent({ type: 'step-end', step: n, ok: false, attempts: r.attempts, reason: r.reason });
+    return report;
+  }
+  pj.active = { ...(pj.active as ActiveStep), phase: 'committing', attempt: r.attempts };
+  await save();
+  const sha = await commitStep(s.repo, {
+    step: n,
+    title: step.title,
+    todoPath: s.src.todoPath,
+    planId: s.src.planId,
+    env: ctx.env,
+    crash: o.crash,
+  }).catch((err: Error) => {
+    throw new WorkError(`step ${n} passed its checks but could not be committed: ${err.message}`, {
+      code: 'E_COMMIT',
+      hint: 'fix the cause (a pre-commit hook? signing?) and run `specloop run` again: the work is checked and committed without redoing the step',
+      cause: err,
+    });
+  });
+  o.crash?.('committed');
+  pj.active = undefined;
+  pj.history.push({ ...entry, ok: true, commit: sha });
+  await save();
+  o.crash?.('step-done');
+  onEvent({ type: 'step-end', step: n, ok: true, attempts: r.attempts, commit: sha });
+  return { ...report, commit: sha, durationMs: ctx.clock.now() - t0 };
+}

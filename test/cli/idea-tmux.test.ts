@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeLlm, type FakeReply, startFakeLlm } from '../support/fake-llm-server.js';
+import { SPEC_READY, SPEC_TEXT, transcriptRecords } from '../support/plan-brainstorm.js';
+import { HAS_TMUX, TMUX_BIN, type TmuxRun, tmuxSpecloop } from '../support/plan-tmux.js';
+import { tempDir, writeFiles } from '../support/repo.js';
+
+const Q1 = 'Who will use it, and on which platforms?';
+const Q2 = 'Which banks should the CSV import support first?';
+const BUILT = existsSync(join(TMUX_BIN, '..', '..', 'dist', 'main.js'));
+
+const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built (run npx tsup)' : '';
+
+// The interactive brainstorm in a real terminal: tmux runs the built binary, the test types.
+describe.skipIf(SKIP)(`specloop idea in a terminal (tmux)${SKIP ? ` — skipped: ${SKIP}` : ''}`, () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function project(replies: FakeReply[], files: Record<string, string> = {}) {
+    const t = tempDir('specloop-tmux-');
+    const home = tempDir('specloop-home-');
+    const fake: FakeLlm = await startFakeLlm(replies);
+    cleanups.push(t.cleanup, home.cleanup, () => fake.close());
+    writeFiles(t.dir, files);
+    const start = (args: string[]): TmuxRun => {
+      const run = tmuxSpecloop({ cwd: t.dir, env: { ...fake.env(), SPECLOOP_HOME: home.dir }, args });
+      cleanups.push(() => run.close());
+      return run;
+    };
+    return { dir: t.dir, fake, start };
+  }
+
+  it('streams one question at a time, takes multi-line answers, /done writes spec.md', async () => {
+    const p = await project([Q1, Q2, SPEC_TEXT]);
+    const term = p.start(['idea', 'a budget CLI']);
+    await term.waitFor(`Q1 ${Q1}`);
+    await term.waitFor('(empty line sends · /help)');
+    term.line('Just me,');
+    term.line('on Linux.');
+    term.line('');
+    await term.waitFor(`Q2 ${Q2}`);
+    term.line('/done');
+    const screen = await term.waitFor('EXIT=');
+    expect(screen).toContain('EXIT=0');
+    expect(screen).toContain('wrote spec.md');
+    expect(readFileSync(join(p.dir, 'spec.md'), 'utf8')).toBe(SPEC_TEXT);
+    expect(p.fake.requests[1]!.messages.at(-1)!.content).toBe('Just me,\non Linux.');
+  });
+
+  it('Ctrl-C at the prompt saves and exits 130 with the resume hint; --resume continues at the same question', async () => {
+    const p = await project([Q1, Q2, SPEC_READY, SPEC_TEXT]);
+    const term = p.start(['idea', 'a budget CLI']);
+    await term.waitFor(`Q1 ${Q1}`);
+    term.line('Just me.');
+    term.line('');
+    await term.waitFor(`Q2 ${Q2}`);
+    term.keys('half an answ');
+    term.keys('C-c');
+    const screen = await term.waitFor('EXIT=');
+    expect(screen).toContain('EXIT=130');
+    const { records } = transcriptRecords(p.dir);
+    expect(screen).toContain(`resume with: specloop idea --resume ${records[0]!.id}`);
+
+    const again = p.start(['idea', '--resume']);
+    await again.waitFor('(resumed, 1 answered)');
+    await again.waitFor(`Q2 ${Q2}`);
+    expect(p.fake.requests).toHaveLength(2); // the saved question is re-asked, not regenerated
+    again.line('ING.');
+    again.line('');
+    const done = await again.waitFor('EXIT=');
+    expect(done).toContain('EXIT=0');
+    expect(
+      p.fake.requests[2]!.messages.filter((m) => m.role === 'user')
+        .slice(1)
+        .map((m) => m.content),
+    ).toEqual(['Just me.', 'ING.']);
+    expect(readFileSync(join(p.dir, 'spec.md'), 'utf8')).toBe(SPEC_TEXT);
+  });
+
+  it('Ctrl-C while the model is thinking stops at once with the resume hint', async () => {
+    const p = await project([Q1, { fault: 'hang' }]);
+    const term = p.start(['idea', 'a budget CLI']);
+    await term.waitFor(`Q1 ${Q1}`);
+    term.line('Just me.');
+    term.line('');
+    await term.waitFor(/Q2 *$/m);
+    term.keys('C-c');
+    const screen = await term.waitFor('EXIT=');
+    expect(screen).toContain('EXIT=130');
+    expect(screen).toContain('specloop idea --resume');
+    expect(transcriptRecords(p.dir).records.map((r) => r.type)).toEqual(['start', 'question', 'answer']);
+  });
+
+  it('after kill -9, --resume picks up exactly where it stopped', async () => {
+    const p = await project([Q1, Q2, SPEC_READY, SPEC_TEXT]);
+    const term = p.start(['idea', 'a budget CLI']);
+    await term.waitFor(`Q1 ${Q1}`);
+    term.line('Just me.');
+    term.line('');
+    await term.waitFor(`Q2 ${Q2}`);
+    process.kill(term.pid(), 'SIGKILL');
+    await term.waitFor('EXIT=137');
+    const again = p.start(['idea', '--resume']);
+    await again.waitFor(`Q2 ${Q2}`);
+    again.line('ING.');
+    again.line('');
+    expect(await again.waitFor('EXIT=')).toContain('EXIT=0');
+    expect(readFileSync(join(p.dir, 'spec.md'), 'utf8')).toBe(SPEC_TEXT);
+  });
+
+  it('without an idea argument, asks for the idea first', async () => {
+    const p = await project([Q1, SPEC_TEXT]);
+    const term = p.start(['idea']);
+    await term.waitFor('What do you want to build?');
+    term.line('A budget CLI');
+    term.line('for bank CSV exports.');
+    term.line('');
+    await term.waitFor(`Q1 ${Q1}`);
+    term.line('/done');
+    expect(await term.waitFor('EXIT=')).toContain('EXIT=0');
+    expect(p.fake.requests[0]!.messages.at(-1)!.content).toContain('A budget CLI\nfor bank CSV exports.');
+  });
+
+  it('asks before replacing an existing spec.md; "n" writes spec.2.md', async () => {
+    const p = await project([Q1, SPEC_TEXT], { 'spec.md': 'mine\n' });
+    const term = p.start(['idea', 'a budget CLI']);
+    await term.waitFor(`Q1 ${Q1}`);
+    term.line('/done');
+    await term.waitFor('spec.md already exists. Replace it? [y/N]');
+    term.line('n');
+    expect(await term.waitFor('EXIT=')).toContain('spec.2.md');
+    expect(readFileSync(join(p.dir, 'spec.md'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(join(p.dir, 'spec.2.md'), 'utf8')).toBe(SPEC_TEXT);
+  });
+});

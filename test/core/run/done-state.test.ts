@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitStep } from '../../../src/core/run/commit-step.js';
+import { trailerSteps } from '../../../src/core/run/done-state.js';
+import { status, stepCommits, stepMessage } from '../../../src/core/run/git.js';
+import { git, initRepo, tempDir, writeFiles } from '../../support/repo.js';
+import { todoText } from '../../support/run-fixtures.js';
+
+describe('git state of a run', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  const repo = (files: Record<string, string> = {}) => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    return initRepo(t.dir, files);
+  };
+  const T = ['A', 'B', 'C'];
+
+  it('stepMessage puts the subject first and both trailers last', () => {
+    expect(stepMessage({ step: 2, title: 'Add  the\nparser', planId: 'prompt_plan' })).toBe(
+      'step 2: Add the parser\n\nSpecloop-Step: 2\nSpecloop-Plan: prompt_plan\n',
+    );
+  });
+
+  it('commitStep ticks the box and commits it together with the work, under both trailers', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    const sha = await commitStep(dir, { step: 1, title: 'A', todoPath: 'todo.md', planId: 'p' });
+    expect(git(dir, 'log', '-1', '--format=%B', sha)).toBe('step 1: A\n\nSpecloop-Step: 1\nSpecloop-Plan: p');
+    expect(git(dir, 'show', '--name-only', '--format=', sha)).toBe('a.txt\ntodo.md');
+    expect(git(dir, 'show', 'HEAD:todo.md')).toContain('- [x] Step 1: A');
+  });
+
+  it('commitStep leaves .specloop/ out of the commit', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a', '.specloop/run.json': '{}' });
+    await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    expect(git(dir, 'show', '--name-only', '--format=', 'HEAD')).toBe('a.txt\ntodo.md');
+    expect(await status(dir, { exclude: ['.specloop'] })).toEqual([]);
+  });
+
+  it('stepCommits finds trailer commits of the plan only', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    writeFiles(dir, { 'b.txt': 'b' });
+    await commitStep(dir, { step: 2, planId: 'other' });
+    const found = await stepCommits(dir, { planId: 'p' });
+    expect([...found.keys()]).toEqual([1]);
+    expect(found.get(1)?.subject).toBe('step 1: step 1');
+  });
+
+  it('a committed todo with nothing ticked starts a new plan: older trailer commits do not count', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    expect([...(await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' })).keys()]).toEqual([1]);
+    writeFiles(dir, { 'todo.md': todoText(['X', 'Y']) });
+    git(dir, 'commit', '-qam', 'new plan');
+    expect((await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' })).size).toBe(0);
+    writeFiles(dir, { 'b.txt': 'b' });
+    await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    expect([...(await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' })).keys()]).toEqual([1]);
+  });
+
+  it('an uncommitted fresh todo (nothing ticked) also means a new plan', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    const fresh = todoText(['X']);
+    expect((await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md', workingTodo: fresh })).size).toBe(0);
+  });
+
+  it('a todo that only lost a tick keeps its trailer steps (they get re-ticked)', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    writeFiles(dir, { 'b.txt': 'b' });
+    await commitStep(dir, { step: 2, todoPath: 'todo.md', planId: 'p' });
+    writeFiles(dir, { 'todo.md': todoText(T, [2]) });
+    git(dir, 'commit', '-qam', 'lost the tick of step 1');
+    expect([...(await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' })).keys()].sort()).toEqual([1, 2]);
+  });
+
+  it('status lists every untracked file (not folders) and honours excludes', async () => {
+    const dir = repo();
+    writeFiles(dir, { 'src/a/b.js': '', 'src/c.js': '', '.specloop/run.json': '' });
+    expect((await status(dir, { exclude: ['.specloop'] })).map((e) => e.path).sort()).toEqual([
+      'src/a/b.js',
+      'src/c.js',
+    ]);
+    expect((await status(dir, { paths: ['src/c.js'] })).map((e) => e.path)).toEqual(['src/c.js']);
+  });
+});
