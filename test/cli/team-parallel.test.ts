@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
 import { type FixtureStep, seedRepo, stepTrailers } from '../support/team-fixtures.js';
-import { installTeamClaude } from '../support/team-standin.js';
+import { installTeamClaude, startSpecloop } from '../support/team-standin.js';
 
 describe('specloop run --parallel', () => {
   const cleanups: Array<() => void> = [];
@@ -19,7 +19,7 @@ describe('specloop run --parallel', () => {
     seedRepo(dir, steps, 'executor = "claude"\n');
     const bin = installTeamClaude(join(t.dir, 'bin'));
     const env = { SPECLOOP_HOME: join(t.dir, 'home'), PATH: `${bin}:${process.env.PATH}` };
-    return { dir, cli: (args: string[]) => runCli(args, { cwd: dir, env }) };
+    return { dir, root: t.dir, env, cli: (args: string[]) => runCli(args, { cwd: dir, env }) };
   };
 
   it('two independent steps touching the same file land through a retry on the new base', async () => {
@@ -57,6 +57,42 @@ describe('specloop run --parallel', () => {
     expect(git(dir, 'status', '--porcelain')).toBe('');
     expect(r.stderr).toContain('2 steps landed on');
   }, 60_000);
+
+  it('kill -9 mid-step, then run again: the dirty worktree is recovered and every step lands once', async () => {
+    const { dir, root, env } = setup([
+      { title: 'quick', actions: ['WRITE out/quick.txt quick'] },
+      { title: 'stuck', deps: [], actions: ['WRITE out/stuck.txt stuck', 'HANGIF HANG_ME'] },
+      { title: 'last', deps: [1, 2], actions: ['WRITE out/last.txt last'] },
+    ]);
+    const marks = join(root, 'marks');
+    mkdirSync(marks);
+    const first = startSpecloop(['run', '--parallel', '2'], {
+      cwd: dir,
+      env: { ...env, HANG_ME: '1', TEAM_STANDIN_MARK: marks },
+    });
+    // Wait until step 1 landed and step 2's stand-in hangs with its file written.
+    for (
+      let i = 0;
+      i < 600 && !(readdirSync(marks).length >= 2 && first.stderr().includes('step 1: landed'));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    process.kill(first.pid, 'SIGKILL');
+    for (const pid of readdirSync(marks)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {}
+    }
+    await first.done;
+    const again = await startSpecloop(['run', '--parallel', '2'], { cwd: dir, env }).done;
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(
+      /step 2: uncommitted changes left by an interrupted run saved to .*step-2-\d+\.patch/,
+    );
+    const branch = git(dir, 'symbolic-ref', '--short', 'HEAD');
+    expect([...stepTrailers(dir, branch)].sort()).toEqual([1, 2, 3]);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  }, 120_000);
 
   it('a dependency cycle exits 2 naming the cycle', async () => {
     const { cli } = setup([

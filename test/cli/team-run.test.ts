@@ -10,10 +10,11 @@ import { installTeamClaude, startSpecloop } from '../support/team-standin.js';
  * member running the stand-in `claude`, all at once. Needs the built binary (`npx tsup`).
  */
 const DAG: FixtureStep[] = [
-  { title: 'base', actions: ['SLEEP 200', 'WRITE out/base.txt base'] },
-  { title: 'a', deps: [1], actions: ['SLEEP 600', 'WRITE out/a.txt a'] },
-  { title: 'b', deps: [1], actions: ['SLEEP 600', 'WRITE out/b.txt b'] },
-  { title: 'c', deps: [1], actions: ['SLEEP 600', 'APPEND out/log.txt c'] },
+  // Step 1 takes long enough for every member to be up before the fan-out.
+  { title: 'base', actions: ['SLEEP 1500', 'WRITE out/base.txt base'] },
+  { title: 'a', deps: [1], actions: ['SLEEP 1000', 'WRITE out/a.txt a'] },
+  { title: 'b', deps: [1], actions: ['SLEEP 1000', 'WRITE out/b.txt b'] },
+  { title: 'c', deps: [1], actions: ['SLEEP 1000', 'APPEND out/log.txt c'] },
   { title: 'd', deps: [2], actions: ['SLEEP 300', 'APPEND out/log.txt d'] },
   { title: 'join', deps: [3, 4, 5], actions: ['WRITE out/join.txt join'] },
 ];

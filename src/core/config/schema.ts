@@ -63,7 +63,12 @@ export const configSchema = z
         ollama: z.object({ host: z.string().optional() }).strict().default({}),
         /** `openai-compatible:<name>` endpoints: `[providers.compatible.<name>] baseURL = "...", apiKeyEnv = "..."`. */
         compatible: z
-          .record(z.string(), z.object({ baseURL: z.string(), apiKeyEnv: z.string().optional() }).strict())
+          .record(
+            z.string(),
+            z
+              .object({ baseURL: z.string(), apiKeyEnv: z.string().optional(), model: z.string().optional() })
+              .strict(),
+          )
           .default({}),
       })
       .strict()

@@ -33,6 +33,7 @@ export const KEY_DOCS: Record<string, string> = {
   'providers.ollama.host': 'e.g. "http://127.0.0.1:11434"',
   'providers.compatible.*.baseURL': 'e.g. "http://127.0.0.1:8000/v1"',
   'providers.compatible.*.apiKeyEnv': 'name of the env var holding the key (optional)',
+  'providers.compatible.*.model': 'model id for a bare "openai-compatible:<name>" (optional)',
   'llm.timeoutMs': 'per request',
   'llm.maxRetries': 'retries after the first attempt',
   'llm.retryBaseMs': 'first backoff; doubles each retry unless the server sends retry-after',
@@ -89,6 +90,7 @@ export const MAP_EXAMPLES: Record<string, string[]> = {
     '[providers.compatible.local]',
     'baseURL = "http://127.0.0.1:8000/v1"',
     'apiKeyEnv = "LOCAL_API_KEY"',
+    'model = "qwen2.5-coder"',
   ],
   prices: ['[prices]', '"openai:gpt-4o-mini" = { input = 0.15, output = 0.6 }'],
   tasks: [

@@ -19,7 +19,7 @@ export interface ModelRef {
 /**
  * Parse `provider:model`. Model ids may contain `:` (ollama's `qwen2.5-coder:7b`), so only the
  * first colon splits. `openai-compatible:<name>:<model>` names a configured endpoint and a model;
- * `openai-compatible:<name>` sends `<name>` as the model id.
+ * `openai-compatible:<name>` uses the endpoint's configured `model`, else sends `<name>` as the model id.
  */
 export function parseModelRef(spec: string, config?: Config): ModelRef {
   const at = spec.indexOf(':');
@@ -45,7 +45,8 @@ export function parseModelRef(spec: string, config?: Config): ModelRef {
   if (provider !== 'openai-compatible') return { provider: provider as ProviderName, modelId: rest, spec };
   const colon = rest.indexOf(':');
   const name = colon > 0 ? rest.slice(0, colon) : rest;
-  const modelId = colon > 0 ? rest.slice(colon + 1) : rest;
+  // Without an explicit model, the endpoint's configured `model` (else its name) is the model id.
+  const modelId = colon > 0 ? rest.slice(colon + 1) : (config?.providers.compatible[name]?.model ?? rest);
   const configured = Object.keys(config?.providers.compatible ?? {});
   if (config && !configured.includes(name)) {
     throw new UsageError(`no openai-compatible endpoint named "${name}" is configured`, {

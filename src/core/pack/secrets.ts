@@ -16,20 +16,22 @@ async function createLinter(): Promise<Lint> {
     import('@secretlint/core'),
     import('@secretlint/secretlint-rule-preset-recommend'),
   ]);
-  if (!isMainThread) {
-    // secretlint marks every rule run with performance.mark; in a long-lived worker the marks
-    // pile up (memory and time). Nothing reads them, so we silence them here, as repomix does.
-    try {
-      Object.defineProperty(perfHooks.performance, 'mark', { value: () => undefined, configurable: true });
-    } catch {}
-  }
+  // secretlint's profiler records a performance mark (and keeps it in an array) for every
+  // rule run: in a long pack that is memory and time nobody reads. Workers silence marks
+  // for good, as repomix does; the main thread only while a scan runs.
+  if (!isMainThread) silenceMarks();
   const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
   return async (filePath, content) => {
-    const res = await lintSource({
-      source: { filePath, content, ext: filePath.split('.').pop() ?? '', contentType: 'text' },
-      options: { config },
-    });
-    if (isMainThread) perfHooks.performance.clearMarks();
+    const scoped = isMainThread && silenceMarks();
+    let res: Awaited<ReturnType<typeof lintSource>>;
+    try {
+      res = await lintSource({
+        source: { filePath, content, ext: filePath.split('.').pop() ?? '', contentType: 'text' },
+        options: { config },
+      });
+    } finally {
+      if (scoped) Reflect.deleteProperty(perfHooks.performance, 'mark');
+    }
     const seen = new Set<string>();
     const out: SecretFinding[] = [];
     for (const m of res.messages) {
@@ -42,6 +44,15 @@ async function createLinter(): Promise<Lint> {
     }
     return out;
   };
+}
+
+function silenceMarks(): boolean {
+  try {
+    Object.defineProperty(perfHooks.performance, 'mark', { value: () => undefined, configurable: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Scan `content` with secretlint's recommended preset (the rules repomix runs). */

@@ -53,8 +53,9 @@ async function simpleContext(repoDir: string, files: string[], tokenBudget: numb
 }
 
 /**
- * Packed contents of `files` for a retry prompt, via src/core/pack (token-counted, secrets
- * refused, budgeted) when it is available, else a plain listing of the files' contents.
+ * Packed contents of `files` for a retry prompt, via src/core/pack (token-counted, files
+ * with secrets left out, kept within the token budget; no line numbers, so text the model
+ * copies into edit_file matches the file). If packing fails, a plain listing instead.
  */
 export async function packContext(
   ctx: Context,
@@ -63,31 +64,26 @@ export async function packContext(
   if (o.files.length === 0) return '';
   const tokenBudget = o.tokenBudget ?? RETRY_CONTEXT_TOKENS;
   try {
-    const mod = (await import('../pack/index.js')) as {
-      pack?: (c: Context, opts: Record<string, unknown>) => Promise<{ output?: string }>;
-    };
-    if (typeof mod.pack === 'function') {
-      const r = await mod.pack(
-        { ...ctx, cwd: o.repoDir },
-        {
-          ...ctx.config.pack,
-          include: o.files,
-          style: 'xml',
-          tokenBudget,
-          splitTokens: undefined,
-          gitDiff: false,
-          gitLog: 0,
-          header: undefined,
-          instructions: undefined,
-          write: false,
-        },
-      );
-      if (typeof r.output === 'string' && r.output.trim()) return r.output;
-    }
-  } catch (err) {
-    ctx.log.debug(
-      `pack unavailable for the retry context (${(err as Error).message}); using plain file contents`,
+    // Lazy: the tokenizer and the worker pool load only when a retry needs context.
+    const { pack } = await import('../pack/index.js');
+    const r = await pack(
+      { ...ctx, cwd: o.repoDir },
+      {
+        include: o.files,
+        style: 'xml',
+        tokenBudget,
+        header: '',
+        instructions: '',
+        gitDiff: false,
+        gitLog: 0,
+        lineNumbers: false,
+        removeComments: false,
+        write: false,
+      },
     );
+    if (r.output.trim()) return r.output;
+  } catch (err) {
+    ctx.log.debug(`pack failed for the retry context (${(err as Error).message}); using plain file contents`);
   }
   return simpleContext(o.repoDir, o.files, tokenBudget);
 }

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { createProgress } from '../../util/progress.js';
 import type { PackConfig } from '../config/schema.js';
@@ -10,6 +8,7 @@ import { InterruptedError, UsageError, WorkError } from '../errors.js';
 import type { LlmUsage } from '../llm/types.js';
 import { assertFits, type CallEstimate, describeEstimate, estimateCall } from './preflight.js';
 import { getTask, type TaskDefinition, taskOutput } from './resolve-tasks.js';
+import { packForTask, readTaskInput } from './task-input.js';
 import { resolveVariables } from './variables.js';
 
 export interface RunTaskOptions {
@@ -46,30 +45,6 @@ export interface RunTaskResult {
   estimate: CallEstimate;
 }
 
-async function readAll(stream: Readable): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk.toString();
-  return text;
-}
-
-async function readInput(ctx: Context, input: string): Promise<string> {
-  if (input === '-') return readAll(ctx.stdin);
-  try {
-    return await readFile(resolve(ctx.cwd, input), 'utf8');
-  } catch {
-    throw new UsageError(`cannot read --input ${input}`, {
-      code: 'E_NO_FILE',
-      hint: 'make one with `specloop pack` (writes output.txt), or leave out --input to pack now',
-    });
-  }
-}
-
-/** Flags win over the task, the task over `[pack]`; ignore patterns accumulate. */
-function packOptions(ctx: Context, task: TaskDefinition, flags: Partial<PackConfig> = {}): PackConfig {
-  const ignore = [...ctx.config.pack.ignore, ...(task.pack.ignore ?? []), ...(flags.ignore ?? [])];
-  return { ...ctx.config.pack, ...task.pack, ...flags, ignore: [...new Set(ignore)] };
-}
-
 /** Models like to wrap a whole document in ```markdown … ```: a file wants the document. */
 function unwrapDocument(text: string): string {
   const m = /^\s*(`{3,}|~{3,})(?:markdown|md)?[ \t]*\n([\s\S]*?)\n\1[ \t]*\s*$/i.exec(text);
@@ -97,20 +72,10 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
   const vars = await resolveVariables({ ...task.variables, ...opts.params }, ctx.cwd);
 
   const progress = createProgress(ctx.stderr);
-  let input: string;
-  if (opts.input !== undefined) input = await readInput(ctx, opts.input);
-  else {
-    const { pack } = await import('../pack/index.js');
-    progress.start(`${task.name}: packing ${ctx.cwd}…`);
-    try {
-      const packed = await pack(ctx, { ...packOptions(ctx, task, opts.pack), write: false, progress });
-      input = packed.output;
-      progress.succeed(`${task.name}: packed ${packed.files.length} file(s)`);
-    } catch (err) {
-      progress.stop();
-      throw err;
-    }
-  }
+  const input =
+    opts.input !== undefined
+      ? await readTaskInput(ctx, opts.input)
+      : await packForTask(ctx, task, opts.pack, progress);
   const { system, prompt } = renderTemplate(template, { ...vars, input });
 
   const llm = await ctx.llm();
@@ -120,7 +85,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
   });
   const { countTokens } = await import('../pack/index.js');
   const encoding = opts.pack?.encoding ?? task.pack.encoding ?? ctx.config.pack.encoding;
-  const inputTokens = countTokens(`${system ?? ''}\n${prompt}`, encoding);
+  const inputTokens = await countTokens(`${system ?? ''}\n${prompt}`, encoding);
   const estimate = estimateCall({
     model,
     inputTokens,

@@ -1,4 +1,3 @@
-import type { Context } from '../context.js';
 import { InterruptedError, WorkError } from '../errors.js';
 import type { PlanStep } from '../plan/index.js';
 import type { View } from './coordinator.js';
@@ -12,7 +11,6 @@ import { prepareWorktree, removeWorktree } from './worktrees.js';
 
 /** What the step tasks of one run share. */
 export interface TaskShared {
-  ctx: Context;
   o: EngineOptions;
   /** The integration queue: one landing at a time. */
   queue: Mutex;
@@ -28,7 +26,7 @@ export interface TaskShared {
  * the step. Returns how it ended; the worktree of a failed step is kept for a look.
  */
 export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): Promise<StepOutcome> {
-  const { ctx, o } = sh;
+  const { o } = sh;
   const coord = o.coordinator;
   const n = step.number;
   const started = Date.now();
@@ -65,7 +63,7 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
       o.say(`step ${n}: started — ${step.title}`);
       const r = await runExecutor(wt.dir, [...base.done]);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the executor did not get the tests green' });
-      await commitWork(wt.dir, n);
+      await commitWork(wt.dir, n, o.todoPath);
     }
     for (;;) {
       const res = await sh.queue.run(async () => {
@@ -124,7 +122,7 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
       const doneNow = [...(await coord.refresh()).done];
       const r = await runExecutor(wt.dir, doneNow, note);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the retry on the new base failed' });
-      await commitWork(wt.dir, n);
+      await commitWork(wt.dir, n, o.todoPath);
     }
   } catch (err) {
     if (lost) return outcome('skipped', { reason: lost });
@@ -135,8 +133,13 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
   }
 }
 
-/** Commit the executor's changes in the worktree (the tick and trailers come at landing). */
-async function commitWork(dir: string, n: number): Promise<void> {
+/**
+ * Commit the executor's changes in the worktree. The tick and the trailers come at landing,
+ * so an executor's own edit of todo.md is undone here (it would conflict with other steps' ticks).
+ */
+async function commitWork(dir: string, n: number, todoPath?: string): Promise<void> {
+  if (todoPath && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`])).ok)
+    await git(dir, ['checkout', '-q', 'HEAD', '--', todoPath]);
   await git(dir, ['add', '--all', '--', ':/', ':(exclude,top).specloop']);
   const staged = await tryGit(dir, ['diff', '--cached', '--quiet']);
   if (staged.ok) return;

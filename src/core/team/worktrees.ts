@@ -19,16 +19,20 @@ export function stepBranch(planId: string, step: number): string {
   return `specloop-step/${planId}/${step}`;
 }
 
-/** Keep `.specloop/` worktrees out of the main worktree's `git status` (repo-local exclude, nothing committed). */
+/** Where uncommitted work rescued from a crashed worktree is saved, relative to the repository root. */
+export const RECOVERED_DIR = '.specloop/recovered';
+
+/** Keep worktrees and rescued patches out of the main worktree's `git status` (repo-local exclude, nothing committed). */
 export async function excludeWorktrees(repoRoot: string): Promise<void> {
   let common = (await git(repoRoot, ['rev-parse', '--git-common-dir'])).trim();
   if (!isAbsolute(common)) common = join(repoRoot, common);
   const file = join(common, 'info', 'exclude');
-  const line = `/${WORKTREES_DIR}/`;
   const text = existsSync(file) ? await readFile(file, 'utf8') : '';
-  if (text.split('\n').includes(line)) return;
+  const have = new Set(text.split('\n'));
+  const missing = [`/${WORKTREES_DIR}/`, `/${RECOVERED_DIR}/`].filter((l) => !have.has(l));
+  if (missing.length === 0) return;
   await mkdir(join(common, 'info'), { recursive: true });
-  await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
+  await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
 }
 
 /** A step's worktree, ready to work in. */
@@ -63,7 +67,7 @@ async function rescueDirty(repoRoot: string, dir: string, step: number, notes: s
   if (dirty.length === 0) return;
   await git(dir, ['add', '-A']);
   const patch = await git(dir, ['diff', '--cached', '--binary']);
-  const file = join(repoRoot, '.specloop', 'recovered', `step-${step}-${Date.now()}.patch`);
+  const file = join(repoRoot, RECOVERED_DIR, `step-${step}-${Date.now()}.patch`);
   await atomicWrite(file, `${patch}\n`);
   await git(dir, ['reset', '-q', '--hard']);
   await git(dir, ['clean', '-q', '-fd']);

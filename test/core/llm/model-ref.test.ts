@@ -23,6 +23,17 @@ describe('model strings', () => {
     });
   });
 
+  it("uses the endpoint's configured model for a bare openai-compatible:<name>", () => {
+    const config = makeConfig({
+      providers: { compatible: { vllm: { baseURL: 'http://x/v1', model: 'qwen2.5-coder' } } },
+    });
+    expect(parseModelRef('openai-compatible:vllm', config)).toMatchObject({
+      compatibleName: 'vllm',
+      modelId: 'qwen2.5-coder',
+    });
+    expect(parseModelRef('openai-compatible:vllm:other', config)).toMatchObject({ modelId: 'other' });
+  });
+
   it.each(['gpt-4o', 'gemini:pro', 'openai:'])('rejects %s with exit 2', (spec) => {
     expect(() => parseModelRef(spec)).toThrow(expect.objectContaining({ exitCode: 2 }));
   });

@@ -84,6 +84,15 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     expect([...stepTrailers(dir, 'main')].sort()).toEqual([1, 2, 3]);
   });
 
+  it('an executor’s own edit of todo.md is undone: only specloop ticks, in the landing commit', async () => {
+    const { dir, ctx, opts } = setup([
+      { title: 'one', actions: ['WRITE out/one.txt one', 'APPEND todo.md - [x] Step 1: done by the agent'] },
+    ]);
+    const r = await runParallelImpl(ctx, opts, { execute: fakeExecute() });
+    expect(r.exitCode).toBe(0);
+    expect(git(dir, 'show', 'main:todo.md')).toBe('# Todo\n\n- [x] Step 1: one');
+  });
+
   it('a failing step blocks only its dependents; the run exits 1 and keeps its worktree', async () => {
     const { dir, ctx, opts } = setup([
       { title: 'base', actions: ['WRITE out/base.txt base'] },

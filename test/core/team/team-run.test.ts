@@ -122,7 +122,11 @@ describe('run --team (in-process members, stand-in executor)', () => {
     await swapRemoteRef(dir, 'origin', ref, sha, undefined);
     const r = await running;
     expect(r.exitCode).toBe(1);
-    expect(r.outcomes[0]).toMatchObject({ step: 1, status: 'skipped', reason: 'the claim on step 1 was released' });
+    expect(r.outcomes[0]).toMatchObject({
+      step: 1,
+      status: 'skipped',
+      reason: 'the claim on step 1 was released',
+    });
     expect(stepTrailers(bare, 'main')).toEqual([]);
   });
 
