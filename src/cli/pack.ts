@@ -43,9 +43,25 @@ const list = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 /** Keys that are config (`[pack]` in specloop.toml); the rest are output modes. */
 const CONFIG_KEYS = [
-  'output', 'style', 'include', 'ignore', 'gitignore', 'defaultIgnore', 'maxFileSize', 'securityCheck',
-  'encoding', 'lineNumbers', 'removeComments', 'header', 'instructions', 'top', 'tokenBudget',
-  'splitTokens', 'gitDiff', 'gitLog', 'cache',
+  'output',
+  'style',
+  'include',
+  'ignore',
+  'gitignore',
+  'defaultIgnore',
+  'maxFileSize',
+  'securityCheck',
+  'encoding',
+  'lineNumbers',
+  'removeComments',
+  'header',
+  'instructions',
+  'top',
+  'tokenBudget',
+  'splitTokens',
+  'gitDiff',
+  'gitLog',
+  'cache',
 ] as const;
 
 export function register(program: Command, app: App): void {
@@ -59,7 +75,10 @@ export function register(program: Command, app: App): void {
     .option('--include <globs>', 'only files matching these globs (.gitignore syntax, comma-separated)', list)
     .option('--ignore <globs>', 'also leave out files matching these globs', list)
     .option('--no-gitignore', 'do not honour .gitignore / .git/info/exclude')
-    .option('--no-default-ignore', 'do not apply the default ignores (node_modules, lock files, build output, media)')
+    .option(
+      '--no-default-ignore',
+      'do not apply the default ignores (node_modules, lock files, build output, media)',
+    )
     .option('--max-file-size <bytes>', 'skip files larger than this (e.g. 1000000, 500kb, 2mb)', bytes)
     .option('--top <n>', 'list the N largest files by tokens in the summary', int(0))
     .option('--copy', 'also copy the pack to the clipboard')
@@ -72,7 +91,11 @@ export function register(program: Command, app: App): void {
     .option('--git-log <n>', 'add the last N commits', int(0))
     .option('--token-budget <n>', 'drop least relevant / largest files until the pack fits N tokens', int(1))
     .addOption(new Option('--encoding <name>', 'tokenizer').choices(['o200k_base', 'cl100k_base']))
-    .option('--split-tokens <n>', 'write several files of at most N tokens each (a file is never cut)', int(1))
+    .option(
+      '--split-tokens <n>',
+      'write several files of at most N tokens each (a file is never cut)',
+      int(1),
+    )
     .option('--json-summary', 'print the summary as JSON (on stdout; on stderr with --stdout)')
     .option('--no-cache', 'do not read or write the token-count cache')
     .addHelpText(
@@ -94,8 +117,10 @@ Examples:
       app.action(
         'pack',
         async (ctx, dirs: string[], flags: PackFlags) => {
-          if (flags.stdout && ctx.config.pack.splitTokens) throw new UsageError('--split-tokens writes files; drop --stdout');
-          if (flags.copy && ctx.config.pack.splitTokens) throw new UsageError('--copy cannot copy a split pack');
+          if (flags.stdout && ctx.config.pack.splitTokens)
+            throw new UsageError('--split-tokens writes files; drop --stdout');
+          if (flags.copy && ctx.config.pack.splitTokens)
+            throw new UsageError('--copy cannot copy a split pack');
           const { pack, formatSummary, displayPath } = await import('../core/pack/index.js');
           const { requireClipboard, copyToClipboard } = await import('../core/pack/clipboard.js');
           const clip = flags.copy ? requireClipboard(ctx.env) : undefined;
@@ -103,10 +128,21 @@ Examples:
           const progress = ctx.stderr.isTTY && !flags.jsonSummary ? createProgress(ctx.stderr) : undefined;
           const r = await pack(ctx, { dirs, write: !flags.stdout, progress });
           if (flags.stdout) ctx.stdout.write(r.output);
-          if (clip) await copyToClipboard(clip, flags.stdout ? r.output : await readFile(r.output, 'utf8'), ctx.cwd, ctx.env);
+          if (clip)
+            await copyToClipboard(
+              clip,
+              flags.stdout ? r.output : await readFile(r.output, 'utf8'),
+              ctx.cwd,
+              ctx.env,
+            );
           const outputs = r.parts.map((p) => (p.path ? displayPath(ctx, p.path) : 'stdout'));
           if (flags.jsonSummary) {
-            const parts = r.parts.map((p, i) => ({ path: outputs[i], tokens: p.tokens, chars: p.chars, files: p.files }));
+            const parts = r.parts.map((p, i) => ({
+              path: outputs[i],
+              tokens: p.tokens,
+              chars: p.chars,
+              files: p.files,
+            }));
             const json = { totals: r.totals, parts, files: r.files, skipped: r.skipped, cache: r.cache };
             (flags.stdout ? ctx.stderr : ctx.stdout).write(`${JSON.stringify(json, null, 2)}\n`);
           } else {

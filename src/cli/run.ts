@@ -90,6 +90,10 @@ export function register(program: Command, app: App): void {
           yes: o.yes as boolean | undefined,
         };
         const run = await import('../core/run/index.js');
+        const started = ctx.clock.now();
+        // A bell when a long run ends, so the user can look away.
+        const bell = () =>
+          ctx.stderr.isTTY && !o.dryRun && ctx.clock.now() - started > 30_000 && ctx.stderr.write('\x07');
         if (o.parallel !== undefined || o.team) {
           const team = (await import('../core/team/index.js').catch(() => ({}))) as Record<string, unknown>;
           const fn = team[o.team ? 'runTeam' : 'runParallel'];
@@ -106,6 +110,7 @@ export function register(program: Command, app: App): void {
           });
           const r = (await fn(ctx, topts)) as { exitCode: number };
           if (o.json) ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          bell();
           return r.exitCode;
         }
         const view = run.createRunView(ctx.stderr);
@@ -117,8 +122,7 @@ export function register(program: Command, app: App): void {
         view.summary(result);
         if (o.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
-        // A bell when a long run ends, so the user can look away.
-        if (ctx.stderr.isTTY && !result.dryRun && result.durationMs > 30_000) ctx.stderr.write('\x07');
+        bell();
         return result.exitCode;
       }),
     );

@@ -51,7 +51,9 @@ export function run(cmd: string, args: string[], opts: SpawnOptions): Promise<Sp
         }, opts.timeoutMs)
       : undefined;
     const onAbort = () => killGroup();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // An already-aborted signal never fires 'abort': kill at once so callers see the same outcome.
+    if (opts.signal?.aborted) queueMicrotask(killGroup);
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       opts.onStdout?.(d);

@@ -121,6 +121,17 @@ describe('specloop run: setup and bad input', () => {
     expect(ticked(dir)).toEqual([1, 2]);
   });
 
+  it('running again after a finished run was merged does nothing and creates no branch', async () => {
+    const dir = project({ titles: ['Only'] });
+    await run(dir);
+    git(dir, 'switch', '-q', 'main');
+    git(dir, 'merge', '-q', '--ff-only', 'specloop/prompt_plan');
+    const r = await run(dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('nothing to do: 1/1 steps');
+    expect(git(dir, 'branch', '--format=%(refname:short)')).toBe('main\nspecloop/prompt_plan');
+  });
+
   it('a new plan under the same file name starts from step 1, after a finished run was merged', async () => {
     const dir = project({ titles: ['Old one'] });
     await run(dir);

@@ -199,6 +199,15 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     expect(readFileSync(join(dir, 'src/step1.js'), 'utf8')).toBe('export const keep = 1;\n');
   });
 
+  it('a garbled model response is a failed attempt ("model error"), the run stops with exit 1', async () => {
+    const dir = project({ titles: ['Only'] });
+    const f = await fake([{ fault: 'malformed' }]);
+    const r = await run(dir, f, ['--max-attempts', '1', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).steps[0].reason).toMatch(/^model error: /);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
   it('edit_file errors (missing / ambiguous match, file not read) reach the model', async () => {
     const dir = project({ titles: ['Only'] });
     writeFiles(dir, { 'src/step1.js': 'export function step1() {\n  return 0; // 0\n}\n' });

@@ -57,7 +57,8 @@ export function makeProject(dir: string, o: ProjectOptions = {}): string {
     'test/index.test.js':
       "import assert from 'node:assert/strict';\nimport test from 'node:test';\nimport { name } from '../src/index.js';\n\ntest('name', () => assert.equal(name, 'demo'));\n",
     'specloop.toml': `${testCmd === null ? '' : `[test]\ncommand = ${JSON.stringify(testCmd)}\ntimeoutSec = 60\n\n`}[llm]\nmaxRetries = 0\nlog = false\n${o.toml ?? ''}`,
-    '.gitignore': 'node_modules/\n',
+    // Tests keep SPECLOOP_HOME in the project (.home/): never part of a step.
+    '.gitignore': 'node_modules/\n.home/\n',
   });
   writeFiles(dir, { 'prompt_plan.md': planText(titles, { deps: o.deps }), 'todo.md': todoText(titles) });
   if (o.commitPlan) {

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { resolveToken } from './auth.js';
 import { createGithubClient, type GhIssue, type GithubApi } from './client.js';
+import { COMMIT_LINE_LABEL, fixesLine } from './commit-lines.js';
 import { fatalGithubError, isFatalGithubError } from './errors.js';
 import type { RateLimitWait } from './rate-limit.js';
 import { type RepoRef, repoString, resolveRepo } from './repo-ref.js';
@@ -26,21 +27,6 @@ function fenceFor(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   return '`'.repeat(Math.max(3, longest + 1));
 }
-
-/**
- * Label of the context line that carries text for the step's commit message, e.g.
- * `Commit message: Fixes #12`. `specloop run` appends it to the commit it makes.
- */
-export const COMMIT_LINE_LABEL = 'Commit message';
-
-/** Lines a step's context asks to put in its commit message (see {@link COMMIT_LINE_LABEL}). */
-export function commitLinesOf(context: string): string[] {
-  const re = new RegExp(`^\\s*${COMMIT_LINE_LABEL}:\\s*(.+?)\\s*$`, 'gim');
-  return [...context.matchAll(re)].map((m) => m[1]!);
-}
-
-/** The commit line that closes issue `n` when the commit lands on the default branch. */
-export const fixesLine = (n: number): string => `Fixes #${n}`;
 
 /** Render open issues as a prompt_plan: one step per issue, each prompt ending with its `Fixes #N`. */
 export function renderIssuePlan(repo: RepoRef, issues: GhIssue[], opts: { labels?: string[] } = {}): string {

@@ -1,21 +1,21 @@
 import { UsageError } from '../errors.js';
-import type { PackedOutcome } from './process-file.js';
+import type { StoredBlock } from './block-store.js';
 import type { FooterInfo, HeaderInfo, StyleRenderer } from './render/index.js';
 import type { SkippedFile } from './types.js';
 
 /** One planned output part; its token count is exact (segments add up, see tokens/blocks.ts). */
 export interface PartPlan {
   header: string;
-  files: PackedOutcome[];
+  files: StoredBlock[];
   footer: string;
   tokens: number;
   chars: number;
 }
 
 export interface AssembleInput {
-  files: PackedOutcome[];
+  files: StoredBlock[];
   renderer: StyleRenderer;
-  headerFor(files: PackedOutcome[]): HeaderInfo;
+  headerFor(files: StoredBlock[]): HeaderInfo;
   footer: FooterInfo;
   /** Exact tokens of a header / footer text. */
   measure(text: string): Promise<number>;
@@ -23,31 +23,36 @@ export interface AssembleInput {
   splitTokens?: number;
 }
 
-const nonLast = (f: PackedOutcome) => f.blockTokens;
-const asLast = (f: PackedOutcome) => f.blockTokensLast ?? f.blockTokens;
+const nonLast = (f: StoredBlock) => f.blockTokens;
+const asLast = (f: StoredBlock) => f.blockTokensLast ?? f.blockTokens;
 
 /** Exact tokens of header + files + footer. */
-function partTokens(hTok: number, files: PackedOutcome[], fTok: number): number {
+function partTokens(hTok: number, files: StoredBlock[], fTok: number): number {
   let t = hTok + fTok;
   for (let i = 0; i < files.length; i++) t += i === files.length - 1 ? asLast(files[i]!) : nonLast(files[i]!);
   return t;
 }
 
-function plan(header: string, hTok: number, files: PackedOutcome[], footer: string, fTok: number): PartPlan {
+function plan(header: string, hTok: number, files: StoredBlock[], footer: string, fTok: number): PartPlan {
   let chars = header.length + footer.length;
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    chars += f.text.length + (i === files.length - 1 ? (f.lastTail ?? f.tail) : f.tail).length;
+    chars += f.textChars + (i === files.length - 1 ? (f.lastTail ?? f.tail) : f.tail).length;
   }
   return { header, files, footer, tokens: partTokens(hTok, files, fTok), chars };
 }
 
 // Generated, minified, snapshot and data files go first when a budget forces drops.
-const LOW_VALUE = /(\.min\.(js|css)|\.map|\.snap|\.lock|\.svg|\.csv|\.tsv|\.jsonl)$|(^|\/)(__snapshots__|fixtures?|testdata)\//i;
-const lowValue = (f: PackedOutcome) => LOW_VALUE.test(f.path) || (f.path.endsWith('.json') && f.tokens > 2000);
+const LOW_VALUE =
+  /(\.min\.(js|css)|\.map|\.snap|\.lock|\.svg|\.csv|\.tsv|\.jsonl)$|(^|\/)(__snapshots__|fixtures?|testdata)\//i;
+const lowValue = (f: StoredBlock) => LOW_VALUE.test(f.path) || (f.path.endsWith('.json') && f.tokens > 2000);
 
 /** Drop files (least relevant, then largest, first) until the whole pack fits `budget`. */
-async function applyBudget(input: AssembleInput, budget: number, dropped: SkippedFile[]): Promise<PackedOutcome[]> {
+async function applyBudget(
+  input: AssembleInput,
+  budget: number,
+  dropped: SkippedFile[],
+): Promise<StoredBlock[]> {
   let kept = input.files;
   const fTok = await input.measure(input.renderer.footer(input.footer));
   for (;;) {
@@ -55,16 +60,22 @@ async function applyBudget(input: AssembleInput, budget: number, dropped: Skippe
     const total = partTokens(hTok, kept, fTok);
     if (total <= budget) return kept;
     if (kept.length === 0) {
-      throw new UsageError(`--token-budget ${budget} is below the pack's own header and footer (${total} tokens)`, {
-        code: 'E_BUDGET',
-        hint: 'raise the budget, or drop --git-diff / --git-log / --instructions',
-      });
+      throw new UsageError(
+        `--token-budget ${budget} is below the pack's own header and footer (${total} tokens)`,
+        {
+          code: 'E_BUDGET',
+          hint: 'raise the budget, or drop --git-diff / --git-log / --instructions',
+        },
+      );
     }
     const order = [...kept].sort(
-      (a, b) => Number(lowValue(b)) - Number(lowValue(a)) || b.blockTokens - a.blockTokens || (a.path < b.path ? -1 : 1),
+      (a, b) =>
+        Number(lowValue(b)) - Number(lowValue(a)) ||
+        b.blockTokens - a.blockTokens ||
+        (a.path < b.path ? -1 : 1),
     );
     let excess = total - budget;
-    const gone = new Set<PackedOutcome>();
+    const gone = new Set<StoredBlock>();
     for (const f of order) {
       if (excess <= 0) break;
       gone.add(f);
@@ -97,20 +108,27 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
   const laterTok = await input.measure(renderer.partHeader(info0, 99_999));
   files = files.filter((f) => {
     if (laterTok + asLast(f) + bareTok <= limit) return true;
-    dropped.push({ path: f.path, reason: 'split-limit', detail: `${f.tokens} tokens do not fit in ${limit}` });
+    dropped.push({
+      path: f.path,
+      reason: 'split-limit',
+      detail: `${f.tokens} tokens do not fit in ${limit}`,
+    });
     return false;
   });
   const info = input.headerFor(files);
   const first = renderer.header(info);
   const firstTok = await input.measure(first);
   if (firstTok + bareTok > limit) {
-    throw new UsageError(`--split-tokens ${limit} is below the first part's header and tree (${firstTok + bareTok} tokens)`, {
-      code: 'E_SPLIT',
-      hint: 'raise --split-tokens, or narrow the pack with --include / --ignore',
-    });
+    throw new UsageError(
+      `--split-tokens ${limit} is below the first part's header and tree (${firstTok + bareTok} tokens)`,
+      {
+        code: 'E_SPLIT',
+        hint: 'raise --split-tokens, or narrow the pack with --include / --ignore',
+      },
+    );
   }
   const parts: PartPlan[] = [];
-  let cur = { header: first, hTok: firstTok, files: [] as PackedOutcome[], run: 0 };
+  let cur = { header: first, hTok: firstTok, files: [] as StoredBlock[], run: 0 };
   const close = () => parts.push(plan(cur.header, cur.hTok, cur.files, bare, bareTok));
   const open = async () => {
     const header = renderer.partHeader(info, parts.length + 1);

@@ -24,7 +24,10 @@ function onPath(env: Record<string, string | undefined>, name: string): string |
  * The clipboard command that can work here: pbcopy on macOS; wl-copy under Wayland;
  * xclip or xsel under X11. Each needs its display, so a headless box has none.
  */
-export function findClipboard(env: Record<string, string | undefined>, platform = process.platform): ClipboardTool | undefined {
+export function findClipboard(
+  env: Record<string, string | undefined>,
+  platform = process.platform,
+): ClipboardTool | undefined {
   const candidates: [string, string[], boolean][] = [
     ['pbcopy', [], platform === 'darwin'],
     ['wl-copy', [], Boolean(env.WAYLAND_DISPLAY)],
@@ -43,19 +46,30 @@ export function findClipboard(env: Record<string, string | undefined>, platform 
 export function requireClipboard(env: Record<string, string | undefined>): ClipboardTool {
   const tool = findClipboard(env);
   if (!tool) {
-    throw new UsageError('--copy: no clipboard available here (no pbcopy, or wl-copy/xclip/xsel with a display)', {
-      code: 'E_CLIPBOARD',
-      hint: 'pipe instead: specloop pack --stdout | <your clipboard tool>, or install xclip / wl-clipboard',
-    });
+    throw new UsageError(
+      '--copy: no clipboard available here (no pbcopy, or wl-copy/xclip/xsel with a display)',
+      {
+        code: 'E_CLIPBOARD',
+        hint: 'pipe instead: specloop pack --stdout | <your clipboard tool>, or install xclip / wl-clipboard',
+      },
+    );
   }
   return tool;
 }
 
-export async function copyToClipboard(tool: ClipboardTool, text: string, cwd: string, env: Record<string, string | undefined>): Promise<void> {
+export async function copyToClipboard(
+  tool: ClipboardTool,
+  text: string,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<void> {
   const res = await run(tool.cmd, tool.args, { cwd, env, input: text, timeoutMs: 10_000 });
   if (res.code !== 0) {
-    throw new WorkError(`copying to the clipboard failed (${tool.cmd} exited ${res.code}): ${res.stderr.trim()}`, {
-      code: 'E_CLIPBOARD',
-    });
+    throw new WorkError(
+      `copying to the clipboard failed (${tool.cmd} exited ${res.code}): ${res.stderr.trim()}`,
+      {
+        code: 'E_CLIPBOARD',
+      },
+    );
   }
 }

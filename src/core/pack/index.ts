@@ -10,11 +10,12 @@ import { relative, sep } from 'node:path';
 import type { Context } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { assemble } from './assemble.js';
+import { type BlockStore, FileStore, MemoryStore, type StoredBlock } from './block-store.js';
 import { TokenCache } from './cache.js';
 import { gitDiffSection, gitLogSection } from './git-sections.js';
-import { isOwnOutput, partPath, prefixFor, resolveOptions } from './options.js';
+import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
 import { processFiles } from './pool.js';
-import type { FileOutcome, PackedOutcome } from './process-file.js';
+import type { FileOutcome } from './process-file.js';
 import { type FooterInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
 import { renderTree } from './render/tree.js';
@@ -71,6 +72,54 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   if (ctx.signal.aborted) throw new InterruptedError();
 
   progress?.update(`packing ${ordered.length} files…`);
+  const store: BlockStore = o.write ? new FileStore(o.outputPath) : new MemoryStore();
+  try {
+    const { packed, skipped, hits } = await processAll(ctx, o, ordered, cache, store, options);
+    return await finish(ctx, o, { packed, skipped, hits }, cache, store);
+  } finally {
+    store.dispose();
+    progress?.stop();
+  }
+}
+
+interface Processed {
+  packed: StoredBlock[];
+  skipped: SkippedFile[];
+  hits: number;
+}
+
+/**
+ * Run the files through the pool; outcomes arrive in any order and are put into the
+ * store in path order (a small reorder buffer), so the main thread never holds the pack.
+ */
+async function processAll(
+  ctx: Context,
+  o: ResolvedPack,
+  ordered: string[],
+  cache: TokenCache,
+  store: BlockStore,
+  options: PackOptions,
+): Promise<Processed> {
+  const packed: StoredBlock[] = [];
+  const skipped: SkippedFile[] = [];
+  let hits = 0;
+  const waiting = new Map<number, FileOutcome>();
+  let next = 0;
+  const sink = (index: number, outcome: FileOutcome) => {
+    waiting.set(index, outcome);
+    for (let x = waiting.get(next); x !== undefined; x = waiting.get(next)) {
+      waiting.delete(next++);
+      if (x.ok) {
+        packed.push(store.put(x));
+        if (x.cached) hits++;
+      } else if (x.reason === 'unreadable') {
+        throw new UsageError(`cannot read ${x.path}: ${x.detail}`, {
+          code: 'E_UNREADABLE',
+          hint: `fix its permissions, or leave it out with --ignore "${x.path}"`,
+        });
+      } else skipped.push({ path: x.path, reason: x.reason, ...(x.detail ? { detail: x.detail } : {}) });
+    }
+  };
   const threadsEnv = ctx.env.SPECLOOP_PACK_THREADS;
   const pool = await processFiles(
     o.base,
@@ -85,15 +134,25 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
       cache: cache.entries,
     },
     {
-      threads: options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
+      threads:
+        options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
       signal: ctx.signal,
-      onProgress: (done, total) => progress?.update(`packing files… ${done}/${total}`),
+      sink,
+      onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
     },
   );
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
   cache.add(pool.entries);
+  return { packed, skipped, hits };
+}
 
-  const { packed, skipped } = partition(pool.outcomes);
+async function finish(
+  ctx: Context,
+  o: ResolvedPack,
+  { packed, skipped, hits }: Processed,
+  cache: TokenCache,
+  store: BlockStore,
+): Promise<PackResult> {
   const measure = measurer(o.encoding, cache);
   const footer = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
@@ -118,23 +177,23 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   const gone = new Set(dropped.map((d) => d.path));
   const kept = packed.filter((f) => !gone.has(f.path));
 
-  const written = parts.map((plan, i) => ({ plan, path: parts.length > 1 || o.splitTokens ? partPath(o.outputPath, i + 1) : o.outputPath }));
+  const written = parts.map((plan, i) => ({
+    plan,
+    path: parts.length > 1 || o.splitTokens ? partPath(o.outputPath, i + 1) : o.outputPath,
+  }));
   if (o.write) {
     if (ctx.signal.aborted) throw new InterruptedError();
-    progress?.update('writing…');
-    writeParts(written);
+    writeParts(written, store);
   }
   await cache.save();
-  progress?.stop();
 
   const outParts = written.map(({ plan, path }) => ({
     path: o.write ? path : undefined,
-    text: o.write ? undefined : partText(plan),
+    text: o.write ? undefined : partText(plan, store),
     tokens: plan.tokens,
     chars: plan.chars,
     files: plan.files.length,
   }));
-  const hits = pool.outcomes.filter((x) => x.ok && x.cached).length;
   return {
     files: kept.map((f) => ({ path: f.path, tokens: f.tokens, chars: f.chars })),
     skipped: sortSkipped(skipped),
@@ -150,21 +209,6 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
     parts: outParts,
     cache: { hits, misses: packed.length - hits },
   };
-}
-
-function partition(outcomes: FileOutcome[]): { packed: PackedOutcome[]; skipped: SkippedFile[] } {
-  const packed: PackedOutcome[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const x of outcomes) {
-    if (x.ok) packed.push(x);
-    else if (x.reason === 'unreadable') {
-      throw new UsageError(`cannot read ${x.path}: ${x.detail}`, {
-        code: 'E_UNREADABLE',
-        hint: `fix its permissions, or leave it out with --ignore "${x.path}"`,
-      });
-    } else skipped.push({ path: x.path, reason: x.reason, ...(x.detail ? { detail: x.detail } : {}) });
-  }
-  return { packed, skipped };
 }
 
 function sortSkipped(s: SkippedFile[]): SkippedFile[] {
@@ -184,11 +228,7 @@ function measurer(encoding: EncodingName, cache: TokenCache): (text: string) => 
 }
 
 /** --git-diff, --git-log, --instructions; git sections with secrets are left out and listed. */
-async function footerInfo(
-  ctx: Context,
-  o: ReturnType<typeof resolveOptions>,
-  skipped: SkippedFile[],
-): Promise<FooterInfo> {
+async function footerInfo(ctx: Context, o: ResolvedPack, skipped: SkippedFile[]): Promise<FooterInfo> {
   const f: FooterInfo = { instructions: o.instructionsText };
   const dir = o.dirs[0]!;
   const guard = async (label: string, text: string) => {

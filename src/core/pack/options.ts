@@ -38,7 +38,9 @@ export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
   const parsed = packSchema.safeParse({ ...ctx.config.pack, ...defined });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UsageError(`invalid pack option ${issue.path.join('.')}: ${issue.message}`, { code: 'E_PACK_OPTION' });
+    throw new UsageError(`invalid pack option ${issue.path.join('.')}: ${issue.message}`, {
+      code: 'E_PACK_OPTION',
+    });
   }
   const cfg = parsed.data;
   assertEncoding(cfg.encoding);
@@ -64,10 +66,13 @@ export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
     try {
       instructionsText = readFileSync(file, 'utf8').trim();
     } catch (err) {
-      throw new UsageError(`cannot read instructions file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
-        code: 'E_INSTRUCTIONS',
-        hint: '--instructions takes a readable text file',
-      });
+      throw new UsageError(
+        `cannot read instructions file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+        {
+          code: 'E_INSTRUCTIONS',
+          hint: '--instructions takes a readable text file',
+        },
+      );
     }
   }
   return {
@@ -109,7 +114,9 @@ export function isOwnOutput(output: string, dir: string): (rel: string) => boole
   const stem = rel.slice(0, rel.length - ext.length);
   return (p) =>
     p === rel ||
-    (p.startsWith(`${stem}.`) && p.endsWith(ext) && /^\d+$/.test(p.slice(stem.length + 1, p.length - ext.length)));
+    (p.startsWith(`${stem}.`) &&
+      p.endsWith(ext) &&
+      /^\d+$/.test(p.slice(stem.length + 1, p.length - ext.length)));
 }
 
 /** Where `dir`'s files appear in the output: the prefix from `base`. */
@@ -117,4 +124,3 @@ export function prefixFor(base: string, dir: string): string {
   const r = relative(base, dir).split(sep).join('/');
   return r === '' ? '' : `${r}/`;
 }
-

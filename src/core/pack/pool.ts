@@ -13,6 +13,8 @@ const BATCH = 64;
 const MIN_FILES_FOR_WORKERS = 200;
 
 export interface PoolOptions {
+  /** Receives every outcome as it is ready (any order); `index` is its position in `paths`. */
+  sink: (index: number, outcome: FileOutcome) => void;
   /** Worker threads; 0 = in this thread. Default: one per core for big packs, else 0. */
   threads?: number;
   signal: AbortSignal;
@@ -20,7 +22,6 @@ export interface PoolOptions {
 }
 
 export interface PoolResult {
-  outcomes: FileOutcome[];
   entries: [string, string][];
   /** How the files were processed (reported by --verbose and the bench). */
   mode: 'threads' | 'in-thread';
@@ -36,7 +37,9 @@ export function workerEntry(): URL | undefined {
   if (here.endsWith('.ts')) {
     try {
       const req = createRequire(here);
-      const api = pathToFileURL(join(dirname(req.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+      const api = pathToFileURL(
+        join(dirname(req.resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+      ).href;
       const src = new URL('./worker.ts', here).href;
       const boot = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(src)});`;
       return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
@@ -71,15 +74,19 @@ export async function processFiles(
 
 class StartupError extends Error {}
 
-async function inThread(root: string, paths: string[], cfg: ProcessConfig, opts: PoolOptions): Promise<PoolResult> {
+async function inThread(
+  root: string,
+  paths: string[],
+  cfg: ProcessConfig,
+  opts: PoolOptions,
+): Promise<PoolResult> {
   const proc = new FileProcessor(cfg);
-  const outcomes: FileOutcome[] = [];
-  for (const p of paths) {
+  for (let i = 0; i < paths.length; i++) {
     if (opts.signal.aborted) throw new InterruptedError();
-    outcomes.push(await proc.process(root, p));
-    if (outcomes.length % BATCH === 0) opts.onProgress?.(outcomes.length, paths.length);
+    opts.sink(i, await proc.process(root, paths[i]!));
+    if ((i + 1) % BATCH === 0) opts.onProgress?.(i + 1, paths.length);
   }
-  return { outcomes, entries: proc.takeEntries(), mode: 'in-thread' };
+  return { entries: proc.takeEntries(), mode: 'in-thread' };
 }
 
 interface Reply {
@@ -97,7 +104,6 @@ function inWorkers(
   cfg: ProcessConfig,
   opts: PoolOptions,
 ): Promise<PoolResult> {
-  const outcomes: FileOutcome[] = new Array(paths.length);
   const entries: [string, string][] = [];
   const workers: Worker[] = [];
   let next = 0;
@@ -110,7 +116,7 @@ function inWorkers(
       opts.signal.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
       if (err) reject(err);
-      else resolve({ outcomes, entries, mode: 'threads' });
+      else resolve({ entries, mode: 'threads' });
     };
     const onAbort = () => finish(new InterruptedError());
     opts.signal.addEventListener('abort', onAbort, { once: true });
@@ -126,7 +132,11 @@ function inWorkers(
       w.on('message', (r: Reply) => {
         if (r.error) return finish(new WorkError(`pack worker failed: ${r.error}`));
         const got = r.outcomes ?? [];
-        for (let k = 0; k < got.length; k++) outcomes[r.id + k] = got[k]!;
+        try {
+          for (let k = 0; k < got.length; k++) opts.sink(r.id + k, got[k]!);
+        } catch (err) {
+          return finish(err as Error);
+        }
         if (r.entries) entries.push(...r.entries);
         done += got.length;
         opts.onProgress?.(done, paths.length);
@@ -134,10 +144,15 @@ function inWorkers(
         feed(w);
       });
       w.on('error', (err) =>
-        finish(done === 0 ? new StartupError(err.message) : new WorkError(`pack worker crashed: ${err.message}`)),
+        finish(
+          done === 0 ? new StartupError(err.message) : new WorkError(`pack worker crashed: ${err.message}`),
+        ),
       );
       w.on('exit', (code) => {
-        if (!settled) finish(done === 0 ? new StartupError(`exit ${code}`) : new WorkError(`pack worker exited (${code})`));
+        if (!settled)
+          finish(
+            done === 0 ? new StartupError(`exit ${code}`) : new WorkError(`pack worker exited (${code})`),
+          );
       });
       feed(w);
     }

@@ -98,8 +98,10 @@ export class FileProcessor {
     let buf: Buffer;
     try {
       const st = lstatSync(abs);
-      if (st.isSymbolicLink()) return { path, ok: false, reason: 'symlink', detail: 'symlinks are not followed' };
-      if (st.isDirectory()) return { path, ok: false, reason: 'not-a-file', detail: 'a directory (git submodule?)' };
+      if (st.isSymbolicLink())
+        return { path, ok: false, reason: 'symlink', detail: 'symlinks are not followed' };
+      if (st.isDirectory())
+        return { path, ok: false, reason: 'not-a-file', detail: 'a directory (git submodule?)' };
       if (!st.isFile()) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
       if (st.size > this.cfg.maxFileSize) {
         return { path, ok: false, reason: 'too-large', detail: `${st.size} bytes > ${this.cfg.maxFileSize}` };
@@ -107,11 +109,17 @@ export class FileProcessor {
       buf = readFileSync(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { path, ok: false, reason: 'missing', detail: 'deleted from the working tree' };
+      if (code === 'ENOENT')
+        return { path, ok: false, reason: 'missing', detail: 'deleted from the working tree' };
       return { path, ok: false, reason: 'unreadable', detail: (err as Error).message };
     }
     if (buf.length > this.cfg.maxFileSize) {
-      return { path, ok: false, reason: 'too-large', detail: `${buf.length} bytes > ${this.cfg.maxFileSize}` };
+      return {
+        path,
+        ok: false,
+        reason: 'too-large',
+        detail: `${buf.length} bytes > ${this.cfg.maxFileSize}`,
+      };
     }
     if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
     if (!isUtf8(buf)) return { path, ok: false, reason: 'not-utf8', detail: 'not valid UTF-8 text' };

@@ -49,7 +49,12 @@ add('toml', { line: ['#'], block: [], quotes: `"'` });
 add('sql', { line: ['--'], block: [['/*', '*/']], quotes: `"'` });
 add('html htm xml xhtml vue svelte', { line: [], block: [['<!--', '-->']], quotes: '' });
 add('lua', { line: ['--'], block: [['--[[', ']]']], quotes: `"'` });
-const BY_NAME: Record<string, Syntax> = { Makefile: HASH, makefile: HASH, Dockerfile: HASH, Containerfile: HASH };
+const BY_NAME: Record<string, Syntax> = {
+  Makefile: HASH,
+  makefile: HASH,
+  Dockerfile: HASH,
+  Containerfile: HASH,
+};
 
 /** The syntax for a path, or undefined when we do not strip comments from it. */
 function syntaxFor(path: string): Syntax | undefined {

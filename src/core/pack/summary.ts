@@ -27,7 +27,9 @@ export interface SummaryOptions {
  */
 export function formatSummary(r: PackResult, opts: SummaryOptions): string {
   const lines: string[] = [];
-  const top = [...r.files].sort((a, b) => b.tokens - a.tokens || (a.path < b.path ? -1 : 1)).slice(0, opts.top);
+  const top = [...r.files]
+    .sort((a, b) => b.tokens - a.tokens || (a.path < b.path ? -1 : 1))
+    .slice(0, opts.top);
   if (top.length > 0) {
     lines.push(`Top ${top.length} file${top.length === 1 ? '' : 's'} by tokens:`);
     const width = String(top.length).length;

@@ -1,5 +1,5 @@
-import type { PackConfig } from '../config/schema.js';
 import type { Progress } from '../../util/progress.js';
+import type { PackConfig } from '../config/schema.js';
 
 export type PackStyle = PackConfig['style'];
 

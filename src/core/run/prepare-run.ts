@@ -18,6 +18,8 @@ export interface PrepareOptions {
   dryRun?: boolean;
   /** Called with the done steps before anything is written; throw a UsageError to refuse. */
   validate?: (done: ReadonlyMap<number, string | undefined>, active?: ActiveStep) => void;
+  /** True when no step would run: then nothing is written (no branch for nothing). */
+  idle?: (done: ReadonlySet<number>, active?: ActiveStep) => boolean;
   crash?: (point: string) => void;
 }
 
@@ -111,6 +113,14 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   for (const n of tickedSteps(todo)) if (known.has(n)) done.set(n, trailers.get(n)?.commit);
   o.validate?.(done, active);
   if (o.dryRun) return { branch, done, active, journal, notes };
+  if (o.idle?.(new Set(done.keys()), active) && !other.length) {
+    const here = {
+      target: branch.current ?? branch.target,
+      action: 'stay' as const,
+      current: branch.current,
+    };
+    return { branch: branch.action === 'switch' ? branch : here, done, active, journal, notes };
+  }
 
   // ---- from here on, changes ----
   if (branch.action === 'create') await createBranch(repo, branch.target, { env });

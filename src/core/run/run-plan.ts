@@ -59,6 +59,7 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
     dryRun: o.dryRun,
     crash: o.crash,
     validate: (done, active) => checkStepRunnable(src.plan, sel, done, active?.step),
+    idle: (done, active) => simulate(src.plan, sel, new Set(done), active?.step).length === 0,
   });
   for (const text of prepared.notes) onEvent({ type: 'note', text });
   const done = new Set(prepared.done.keys());

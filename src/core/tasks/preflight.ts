@@ -40,16 +40,22 @@ export function estimateCall(opts: {
   };
 }
 
-/** Refuse, before calling, a prompt that cannot fit the model's context with room for an answer. */
-export function assertFits(est: CallEstimate, opts: { packed: boolean }): void {
+/**
+ * Refuse, before calling, a prompt that cannot fit the model's context with room for an
+ * answer. `packTokens` (the pack's share of the prompt) lets the hint name a token budget
+ * that would fit.
+ */
+export function assertFits(est: CallEstimate, opts: { packTokens?: number }): void {
   const room = est.contextWindow - answerReserve(est.contextWindow);
   if (est.inputTokens <= room) return;
-  const options = opts.packed
-    ? [
-        `--token-budget ${fmt(Math.floor((room * 0.9) / 1000) * 1000)} (pack drops the least important files to fit)`,
-        "--include 'src/**' or --ignore 'test/**' (pack only what the task needs)",
-      ]
-    : ['a smaller --input file'];
+  const options: string[] = [];
+  if (opts.packTokens !== undefined) {
+    const budget = room - (est.inputTokens - opts.packTokens);
+    const rounded = budget >= 10_000 ? Math.floor(budget / 1000) * 1000 : budget;
+    if (rounded > 0)
+      options.push(`--token-budget ${fmt(rounded)} (pack drops the least important files to fit)`);
+    options.push("--include 'src/**' or --ignore 'test/**' (pack only what the task needs)");
+  } else options.push('a smaller --input file');
   options.push('-m <a model with a larger context>', '--context-window N (if you know the model takes more)');
   throw new UsageError(
     `the prompt is ${fmt(est.inputTokens)} tokens, but ${est.model} takes ${fmt(est.contextWindow)} ` +

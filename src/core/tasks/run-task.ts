@@ -72,10 +72,8 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
   const vars = await resolveVariables({ ...task.variables, ...opts.params }, ctx.cwd);
 
   const progress = createProgress(ctx.stderr);
-  const input =
-    opts.input !== undefined
-      ? await readTaskInput(ctx, opts.input)
-      : await packForTask(ctx, task, opts.pack, progress);
+  const packed = opts.input === undefined ? await packForTask(ctx, task, opts.pack, progress) : undefined;
+  const input = packed ? packed.text : await readTaskInput(ctx, opts.input!);
   const { system, prompt } = renderTemplate(template, { ...vars, input });
 
   const llm = await ctx.llm();
@@ -92,7 +90,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
     config: ctx.config,
     contextWindow: opts.contextWindow,
   });
-  assertFits(estimate, { packed: opts.input === undefined });
+  assertFits(estimate, { packTokens: packed?.tokens });
   if (estimate.cost !== null && estimate.cost > ctx.config.confirmCostOver && !opts.yes) {
     const over = `estimated cost ${describeEstimate(estimate)} is over confirmCostOver ($${ctx.config.confirmCostOver})`;
     if (!opts.confirm) {

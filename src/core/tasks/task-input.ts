@@ -42,7 +42,7 @@ export async function packForTask(
   task: TaskDefinition,
   flags: Partial<PackConfig> | undefined,
   progress: Progress,
-): Promise<string> {
+): Promise<{ text: string; tokens: number }> {
   const { pack } = await import('../pack/index.js');
   // The packer reports its own stages; say whose they are.
   const label = (t: string) => `${task.name}: ${t}`;
@@ -61,7 +61,7 @@ export async function packForTask(
     });
     const tokens = packed.totals.tokens.toLocaleString('en-US');
     progress.succeed(label(`packed ${packed.files.length} file(s), ${tokens} tokens`));
-    return packed.output;
+    return { text: packed.output, tokens: packed.totals.tokens };
   } catch (err) {
     progress.stop();
     throw err;

@@ -3,6 +3,18 @@ import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { git, isAncestor, resolveCommit, statusLines, tryGit } from './git.js';
+import { Mutex } from './mutex.js';
+
+/**
+ * `git worktree add/remove/prune` of one repository must not overlap: a prune can delete
+ * the admin entry of a worktree another step is creating at that moment.
+ */
+const locks = new Map<string, Mutex>();
+const locked = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => {
+  let m = locks.get(repoRoot);
+  if (!m) locks.set(repoRoot, (m = new Mutex()));
+  return m.run(fn);
+};
 
 /** Where step worktrees live, relative to the repository root. */
 export const WORKTREES_DIR = '.specloop/worktrees';
@@ -80,7 +92,14 @@ async function rescueDirty(repoRoot: string, dir: string, step: number, notes: s
  * cleaned; commits on the step branch that are not on `base` are kept and the worktree
  * resumes from them (`resumed: true`) — they passed the tests before they were committed.
  */
-export async function prepareWorktree(
+export function prepareWorktree(
+  repoRoot: string,
+  o: { planId: string; step: number; base: string },
+): Promise<StepWorktree> {
+  return locked(repoRoot, () => prepareUnlocked(repoRoot, o));
+}
+
+async function prepareUnlocked(
   repoRoot: string,
   o: { planId: string; step: number; base: string },
 ): Promise<StepWorktree> {
@@ -125,7 +144,14 @@ export async function prepareWorktree(
  * Remove a step's worktree. Its branch is deleted only when every commit on it is
  * contained in `landedOn`; otherwise it is kept and the note says so.
  */
-export async function removeWorktree(
+export function removeWorktree(
+  repoRoot: string,
+  o: { planId: string; step: number; landedOn?: string; landedAs?: string; ignore?: string[] },
+): Promise<string | undefined> {
+  return locked(repoRoot, () => removeUnlocked(repoRoot, o));
+}
+
+async function removeUnlocked(
   repoRoot: string,
   o: { planId: string; step: number; landedOn?: string; landedAs?: string; ignore?: string[] },
 ): Promise<string | undefined> {

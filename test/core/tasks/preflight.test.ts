@@ -29,23 +29,34 @@ describe('estimateCall / assertFits', () => {
 
   it('refuses a prompt over the window, naming the count, the window and the options', () => {
     const est = estimateCall({ model: 'openai:gpt-4o-mini', inputTokens: 200_000, config });
-    expect(() => assertFits(est, { packed: true })).toThrowError(
+    expect(() => assertFits(est, { packTokens: 195_000 })).toThrowError(
       /200,000 tokens, but openai:gpt-4o-mini takes 128,000/,
     );
     try {
-      assertFits(est, { packed: true });
+      assertFits(est, { packTokens: 195_000 });
     } catch (err) {
-      expect((err as { hint: string }).hint).toMatch(/--token-budget 107,000[\s\S]*--include/);
+      // 119,808 tokens fit; the template takes 5,000 of them, which leaves 114,808 for the pack.
+      expect((err as { hint: string }).hint).toMatch(/--token-budget 114,000[\s\S]*--include/);
     }
+  });
+
+  it('suggests no token budget when the template alone is too big, and no pack options for --input', () => {
+    const est = estimateCall({ model: 'x:y', inputTokens: 2000, config, contextWindow: 1000 });
+    expect(() => assertFits(est, { packTokens: 100 })).toThrow(
+      expect.objectContaining({ hint: expect.not.stringContaining('--token-budget') }),
+    );
+    expect(() => assertFits(est, {})).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining('a smaller --input file') }),
+    );
   });
 
   it('keeps room for the answer: a prompt that fills the whole window does not fit', () => {
     const est = estimateCall({ model: 'x:y', inputTokens: 1000, config, contextWindow: 1000 });
-    expect(() => assertFits(est, { packed: false })).toThrow(/875 after keeping room/);
+    expect(() => assertFits(est, {})).toThrow(/875 after keeping room/);
   });
 
   it('accepts a prompt that fits', () => {
     const est = estimateCall({ model: 'openai:gpt-4o-mini', inputTokens: 100_000, config });
-    expect(() => assertFits(est, { packed: true })).not.toThrow();
+    expect(() => assertFits(est, { packTokens: 90_000 })).not.toThrow();
   });
 });

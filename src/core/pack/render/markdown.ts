@@ -1,12 +1,47 @@
 import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
 
 const LANG: Record<string, string> = {
-  ts: 'typescript', tsx: 'tsx', mts: 'typescript', cts: 'typescript', js: 'javascript', jsx: 'jsx',
-  mjs: 'javascript', cjs: 'javascript', json: 'json', md: 'markdown', py: 'python', rb: 'ruby',
-  go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', swift: 'swift', c: 'c', h: 'c', cpp: 'cpp',
-  cc: 'cpp', hpp: 'cpp', cs: 'csharp', php: 'php', sh: 'bash', bash: 'bash', zsh: 'bash',
-  yml: 'yaml', yaml: 'yaml', toml: 'toml', html: 'html', css: 'css', scss: 'scss', sql: 'sql',
-  xml: 'xml', vue: 'vue', svelte: 'svelte', lua: 'lua', r: 'r', scala: 'scala', dart: 'dart',
+  ts: 'typescript',
+  tsx: 'tsx',
+  mts: 'typescript',
+  cts: 'typescript',
+  js: 'javascript',
+  jsx: 'jsx',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  json: 'json',
+  md: 'markdown',
+  py: 'python',
+  rb: 'ruby',
+  go: 'go',
+  rs: 'rust',
+  java: 'java',
+  kt: 'kotlin',
+  swift: 'swift',
+  c: 'c',
+  h: 'c',
+  cpp: 'cpp',
+  cc: 'cpp',
+  hpp: 'cpp',
+  cs: 'csharp',
+  php: 'php',
+  sh: 'bash',
+  bash: 'bash',
+  zsh: 'bash',
+  yml: 'yaml',
+  yaml: 'yaml',
+  toml: 'toml',
+  html: 'html',
+  css: 'css',
+  scss: 'scss',
+  sql: 'sql',
+  xml: 'xml',
+  vue: 'vue',
+  svelte: 'svelte',
+  lua: 'lua',
+  r: 'r',
+  scala: 'scala',
+  dart: 'dart',
 };
 
 /** A fence longer than any backtick run in `text`, so the block cannot end early. */
@@ -38,7 +73,11 @@ export const markdownStyle: StyleRenderer = {
     const base = path.slice(path.lastIndexOf('/') + 1);
     const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
     const fence = fenceFor(content);
-    return { open: `### File: ${path}\n\n${fence}${LANG[ext] ?? ''}\n`, body: content, tail: `\n${fence}\n\n` };
+    return {
+      open: `### File: ${path}\n\n${fence}${LANG[ext] ?? ''}\n`,
+      body: content,
+      tail: `\n${fence}\n\n`,
+    };
   },
   footer(f: FooterInfo) {
     return (

@@ -21,6 +21,8 @@ export const plainStyle: StyleRenderer = {
     return { open: `${FILE_RULE}\nFile: ${path}\n${FILE_RULE}\n`, body: content, tail: '\n\n' };
   },
   footer(f: FooterInfo) {
-    return section('Git diff', f.gitDiff) + section('Git log', f.gitLog) + section('Instructions', f.instructions);
+    return (
+      section('Git diff', f.gitDiff) + section('Git log', f.gitLog) + section('Instructions', f.instructions)
+    );
   },
 };

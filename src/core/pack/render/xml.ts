@@ -2,14 +2,17 @@ import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.j
 
 /** Escape text / attribute values. */
 export function xmlEscape(s: string): string {
-  return xmlChars(s).replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return xmlChars(s).replace(/[&<>"]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
+  );
 }
 
 // XML 1.0 forbids most C0 controls even in CDATA; show them as Unicode control pictures (␌).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
 const ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const ILLEGAL_ALL = new RegExp(ILLEGAL.source, 'g');
-const picture = (c: string) => (c.charCodeAt(0) < 32 ? String.fromCharCode(0x2400 + c.charCodeAt(0)) : '\uFFFD');
+const picture = (c: string) =>
+  c.charCodeAt(0) < 32 ? String.fromCharCode(0x2400 + c.charCodeAt(0)) : '\uFFFD';
 function xmlChars(s: string): string {
   return ILLEGAL.test(s) ? s.replace(ILLEGAL_ALL, picture) : s;
 }
@@ -40,7 +43,11 @@ export const xmlStyle: StyleRenderer = {
     return `<pack generator="specloop" name="${xmlEscape(h.name)}" part="${part}" encoding="${h.encoding}">\n<files>\n`;
   },
   file(path, content): FileBlock {
-    return { open: `<file path="${xmlEscape(path)}"><![CDATA[\n`, body: cdata(content), tail: '\n]]></file>\n' };
+    return {
+      open: `<file path="${xmlEscape(path)}"><![CDATA[\n`,
+      body: cdata(content),
+      tail: '\n]]></file>\n',
+    };
   },
   footer(f: FooterInfo) {
     return (

@@ -64,7 +64,8 @@ export function globProblem(pattern: string): string | undefined {
       continue;
     }
     if (bracket) {
-      if (c === ']' && pattern[i - 1] !== '[' && !(pattern[i - 1] === '!' && pattern[i - 2] === '[')) bracket = false;
+      if (c === ']' && pattern[i - 1] !== '[' && !(pattern[i - 1] === '!' && pattern[i - 2] === '['))
+        bracket = false;
       continue;
     }
     if (c === '[') bracket = true;
@@ -111,5 +112,8 @@ export function compileGlobs(patterns: readonly string[], flag: string): Ignore 
 
 /** Split comma-separated CLI/config values and drop blanks: "a,b" → ["a","b"]. */
 export function splitList(values: readonly string[]): string[] {
-  return values.flatMap((v) => splitTopLevel(v)).map((v) => v.trim()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => splitTopLevel(v))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }

@@ -1,4 +1,4 @@
-import type { EncodingName, ReferenceEncoding } from './encodings.js';
+import type { EncodingName, Vocabulary } from './encodings.js';
 import { o200kPieceEnd } from './scan-o200k.js';
 
 /** Memo entries kept before the piece memo is cleared (bounds memory on huge packs). */
@@ -27,7 +27,7 @@ export interface TextScan {
  */
 export class TokenCounter {
   readonly encoding: EncodingName;
-  private readonly ref: ReferenceEncoding;
+  private readonly ref: Vocabulary;
   private readonly re: RegExp;
   private readonly fast: ((text: string, i: number) => number) | undefined;
   // Memo: table slots hold 1 + an index into keys/values; sized at 2× MEMO_LIMIT.
@@ -36,7 +36,7 @@ export class TokenCounter {
   private keys: string[] = [];
   private values: number[] = [];
 
-  constructor(ref: ReferenceEncoding) {
+  constructor(ref: Vocabulary) {
     this.ref = ref;
     this.encoding = ref.name;
     this.re = new RegExp(ref.splitRegex.source, 'uy');
@@ -169,4 +169,3 @@ export class TokenCounter {
     return this.count(lead + text + tail);
   }
 }
-
