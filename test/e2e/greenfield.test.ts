@@ -56,10 +56,18 @@ async function record(opts: { runTests: boolean }): Promise<Session> {
 
 /** Replay in the fresh copy: no fake server, no API key, no model in the environment. */
 function replay(s: Session): Promise<WalkthroughResult> {
-  return walkthrough(s.fresh, { SPECLOOP_HOME: join(s.t.dir, 'home-offline') }, ['--llm-replay', s.recording], s.answers);
+  return walkthrough(
+    s.fresh,
+    { SPECLOOP_HOME: join(s.t.dir, 'home-offline') },
+    ['--llm-replay', s.recording],
+    s.answers,
+  );
 }
 
-const stdoutOf = (w: WalkthroughResult, cmd: string) => w.steps.find((s) => s.argv[0] === cmd)!.result;
+/** The result of the walkthrough's command with exactly this argv, or the first `cmd …`. */
+const resultOf = (w: WalkthroughResult, ...argv: string[]) =>
+  (w.steps.find((s) => s.argv.join(' ') === argv.join(' ')) ?? w.steps.find((s) => s.argv[0] === argv[0]))!
+    .result;
 
 describe('greenfield: init → idea → plan → status → run --all (recorded)', () => {
   let s: Session;
@@ -72,7 +80,7 @@ describe('greenfield: init → idea → plan → status → run --all (recorded)
   });
 
   it('asks the scripted questions one at a time, each request carrying the previous answers', () => {
-    const stderr = stdoutOf(s.walk, 'idea').stderr;
+    const stderr = resultOf(s.walk, 'idea').stderr;
     for (const q of QUESTIONS) expect(stderr).toContain(q);
     const brainstorm = s.fake.requests.slice(0, 3).map((r) => r.messages.map((m) => m.content).join('\n'));
     expect(brainstorm[0]).toContain(IDEA);
@@ -89,9 +97,16 @@ describe('greenfield: init → idea → plan → status → run --all (recorded)
 
   it('writes prompt_plan.md and todo.md that status validates (2 steps, step 1 next)', () => {
     expect(readFileSync(join(s.repo, 'prompt_plan.md'), 'utf8')).toBe(PLAN);
-    const status = JSON.parse(stdoutOf(s.walk, 'status').stdout);
+    const status = JSON.parse(resultOf(s.walk, 'status', '--json').stdout);
     expect(status.plan).toMatchObject({ exists: true, valid: true, steps: 2, problems: [] });
     expect(status).toMatchObject({ total: 2, done: [], mismatches: [], next: { number: 1 } });
+  });
+
+  it('status shows the plan, the progress and the next step in words', () => {
+    const text = resultOf(s.walk, 'status').stdout;
+    expect(text).toMatch(/prompt_plan\.md\s+2 steps/);
+    expect(text).toMatch(/todo\.md\s+0\/2 done/);
+    expect(text).toContain('next:    Step 1: Add function');
   });
 
   it('commits each step once, with its Specloop-Step trailer, on the run branch', () => {
@@ -114,9 +129,9 @@ describe('greenfield: init → idea → plan → status → run --all (recorded)
       for (const [path, content] of Object.entries(files))
         expect(readFileSync(join(s.repo, path), 'utf8')).toBe(content);
     expect(() => execFileSync('npm', ['test'], { cwd: s.repo, stdio: 'pipe' })).not.toThrow();
-    expect(execFileSync(process.execPath, ['src/cli.js', '2', '3', '4'], { cwd: s.repo, encoding: 'utf8' })).toBe(
-      '9\n',
-    );
+    expect(
+      execFileSync(process.execPath, ['src/cli.js', '2', '3', '4'], { cwd: s.repo, encoding: 'utf8' }),
+    ).toBe('9\n');
   });
 
   it('made exactly the scripted model calls (4 brainstorm, 2 plan, 6 agent) and records each', () => {
@@ -129,15 +144,11 @@ describe('greenfield: init → idea → plan → status → run --all (recorded)
   // `duration_ms` timings) is part of the agent's next request, and --llm-replay matches
   // requests exactly, so the replay diverges at the first run_tests and exits 2.
   // When this starts failing, the bug is fixed: turn `it.fails` into `it`.
-  it.fails(
-    'replays the session offline even when the agent ran the tests (known bug)',
-    async () => {
-      await s.fake.close();
-      const offline = await replay(s);
-      expect(offline.steps.every((x) => x.result.code === 0)).toBe(true);
-    },
-    60_000,
-  );
+  it.fails('replays the session offline even when the agent ran the tests (known bug)', async () => {
+    await s.fake.close();
+    const offline = await replay(s);
+    expect(offline.steps.every((x) => x.result.code === 0)).toBe(true);
+  }, 60_000);
 });
 
 describe('greenfield replay: the same session offline, from --llm-replay alone', () => {
@@ -161,13 +172,16 @@ describe('greenfield replay: the same session offline, from --llm-replay alone',
       'idea 0',
       'plan 0',
       'status 0',
+      'status 0',
       'run 0',
     ]);
   });
 
   it('ends with the same files, byte for byte', () => {
     expect(treeFiles(s.fresh)).toEqual(treeFiles(s.repo));
-    expect(Object.keys(treeFiles(s.fresh))).toEqual(expect.arrayContaining(['src/add.js', 'test/cli.test.js']));
+    expect(Object.keys(treeFiles(s.fresh))).toEqual(
+      expect.arrayContaining(['src/add.js', 'test/cli.test.js']),
+    );
   });
 
   it('ends with the same commits and trailers', () => {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binIn, expectCode } from '../support/e2e-project.js';
 import { pipeline } from '../support/e2e-pipe.js';
+import { binIn, expectCode } from '../support/e2e-project.js';
 import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
 import { git, initRepo, tempDir } from '../support/repo.js';
 
@@ -128,11 +128,7 @@ describe('specloop task', () => {
     expectCode(await bin(['task', 'github-issues']), 0, 'task github-issues');
     expect(readFileSync(join(repo, 'issues.md'), 'utf8').trim()).toBe(ISSUES.trim());
     git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/demo.git');
-    const r = expectCode(
-      await bin(['issues', 'post', 'issues.md', '--dry-run']),
-      0,
-      'issues post --dry-run',
-    );
+    const r = expectCode(await bin(['issues', 'post', 'issues.md', '--dry-run']), 0, 'issues post --dry-run');
     expect(r.stdout).toContain('greet() accepts undefined');
     expect(r.stdout).toContain('Add a test suite');
     expect(existsSync(join(repo, '.specloop', 'posted-issues.json'))).toBe(false);

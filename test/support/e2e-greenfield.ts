@@ -17,7 +17,8 @@ export const QUESTIONS = [
 ];
 
 /** One answer per paragraph, as `specloop idea --answers` reads them. */
-export const ANSWERS_FILE = 'As command-line arguments, e.g. `adder 2 3 4`.\n\nPrint an error and exit with code 2.\n';
+export const ANSWERS_FILE =
+  'As command-line arguments, e.g. `adder 2 3 4`.\n\nPrint an error and exit with code 2.\n';
 
 /** The line src/templates/brainstorm.md asks the model to send when it has enough. */
 export const SPEC_READY = '<<SPEC_READY>>';
@@ -90,7 +91,7 @@ export const STEP_FILES: Record<number, Record<string, string>> = {
       "  process.stderr.write('adder: every argument must be a number\\n');",
       '  process.exit(2);',
       '}',
-      'process.stdout.write(`${add(numbers)}\\n`);',
+      "process.stdout.write(String(add(numbers)) + '\\n');",
       '',
     ].join('\n'),
     'test/cli.test.js': [
@@ -162,6 +163,7 @@ export async function walkthrough(
   git(repo, 'commit', '-q', '-m', 'specloop init');
   await cmd(['idea', IDEA, '--answers', answersFile]);
   await cmd(['plan']);
+  await cmd(['status']);
   await cmd(['status', '--json']);
   await cmd(['run', '--all']);
   return { steps };

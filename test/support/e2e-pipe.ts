@@ -28,9 +28,16 @@ export function pipeline(
   );
   for (let i = 1; i < children.length; i++) children[i - 1]!.stdout!.pipe(children[i]!.stdin!);
   const stderr = children.map(() => '');
-  children.forEach((c, i) => c.stderr!.setEncoding('utf8').on('data', (d) => (stderr[i] += d)));
+  children.forEach((c, i) => {
+    c.stderr!.setEncoding('utf8').on('data', (d) => {
+      stderr[i] += d;
+    });
+  });
   let stdout = '';
-  children.at(-1)!.stdout!.setEncoding('utf8').on('data', (d) => (stdout += d));
+  children
+    .at(-1)!
+    .stdout!.setEncoding('utf8')
+    .on('data', (d) => (stdout += d));
   const timer = setTimeout(() => {
     for (const c of children) c.kill('SIGKILL');
   }, opts.timeoutMs ?? 30_000);

@@ -39,7 +39,9 @@ export function binIn(cwd: string, env: Record<string, string>): Bin {
 /** Throw with the command's output when it did not exit with `code`. */
 export function expectCode(r: CliResult, code: number, what: string): CliResult {
   if (r.code !== code)
-    throw new Error(`${what}: exit ${r.code}, expected ${code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    throw new Error(
+      `${what}: exit ${r.code}, expected ${code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+    );
   return r;
 }
 

@@ -12,7 +12,8 @@ export const TRACE_HOOK = fileURLToPath(new URL('./e2e-trace-imports.mjs', impor
  * the AI SDK and its providers, the SQLite binding, the tokenizer, secretlint, Octokit
  * and the markdown parser.
  */
-export const HEAVY = /\/node_modules\/(ai|@ai-sdk\/[^/]+|better-sqlite3|gpt-tokenizer|@secretlint\/[^/]+|@octokit\/[^/]+|mdast-util-[^/]+|micromark[^/]*)\//;
+export const HEAVY =
+  /\/node_modules\/(ai|@ai-sdk\/[^/]+|better-sqlite3|gpt-tokenizer|@secretlint\/[^/]+|@octokit\/[^/]+|mdast-util-[^/]+|micromark[^/]*)\//;
 
 export interface Trace {
   code: number | null;
@@ -23,7 +24,10 @@ export interface Trace {
 }
 
 /** Run the binary under the import tracer and return what it resolved. */
-export function traceBin(argv: string[], opts: { cwd: string; env: Record<string, string>; log: string }): Trace {
+export function traceBin(
+  argv: string[],
+  opts: { cwd: string; env: Record<string, string>; log: string },
+): Trace {
   const r = spawnSync(process.execPath, ['--import', TRACE_HOOK, BIN, ...argv], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env, SPECLOOP_TRACE_IMPORTS: opts.log },

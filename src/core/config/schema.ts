@@ -28,6 +28,21 @@ const packSchema = z
   })
   .strict();
 
+/**
+ * A task's `[tasks.NAME.pack]`: the same keys as `[pack]` but WITHOUT defaults, so a task
+ * states only what it changes and everything else comes from `[pack]` / the built-in task.
+ */
+const packOverrideSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(packSchema.shape).map(([k, v]) => [
+        k,
+        (v instanceof z.ZodDefault ? v.unwrap() : v).optional(),
+      ]),
+    ),
+  )
+  .strict() as unknown as z.ZodType<Partial<z.infer<typeof packSchema>>>;
+
 const price = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
 
 const taskSchema = z
@@ -37,7 +52,7 @@ const taskSchema = z
     model: z.string().optional(),
     role: z.enum(['default', 'brainstorm', 'plan', 'code']).optional(),
     output: z.string().optional(),
-    pack: packSchema.partial().default({}),
+    pack: packOverrideSchema.default({}),
     variables: z.record(z.string(), z.string()).default({}),
   })
   .strict();
@@ -81,9 +96,11 @@ export const configSchema = z
         retryBaseMs: z.number().int().nonnegative().default(1000),
         log: z.boolean().default(true),
         logPath: z.string().optional(),
+        /** Context window (tokens) per model string, merged over the built-in table. */
+        contextWindows: z.record(z.string(), z.number().int().positive()).default({}),
       })
       .strict()
-      .default({ timeoutMs: 120_000, maxRetries: 3, retryBaseMs: 1000, log: true }),
+      .default({ timeoutMs: 120_000, maxRetries: 3, retryBaseMs: 1000, log: true, contextWindows: {} }),
     /** USD per million tokens, keyed by model string; merged over the built-in table. */
     prices: z.record(z.string(), price).default({}),
     test: z

@@ -33,6 +33,7 @@ export const KEY_DOCS: Record<string, string> = {
   'providers.ollama.host': 'e.g. "http://127.0.0.1:11434"',
   'providers.compatible.*.baseURL': 'e.g. "http://127.0.0.1:8000/v1"',
   'providers.compatible.*.apiKeyEnv': 'name of the env var holding the key (optional)',
+  'llm.contextWindows': 'context window in tokens per "provider:model", merged over the built-in table',
   'providers.compatible.*.model': 'model id for a bare "openai-compatible:<name>" (optional)',
   'llm.timeoutMs': 'per request',
   'llm.maxRetries': 'retries after the first attempt',
@@ -92,6 +93,7 @@ export const MAP_EXAMPLES: Record<string, string[]> = {
     'apiKeyEnv = "LOCAL_API_KEY"',
     'model = "qwen2.5-coder"',
   ],
+  'llm.contextWindows': ['[llm.contextWindows]', '"ollama:qwen2.5-coder" = 131072'],
   prices: ['[prices]', '"openai:gpt-4o-mini" = { input = 0.15, output = 0.6 }'],
   tasks: [
     '[tasks.api-review]',

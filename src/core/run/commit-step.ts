@@ -13,6 +13,8 @@ export interface CommitStepOptions extends GitOptions {
   /** Full commit message; default `step N: <title>` plus the trailers. */
   message?: string;
   title?: string;
+  /** The step's context prose; its `Commit message:` lines go into the commit body. */
+  context?: string;
   /** Extra repo-relative paths kept out of the commit (besides .specloop/). */
   exclude?: string[];
   crash?: (point: string, before?: () => void) => void;
@@ -43,6 +45,7 @@ export async function commitStep(repoDir: string, o: CommitStepOptions): Promise
   await stageAll(repoDir, { env: o.env, exclude: [...MACHINE_STATE, ...(o.exclude ?? [])] });
   o.crash?.('staged');
   const message =
-    o.message ?? stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId });
+    o.message ??
+    stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId, context: o.context });
   return commit(repoDir, message, { env: o.env });
 }

@@ -1,5 +1,6 @@
 import { run, type SpawnResult } from '../../util/spawn.js';
 import { UsageError, WorkError } from '../errors.js';
+import { commitLinesOf } from '../github/commit-lines.js';
 
 /**
  * Git helpers. Every function takes the repository (or worktree) directory explicitly and
@@ -210,9 +211,20 @@ export async function stepCommits(
   return found;
 }
 
-/** Message for a step commit: subject, optional body, then the trailers. */
-export function stepMessage(opts: { step: number; title: string; planId: string; body?: string }): string {
+/**
+ * Message for a step commit: subject, optional body, then the trailers. `context` is the
+ * step's context prose: its `Commit message: …` lines (e.g. `Fixes #12` from `issues pull`)
+ * are appended to the body, so the commit closes the issue it implements.
+ */
+export function stepMessage(opts: {
+  step: number;
+  title: string;
+  planId: string;
+  body?: string;
+  context?: string;
+}): string {
   const subject = `step ${opts.step}: ${opts.title}`.replace(/\s+/g, ' ').slice(0, 120);
-  const body = opts.body?.trim() ? `\n\n${opts.body.trim()}` : '';
+  const lines = [opts.body?.trim(), ...commitLinesOf(opts.context ?? '')].filter(Boolean);
+  const body = lines.length ? `\n\n${lines.join('\n')}` : '';
   return `${subject}${body}\n\n${STEP_TRAILER}: ${opts.step}\n${PLAN_TRAILER}: ${opts.planId}\n`;
 }

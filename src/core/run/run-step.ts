@@ -108,6 +108,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
   const sha = await commitStep(s.repo, {
     step: n,
     title: step.title,
+    context: step.context,
     todoPath: s.src.todoPath,
     planId: s.src.planId,
     env: ctx.env,

@@ -1,7 +1,8 @@
 /**
  * Context windows (input + output tokens) of common models, as published by the vendors.
  * Matched like prices: exact `provider:model`, else the longest `-`-bounded prefix, so
- * dated snapshots (`gpt-4o-2024-08-06`) match their base name. `--context-window` wins.
+ * dated snapshots (`gpt-4o-2024-08-06`) match their base name. `[llm] contextWindows` in
+ * config is merged over this table; `--context-window` wins over both.
  */
 export const CONTEXT_WINDOWS: Record<string, number> = {
   'openai:gpt-4o': 128_000,

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { priceOf } from '../llm/prices.js';
-import { answerReserve, contextWindowOf } from './context-windows.js';
+import { answerReserve, CONTEXT_WINDOWS, contextWindowOf } from './context-windows.js';
 
 /** What a call will take, known before making it. */
 export interface CallEstimate {
@@ -26,7 +26,9 @@ export function estimateCall(opts: {
   config: Config;
   contextWindow?: number;
 }): CallEstimate {
-  const contextWindow = opts.contextWindow ?? contextWindowOf(opts.model);
+  const contextWindow =
+    opts.contextWindow ??
+    contextWindowOf(opts.model, { ...CONTEXT_WINDOWS, ...opts.config.llm.contextWindows });
   const price = priceOf(opts.model, opts.config);
   const cost = price
     ? (opts.inputTokens * price.input + EXPECTED_OUTPUT_TOKENS * price.output) / 1_000_000

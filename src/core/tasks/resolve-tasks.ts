@@ -1,4 +1,3 @@
-import { type PackConfig, packSchema } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { BUILT_IN_TASKS, type TaskSpec } from './builtin-tasks.js';
@@ -10,21 +9,6 @@ export interface TaskDefinition extends TaskSpec {
   origin: string;
   /** When a config file redefines a built-in task: `built-in`. */
   overrides?: string;
-}
-
-let packDefaults: Record<string, unknown> | undefined;
-/**
- * The pack fields a task really set. The config schema fills every field of a task's
- * `pack` with its default, which would silently undo `[pack]` and the built-in task's
- * settings; a value equal to the default is therefore treated as not set.
- */
-function explicitPack(pack: Partial<PackConfig>): Partial<PackConfig> {
-  packDefaults ??= packSchema.parse({}) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(pack)) {
-    if (JSON.stringify(v) !== JSON.stringify(packDefaults[k])) out[k] = v;
-  }
-  return out as Partial<PackConfig>;
 }
 
 /**
@@ -44,7 +28,8 @@ export function listTasks(ctx: Pick<Context, 'config' | 'taskOrigins'>): TaskDef
       name,
       origin,
       template: cfg.template,
-      pack: { ...base?.pack, ...explicitPack(cfg.pack) },
+      // The schema gives a task's pack no defaults: only what the file sets overrides.
+      pack: { ...base?.pack, ...cfg.pack },
       variables: { ...base?.variables, ...cfg.variables },
       ...(base ? { overrides: base.origin } : {}),
     };

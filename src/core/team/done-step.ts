@@ -37,7 +37,11 @@ export async function doneStep(
 ): Promise<DoneResult> {
   const t = await resolveTeam(ctx, o);
   requireStep(t.plan, o.step);
-  const step = t.plan.steps.find((s) => s.number === o.step) as { number: number; title: string };
+  const step = t.plan.steps.find((s) => s.number === o.step) as {
+    number: number;
+    title: string;
+    context: string;
+  };
   const work = ctx.cwd;
   const head = (await tryGit(work, ['rev-parse', '--verify', 'HEAD'])).stdout.trim();
   const dirty = await statusLines(work, { untracked: false });

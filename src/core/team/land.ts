@@ -16,7 +16,8 @@ export interface PrepareLanding {
   repoRoot: string;
   /** The step's worktree. */
   dir: string;
-  step: { number: number; title: string };
+  /** The step; `context` carries its `Commit message:` lines (e.g. `Fixes #12`) into the commit, as in a single-player run. */
+  step: { number: number; title: string; context?: string };
   planId: string;
   /** The integration tip to land on. */
   tip: string;
@@ -66,7 +67,13 @@ async function landingCommit(o: PrepareLanding): Promise<string> {
   if (o.todoPath) tree = await tickInTree(o, tree);
   const head = (await git(o.dir, ['rev-parse', 'HEAD'])).trim();
   const parent = o.mode === 'squash' || head === o.tip ? o.tip : head;
-  const message = stepMessage({ step: o.step.number, title: o.step.title, planId: o.planId, body: o.body });
+  const message = stepMessage({
+    step: o.step.number,
+    title: o.step.title,
+    planId: o.planId,
+    body: o.body,
+    context: o.step.context,
+  });
   return (await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { input: message })).trim();
 }
 

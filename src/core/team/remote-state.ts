@@ -55,7 +55,10 @@ export async function fetchRemoteState(
   return { tip, tipRef, claims: await readClaimRefs(repo, seen) };
 }
 
-/** The team remote (it must exist: exit 2 with git's message) and the integration branch. */
+/**
+ * The team remote (it must exist: exit 2 with git's message) and the integration branch:
+ * explicit, else config `team.integrationBranch`, else what the current branch tracks there.
+ */
 export async function resolveRemote(
   ctx: Context,
   repoRoot: string,
@@ -64,10 +67,23 @@ export async function resolveRemote(
   const remote = o.remote ?? ctx.config.team.remote;
   const url = await tryGit(repoRoot, ['remote', 'get-url', remote]);
   if (!url.ok) throw pushRefused(remote, url.stderr);
-  const branch = o.integrationBranch ?? ctx.config.team.integrationBranch ?? (await currentBranch(repoRoot));
+  const branch =
+    o.integrationBranch ?? ctx.config.team.integrationBranch ?? (await trackedBranch(repoRoot, remote));
   if (!branch)
     throw new UsageError('HEAD is detached: there is no branch to integrate the steps on', {
       hint: 'switch to the team branch, or set team.integrationBranch',
     });
   return { remote, branch };
+}
+
+/**
+ * The branch on `remote` that the checked-out branch tracks (a local `wip` tracking
+ * `origin/main` works on `main`), else the checked-out branch's own name.
+ */
+async function trackedBranch(repoRoot: string, remote: string): Promise<string | undefined> {
+  const local = await currentBranch(repoRoot);
+  if (!local) return undefined;
+  const up = await tryGit(repoRoot, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']);
+  const name = up.stdout.trim();
+  return up.ok && name.startsWith(`${remote}/`) ? name.slice(remote.length + 1) : local;
 }

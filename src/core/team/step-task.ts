@@ -72,7 +72,7 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
           const prep = await prepareLanding({
             repoRoot: o.repoRoot,
             dir: wt.dir,
-            step: { number: n, title: step.title },
+            step: { number: n, title: step.title, context: step.context },
             planId: o.planId,
             tip,
             todoPath: o.todoPath,

@@ -23,9 +23,9 @@ export interface TeamRunOptions {
   /** Team mode: the git remote that coordinates (default: config `team.remote`, i.e. `origin`). */
   remote?: string;
   /**
-   * Branch the steps land on. Default: config `team.integrationBranch`, else the branch
-   * checked out in the repo (the run helper switches to `specloop/<plan>` first when it
-   * creates one and may pass it here).
+   * Branch the steps land on. Default: config `team.integrationBranch`, else (`--parallel`)
+   * the branch checked out in the repo, or (`--team`) the remote branch the checked-out
+   * branch tracks. `specloop run --parallel` passes its run branch (`specloop/<plan>`).
    */
   integrationBranch?: string;
   /** Who claims steps (default: config `team.name`, else git `user.name`, else $USER). */

@@ -23,6 +23,13 @@ describe('git state of a run', () => {
     );
   });
 
+  it("stepMessage carries the step context's `Commit message:` lines (issues pull → Fixes #N)", () => {
+    const context = 'Fix the crash.\n\nCommit message: Fixes #12\n';
+    expect(stepMessage({ step: 1, title: 'Crash', planId: 'issues', context })).toBe(
+      'step 1: Crash\n\nFixes #12\n\nSpecloop-Step: 1\nSpecloop-Plan: issues\n',
+    );
+  });
+
   it('commitStep ticks the box and commits it together with the work, under both trailers', async () => {
     const dir = repo({ 'todo.md': todoText(T) });
     writeFiles(dir, { 'a.txt': 'a' });

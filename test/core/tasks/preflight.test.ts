@@ -23,6 +23,16 @@ describe('estimateCall / assertFits', () => {
     expect(est.cost).toBeCloseTo(0.15 + (4000 * 0.6) / 1_000_000, 6);
   });
 
+  it('[llm] contextWindows in config overrides the built-in window', () => {
+    const big = makeConfig({ llm: { contextWindows: { 'ollama:qwen2.5-coder': 131_072 } } });
+    const est = estimateCall({ model: 'ollama:qwen2.5-coder', inputTokens: 100_000, config: big });
+    expect(est.contextWindow).toBe(131_072);
+    expect(() => assertFits(est, {})).not.toThrow();
+    expect(() =>
+      assertFits(estimateCall({ model: 'ollama:qwen2.5-coder', inputTokens: 100_000, config }), {}),
+    ).toThrow();
+  });
+
   it('has no cost for a model without a price', () => {
     expect(estimateCall({ model: 'openai-compatible:x', inputTokens: 10, config }).cost).toBeNull();
   });

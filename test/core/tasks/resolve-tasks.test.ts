@@ -72,6 +72,19 @@ describe('listTasks', () => {
     expect(t.next).toBeUndefined();
   });
 
+  it('a task pack that sets one key keeps [pack] and the built-in values for the others', () => {
+    const c = load({
+      project:
+        '[pack]\nremoveComments = true\n[tasks.code-review]\ntemplate = "code-review"\n[tasks.code-review.pack]\nlineNumbers = false\n',
+    });
+    const t = getTask(c, 'code-review');
+    // Explicitly set back to the default value: honoured, not mistaken for "unset".
+    expect(t.pack.lineNumbers).toBe(false);
+    // Not set by the task: nothing from the schema's defaults shadows [pack].
+    expect(t.pack).not.toHaveProperty('removeComments');
+    expect(c.config.pack.removeComments).toBe(true);
+  });
+
   it('`-` as output means stdout', () => {
     const c = load({ project: '[tasks.peek]\ntemplate = "explain"\noutput = "-"\n' });
     expect(taskOutput(getTask(c, 'peek'))).toBeUndefined();

@@ -4,14 +4,15 @@
  * the piece's UTF-8 bytes as a latin1 string (one char per byte; for ASCII, the piece
  * itself), so pairs are looked up by plain string slices, with no per-lookup decoding.
  */
-export function mergeCount(piece: string, ranks: Map<string, number>): number {
+export function mergeCount(piece: string, ranks: Map<string, number>, rankOf?: (bytes: string) => number | undefined): number {
   const n = piece.length;
   if (n <= 1) return n;
   // starts[0..parts] are part boundaries; rank[i] merges part i with part i+1.
   const starts = new Int32Array(n + 1);
   for (let i = 0; i <= n; i++) starts[i] = i;
   const rank = new Float64Array(n);
-  for (let i = 0; i < n - 1; i++) rank[i] = ranks.get(piece.slice(i, i + 2)) ?? Number.POSITIVE_INFINITY;
+  const get = rankOf ?? ((k: string) => ranks.get(k));
+  for (let i = 0; i < n - 1; i++) rank[i] = get(piece.slice(i, i + 2)) ?? Number.POSITIVE_INFINITY;
   rank[n - 1] = Number.POSITIVE_INFINITY;
   let parts = n;
   const pair = (i: number) =>

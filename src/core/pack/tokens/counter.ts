@@ -77,7 +77,8 @@ export class TokenCounter {
       if (key.length === len && text.startsWith(key, i)) return this.values[e - 1]!;
       slot = (slot + 1) & this.mask;
     }
-    const piece = text.slice(i, end);
+    // A long slice would be a view that keeps the whole text alive from the memo: copy it.
+    const piece = len > 12 ? Buffer.from(text.slice(i, end), 'utf16le').toString('utf16le') : text.slice(i, end);
     const t = this.ref.pieceTokens(piece);
     if (this.keys.length >= MEMO_LIMIT) {
       this.reset();

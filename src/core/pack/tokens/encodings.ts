@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { UsageError } from '../../errors.js';
@@ -50,14 +51,33 @@ async function readRanks(name: EncodingName): Promise<Map<string, number>> {
   return ranks;
 }
 
+const BOM = '\xef\xbb\xbf';
+
+/**
+ * gpt-tokenizer (our reference, and repomix's) turns byte pairs back into strings with a
+ * TextDecoder, which drops a leading byte-order mark: it never forms tiktoken's U+FEFF
+ * token, and looks `EF BB BF x…` up as `x…`. Pieces containing U+FEFF are rare; for them
+ * we look ranks up the same way, so our counts equal the reference's everywhere.
+ */
+function referenceRank(ranks: Map<string, number>): (bytes: string) => number | undefined {
+  return (bytes) => {
+    if (!isUtf8(Buffer.from(bytes, 'latin1'))) return ranks.get(bytes);
+    const text = bytes.startsWith(BOM) ? bytes.slice(3) : bytes;
+    return text === '' || text.startsWith(BOM) ? undefined : ranks.get(text);
+  };
+}
+
 async function load(name: EncodingName): Promise<Vocabulary> {
   const [consts, ranks] = await Promise.all([import('gpt-tokenizer/encodingParams/constants'), readRanks(name)]);
   const source = name === 'o200k_base' ? consts.O200K_TOKEN_SPLIT_REGEX : consts.CL100K_TOKEN_SPLIT_REGEX;
+  const quirk = referenceRank(ranks);
   return {
     name,
     splitRegex: new RegExp(source.source, 'uy'),
     pieceTokens: (piece) => {
-      const bytes = ASCII.test(piece) ? piece : Buffer.from(piece, 'utf8').toString('latin1');
+      if (ASCII.test(piece)) return ranks.has(piece) ? 1 : mergeCount(piece, ranks);
+      const bytes = Buffer.from(piece, 'utf8').toString('latin1');
+      if (piece.includes('\uFEFF')) return mergeCount(bytes, ranks, quirk);
       return ranks.has(bytes) ? 1 : mergeCount(bytes, ranks);
     },
   };
