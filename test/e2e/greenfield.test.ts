@@ -140,11 +140,9 @@ describe('greenfield: init → idea → plan → status → run --all (recorded)
     expect(readFileSync(s.recording, 'utf8').trim().split('\n')).toHaveLength(12);
   });
 
-  // KNOWN BUG (reported): the run_tests tool result (npm/node --test output with
-  // `duration_ms` timings) is part of the agent's next request, and --llm-replay matches
-  // requests exactly, so the replay diverges at the first run_tests and exits 2.
-  // When this starts failing, the bug is fixed: turn `it.fails` into `it`.
-  it.fails('replays the session offline even when the agent ran the tests (known bug)', async () => {
+  // The run_tests tool result (node --test output with `duration_ms` timings) is part of
+  // the agent's next request and differs on replay: the replayer's loose pass covers it.
+  it('replays the session offline even when the agent ran the tests', async () => {
     await s.fake.close();
     const offline = await replay(s);
     expect(offline.steps.every((x) => x.result.code === 0)).toBe(true);

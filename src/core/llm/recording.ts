@@ -86,9 +86,29 @@ function readRecording(file: string): RecordLine[] {
 }
 
 /**
+ * A looser identity of a request, for the second matching pass: what a tool returned and
+ * the numbers in user text (test timings, durations, pids) differ from run to run, while
+ * what the model decided (its tool calls, its text) and what we asked must still agree.
+ */
+function looseKey(req: NormalisedRequest): string {
+  const messages = req.messages.map((m) => {
+    if (m.role === 'tool')
+      return {
+        role: 'tool',
+        results: m.results.map((r) => ({ toolName: r.toolName, isError: Boolean(r.isError) })),
+      };
+    if (m.role === 'user') return { role: 'user', content: m.content.replace(/\d+(?:\.\d+)?/g, '#') };
+    return m;
+  });
+  return stableJson({ ...req, messages });
+}
+
+/**
  * Answer from a recording. Each recorded answer is used at most once; among the unused ones
  * the earliest whose request matches exactly wins (so a session replays in order, and
- * identical requests get their answers in recorded order).
+ * identical requests get their answers in recorded order). When none matches exactly, the
+ * earliest unused one that matches {@link looseKey} answers: a replayed run whose tests print
+ * other timings than the recorded run still replays.
  */
 export function createReplayer(file: string): Replayer {
   let lines: RecordLine[] | undefined;
@@ -97,7 +117,11 @@ export function createReplayer(file: string): Replayer {
     answer(req) {
       lines ??= readRecording(file);
       const key = stableJson(req);
-      const i = lines.findIndex((l, n) => !used.has(n) && stableJson(l.request) === key);
+      let i = lines.findIndex((l, n) => !used.has(n) && stableJson(l.request) === key);
+      if (i < 0) {
+        const loose = looseKey(req);
+        i = lines.findIndex((l, n) => !used.has(n) && looseKey(l.request) === loose);
+      }
       if (i < 0) {
         const left = lines.length - used.size;
         throw new UsageError(

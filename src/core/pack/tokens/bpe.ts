@@ -18,7 +18,7 @@ export function mergeCount(piece: string, ranks: Map<string, number>, rankOf?: (
   const pair = (i: number) =>
     i + 2 > parts
       ? Number.POSITIVE_INFINITY
-      : (ranks.get(piece.slice(starts[i]!, starts[i + 2]!)) ?? Number.POSITIVE_INFINITY);
+      : (get(piece.slice(starts[i]!, starts[i + 2]!)) ?? Number.POSITIVE_INFINITY);
   while (parts > 1) {
     let lowest = Number.POSITIVE_INFINITY;
     let at = -1;

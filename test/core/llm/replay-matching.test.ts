@@ -1,0 +1,71 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createReplayer, type NormalisedRequest, type RecordLine } from '../../../src/core/llm/recording.js';
+import { tempDir } from '../../support/repo.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const answer = (text: string) => ({
+  text,
+  toolCalls: [],
+  usage: { inputTokens: 1, outputTokens: 1 },
+  model: 'm',
+  finishReason: 'stop',
+});
+
+/** A request after a tool round trip: the tool output and user text carry timings. */
+function afterTests(ms: string, toolCall = 'run_tests'): NormalisedRequest {
+  return {
+    model: 'openai:gpt-4o-mini',
+    messages: [
+      { role: 'user', content: 'do step 1' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: toolCall, input: {} }] },
+      {
+        role: 'tool',
+        results: [{ toolCallId: 'c1', toolName: toolCall, output: `ok 1 - adds\n# duration_ms ${ms}` }],
+      },
+      { role: 'user', content: `tests took ${ms} ms` },
+    ],
+  };
+}
+
+function recording(lines: Array<[NormalisedRequest, string]>): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const file = join(t.dir, 'rec.jsonl');
+  const rows: RecordLine[] = lines.map(([request, text]) => ({
+    v: 1,
+    time: '',
+    stream: false,
+    request,
+    response: answer(text),
+  }));
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+  return file;
+}
+
+describe('replay matching', () => {
+  it('answers a request whose tool output and numbers differ from the recording (timings)', () => {
+    const r = createReplayer(recording([[afterTests('41.2'), 'finished']]));
+    expect(r.answer(afterTests('57.9')).text).toBe('finished');
+  });
+
+  it('prefers an exact match over an earlier loose one', () => {
+    const r = createReplayer(
+      recording([
+        [afterTests('1'), 'loose'],
+        [afterTests('2'), 'exact'],
+      ]),
+    );
+    expect(r.answer(afterTests('2')).text).toBe('exact');
+  });
+
+  it('still refuses when the model decided differently (another tool call)', () => {
+    const r = createReplayer(recording([[afterTests('1'), 'x']]));
+    expect(() => r.answer(afterTests('1', 'read_file'))).toThrow(/no answer for this request/);
+  });
+});
