@@ -134,10 +134,9 @@ describe.concurrent('no API key → exit 2 naming OPENAI_API_KEY, nothing writte
     expect(r.stderr).toContain('OPENAI_API_KEY');
   });
 
-  // KNOWN BUG (reported): run prepares the branch and commits the plan before it finds
-  // out there is no key, so an exit-2 run leaves the user on a new branch with a new
-  // commit. When this starts failing, the bug is fixed: turn `it.fails` into `it`.
-  it.fails('run leaves the branch and history untouched (known bug)', async () => {
+  // The builtin executor checks the model and key when it is created, before the run
+  // prepares its branch: an exit-2 run leaves branch and history as they were.
+  it('run leaves the branch and history untouched', async () => {
     const dir = project({ 'prompt_plan.md': PLAN, 'todo.md': TODO });
     const head = git(dir, 'rev-parse', 'HEAD');
     await bin(dir, ['run'], noKey);

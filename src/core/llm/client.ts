@@ -104,6 +104,14 @@ export function createClient(ctx: Context): LlmClient {
 
   return {
     resolveModel: (opts) => resolveModelSpec(config, opts),
+    async preflight(opts) {
+      const spec = resolveModelSpec(config, opts);
+      const ref = parseModelRef(spec, config);
+      // A replay answers from the file: no provider, no key needed.
+      if (replayer) return;
+      if (!targets.has(ref.spec)) targets.set(ref.spec, createProviderModel(ctx, ref));
+      await targets.get(ref.spec);
+    },
     async generate(req: LlmRequest): Promise<LlmResponse> {
       const spec = resolveModelSpec(config, req);
       const started = ctx.clock.now();

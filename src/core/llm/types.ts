@@ -69,4 +69,10 @@ export interface LlmClient {
   generate(req: LlmRequest): Promise<LlmResponse>;
   /** Resolve the model string a request would use (role → config → default). */
   resolveModel(opts: { model?: string; role?: Role }): string;
+  /**
+   * Check, without calling the model, that a request with these options could be sent:
+   * the model string parses and its provider has a key. Commands that write before their
+   * first model call use it so a missing key fails with nothing written.
+   */
+  preflight?(opts: { model?: string; role?: Role }): Promise<void>;
 }

@@ -52,6 +52,7 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
     (await createExecutor(ctx, o.executor ?? ctx.config.run.executor, {
       model: o.model,
       maxToolCalls: ctx.config.run.maxToolCalls,
+      preflight: !o.dryRun,
     }));
   const prepared = await prepareRun(ctx, src, {
     branch: o.branch,

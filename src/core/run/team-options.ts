@@ -17,7 +17,11 @@ export async function teamRunOptions(
 ): Promise<TeamRunOptions> {
   const repo = await requireRepo(ctx.cwd, { env: ctx.env });
   const src = await loadPlanSource(ctx, { repoRoot: repo, from: o.from });
-  let integrationBranch: string | undefined;
+  // Team mode lands on `--branch` when given (else team.integrationBranch / the tracked branch).
+  let integrationBranch: string | undefined = o.team && typeof o.branch === 'string' ? o.branch : undefined;
+  // As in a solo run: a missing key must fail before the run branch is prepared.
+  if (!o.dryRun && (o.executor ?? ctx.config.run.executor) === 'builtin')
+    await (await ctx.llm()).preflight?.({ model: o.model, role: 'code' });
   if (!o.team && !o.dryRun)
     integrationBranch = (await prepareRun(ctx, src, { branch: o.branch, yes: o.yes })).branch.target;
   const steps =

@@ -15,6 +15,7 @@ export async function defaultExecute(ctx: Context, opts: TeamRunOptions, s: RunS
   const run = await import('../run/index.js');
   const executor = await run.createExecutor(ctx, opts.executor ?? ctx.config.run.executor, {
     model: opts.model,
+    preflight: true,
   });
   const specFile = opts.specFile ?? join(s.repoRoot, 'spec.md');
   const spec = existsSync(specFile) ? await readFile(specFile, 'utf8') : undefined;

@@ -77,7 +77,10 @@ async function load(name: EncodingName): Promise<Vocabulary> {
     pieceTokens: (piece) => {
       if (ASCII.test(piece)) return ranks.has(piece) ? 1 : mergeCount(piece, ranks);
       const bytes = Buffer.from(piece, 'utf8').toString('latin1');
-      if (piece.includes('\uFEFF')) return mergeCount(bytes, ranks, quirk);
+      if (piece.includes('\uFEFF')) {
+        // the reference's whole-piece check is a string lookup: no token there starts with U+FEFF
+        return !bytes.startsWith(BOM) && ranks.has(bytes) ? 1 : mergeCount(bytes, ranks, quirk);
+      }
       return ranks.has(bytes) ? 1 : mergeCount(bytes, ranks);
     },
   };

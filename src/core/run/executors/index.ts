@@ -16,6 +16,7 @@ export async function createExecutor(
 ): Promise<Executor> {
   switch (name as ExecutorName) {
     case 'builtin':
+      if (opts.preflight) await (await ctx.llm()).preflight?.({ model: opts.model, role: 'code' });
       return (await import('./builtin/agent.js')).createBuiltinExecutor(ctx, opts);
     case 'aider':
       return (await import('./aider.js')).createAiderExecutor(ctx, opts);

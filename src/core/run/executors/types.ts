@@ -54,4 +54,9 @@ export interface ExecutorOptions {
   maxTokens?: number;
   /** External CLIs: kill after this long. */
   timeoutMs?: number;
+  /**
+   * Builtin: check the model string and its key now (no model call), so a missing key
+   * fails before the run creates a branch or a commit. Off for `--dry-run`.
+   */
+  preflight?: boolean;
 }
