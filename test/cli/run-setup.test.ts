@@ -101,6 +101,32 @@ describe('specloop run: setup and bad input', () => {
     ]);
   });
 
+  it('what `specloop init` left uncommitted (specloop.toml, its .gitignore lines) goes in with the plan', async () => {
+    const dir = project();
+    const toml = readFileSync(join(dir, 'specloop.toml'), 'utf8');
+    writeFiles(dir, {
+      'specloop.toml': `# written by specloop init\n${toml}`,
+      '.gitignore': `node_modules/\n.home/\n\n# specloop runtime files\n.specloop/*\n!.specloop/templates/\n`,
+    });
+    const r = await run(dir, ['--next']);
+    expect(r.code).toBe(0);
+    expect(history(dir)[1]).toBe('specloop: add plan||');
+    expect(git(dir, 'show', '--name-only', '--format=', 'HEAD~1').split('\n').sort()).toEqual([
+      '.gitignore',
+      'prompt_plan.md',
+      'specloop.toml',
+      'todo.md',
+    ]);
+  });
+
+  it('a .gitignore change of the user\'s own is still dirty work (exit 2)', async () => {
+    const dir = project();
+    writeFiles(dir, { '.gitignore': 'node_modules/\n.home/\n.specloop/*\nsecret-notes/\n' });
+    const r = await run(dir, ['--next']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('M .gitignore');
+  });
+
   it('--branch NAME works on that branch; --no-branch on the current one', async () => {
     const dir = project();
     expect((await run(dir, ['--next', '--branch', 'feature/x'])).code).toBe(0);

@@ -49,6 +49,20 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     expect(f.unexpected).toEqual([]);
   });
 
+  it('a --llm-record file inside the repo is neither dirty work nor part of any step commit', async () => {
+    const dir = project();
+    const f = await fake(agentHandler());
+    const r = await runCli(['--llm-record', 'session.jsonl', 'run', '--until', '2'], {
+      cwd: dir,
+      env: { SPECLOOP_HOME: join(dir, '.home'), ...f.env() },
+    });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'session.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(1);
+    const committed = git(dir, 'log', '--name-only', '--format=').split('\n');
+    expect(committed).not.toContain('session.jsonl');
+    expect(git(dir, 'status', '--porcelain')).toBe('?? session.jsonl');
+  });
+
   it('gives the executor the spec, the plan overview and the steps done so far', async () => {
     const dir = project();
     writeFiles(dir, { 'spec.md': '# Spec\n\nThe demo returns numbers.\n' });

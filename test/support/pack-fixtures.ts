@@ -62,3 +62,20 @@ export function realTexts(limit = 120, maxBytes = 600_000): { path: string; text
   }
   return picks;
 }
+
+/** A small repo with one of everything pack must handle (text, binary, secrets, big, bad UTF-8). */
+export function packFixture(): Record<string, string | Uint8Array> {
+  return {
+    'src/index.ts': '// entry\nexport const answer = 42; // the answer\n',
+    'src/util/strings.ts': 'export const url = "http://example.com/a//b"; /* keep the string */\n',
+    'README.md': '# Demo\n\nSome text with `code` and a <tag> & ampersand.\n',
+    'icon.svg': '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>\n',
+    '__snapshots__/a.snap': 'exports[`x`] = `"y"`;\n',
+    'data/blob.txt': BINARY,
+    'data/latin1.txt': LATIN1,
+    'config/aws.js': AWS_SECRET_LINE,
+    'keys/id_rsa.pem': privateKeyPem(),
+    'big.txt': 'x'.repeat(3000),
+    'weird.txt': 'ends with ]]> and <|endoftext|> and a form feed \f here\n',
+  };
+}

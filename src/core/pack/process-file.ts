@@ -66,6 +66,21 @@ export function blobId(buf: Buffer): string {
 }
 
 /**
+ * For bytes that are not UTF-8: binary (a NUL, or many control bytes, in the first 8000
+ * bytes, git's window) or text in a legacy encoding such as Latin-1.
+ */
+function looksBinary(buf: Buffer): boolean {
+  const n = Math.min(buf.length, 8000);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = buf[i]!;
+    if (b === 0) return true;
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27) control++;
+  }
+  return control > n / 10;
+}
+
+/**
  * Read, classify, scan, transform, render and count one file. Used inside workers and,
  * for small packs or when workers are unavailable, in the main thread.
  */
@@ -89,8 +104,7 @@ export class FileProcessor {
   }
 
   private remember(key: string, value: string): void {
-    this.cfg.cache.set(key, value);
-    this.fresh.push([key, value]);
+    this.fresh.push([key, value]); // the caller adds these to the persistent cache
   }
 
   async process(root: string, path: string): Promise<FileOutcome> {
@@ -121,8 +135,12 @@ export class FileProcessor {
         detail: `${buf.length} bytes > ${this.cfg.maxFileSize}`,
       };
     }
+    if (!isUtf8(buf)) {
+      return looksBinary(buf)
+        ? { path, ok: false, reason: 'binary' }
+        : { path, ok: false, reason: 'not-utf8', detail: 'text in another encoding (not UTF-8)' };
+    }
     if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
-    if (!isUtf8(buf)) return { path, ok: false, reason: 'not-utf8', detail: 'not valid UTF-8 text' };
     const blob = blobId(buf);
     let raw = buf.toString('utf8');
     if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);

@@ -5,7 +5,7 @@ import type { Plan, PlanStep } from '../plan/index.js';
 import { type OnEvent, type Usage, zeroUsage } from './events.js';
 import type { Executor } from './executors/types.js';
 import { packContext, relevantFiles } from './failure-context.js';
-import { MACHINE_STATE, status } from './git.js';
+import { machineState, status } from './git.js';
 import { retryPrompt, stepPrompt } from './prompts.js';
 import { runTests, type TestResult, tailOutput } from './test-runner.js';
 
@@ -96,7 +96,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   const testCwd = o.testDir ? join(o.repoDir, o.testDir) : o.repoDir;
   const tddStep = isTddStep(o.step, o.tdd ?? ctx.config.run.tdd);
   const n = o.step.number;
-  const ignore = [...MACHINE_STATE, ...(o.ignore ?? [])];
+  const ignore = [...machineState(ctx, o.repoDir), ...(o.ignore ?? [])];
   const res: ExecuteStepResult = {
     ok: false,
     attempts: 0,

@@ -6,10 +6,11 @@ import { UsageError } from '../errors.js';
 import { markStep } from '../plan/index.js';
 import { type BranchPlan, chooseBranch } from './branch.js';
 import { tickedSteps, trailerSteps } from './done-state.js';
-import { commit, createBranch, git, MACHINE_STATE, showFile, stageAll, status, switchBranch } from './git.js';
+import { commit, createBranch, git, machineState, showFile, stageAll, status, switchBranch } from './git.js';
 import { type ActiveStep, type Journal, planJournal, readJournal, writeJournal } from './journal.js';
 import { checkIndexLock, removeDeadTemps } from './leftovers.js';
 import type { PlanSource } from './plan-source.js';
+import { setupFiles } from './setup-files.js';
 
 export interface PrepareOptions {
   /** `--branch NAME`, or false for `--no-branch`. */
@@ -61,7 +62,8 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   const todoRel = rel(repo, src.todoPath);
   const planRels = [rel(repo, src.planPath), todoRel, ...(src.specPath ? [rel(repo, src.specPath)] : [])];
 
-  let entries = await status(repo, { exclude: MACHINE_STATE, env });
+  const ownFiles = machineState(ctx, repo);
+  let entries = await status(repo, { exclude: ownFiles, env });
   if (!o.dryRun) {
     const removed = await removeDeadTemps(
       repo,
@@ -70,9 +72,11 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
     );
     if (removed.length) {
       notes.push(`removed ${removed.length} temp file(s) left by an interrupted write`);
-      entries = await status(repo, { exclude: MACHINE_STATE, env });
+      entries = await status(repo, { exclude: ownFiles, env });
     }
   }
+  // specloop.toml / init's .gitignore lines travel with the plan commit (init → plan → run).
+  planRels.push(...(await setupFiles(repo, entries, env)));
   const other = entries.filter((e) => !planRels.includes(e.path));
   const todoDirty = entries.some((e) => e.path === todoRel);
 
@@ -129,7 +133,7 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
     notes.push(`${branch.action === 'create' ? 'created' : 'switched to'} branch ${branch.target}`);
   o.crash?.('branch');
   if (other.length && !active) {
-    await stageAll(repo, { env, exclude: MACHINE_STATE });
+    await stageAll(repo, { env, exclude: ownFiles });
     await commit(
       repo,
       'specloop: save work before run\n\nUncommitted changes found when `specloop run` started.\n',

@@ -6,6 +6,7 @@ import { commitStep } from './commit-step.js';
 import type { OnEvent } from './events.js';
 import { executeStep } from './execute-step.js';
 import type { Executor } from './executors/types.js';
+import { machineState } from './git.js';
 import { type ActiveStep, type Journal, planJournal, writeJournal } from './journal.js';
 import type { PlanSource } from './plan-source.js';
 import type { RunPlanOptions, StepReport } from './types.js';
@@ -111,6 +112,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
     context: step.context,
     todoPath: s.src.todoPath,
     planId: s.src.planId,
+    exclude: machineState(ctx, s.repo),
     env: ctx.env,
     crash: o.crash,
   }).catch((err: Error) => {

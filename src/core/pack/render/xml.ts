@@ -33,7 +33,7 @@ function section(tag: string, text: string | undefined): string {
 export const xmlStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
-      `<pack generator="specloop" name="${xmlEscape(h.name)}" files="${h.files}" encoding="${h.encoding}">\n` +
+      `<pack generator="specloop" name="${xmlEscape(h.name)}" file_count="${h.files}" encoding="${h.encoding}">\n` +
       `<summary>\n${xmlEscape(h.summary.join('\n'))}\n</summary>\n` +
       (h.userHeader ? `<header>\n${xmlEscape(h.userHeader)}\n</header>\n` : '') +
       `<directory_structure>\n${xmlEscape(h.tree)}\n</directory_structure>\n<files>\n`
