@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type LoadedConfig, loadConfig, makeConfig } from '../core/config/load.js';
-import { UsageError } from '../core/errors.js';
 import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
 import type { LlmClient } from '../core/llm/types.js';
 import { specloopCacheDir, specloopHome } from '../util/paths.js';
 import type { CliIO, GlobalOptions } from './app.js';

@@ -36,34 +36,38 @@ Examples:
   specloop init --show-config          # which files and env vars set what`,
     )
     .action(
-      app.action('init', async (ctx, flags: InitFlags) => {
-        const { initProject, showConfig } = await import('../core/init/index.js');
-        if (flags.showConfig) {
-          ctx.stdout.write(`${JSON.stringify(showConfig(ctx), null, 2)}\n`);
-          return 0;
-        }
-        const r = await initProject(ctx, { force: flags.force, testCommand: flags.testCmd });
-        if (flags.json) {
-          ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-          return 0;
-        }
-        ctx.stdout.write(`${r.configPath}\n`);
-        const verb = r.overwritten ? 'replaced' : 'wrote';
-        ctx.stderr.write(`${verb} ${r.configPath} (model ${r.model})\n`);
-        ctx.stderr.write(
-          r.testCommand
-            ? `test command: ${r.testCommand} (from ${r.testSource})\n`
-            : 'no test command detected: set [test] command in specloop.toml before `specloop run`\n',
-        );
-        if (r.gitignore.added.length > 0)
-          ctx.stderr.write(`added to ${r.gitignore.path}: ${r.gitignore.added.join(' ')}\n`);
-        if (r.gitignore.warning) ctx.log.warn(r.gitignore.warning);
-        // A new file below an existing project config hides it for everything under here.
-        if (ctx.projectRoot && ctx.projectRoot !== ctx.cwd)
-          ctx.log.warn(
-            `this specloop.toml takes precedence over ${ctx.projectRoot}/specloop.toml below ${ctx.cwd}`,
+      app.action(
+        'init',
+        async (ctx, flags: InitFlags) => {
+          const { initProject, showConfig } = await import('../core/init/index.js');
+          if (flags.showConfig) {
+            ctx.stdout.write(`${JSON.stringify(showConfig(ctx), null, 2)}\n`);
+            return 0;
+          }
+          const r = await initProject(ctx, { force: flags.force, testCommand: flags.testCmd });
+          if (flags.json) {
+            ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+            return 0;
+          }
+          ctx.stdout.write(`${r.configPath}\n`);
+          const verb = r.overwritten ? 'replaced' : 'wrote';
+          ctx.stderr.write(`${verb} ${r.configPath} (model ${r.model})\n`);
+          ctx.stderr.write(
+            r.testCommand
+              ? `test command: ${r.testCommand} (from ${r.testSource})\n`
+              : 'no test command detected: set [test] command in specloop.toml before `specloop run`\n',
           );
-        return 0;
-      }, { configOptional: true }),
+          if (r.gitignore.added.length > 0)
+            ctx.stderr.write(`added to ${r.gitignore.path}: ${r.gitignore.added.join(' ')}\n`);
+          if (r.gitignore.warning) ctx.log.warn(r.gitignore.warning);
+          // A new file below an existing project config hides it for everything under here.
+          if (ctx.projectRoot && ctx.projectRoot !== ctx.cwd)
+            ctx.log.warn(
+              `this specloop.toml takes precedence over ${ctx.projectRoot}/specloop.toml below ${ctx.cwd}`,
+            );
+          return 0;
+        },
+        { configOptional: true },
+      ),
     );
 }

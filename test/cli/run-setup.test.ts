@@ -119,7 +119,7 @@ describe('specloop run: setup and bad input', () => {
     ]);
   });
 
-  it('a .gitignore change of the user\'s own is still dirty work (exit 2)', async () => {
+  it("a .gitignore change of the user's own is still dirty work (exit 2)", async () => {
     const dir = project();
     writeFiles(dir, { '.gitignore': 'node_modules/\n.home/\n.specloop/*\nsecret-notes/\n' });
     const r = await run(dir, ['--next']);
