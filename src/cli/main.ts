@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { packageVersion } from '../util/paths.js';
 import { type App, type CliIO, type GlobalOptions, type RegisterFn, reportError } from './app.js';
-import { buildContext } from './context.js';
 import { COMMANDS } from './registry.js';
 
 function makeApp(io: CliIO, program: Command): App {
@@ -12,6 +11,8 @@ function makeApp(io: CliIO, program: Command): App {
       return async (...args) => {
         const global = program.opts<GlobalOptions>();
         try {
+          // Lazy: config loading (zod, smol-toml) is not needed for --help.
+          const { buildContext } = await import('./context.js');
           const ctx = buildContext(io, global, name, opts?.configOverrides?.(...args), {
             configOptional: opts?.configOptional,
           });
@@ -24,6 +25,15 @@ function makeApp(io: CliIO, program: Command): App {
     },
   };
   return app;
+}
+
+/** Route commander's output to our sinks; its usage errors get the same prefix as ours. */
+function output(io: CliIO) {
+  return {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(`specloop: ${s}`),
+  };
 }
 
 /** Build the commander program. Command modules are light: they import core code lazily. */
@@ -42,10 +52,7 @@ export function buildProgram(io: CliIO): { program: Command; app: App } {
     .option('-v, --verbose', 'debug output and stack traces on stderr')
     .addOption(new Option('--no-color', 'disable colours'))
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
+    .configureOutput(output(io))
     .exitOverride();
   program.addHelpText(
     'after',
@@ -65,10 +72,10 @@ Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.`,
   for (const register of COMMANDS as RegisterFn[]) register(program, app);
   // Sub-commands inherit output routing and exit override.
   for (const cmd of program.commands) {
-    cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    cmd.configureOutput(output(io));
     cmd.exitOverride();
     for (const sub of cmd.commands) {
-      sub.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+      sub.configureOutput(output(io));
       sub.exitOverride();
     }
   }

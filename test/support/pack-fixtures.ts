@@ -39,7 +39,19 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 export function realTexts(limit = 120, maxBytes = 600_000): { path: string; text: string }[] {
   const picks: { path: string; text: string }[] = [];
-  const dirs = ['typescript/lib/ja', 'typescript/lib/zh-cn', 'typescript/lib/ru', 'typescript/lib', 'zod/v4/core', 'commander/lib', 'yaml/dist', 'picocolors', 'smol-toml/dist', 'ignore', 'ai/dist'];
+  const dirs = [
+    'typescript/lib/ja',
+    'typescript/lib/zh-cn',
+    'typescript/lib/ru',
+    'typescript/lib',
+    'zod/v4/core',
+    'commander/lib',
+    'yaml/dist',
+    'picocolors',
+    'smol-toml/dist',
+    'ignore',
+    'ai/dist',
+  ];
   for (const d of dirs) {
     const abs = join(ROOT, 'node_modules', d);
     let names: string[] = [];

@@ -65,7 +65,7 @@ function readToml(file: string): Obj {
     const msg = err instanceof TomlError ? err.message.split('\n')[0] : (err as Error).message;
     throw new UsageError(`invalid TOML in ${file}${where}: ${msg}`, {
       code: 'E_CONFIG',
-      hint: `fix the file (see \`specloop init --help\` for a commented example)`,
+      hint: 'fix the file, or replace it with a fresh commented one: `specloop init --force`',
     });
   }
 }
@@ -85,7 +85,7 @@ function validateLayer(file: string, data: Obj): void {
   if (!res.success) {
     throw new UsageError(`invalid configuration\n${describeIssues(file, res.error)}`, {
       code: 'E_CONFIG',
-      hint: 'fix or remove the key; `specloop init` writes a commented example',
+      hint: 'fix or remove the key; `specloop init --force` writes a fresh commented file',
     });
   }
 }

@@ -11,12 +11,19 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function setup(files: Record<string, string | Uint8Array> = packFixture(), config: Record<string, unknown> = {}) {
+function setup(
+  files: Record<string, string | Uint8Array> = packFixture(),
+  config: Record<string, unknown> = {},
+) {
   const repo = tempDir('specloop-pack-');
   const home = tempDir('specloop-home-');
   cleanups.push(repo.cleanup, home.cleanup);
   initRepo(repo.dir, files);
-  const ctx = makeTestContext({ cwd: repo.dir, home: home.dir, config: { pack: { maxFileSize: 2000, ...config } } });
+  const ctx = makeTestContext({
+    cwd: repo.dir,
+    home: home.dir,
+    config: { pack: { maxFileSize: 2000, ...config } },
+  });
   return { dir: repo.dir, home: home.dir, ctx };
 }
 
@@ -115,7 +122,8 @@ describe('pack', () => {
 
   it('gives the same pack from worker threads as in-thread', async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 150; i++) files[`src/m${String(i).padStart(3, '0')}.ts`] = `export const v${i} = ${i}; // ${'ü'.repeat(i % 7)}\n`;
+    for (let i = 0; i < 150; i++)
+      files[`src/m${String(i).padStart(3, '0')}.ts`] = `export const v${i} = ${i}; // ${'ü'.repeat(i % 7)}\n`;
     const { ctx } = setup(files);
     const single = await pack(ctx, { write: false, threads: 0, cache: false });
     const multi = await pack(ctx, { write: false, threads: 2, cache: false });
@@ -124,7 +132,11 @@ describe('pack', () => {
   });
 
   it('drops the least relevant and largest files to fit a token budget, saying which', async () => {
-    const files: Record<string, string> = { 'src/a.ts': 'export const a = 1;\n', 'src/big.ts': 'const x = 1;\n'.repeat(120), 'data.csv': 'a,b\n'.repeat(40) };
+    const files: Record<string, string> = {
+      'src/a.ts': 'export const a = 1;\n',
+      'src/big.ts': 'const x = 1;\n'.repeat(120),
+      'data.csv': 'a,b\n'.repeat(40),
+    };
     const { ctx } = setup(files, { maxFileSize: 100_000 });
     const all = await pack(ctx, { write: false });
     const budget = all.totals.tokens - 50;
@@ -136,7 +148,8 @@ describe('pack', () => {
 
   it('splits into parts under N tokens without cutting a file', async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 12; i++) files[`f${String(i).padStart(2, '0')}.ts`] = `export const n${i} = "${'word '.repeat(30)}";\n`;
+    for (let i = 0; i < 12; i++)
+      files[`f${String(i).padStart(2, '0')}.ts`] = `export const n${i} = "${'word '.repeat(30)}";\n`;
     files['huge.ts'] = 'let y = 0;\n'.repeat(200);
     for (const style of ['xml', 'json'] as const) {
       const { ctx, dir } = setup(files, { maxFileSize: 100_000 });
@@ -169,7 +182,14 @@ describe('pack', () => {
     const { ctx, dir } = setup({ 'a.ts': 'export const a = 1;\n' });
     writeFileSync(join(dir, 'a.ts'), 'export const a = 2;\n');
     writeFiles(dir, { 'prompt.md': 'Review this code.\n' });
-    const r = await pack(ctx, { write: false, gitDiff: true, gitLog: 3, header: 'Project X', instructions: 'prompt.md', ignore: ['prompt.md'] });
+    const r = await pack(ctx, {
+      write: false,
+      gitDiff: true,
+      gitLog: 3,
+      header: 'Project X',
+      instructions: 'prompt.md',
+      ignore: ['prompt.md'],
+    });
     expect(r.output).toContain('<git_diff><![CDATA[');
     expect(r.output).toContain('+export const a = 2;');
     expect(r.output).toContain('<git_log><![CDATA[');

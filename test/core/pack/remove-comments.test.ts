@@ -30,7 +30,9 @@ describe('removeComments', () => {
   });
 
   it('strips # comments in Python but keeps strings and docstrings', () => {
-    expect(removeComments('# c\nx = "# no"  # yes\ny = """\n# doc\n"""\n', 'a.py')).toBe('x = "# no"\ny = """\n# doc\n"""\n');
+    expect(removeComments('# c\nx = "# no"  # yes\ny = """\n# doc\n"""\n', 'a.py')).toBe(
+      'x = "# no"\ny = """\n# doc\n"""\n',
+    );
   });
 
   it('needs whitespace before # in shell and YAML, and leaves apostrophes in prose alone', () => {
@@ -41,9 +43,9 @@ describe('removeComments', () => {
   });
 
   it('handles Rust lifetimes, raw strings and nested block comments', () => {
-    expect(removeComments(`fn f<'a>(x: &'a str) { let r = r#"// x"#; /* a /* b */ c */ let c = '"'; }\n`, 'a.rs')).toBe(
-      `fn f<'a>(x: &'a str) { let r = r#"// x"#;  let c = '"'; }\n`,
-    );
+    expect(
+      removeComments(`fn f<'a>(x: &'a str) { let r = r#"// x"#; /* a /* b */ c */ let c = '"'; }\n`, 'a.rs'),
+    ).toBe(`fn f<'a>(x: &'a str) { let r = r#"// x"#;  let c = '"'; }\n`);
   });
 
   it('strips HTML, CSS, SQL and Go comments', () => {

@@ -33,11 +33,23 @@ describe('output styles', () => {
   it('xml is well-formed and round-trips every file', async () => {
     const r = await packStyle('xml');
     expect(XMLValidator.validate(r.output)).toBe(true);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', trimValues: false, cdataPropName: 'cdata' }).parse(r.output);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      trimValues: false,
+      cdataPropName: 'cdata',
+    }).parse(r.output);
     const files = doc.pack.files.file as { path: string; cdata: string | string[] }[];
-    expect(files.map((f) => f.path)).toEqual(['docs/fences.md', 'src/a & b.ts', 'ctrl.txt', 'empty.txt', 'quote"s.txt']);
+    expect(files.map((f) => f.path)).toEqual([
+      'docs/fences.md',
+      'src/a & b.ts',
+      'ctrl.txt',
+      'empty.txt',
+      'quote"s.txt',
+    ]);
     // CDATA cannot hold "]]>": it is split across two sections, which join back to the text
-    const text = (f: (typeof files)[number]) => (Array.isArray(f.cdata) ? f.cdata.join('') : f.cdata).slice(1, -1);
+    const text = (f: (typeof files)[number]) =>
+      (Array.isArray(f.cdata) ? f.cdata.join('') : f.cdata).slice(1, -1);
     expect(text(files[1]!)).toBe(FILES['src/a & b.ts']!.trim());
     expect(text(files[0]!)).toBe(FILES['docs/fences.md']!.trim());
     expect(text(files[2]!)).toBe('bell ␇ form feed ␌ escape ␛[0m end');

@@ -79,7 +79,14 @@ describe('selection', () => {
     for (const gitMode of [true, false]) {
       const dir = temp();
       if (gitMode) git(dir, 'init', '-q');
-      writeFiles(dir, { '.specloopignore': 'fixtures/\n', 'a.ts': '1\n', 'fixtures/big.json': '{}\n', 'sub/.specloopignore': '*.md\n', 'sub/x.md': '#\n', 'sub/y.ts': '2\n' });
+      writeFiles(dir, {
+        '.specloopignore': 'fixtures/\n',
+        'a.ts': '1\n',
+        'fixtures/big.json': '{}\n',
+        'sub/.specloopignore': '*.md\n',
+        'sub/x.md': '#\n',
+        'sub/y.ts': '2\n',
+      });
       const sel = await selectFiles({ ...base, root: dir });
       expect(sel.files.sort()).toEqual(['.specloopignore', 'a.ts', 'sub/.specloopignore', 'sub/y.ts']);
     }
@@ -94,7 +101,14 @@ describe('selection', () => {
 
   it('filters with --include / --ignore globs in .gitignore syntax, braces expanded', async () => {
     const dir = temp();
-    writeFiles(dir, { 'src/a.ts': '', 'src/b.tsx': '', 'src/c.js': '', 'README.md': '', 'docs/d.md': '', 'test/a.test.ts': '' });
+    writeFiles(dir, {
+      'src/a.ts': '',
+      'src/b.tsx': '',
+      'src/c.js': '',
+      'README.md': '',
+      'docs/d.md': '',
+      'test/a.test.ts': '',
+    });
     const sel = await selectFiles({
       ...base,
       root: dir,

@@ -42,7 +42,8 @@ describe('token counting', () => {
       const c = await counter(enc);
       const texts = realTexts(90);
       expect(texts.length).toBeGreaterThan(40);
-      for (const { path, text } of texts) expect({ path, n: c.count(text) }).toEqual({ path, n: referenceTokens(text, enc) });
+      for (const { path, text } of texts)
+        expect({ path, n: c.count(text) }).toEqual({ path, n: referenceTokens(text, enc) });
     });
 
     it(`equals the reference on random code and Unicode (${enc})`, async () => {
@@ -61,7 +62,8 @@ describe('token counting', () => {
   });
 
   it('matches the reference on U+FEFF inside text (its known byte-order-mark quirk)', async () => {
-    for (const t of ['\uFEFF', 'a\uFEFFb', ' \uFEFF', '\uFEFF\uFEFF x']) expect(await countTokens(t)).toBe(referenceTokens(t));
+    for (const t of ['\uFEFF', 'a\uFEFFb', ' \uFEFF', '\uFEFF\uFEFF x'])
+      expect(await countTokens(t)).toBe(referenceTokens(t));
   });
 
   it('counts the empty string as zero tokens', async () => {
@@ -73,7 +75,12 @@ describe('block arithmetic (exact totals without re-tokenizing)', () => {
   const bodies = fc.oneof(
     textArb,
     // long bodies take the head/tail path; start them with slashes, end them with punctuation
-    fc.tuple(fc.constantFrom('//', '/*', '', '\n', 'x'), fc.array(textArb, { minLength: 40, maxLength: 80 }), fc.constantFrom('}', ';', 'end', '/', ''))
+    fc
+      .tuple(
+        fc.constantFrom('//', '/*', '', '\n', 'x'),
+        fc.array(textArb, { minLength: 40, maxLength: 80 }),
+        fc.constantFrom('}', ';', 'end', '/', ''),
+      )
       .map(([a, mid, z]) => a + mid.join('\n') + z),
   );
   for (const enc of ENCODINGS) {
@@ -82,12 +89,16 @@ describe('block arithmetic (exact totals without re-tokenizing)', () => {
         const c = await counter(enc);
         const r = styleRenderer(style);
         fc.assert(
-          fc.property(bodies, fc.constantFrom('src/a.ts', 'lib/x.md', 'Makefile', 'a b/ü.json'), (body, path) => {
-            const content = body.trim();
-            const b = r.file(path, content, 7);
-            const got = blockTokens(c, b, c.scan(b.body), b.tail);
-            return got === referenceTokens(b.open + b.body + b.tail, enc);
-          }),
+          fc.property(
+            bodies,
+            fc.constantFrom('src/a.ts', 'lib/x.md', 'Makefile', 'a b/ü.json'),
+            (body, path) => {
+              const content = body.trim();
+              const b = r.file(path, content, 7);
+              const got = blockTokens(c, b, c.scan(b.body), b.tail);
+              return got === referenceTokens(b.open + b.body + b.tail, enc);
+            },
+          ),
           { numRuns: 120 },
         );
       });

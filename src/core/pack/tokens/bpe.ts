@@ -4,7 +4,11 @@
  * the piece's UTF-8 bytes as a latin1 string (one char per byte; for ASCII, the piece
  * itself), so pairs are looked up by plain string slices, with no per-lookup decoding.
  */
-export function mergeCount(piece: string, ranks: Map<string, number>, rankOf?: (bytes: string) => number | undefined): number {
+export function mergeCount(
+  piece: string,
+  ranks: Map<string, number>,
+  rankOf?: (bytes: string) => number | undefined,
+): number {
   const n = piece.length;
   if (n <= 1) return n;
   // starts[0..parts] are part boundaries; rank[i] merges part i with part i+1.

@@ -78,7 +78,8 @@ export class TokenCounter {
       slot = (slot + 1) & this.mask;
     }
     // A long slice would be a view that keeps the whole text alive from the memo: copy it.
-    const piece = len > 12 ? Buffer.from(text.slice(i, end), 'utf16le').toString('utf16le') : text.slice(i, end);
+    const piece =
+      len > 12 ? Buffer.from(text.slice(i, end), 'utf16le').toString('utf16le') : text.slice(i, end);
     const t = this.ref.pieceTokens(piece);
     if (this.keys.length >= MEMO_LIMIT) {
       this.reset();

@@ -68,7 +68,10 @@ function referenceRank(ranks: Map<string, number>): (bytes: string) => number | 
 }
 
 async function load(name: EncodingName): Promise<Vocabulary> {
-  const [consts, ranks] = await Promise.all([import('gpt-tokenizer/encodingParams/constants'), readRanks(name)]);
+  const [consts, ranks] = await Promise.all([
+    import('gpt-tokenizer/encodingParams/constants'),
+    readRanks(name),
+  ]);
   const source = name === 'o200k_base' ? consts.O200K_TOKEN_SPLIT_REGEX : consts.CL100K_TOKEN_SPLIT_REGEX;
   const quirk = referenceRank(ranks);
   return {
