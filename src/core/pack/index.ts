@@ -45,6 +45,8 @@ export async function countTokens(text: string, encoding: EncodingName = 'o200k_
 
 /** Pack directories into one (or, with splitTokens, several) LLM-ready files. */
 export async function pack(ctx: Context, options: PackOptions = {}): Promise<PackResult> {
+  const t0 = performance.now();
+  const since = () => `${Math.round(performance.now() - t0)} ms`;
   const o = resolveOptions(ctx, options);
   const progress = options.progress;
   if (o.write && !o.splitTokens) checkOutputPath(o.outputPath);
@@ -64,7 +66,7 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
       env: ctx.env,
       signal: ctx.signal,
     });
-    ctx.log.debug(`pack: ${sel.files.length} files in ${dir} (${sel.mode})`);
+    ctx.log.debug(`pack: ${sel.files.length} files in ${dir} (${sel.mode}) at ${since()}`);
     const prefix = prefixFor(o.base, dir);
     for (const f of sel.files) paths.push(prefix + f);
   }
@@ -75,7 +77,10 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   const store: BlockStore = o.write ? new FileStore(o.outputPath) : new MemoryStore();
   try {
     const { packed, skipped, hits } = await processAll(ctx, o, ordered, cache, store, options);
-    return await finish(ctx, o, { packed, skipped, hits }, cache, store);
+    ctx.log.debug(`pack: processed at ${since()}`);
+    const result = await finish(ctx, o, { packed, skipped, hits }, cache, store);
+    ctx.log.debug(`pack: written at ${since()}`);
+    return result;
   } finally {
     store.dispose();
     progress?.stop();

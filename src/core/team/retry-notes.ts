@@ -1,8 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../util/paths.js';
+import { parseTemplateText, renderTemplate } from '../templates/index.js';
+
 /**
- * What the executor is told when a finished step has to be redone on a newer base. Kept
- * short and appended to the step's own prompt; the step prompt stays the task.
+ * What the executor is told when a finished step has to be redone on a newer base: appended
+ * to the step's own prompt (the step prompt stays the task). The wording lives in the
+ * built-in templates team-conflict.md / team-red.md; the scheduler has no Context, so these
+ * are read from the package, not looked up in project or global template folders.
  */
-const fence = (lang: string, body: string) => `\`\`\`${lang}\n${body.trim()}\n\`\`\``;
+function render(name: string, vars: Record<string, string>): string {
+  const file = join(packageRoot(), 'src', 'templates', `${name}.md`);
+  const { meta, body } = parseTemplateText(readFileSync(file, 'utf8'), file);
+  return renderTemplate({ name, variables: meta.variables ?? [], body }, vars).prompt.trim();
+}
 
 /** The step's earlier change conflicted with steps that landed meanwhile; the tree is now the new base. */
 export function conflictNote(o: {
@@ -11,25 +22,15 @@ export function conflictNote(o: {
   previousDiff: string;
   landed: string[];
 }): string {
-  return [
-    '## Note: redo this step on the latest integrated code',
-    `You already did this step once, but other steps were integrated meanwhile (${o.landed.join(', ') || 'by teammates'}) and changed the same files: ${o.files.join(', ')}.`,
-    'Your earlier change no longer applies and has been set aside: the working tree now holds the latest integrated code.',
-    'Do the step again on top of it, keeping what the other steps added.',
-    'The conflict as git reported it:',
-    fence('diff', o.details),
-    'Your earlier change, for reference:',
-    fence('diff', o.previousDiff),
-  ].join('\n\n');
+  return render('team-conflict', {
+    landed: o.landed.join(', ') || 'by teammates',
+    files: o.files.join(', '),
+    details: o.details.trim(),
+    previous_diff: o.previousDiff.trim(),
+  });
 }
 
 /** The step's change rebased cleanly but the tests fail on the new base. */
 export function redNote(o: { output: string; landed: string[] }): string {
-  return [
-    '## Note: the tests fail after combining your change with newer work',
-    `Your change for this step was rebased onto the latest integrated code (which now includes ${o.landed.join(', ') || "teammates' steps"}), and the test command fails there.`,
-    'The working tree holds the combination. Fix it so the tests pass, keeping what the other steps added.',
-    'Test output:',
-    fence('text', o.output),
-  ].join('\n\n');
+  return render('team-red', { landed: o.landed.join(', ') || "teammates' steps", output: o.output.trim() });
 }

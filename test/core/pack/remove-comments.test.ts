@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the inputs are source code containing ${…} on purpose
 import { describe, expect, it } from 'vitest';
 import { canRemoveComments, removeComments } from '../../../src/core/pack/remove-comments.js';
 

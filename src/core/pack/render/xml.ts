@@ -8,7 +8,6 @@ export function xmlEscape(s: string): string {
 }
 
 // XML 1.0 forbids most C0 controls even in CDATA; show them as Unicode control pictures (␌).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
 const ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const ILLEGAL_ALL = new RegExp(ILLEGAL.source, 'g');
 const picture = (c: string) =>
