@@ -5,13 +5,14 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { positiveInt } from './option-parsers.js';
 
 interface IdeaFlags {
   file?: string;
   model?: string;
   answers?: string;
   resume?: string | true;
-  maxQuestions: string;
+  maxQuestions: number;
   output?: string;
   force?: boolean;
 }
@@ -25,7 +26,7 @@ export function register(program: Command, app: App): void {
     .option('-m, --model <model>', 'provider:model (default: models.brainstorm, then models.default)')
     .option('--answers <file>', 'answer from a file instead of the terminal: one answer per paragraph')
     .option('--resume [id]', 'continue the newest unfinished session (or the one with this id)')
-    .option('--max-questions <n>', 'stop asking after this many answers', '30')
+    .option('--max-questions <n>', 'stop asking after this many answers', positiveInt, 30)
     .option('-o, --output <file>', 'where to write the spec (default spec.md)')
     .option('-f, --force', 'replace an existing spec instead of writing spec.<n>.md')
     .addHelpText(
@@ -48,9 +49,6 @@ Examples:
     .action(
       app.action('idea', async (ctx, words: string[], flags: IdeaFlags) => {
         const bs = await import('../core/brainstorm/index.js');
-        const max = Number(flags.maxQuestions);
-        if (!Number.isInteger(max) || max < 1)
-          throw new UsageError(`--max-questions must be a whole number ≥ 1, got "${flags.maxQuestions}"`);
         const idea = await ideaText(ctx, words, flags);
         if (idea && flags.resume !== undefined)
           throw new UsageError('give either a new idea or --resume, not both', {
@@ -70,7 +68,7 @@ Examples:
             idea,
             resume: flags.resume,
             model: flags.model,
-            maxQuestions: max,
+            maxQuestions: flags.maxQuestions,
             output: flags.output,
             force: Boolean(flags.force),
             input,

@@ -3,14 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import type { App } from './app.js';
-
-const collect = (v: string, prev: string[] = []) => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
+import { listOption } from './option-parsers.js';
 
 /** Rate-limit pauses are worth a line on stderr: otherwise a wait looks like a hang. */
 const onWait = (ctx: Context) => (w: { ms: number; reason: string }) =>
@@ -19,7 +12,14 @@ const onWait = (ctx: Context) => (w: { ms: number; reason: string }) =>
 export function register(program: Command, app: App): void {
   const issues = program
     .command('issues')
-    .description('post generated issues to GitHub, or pull open issues as runnable prompts');
+    .description('post generated issues to GitHub, or pull open issues as runnable prompts')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  specloop task github-issues && specloop issues post issues.md --dry-run
+  specloop issues pull --label bug && specloop run --from issue-prompts.md`,
+    );
 
   issues
     .command('post')
@@ -28,7 +28,7 @@ export function register(program: Command, app: App): void {
     )
     .argument('<file>', 'issues file, e.g. issues.md from `specloop task github-issues`')
     .option('--repo <owner/name>', 'target repository (default: [github] repo in specloop.toml, else origin)')
-    .option('--label <label>', 'add a label to every issue (repeatable, or comma-separated)', collect)
+    .option('--label <label>', 'add a label to every issue (repeatable, or comma-separated)', listOption)
     .option('--dry-run', 'print the issues that would be posted; no network, nothing written')
     .option('-y, --yes', 'post without asking (needed when not on a terminal)')
     .option('--json', 'print the outcome of every issue as JSON')
@@ -93,7 +93,7 @@ Examples:
     .command('pull')
     .description('write open GitHub issues as a prompt file that `specloop run --from` executes')
     .option('--repo <owner/name>', 'source repository (default: [github] repo in specloop.toml, else origin)')
-    .option('--label <label>', 'only issues with this label (repeatable, or comma-separated)', collect)
+    .option('--label <label>', 'only issues with this label (repeatable, or comma-separated)', listOption)
     .option('-o, --output <file>', 'where to write the plan ("-" for stdout)', 'issue-prompts.md')
     .option('--force', 'overwrite the output file if it exists')
     .option('--json', 'print the pulled issues as JSON instead of writing a file')

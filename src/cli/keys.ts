@@ -24,6 +24,7 @@ export function register(program: Command, app: App): void {
     `
 Keys live in $SPECLOOP_HOME/keys.json (~/.config/specloop/keys.json), mode 0600.
 OPENAI_API_KEY, ANTHROPIC_API_KEY (and a compatible endpoint's apiKeyEnv) win over stored keys.
+
 Examples:
   specloop keys set openai                 # hidden prompt
   printf %s "$KEY" | specloop keys set anthropic
@@ -35,6 +36,13 @@ Examples:
     .command('set')
     .description('store the key for PROVIDER, read from stdin or a hidden prompt')
     .argument('<provider>', 'openai, anthropic, or a [providers.compatible.NAME] name')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  specloop keys set openai                        # hidden prompt on a terminal
+  printf %s "$KEY" | specloop keys set anthropic  # or from stdin`,
+    )
     .action(
       app.action('keys', async (ctx, provider: string) => {
         const { setKey, keysPath, KEY_ENV } = await import('../core/keys/index.js');
@@ -52,6 +60,13 @@ Examples:
     .command('list')
     .description('providers with a key and where it comes from (never the key itself)')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  specloop keys list
+  specloop keys list --json | jq -r '.[].provider'`,
+    )
     .action(
       app.action('keys', async (ctx, opts: { json?: boolean }) => {
         const { listKeys } = await import('../core/keys/index.js');
@@ -72,6 +87,7 @@ Examples:
   cmd
     .command('path')
     .description('print the key store path')
+    .addHelpText('after', '\nExamples:\n  specloop keys path\n  ls -l "$(specloop keys path)"')
     .action(
       app.action('keys', async (ctx) => {
         const { keysPath } = await import('../core/keys/index.js');
@@ -84,6 +100,7 @@ Examples:
     .command('remove')
     .description('delete the stored key for PROVIDER')
     .argument('<provider>', 'provider name')
+    .addHelpText('after', '\nExamples:\n  specloop keys remove openai')
     .action(
       app.action('keys', async (ctx, provider: string) => {
         const { removeKey } = await import('../core/keys/index.js');

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { CallRow } from '../core/logs/index.js';
 import type { App } from './app.js';
+import { positiveInt } from './option-parsers.js';
 
 interface LogsFlags {
-  count: string;
+  count: number;
   json?: boolean;
   full?: boolean;
   off?: boolean;
@@ -46,7 +47,7 @@ export function register(program: Command, app: App): void {
   program
     .command('logs')
     .description('show the model call log (SQLite)')
-    .option('-n, --count <n>', 'how many calls, newest first', '3')
+    .option('-n, --count <n>', 'how many calls, newest first', positiveInt, 3)
     .option('--json', 'print the rows as JSON')
     .option('--full', 'print whole prompts and responses')
     .option('--off', 'stop logging model calls (persists)')
@@ -78,10 +79,7 @@ Examples:
           ctx.stderr.write(`model call logging is ${flags.on ? 'on' : 'off'}${overridden}\n`);
           return 0;
         }
-        const n = Number(flags.count);
-        if (!Number.isInteger(n) || n < 1)
-          throw new UsageError(`-n wants a positive whole number, not "${flags.count}"`);
-        const rows = await logs.readCalls(ctx, { limit: n });
+        const rows = await logs.readCalls(ctx, { limit: flags.count });
         if (flags.json) {
           ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return 0;

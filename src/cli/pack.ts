@@ -1,32 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type PackConfig, packSchema } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
 
-interface PackFlags {
-  output?: string;
-  style?: string;
-  stdout?: boolean;
-  include?: string[];
-  ignore?: string[];
-  gitignore?: boolean;
-  defaultIgnore?: boolean;
-  maxFileSize?: number;
-  top?: number;
-  copy?: boolean;
-  securityCheck?: boolean;
-  header?: string;
-  instructions?: string;
-  lineNumbers?: boolean;
-  removeComments?: boolean;
-  gitDiff?: boolean;
-  gitLog?: number;
-  tokenBudget?: number;
-  encoding?: string;
-  splitTokens?: number;
-  jsonSummary?: boolean;
-  cache?: boolean;
-}
+/** Flags: every [pack] config key, plus per-run output modes. */
+type PackFlags = Partial<PackConfig> & { stdout?: boolean; copy?: boolean; jsonSummary?: boolean };
 
 const int = (min: number) => (v: string) => {
   const n = Number(v);
@@ -41,28 +20,8 @@ const bytes = (v: string) => {
 };
 const list = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
-/** Keys that are config (`[pack]` in specloop.toml); the rest are output modes. */
-const CONFIG_KEYS = [
-  'output',
-  'style',
-  'include',
-  'ignore',
-  'gitignore',
-  'defaultIgnore',
-  'maxFileSize',
-  'securityCheck',
-  'encoding',
-  'lineNumbers',
-  'removeComments',
-  'header',
-  'instructions',
-  'top',
-  'tokenBudget',
-  'splitTokens',
-  'gitDiff',
-  'gitLog',
-  'cache',
-] as const;
+/** Flags that are config keys (`[pack]` in specloop.toml); the rest are output modes. */
+const CONFIG_KEYS = Object.keys(packSchema.shape) as (keyof PackConfig)[];
 
 export function register(program: Command, app: App): void {
   program

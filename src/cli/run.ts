@@ -1,11 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { positiveInt } from './option-parsers.js';
 
-const int = (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return Number(v);
-};
 const usd = (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected an amount in USD, e.g. 2.50');
@@ -44,19 +41,19 @@ export function register(program: Command, app: App): void {
   program
     .command('run')
     .description('execute the plan step by step: agent, tests, one commit per green step')
-    .option('--step <n>', 'run only step N', int)
+    .option('--step <n>', 'run only step N', positiveInt)
     .option('--next', 'run only the next step')
     .option('--all', 'run every remaining step (the default)')
-    .option('--until <n>', 'run the remaining steps up to and including step N', int)
+    .option('--until <n>', 'run the remaining steps up to and including step N', positiveInt)
     .option('--executor <name>', 'builtin | aider | claude | codex (default: config run.executor)')
     .option('-m, --model <model>', 'model: provider:model for builtin, passed through to aider/claude/codex')
     .option('--test-cmd <cmd>', 'test command (default: config test.command)')
     .option(
       '--test-timeout <seconds>',
       'kill the test command after this long (default: config test.timeoutSec)',
-      int,
+      positiveInt,
     )
-    .option('--max-attempts <n>', 'attempts per step, each with the last failure (default 3)', int)
+    .option('--max-attempts <n>', 'attempts per step, each with the last failure (default 3)', positiveInt)
     .option('--branch <name>', 'work on this branch (created if needed) instead of specloop/<plan>')
     .option('--no-branch', 'work on the current branch')
     .option('--from <file>', 'run the steps of this prompt_plan-format file (todo: <file>.todo.md)')
@@ -65,7 +62,7 @@ export function register(program: Command, app: App): void {
     .option('--dry-run', 'print the branch and the steps that would run; change nothing')
     .option('-y, --yes', 'start on a dirty tree: commit it as "specloop: save work before run"')
     .option('--json', 'print the run summary as JSON on stdout')
-    .option('--parallel <n>', 'run up to N ready steps at once, each in its own git worktree', int)
+    .option('--parallel <n>', 'run up to N ready steps at once, each in its own git worktree', positiveInt)
     .option('--team', 'team mode: claim steps on the git remote, land them fast-forward only')
     .option('--remote <name>', 'remote for --team (default: config team.remote)')
     .addHelpText('after', EXAMPLES)

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { listOption, positiveInt } from './option-parsers.js';
 
 interface TaskFlags {
   input?: string;
@@ -18,19 +19,6 @@ interface TaskFlags {
   contextWindow?: number;
   json?: boolean;
 }
-
-const collect = (v: string, prev: string[] = []) => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
-const positiveInt = (v: string) => {
-  const n = Number(v.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`expected a positive whole number, got "${v}"`);
-  return n;
-};
 
 /** `-p K V` pairs (or `-p K=V`) into a record. */
 function parseParams(tokens: string[] = []): Record<string, string> {
@@ -77,8 +65,8 @@ export function register(program: Command, app: App): void {
       'model to use (default: the task’s, else the template’s, else config)',
     )
     .option('-p, --param <name value...>', 'template variable (repeatable; "@file" reads a file)')
-    .option('--include <globs>', 'pack only these paths (comma-separated, repeatable)', collect)
-    .option('--ignore <globs>', 'leave these paths out of the pack (comma-separated, repeatable)', collect)
+    .option('--include <globs>', 'pack only these paths (comma-separated, repeatable)', listOption)
+    .option('--ignore <globs>', 'leave these paths out of the pack (comma-separated, repeatable)', listOption)
     .option(
       '--token-budget <n>',
       'pack at most this many tokens (least important files dropped)',

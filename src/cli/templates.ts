@@ -36,6 +36,7 @@ Templates are markdown files with YAML front-matter, looked up in this order:
   ./.specloop/templates/NAME.md    (project; commit it)
   $SPECLOOP_HOME/templates/NAME.md (global; ~/.config/specloop/templates)
   built-in
+
 Examples:
   specloop templates list
   specloop templates show summarize > .specloop/templates/summarize.md   # customise a copy
@@ -50,12 +51,26 @@ Examples:
     .description('list templates: name, source, description (also the default)')
     .option('-a, --all', 'include internal templates used by specloop commands')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  specloop templates list
+  specloop templates list --all --json | jq -r '.[].name'`,
+    )
     .action(list);
 
   cmd
     .command('show')
     .description('print a template file as it is (front-matter included)')
     .argument('<name>', 'template name')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  specloop templates show readme
+  specloop templates show summarize > .specloop/templates/summarize.md   # customise a copy`,
+    )
     .action(
       app.action('templates', async (ctx, name: string) => {
         const { loadTemplate } = await import('../core/templates/index.js');
@@ -72,6 +87,14 @@ Examples:
     .description('print the template directories in lookup order, or the file NAME resolves to')
     .argument('[name]', 'template name')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  specloop templates path
+  specloop templates path readme          # which file \`readme\` resolves to
+  specloop templates path --json`,
+    )
     .action(
       app.action('templates', async (ctx, name: string | undefined, opts: { json?: boolean }) => {
         const { templateDirs, templatePath, loadTemplate } = await import('../core/templates/index.js');
@@ -79,7 +102,9 @@ Examples:
           const hit = templatePath(ctx, name);
           if (!hit) {
             await loadTemplate(ctx, name); // throws the "unknown template" error listing known names
-            throw new UsageError(`unknown template "${name}"`);
+            throw new UsageError(`unknown template "${name}"`, {
+              hint: 'see `specloop templates list --all`',
+            });
           }
           ctx.stdout.write(opts.json ? `${JSON.stringify({ name, ...hit })}\n` : `${hit.path}\n`);
           return 0;

@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runBin } from '../support/cli.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
 import { tempDir } from '../support/repo.js';
 
 // The issue's acceptance, as a new user would run it: the real binary, real HTTP, real SQLite.
-let fake: FakeLlm | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 describe('specloop binary: ask + logs', () => {
   it('echo hello | specloop ask -t summarize streams the reply; logs -n 1 --json shows it with tokens', async () => {
-    fake = await startFakeLlm([
+    const fake = await cleanups.fakeLlm([
       { text: 'A greeting, nothing more.', usage: { inputTokens: 42, outputTokens: 6 } },
     ]);
     const t = tempDir();
@@ -55,7 +49,7 @@ describe('specloop binary: ask + logs', () => {
   });
 
   it('--llm-record then --llm-replay answers offline', async () => {
-    fake = await startFakeLlm(['recorded reply']);
+    const fake = await cleanups.fakeLlm(['recorded reply']);
     const t = tempDir();
     cleanups.push(t.cleanup);
     const file = `${t.dir}/session.jsonl`;
@@ -63,7 +57,6 @@ describe('specloop binary: ask + logs', () => {
     const rec = await runBin(['--llm-record', file, 'ask', 'q'], { cwd: t.dir, env });
     expect(rec.stdout).toBe('recorded reply\n');
     await fake.close();
-    fake = undefined;
     const replay = await runBin(['--llm-replay', file, 'ask', 'q'], {
       cwd: t.dir,
       env: { SPECLOOP_HOME: t.dir },

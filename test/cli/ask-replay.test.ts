@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
 import { tempDir } from '../support/repo.js';
 
-let fake: FakeLlm | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 describe('specloop ask with --llm-record / --llm-replay', () => {
   it('records a template call, then replays it with no server and no key (paths relative to -C)', async () => {
-    fake = await startFakeLlm(['short summary']);
+    const fake = await cleanups.fakeLlm(['short summary']);
     const t = tempDir();
     cleanups.push(t.cleanup);
     const file = join(t.dir, 'session.jsonl');
@@ -27,7 +21,6 @@ describe('specloop ask with --llm-record / --llm-replay', () => {
     expect(rec.code).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toContain('test-key');
     await fake.close();
-    fake = undefined;
     const replay = await runCli(['--llm-replay', 'session.jsonl', 'ask', '-t', 'summarize'], {
       cwd: t.dir,
       stdin: 'a long text',

@@ -1,20 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
-import { tempDir, writeFiles } from '../support/repo.js';
+import type { FakeLlm } from '../support/fake-llm-server.js';
+import { writeFiles } from '../support/repo.js';
 
 let fake: FakeLlm | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  await fake?.close();
+const cleanups = useCleanups();
+// Tests without a server of their own must not see the previous test's.
+afterEach(() => {
   fake = undefined;
-  for (const c of cleanups.splice(0)) c();
 });
-function tmp(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const tmp = (): string => cleanups.tmp();
 
 /** Run `specloop ask …` against the fake server with a hermetic home. */
 async function askCli(
@@ -31,7 +27,7 @@ async function askCli(
 
 describe('specloop ask', () => {
   it('streams the answer to stdout and nothing else', async () => {
-    fake = await startFakeLlm(['Paris is the capital.']);
+    fake = await cleanups.fakeLlm(['Paris is the capital.']);
     const r = await askCli(['capital of France?']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Paris is the capital.\n');
@@ -40,20 +36,20 @@ describe('specloop ask', () => {
   });
 
   it('joins stdin and the prompt', async () => {
-    fake = await startFakeLlm(['ok']);
+    fake = await cleanups.fakeLlm(['ok']);
     await askCli(['why does this fail?'], { stdin: 'Error: boom\n' });
     expect(fake.requests[0]!.messages[0]!.content).toBe('Error: boom\n\nwhy does this fail?');
   });
 
   it('--no-stream makes one JSON request', async () => {
-    fake = await startFakeLlm(['whole answer']);
+    fake = await cleanups.fakeLlm(['whole answer']);
     const r = await askCli(['--no-stream', 'q']);
     expect(r.stdout).toBe('whole answer\n');
     expect(fake.requests[0]!.stream).toBe(false);
   });
 
   it('--json prints text, model, usage and cost', async () => {
-    fake = await startFakeLlm([{ text: '4', usage: { inputTokens: 10, outputTokens: 1 } }]);
+    fake = await cleanups.fakeLlm([{ text: '4', usage: { inputTokens: 10, outputTokens: 1 } }]);
     const r = await askCli(['--json', '2+2?']);
     expect(JSON.parse(r.stdout)).toEqual({
       text: '4',
@@ -64,14 +60,14 @@ describe('specloop ask', () => {
   });
 
   it('-s and -m set the system prompt and model', async () => {
-    fake = await startFakeLlm(['ok']);
+    fake = await cleanups.fakeLlm(['ok']);
     await askCli(['-s', 'be terse', '-m', 'openai:gpt-4.1', 'hi']);
     expect(fake.requests[0]!.model).toBe('gpt-4.1');
     expect(fake.requests[0]!.messages[0]).toEqual({ role: 'system', content: 'be terse' });
   });
 
   it('fills a template from stdin and -p, with its system prompt and model', async () => {
-    fake = await startFakeLlm(['Bonjour']);
+    fake = await cleanups.fakeLlm(['Bonjour']);
     const dir = tmp();
     writeFiles(dir, {
       '.specloop/templates/translate.md':
@@ -88,7 +84,7 @@ describe('specloop ask', () => {
   });
 
   it('a PROMPT after -p NAME VALUE is still the prompt', async () => {
-    fake = await startFakeLlm(['ok']);
+    fake = await cleanups.fakeLlm(['ok']);
     const dir = tmp();
     writeFiles(dir, { '.specloop/templates/t.md': 'In {{lang}}: {{input}}' });
     await askCli(['-t', 't', '-p', 'lang', 'French', 'good night'], { cwd: dir });
@@ -96,7 +92,7 @@ describe('specloop ask', () => {
   });
 
   it('a template needing input with empty stdin exits 2 without calling the model', async () => {
-    fake = await startFakeLlm([]);
+    fake = await cleanups.fakeLlm([]);
     const r = await askCli(['-t', 'summarize'], { stdin: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('input');
@@ -104,21 +100,21 @@ describe('specloop ask', () => {
   });
 
   it('an unknown template exits 2', async () => {
-    fake = await startFakeLlm([]);
+    fake = await cleanups.fakeLlm([]);
     const r = await askCli(['-t', 'no-such-template', 'x']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no-such-template');
   });
 
   it('nothing to ask exits 2', async () => {
-    fake = await startFakeLlm([]);
+    fake = await cleanups.fakeLlm([]);
     const r = await askCli([]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nothing to ask');
   });
 
   it('no key exits 2 naming OPENAI_API_KEY and `specloop keys set`', async () => {
-    fake = await startFakeLlm([]);
+    fake = await cleanups.fakeLlm([]);
     const r = await askCli(['hi'], { env: { OPENAI_API_KEY: undefined } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('OPENAI_API_KEY');
@@ -133,7 +129,7 @@ describe('specloop ask', () => {
   });
 
   it('a model error after retries exits 1 with the cause on stderr', async () => {
-    fake = await startFakeLlm([{ fault: '500' }, { fault: '500' }]);
+    fake = await cleanups.fakeLlm([{ fault: '500' }, { fault: '500' }]);
     const dir = tmp();
     writeFiles(dir, { 'specloop.toml': '[llm]\nmaxRetries = 1\nretryBaseMs = 1\n' });
     const r = await askCli(['hi'], { cwd: dir });
@@ -143,7 +139,7 @@ describe('specloop ask', () => {
   });
 
   it('refuses a prompt above confirmCostOver without --yes (exit 2), sends it with --yes', async () => {
-    fake = await startFakeLlm(['ok']);
+    fake = await cleanups.fakeLlm(['ok']);
     const dir = tmp();
     writeFiles(dir, { 'specloop.toml': 'confirmCostOver = 0.0000001\n' });
     const refused = await askCli(['a long enough question'], { cwd: dir });
@@ -155,7 +151,7 @@ describe('specloop ask', () => {
   });
 
   it('talks to Anthropic through ANTHROPIC_BASE_URL', async () => {
-    fake = await startFakeLlm(['from claude']);
+    fake = await cleanups.fakeLlm(['from claude']);
     const r = await askCli(['hi'], { env: fake.env('anthropic') });
     expect(r.stdout).toBe('from claude\n');
     expect(fake.requests[0]!.path).toBe('/v1/messages');
@@ -175,7 +171,7 @@ describe('specloop ask', () => {
   });
 
   it('a stream cut mid-answer is retried and stdout holds the answer once', async () => {
-    fake = await startFakeLlm([{ fault: 'cut' }, 'this stream is cut off mid-way']);
+    fake = await cleanups.fakeLlm([{ fault: 'cut' }, 'this stream is cut off mid-way']);
     const r = await askCli(['q'], { env: { SPECLOOP_DEBUG: undefined } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('this stream is cut off mid-way\n');

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeLlm, type FakeReply, startFakeLlm } from '../support/fake-llm-server.js';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import type { FakeLlm, FakeReply } from '../support/fake-llm-server.js';
 import { SPEC_READY, SPEC_TEXT, transcriptRecords } from '../support/plan-brainstorm.js';
 import { HAS_TMUX, TMUX_BIN, type TmuxRun, tmuxSpecloop } from '../support/plan-tmux.js';
-import { tempDir, writeFiles } from '../support/repo.js';
+import { writeFiles } from '../support/repo.js';
 
 const Q1 = 'Who will use it, and on which platforms?';
 const Q2 = 'Which banks should the CSV import support first?';
@@ -14,23 +15,19 @@ const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built 
 
 // The interactive brainstorm in a real terminal: tmux runs the built binary, the test types.
 describe.skipIf(SKIP)(`specloop idea in a terminal (tmux)${SKIP ? ` — skipped: ${SKIP}` : ''}`, () => {
-  const cleanups: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const cleanups = useCleanups();
 
   async function project(replies: FakeReply[], files: Record<string, string> = {}) {
-    const t = tempDir('specloop-tmux-');
-    const home = tempDir('specloop-home-');
-    const fake: FakeLlm = await startFakeLlm(replies);
-    cleanups.push(t.cleanup, home.cleanup, () => fake.close());
-    writeFiles(t.dir, files);
+    const dir = cleanups.tmp('specloop-tmux-');
+    const home = cleanups.tmp('specloop-home-');
+    const fake: FakeLlm = await cleanups.fakeLlm(replies);
+    writeFiles(dir, files);
     const start = (args: string[]): TmuxRun => {
-      const run = tmuxSpecloop({ cwd: t.dir, env: { ...fake.env(), SPECLOOP_HOME: home.dir }, args });
+      const run = tmuxSpecloop({ cwd: dir, env: { ...fake.env(), SPECLOOP_HOME: home }, args });
       cleanups.push(() => run.close());
       return run;
     };
-    return { dir: t.dir, fake, start };
+    return { dir, fake, start };
   }
 
   it('streams one question at a time, takes multi-line answers, /done writes spec.md', async () => {

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { type FakeGithub, rateLimitFault, startFakeGithub } from '../support/fake-github.js';
 import { git, initRepo, tempDir, writeFiles } from '../support/repo.js';
@@ -23,10 +24,7 @@ Labels: docs
 README does not list SPECLOOP_HOME.
 `;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 async function setup(opts: { issues?: string; origin?: string | null } = {}) {
   const t = tempDir();

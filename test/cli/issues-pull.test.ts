@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commitLinesOf } from '../../src/core/github/index.js';
 import { parsePlan } from '../../src/core/plan/index.js';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { startFakeGithub } from '../support/fake-github.js';
 import { git, initRepo, tempDir, writeFiles } from '../support/repo.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 async function setup() {
   const t = tempDir();

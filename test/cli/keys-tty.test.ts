@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { BIN } from '../support/cli.js';
 import { tempDir } from '../support/repo.js';
 
@@ -28,10 +29,7 @@ async function waitFor(session: string, text: string, timeoutMs = 15_000): Promi
   }
 }
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 describe.skipIf(!hasTmux)('specloop keys set on a terminal', () => {
   it('asks with a hidden prompt and never echoes the key', async () => {

@@ -1,18 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { tempDir } from '../support/repo.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function home(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const cleanups = useCleanups();
+const home = (): string => cleanups.tmp();
 const keys = (dir: string, argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) =>
   runCli(['keys', ...argv], { cwd: dir, stdin: opts.stdin, env: { SPECLOOP_HOME: dir, ...opts.env } });
 

@@ -1,28 +1,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
-import { tempDir } from '../support/repo.js';
+import type { FakeLlm } from '../support/fake-llm-server.js';
 
 let fake: FakeLlm | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  await fake?.close();
+const cleanups = useCleanups();
+// Tests without a server of their own must not see the previous test's.
+afterEach(() => {
   fake = undefined;
-  for (const c of cleanups.splice(0)) c();
 });
-function home(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const home = (): string => cleanups.tmp();
 const cli = (dir: string, argv: string[], env: Record<string, string | undefined> = {}) =>
   runCli(argv, { cwd: dir, env: { SPECLOOP_HOME: dir, ...fake?.env(), ...env } });
 
 describe('specloop logs', () => {
   it('shows the newest calls with tokens, as text and JSON', async () => {
-    fake = await startFakeLlm([
+    fake = await cleanups.fakeLlm([
       { text: 'first', usage: { inputTokens: 5, outputTokens: 1 } },
       { text: 'second', usage: { inputTokens: 7, outputTokens: 2 } },
     ]);
@@ -39,7 +34,7 @@ describe('specloop logs', () => {
   });
 
   it('logs a failed call with its error', async () => {
-    fake = await startFakeLlm([{ fault: '500' }]);
+    fake = await cleanups.fakeLlm([{ fault: '500' }]);
     const dir = home();
     const r = await cli(dir, ['ask', 'x'], { SPECLOOP_DEBUG: undefined });
     expect(r.code).toBe(1);
@@ -48,7 +43,7 @@ describe('specloop logs', () => {
   });
 
   it('--off stops logging (persisted), --on resumes', async () => {
-    fake = await startFakeLlm(['a', 'b']);
+    fake = await cleanups.fakeLlm(['a', 'b']);
     const dir = home();
     expect((await cli(dir, ['logs', '--off'])).stderr).toContain('logging is off');
     await cli(dir, ['ask', 'not logged']);

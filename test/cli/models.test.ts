@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { tempDir, writeFiles } from '../support/repo.js';
+import { writeFiles } from '../support/repo.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function home(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const cleanups = useCleanups();
+const home = (): string => cleanups.tmp();
 
 describe('specloop models', () => {
   it('shows roles resolved through the default, providers and prices', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
 import { history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
@@ -8,10 +9,7 @@ import { installStandins } from '../support/run-standins.js';
 
 /** The external executors, exercised through stand-in executables on PATH. */
 describe('specloop run with aider / claude / codex', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = (o: Parameters<typeof makeProject>[1] = {}) => {
     const t = tempDir('specloop-run-ext-');
     const b = tempDir('specloop-bin-');

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir, writeFiles } from '../support/repo.js';
 import { history, makeProject, planText, TITLES, ticked, todoText } from '../support/run-fixtures.js';
@@ -8,10 +9,7 @@ import { installStandins } from '../support/run-standins.js';
 
 /** Branches, dirty trees, bad input, --from, --dry-run, limits. Executor: the aider stand-in. */
 describe('specloop run: setup and bad input', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   let bin = '';
   const project = (o: Parameters<typeof makeProject>[1] = {}) => {
     const t = tempDir('specloop-run-setup-');

@@ -1,16 +1,22 @@
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
 import { git, tempDir, writeFiles } from '../support/repo.js';
-import { agentHandler, history, makeProject, stepFiles, TITLES, ticked } from '../support/run-fixtures.js';
+import {
+  AGENT_TOOLS,
+  agentHandler,
+  history,
+  makeProject,
+  stepFiles,
+  TITLES,
+  ticked,
+} from '../support/run-fixtures.js';
 
 describe('specloop run (builtin agent, fake LLM server)', () => {
-  const cleanups: Array<() => void | Promise<void>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0)) await c();
-  });
+  const cleanups = useCleanups();
   const project = (o: Parameters<typeof makeProject>[1] = {}) => {
     const t = tempDir('specloop-run-');
     cleanups.push(t.cleanup);
@@ -75,14 +81,7 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     expect(prompt).toContain('The demo returns numbers.');
     expect(prompt).toContain('Build tiny step functions');
     expect(prompt).toContain(`- step 1: ${TITLES[0]}`);
-    expect(step2?.tools.sort()).toEqual([
-      'edit_file',
-      'finish',
-      'list_files',
-      'read_file',
-      'run_tests',
-      'write_file',
-    ]);
+    expect(step2?.tools.sort()).toEqual(AGENT_TOOLS);
     expect(ticked(dir)).toEqual([1, 2]);
   });
 

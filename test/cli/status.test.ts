@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { VALID_PLAN, VALID_TODO } from '../support/plan-fixtures.js';
 import { tempDir, writeFiles } from '../support/repo.js';
 
 describe('specloop status', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const status = async (files: Record<string, string>, args: string[] = []) => {
     const t = tempDir();
     cleanups.push(t.cleanup);

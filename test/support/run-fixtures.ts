@@ -95,6 +95,9 @@ export function ticked(dir: string, todo = 'todo.md'): number[] {
 /** Node's own path, so stand-in scripts run with the same node as the tests. */
 export const NODE = process.execPath;
 
+/** The built-in agent's tools (the DESIGN contract), sorted: what every `code` request must offer. */
+export const AGENT_TOOLS = ['edit_file', 'finish', 'list_files', 'read_file', 'run_tests', 'write_file'];
+
 type Reply = { text?: string; toolCalls?: { name: string; input: unknown }[] };
 
 /** The step number and retry flag of a builtin-agent request (from its first user message). */

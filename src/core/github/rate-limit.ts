@@ -1,4 +1,5 @@
-import { InterruptedError } from '../errors.js';
+// Kept light on purpose (no AI SDK behind it): `issues` must not load the model stack.
+export { sleep } from '../llm/sleep.js';
 
 /** What Octokit throws for an HTTP error (duck-typed: @octokit/request-error's RequestError). */
 export interface HttpErrorLike {
@@ -56,20 +57,4 @@ export function rateLimitWait(err: unknown, nowMs: number, attempt: number): Rat
     return { ms: SECONDARY_FALLBACK_MS * 2 ** Math.min(attempt, 4), reason: 'GitHub secondary rate limit' };
   }
   return undefined;
-}
-
-/** Sleep that Ctrl-C interrupts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new InterruptedError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new InterruptedError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

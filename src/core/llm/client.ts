@@ -9,7 +9,8 @@ import { type ModelRef, parseModelRef, resolveModelSpec } from './model-ref.js';
 import { costOf } from './prices.js';
 import { createProviderModel, type ProviderTarget } from './providers.js';
 import { appendRecord, createReplayer, type NormalisedRequest, normaliseRequest } from './recording.js';
-import { backoffMs, classify, sleep } from './retry.js';
+import { backoffMs, classify } from './retry.js';
+import { sleep } from './sleep.js';
 import { dedupingSink } from './stream-dedupe.js';
 import type { LlmClient, LlmRequest, LlmResponse } from './types.js';
 
@@ -87,9 +88,7 @@ export function createClient(ctx: Context): LlmClient {
         }
         const wait = backoffMs(f, attempt, retryBaseMs);
         ctx.log.warn(`${what}; retry ${attempt + 1}/${maxRetries} in ${(wait / 1000).toFixed(1)}s`);
-        await sleep(wait, outer).catch(() => {
-          throw new InterruptedError();
-        });
+        await sleep(wait, outer);
       } finally {
         clearTimeout(timer);
       }

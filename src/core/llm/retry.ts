@@ -116,19 +116,3 @@ export function backoffMs(failure: Failure, retry: number, baseMs: number, capMs
   const exp = baseMs * 2 ** retry;
   return Math.min(capMs, exp + Math.floor(Math.random() * baseMs * 0.25));
 }
-
-/** Sleep that ends early (rejecting) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

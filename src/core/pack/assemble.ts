@@ -15,8 +15,9 @@ export interface PartPlan {
 export interface AssembleInput {
   files: StoredBlock[];
   renderer: StyleRenderer;
-  headerFor(files: StoredBlock[]): HeaderInfo;
-  footer: FooterInfo;
+  header: HeaderInfo;
+  /** The footer, given the files dropped so far (they are listed in it) and the count kept. */
+  footerFor(dropped: SkippedFile[], kept: number): FooterInfo;
   /** Exact tokens of a header / footer text. */
   measure(text: string): Promise<number>;
   tokenBudget?: number;
@@ -54,9 +55,9 @@ async function applyBudget(
   dropped: SkippedFile[],
 ): Promise<StoredBlock[]> {
   let kept = input.files;
-  const fTok = await input.measure(input.renderer.footer(input.footer));
+  const hTok = await input.measure(input.renderer.header(input.header));
   for (;;) {
-    const hTok = await input.measure(input.renderer.header(input.headerFor(kept)));
+    const fTok = await input.measure(input.renderer.footer(input.footerFor(dropped, kept.length)));
     const total = partTokens(hTok, kept, fTok);
     if (total <= budget) return kept;
     if (kept.length === 0) {
@@ -94,18 +95,17 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
   const { renderer } = input;
   const dropped: SkippedFile[] = [];
   let files = input.tokenBudget ? await applyBudget(input, input.tokenBudget, dropped) : input.files;
-  const footer = renderer.footer(input.footer);
-  const fTok = await input.measure(footer);
   const limit = input.splitTokens;
+  const first = renderer.header(input.header);
+  const firstTok = await input.measure(first);
   if (!limit) {
-    const header = renderer.header(input.headerFor(files));
-    return { parts: [plan(header, await input.measure(header), files, footer, fTok)], dropped };
+    const footer = renderer.footer(input.footerFor(dropped, files.length));
+    return { parts: [plan(first, firstTok, files, footer, await input.measure(footer))], dropped };
   }
 
   const bare = renderer.footer({});
   const bareTok = await input.measure(bare);
-  const info0 = input.headerFor(files);
-  const laterTok = await input.measure(renderer.partHeader(info0, 99_999));
+  const laterTok = await input.measure(renderer.partHeader(input.header, 99_999));
   files = files.filter((f) => {
     if (laterTok + asLast(f) + bareTok <= limit) return true;
     dropped.push({
@@ -115,9 +115,6 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
     });
     return false;
   });
-  const info = input.headerFor(files);
-  const first = renderer.header(info);
-  const firstTok = await input.measure(first);
   if (firstTok + bareTok > limit) {
     throw new UsageError(
       `--split-tokens ${limit} is below the first part's header and tree (${firstTok + bareTok} tokens)`,
@@ -131,7 +128,7 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
   let cur = { header: first, hTok: firstTok, files: [] as StoredBlock[], run: 0 };
   const close = () => parts.push(plan(cur.header, cur.hTok, cur.files, bare, bareTok));
   const open = async () => {
-    const header = renderer.partHeader(info, parts.length + 1);
+    const header = renderer.partHeader(input.header, parts.length + 1);
     cur = { header, hTok: await input.measure(header), files: [], run: 0 };
   };
   for (const f of files) {
@@ -142,6 +139,8 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
     cur.files.push(f);
     cur.run += nonLast(f);
   }
+  const footer = renderer.footer(input.footerFor(dropped, files.length));
+  const fTok = await input.measure(footer);
   const lastRun = cur.files.length ? cur.run - nonLast(cur.files.at(-1)!) + asLast(cur.files.at(-1)!) : 0;
   if (cur.hTok + lastRun + fTok > limit) {
     close();

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { PackedOutcome } from './process-file.js';
+import { UsageError } from '../errors.js';
+import type { WirePacked } from './wire.js';
 
-/** A packed file's block, without its text once stored: where the text lives instead. */
-export interface StoredBlock extends Omit<PackedOutcome, 'text'> {
-  /** Byte offset and lengths of text and tail in the store's file (file store only). */
-  offset: number;
-  textBytes: number;
-  tailBytes: number;
-  /** Characters of the text (for the totals). */
-  textChars: number;
+/** A packed file's block once stored: `offset` is now into the store's file. */
+export interface StoredBlock extends WirePacked {
   /** The text itself (memory store only). */
   text?: string;
 }
@@ -21,7 +16,8 @@ export interface StoredBlock extends Omit<PackedOutcome, 'text'> {
  * `write: false` packs keep blocks in memory.
  */
 export interface BlockStore {
-  put(o: PackedOutcome): StoredBlock;
+  /** Take one block; `bytes` is its batch buffer (see wire.ts). */
+  put(o: WirePacked, bytes: Uint8Array): StoredBlock;
   /** Write the blocks to `fd`; the last one gets `lastTail` instead of its tail. */
   copy(blocks: StoredBlock[], fd: number): void;
   text(blocks: StoredBlock[]): string;
@@ -31,8 +27,9 @@ export interface BlockStore {
 const lastTail = (b: StoredBlock) => b.lastTail ?? b.tail;
 
 export class MemoryStore implements BlockStore {
-  put(o: PackedOutcome): StoredBlock {
-    return { ...o, offset: 0, textBytes: 0, tailBytes: 0, textChars: o.text.length };
+  put(o: WirePacked, bytes: Uint8Array): StoredBlock {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + o.offset, o.textBytes).toString('utf8');
+    return { ...o, offset: 0, text };
   }
   text(blocks: StoredBlock[]): string {
     return blocks.map((b, i) => b.text! + (i === blocks.length - 1 ? lastTail(b) : b.tail)).join('');
@@ -50,7 +47,7 @@ export class FileStore implements BlockStore {
   private readonly path: string;
   private readonly fd: number;
   private size = 0;
-  private pending: string[] = [];
+  private pending: Uint8Array[] = [];
   private pendingLen = 0;
 
   constructor(near: string) {
@@ -61,21 +58,19 @@ export class FileStore implements BlockStore {
     this.fd = openSync(this.path, 'w+', 0o600);
   }
 
-  put(o: PackedOutcome): StoredBlock {
-    const textBytes = Buffer.byteLength(o.text);
-    const tailBytes = Buffer.byteLength(o.tail);
-    const { text, ...meta } = o;
-    const b: StoredBlock = { ...meta, offset: this.size, textBytes, tailBytes, textChars: text.length };
-    this.pending.push(text, o.tail);
-    this.pendingLen += text.length;
-    this.size += textBytes + tailBytes;
+  put(o: WirePacked, bytes: Uint8Array): StoredBlock {
+    const len = o.textBytes + o.tailBytes;
+    const b: StoredBlock = { ...o, offset: this.size };
+    this.pending.push(bytes.subarray(o.offset, o.offset + len));
+    this.pendingLen += len;
+    this.size += len;
     if (this.pendingLen >= CHUNK) this.flush();
     return b;
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    writeSync(this.fd, this.pending.join(''));
+    writeAll(this.fd, this.pending);
     this.pending = [];
     this.pendingLen = 0;
   }
@@ -128,5 +123,105 @@ export class FileStore implements BlockStore {
       closeSync(this.fd);
     } catch {}
     rmSync(this.path, { force: true });
+  }
+}
+
+/** Write `parts` fully (writev may write less than asked, and takes ≤ 1024 buffers). */
+function writeAll(fd: number, parts: Uint8Array[]): void {
+  while (parts.length > 0) {
+    let n = writevSync(fd, parts.slice(0, 1024));
+    let k = 0;
+    while (k < parts.length && n >= parts[k]!.length) n -= parts[k++]!.length;
+    parts = parts.slice(k);
+    if (n > 0) parts[0] = parts[0]!.subarray(n);
+  }
+}
+
+/**
+ * The default mode's store: no store at all. The header is known before any file is read
+ * (it lists the selected files), so blocks go straight into the output's temp file in path
+ * order, each block's tail held back until the next arrives (JSON's last one differs);
+ * `finish` adds the footer, fsyncs and renames into place. Any failure leaves no file.
+ */
+export class DirectStore implements BlockStore {
+  private readonly tmp: string;
+  private readonly fd: number;
+  private pending: Uint8Array[] = [];
+  private pendingLen = 0;
+  private heldTail: Uint8Array | undefined;
+  private done = false;
+
+  constructor(
+    private readonly output: string,
+    header: string,
+  ) {
+    this.tmp = join(
+      dirname(output),
+      `.${basename(output)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    );
+    try {
+      this.fd = openSync(this.tmp, 'w', 0o644);
+    } catch (err) {
+      throw new UsageError(`cannot write ${output}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
+        code: 'E_OUTPUT',
+        hint: 'choose a writable path with -o (nothing was written)',
+      });
+    }
+    this.push(Buffer.from(header));
+  }
+
+  private push(b: Uint8Array): void {
+    this.pending.push(b);
+    this.pendingLen += b.length;
+    if (this.pendingLen >= CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    writeAll(this.fd, this.pending);
+    this.pending = [];
+    this.pendingLen = 0;
+  }
+
+  put(o: WirePacked, bytes: Uint8Array): StoredBlock {
+    if (this.heldTail) this.push(this.heldTail);
+    this.push(bytes.subarray(o.offset, o.offset + o.textBytes));
+    this.heldTail = bytes.subarray(o.offset + o.textBytes, o.offset + o.textBytes + o.tailBytes);
+    return { ...o, offset: -1 };
+  }
+
+  /** Close the pack: the last block's tail (`lastTail` if it differs), the footer, rename. */
+  finish(last: StoredBlock | undefined, footer: string): void {
+    try {
+      if (last && this.heldTail)
+        this.push(last.lastTail !== undefined ? Buffer.from(last.lastTail) : this.heldTail);
+      this.push(Buffer.from(footer));
+      this.flush();
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      renameSync(this.tmp, this.output);
+      this.done = true;
+    } catch (err) {
+      throw new UsageError(`cannot write ${this.output}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
+        code: 'E_OUTPUT',
+        hint: 'choose a writable path with -o (nothing was written)',
+        cause: err,
+      });
+    }
+  }
+
+  copy(): void {
+    throw new Error('DirectStore writes as it goes');
+  }
+
+  text(): string {
+    throw new Error('DirectStore writes as it goes');
+  }
+
+  dispose(): void {
+    if (this.done) return;
+    try {
+      closeSync(this.fd);
+    } catch {}
+    rmSync(this.tmp, { force: true });
   }
 }

@@ -5,29 +5,28 @@
  * binary/UTF-8/size checks, secretlint, transform, render, exact token count, cached by
  * content) → assemble (budget, split; exact totals) → write atomically.
  */
-import { createHash } from 'node:crypto';
 import { relative, sep } from 'node:path';
 import type { Context } from '../context.js';
-import { InterruptedError, UsageError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import { assemble } from './assemble.js';
-import { type BlockStore, FileStore, MemoryStore, type StoredBlock } from './block-store.js';
+import { type BlockStore, DirectStore, FileStore, MemoryStore } from './block-store.js';
 import { TokenCache } from './cache.js';
-import { gitDiffSection, gitLogSection } from './git-sections.js';
+import { type Processed, processAll } from './collect.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
-import { processFiles } from './pool.js';
-import type { FileOutcome } from './process-file.js';
-import { type FooterInfo, styleRenderer } from './render/index.js';
+import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
 import { renderTree } from './render/tree.js';
-import { describeFindings, findSecrets } from './secrets.js';
+import { footerInfo, measurer } from './sections.js';
 import { selectFiles } from './select/index.js';
 import { sortPaths } from './select/sort.js';
+import { SKIP_LABEL } from './summary.js';
 import { TokenCounter } from './tokens/counter.js';
 import { type EncodingName, loadEncoding } from './tokens/encodings.js';
 import type { PackOptions, PackResult, SkippedFile } from './types.js';
 import { checkOutputPath, partText, writeParts } from './write-output.js';
 
 export { formatSummary } from './summary.js';
+
 export { ENCODINGS } from './tokens/encodings.js';
 export type * from './types.js';
 
@@ -74,11 +73,24 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   if (ctx.signal.aborted) throw new InterruptedError();
 
   progress?.update(`packing ${ordered.length} files…`);
-  const store: BlockStore = o.write ? new FileStore(o.outputPath) : new MemoryStore();
+  const header: HeaderInfo = {
+    name: o.name,
+    encoding: o.encoding,
+    summary: summaryLines(o),
+    userHeader: o.header,
+    tree: renderTree(ordered),
+  };
+  // The common case streams straight into the output; budgets and splits decide late.
+  const direct = o.write && !o.tokenBudget && !o.splitTokens;
+  const store: BlockStore = direct
+    ? new DirectStore(o.outputPath, styleRenderer(o.style).header(header))
+    : o.write
+      ? new FileStore(o.outputPath)
+      : new MemoryStore();
   try {
     const { packed, skipped, hits } = await processAll(ctx, o, ordered, cache, store, options);
     ctx.log.debug(`pack: processed at ${since()}`);
-    const result = await finish(ctx, o, { packed, skipped, hits }, cache, store);
+    const result = await finish(ctx, o, header, { packed, skipped, hits }, cache, store);
     ctx.log.debug(`pack: written at ${since()}`);
     return result;
   } finally {
@@ -87,93 +99,30 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   }
 }
 
-interface Processed {
-  packed: StoredBlock[];
-  skipped: SkippedFile[];
-  hits: number;
-}
-
-/**
- * Run the files through the pool; outcomes arrive in any order and are put into the
- * store in path order (a small reorder buffer), so the main thread never holds the pack.
- */
-async function processAll(
-  ctx: Context,
-  o: ResolvedPack,
-  ordered: string[],
-  cache: TokenCache,
-  store: BlockStore,
-  options: PackOptions,
-): Promise<Processed> {
-  const packed: StoredBlock[] = [];
-  const skipped: SkippedFile[] = [];
-  let hits = 0;
-  const waiting = new Map<number, FileOutcome>();
-  let next = 0;
-  const sink = (index: number, outcome: FileOutcome) => {
-    waiting.set(index, outcome);
-    for (let x = waiting.get(next); x !== undefined; x = waiting.get(next)) {
-      waiting.delete(next++);
-      if (x.ok) {
-        packed.push(store.put(x));
-        if (x.cached) hits++;
-      } else if (x.reason === 'unreadable') {
-        throw new UsageError(`cannot read ${x.path}: ${x.detail}`, {
-          code: 'E_UNREADABLE',
-          hint: `fix its permissions, or leave it out with --ignore "${x.path}"`,
-        });
-      } else skipped.push({ path: x.path, reason: x.reason, ...(x.detail ? { detail: x.detail } : {}) });
-    }
-  };
-  const threadsEnv = ctx.env.SPECLOOP_PACK_THREADS;
-  const pool = await processFiles(
-    o.base,
-    ordered,
-    {
-      encoding: o.encoding,
-      style: o.style,
-      removeComments: o.removeComments,
-      lineNumbers: o.lineNumbers,
-      securityCheck: o.securityCheck,
-      maxFileSize: o.maxFileSize,
-      cache: cache.entries,
-    },
-    {
-      threads:
-        options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
-      signal: ctx.signal,
-      sink,
-      onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
-    },
-  );
-  ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
-  cache.add(pool.entries);
-  return { packed, skipped, hits };
-}
-
 async function finish(
   ctx: Context,
   o: ResolvedPack,
+  header: HeaderInfo,
   { packed, skipped, hits }: Processed,
   cache: TokenCache,
   store: BlockStore,
 ): Promise<PackResult> {
-  const measure = measurer(o.encoding, cache);
-  const footer = await footerInfo(ctx, o, skipped);
+  const measure = measurer(o.encoding, cache, countTokens);
+  const extras = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
-  const facts = { ...o, name: o.name };
+  const tA = performance.now();
   const { parts, dropped } = await assemble({
     files: packed,
     renderer,
-    headerFor: (files) => ({
-      name: o.name,
-      files: files.length,
-      encoding: o.encoding,
-      summary: summaryLines({ ...facts, files: files.length }),
-      userHeader: o.header,
-      tree: renderTree(files.map((f) => f.path)),
+    header,
+    footerFor: (gone, kept) => ({
+      ...extras,
+      packed: kept,
+      skipped: sortSkipped([...skipped, ...gone]).map((x) => ({
+        path: x.path,
+        reason: SKIP_LABEL[x.reason],
+      })),
     }),
-    footer,
     measure,
     tokenBudget: o.tokenBudget,
     splitTokens: o.splitTokens,
@@ -188,7 +137,10 @@ async function finish(
   }));
   if (o.write) {
     if (ctx.signal.aborted) throw new InterruptedError();
-    writeParts(written, store);
+    const tW = performance.now();
+    if (store instanceof DirectStore) store.finish(parts[0]!.files.at(-1), parts[0]!.footer);
+    else writeParts(written, store);
+    ctx.log.debug(`pack: assemble ${Math.round(tW - tA)} ms, write ${Math.round(performance.now() - tW)} ms`);
   }
   await cache.save();
 
@@ -218,34 +170,6 @@ async function finish(
 
 function sortSkipped(s: SkippedFile[]): SkippedFile[] {
   return s.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** Exact tokens of header/footer text, through the same cache as files. */
-function measurer(encoding: EncodingName, cache: TokenCache): (text: string) => Promise<number> {
-  return async (text) => {
-    const key = createHash('sha1').update(`h\0${encoding}\0`).update(text).digest('hex');
-    const hit = cache.entries.get(key);
-    if (hit !== undefined && Number.isFinite(Number(hit))) return Number(hit);
-    const n = await countTokens(text, encoding);
-    cache.add([[key, String(n)]]);
-    return n;
-  };
-}
-
-/** --git-diff, --git-log, --instructions; git sections with secrets are left out and listed. */
-async function footerInfo(ctx: Context, o: ResolvedPack, skipped: SkippedFile[]): Promise<FooterInfo> {
-  const f: FooterInfo = { instructions: o.instructionsText };
-  const dir = o.dirs[0]!;
-  const guard = async (label: string, text: string) => {
-    if (!o.securityCheck) return text;
-    const found = await findSecrets(label, text);
-    if (found.length === 0) return text;
-    skipped.push({ path: `(${label})`, reason: 'secret', detail: describeFindings(found) });
-    return undefined;
-  };
-  if (o.gitDiff) f.gitDiff = await guard('git diff', await gitDiffSection(dir, ctx.env));
-  if (o.gitLog > 0) f.gitLog = await guard('git log', await gitLogSection(dir, ctx.env, o.gitLog));
-  return f;
 }
 
 /** A path as the user would type it from ctx.cwd. */

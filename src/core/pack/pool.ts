@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError, WorkError } from '../errors.js';
 import { type FileOutcome, FileProcessor, type ProcessConfig } from './process-file.js';
+import { toWire, type WireBatch, type WireOutcome } from './wire.js';
 
 /** Files per message: big enough that messaging is noise, small enough to balance. */
 const BATCH = 64;
@@ -13,8 +14,11 @@ const BATCH = 64;
 const MIN_FILES_FOR_WORKERS = 200;
 
 export interface PoolOptions {
-  /** Receives every outcome as it is ready (any order); `index` is its position in `paths`. */
-  sink: (index: number, outcome: FileOutcome) => void;
+  /**
+   * Receives each batch as it is ready (batches in any order, outcomes in path order
+   * within one); `first` is the position of its first outcome in `paths`.
+   */
+  sink: (first: number, batch: WireBatch) => void;
   /** Worker threads; 0 = in this thread. Default: one per core for big packs, else 0. */
   threads?: number;
   signal: AbortSignal;
@@ -81,17 +85,22 @@ async function inThread(
   opts: PoolOptions,
 ): Promise<PoolResult> {
   const proc = new FileProcessor(cfg);
-  for (let i = 0; i < paths.length; i++) {
-    if (opts.signal.aborted) throw new InterruptedError();
-    opts.sink(i, await proc.process(root, paths[i]!));
-    if ((i + 1) % BATCH === 0) opts.onProgress?.(i + 1, paths.length);
+  for (let start = 0; start < paths.length; start += BATCH) {
+    const outcomes: FileOutcome[] = [];
+    for (const p of paths.slice(start, start + BATCH)) {
+      if (opts.signal.aborted) throw new InterruptedError();
+      outcomes.push(await proc.process(root, p));
+    }
+    opts.sink(start, toWire(outcomes));
+    opts.onProgress?.(Math.min(start + BATCH, paths.length), paths.length);
   }
   return { entries: proc.takeEntries(), mode: 'in-thread' };
 }
 
 interface Reply {
   id: number;
-  outcomes?: FileOutcome[];
+  outcomes?: WireOutcome[];
+  bytes?: ArrayBuffer;
   entries?: [string, string][];
   error?: string;
 }
@@ -133,7 +142,7 @@ function inWorkers(
         if (r.error) return finish(new WorkError(`pack worker failed: ${r.error}`));
         const got = r.outcomes ?? [];
         try {
-          for (let k = 0; k < got.length; k++) opts.sink(r.id + k, got[k]!);
+          opts.sink(r.id, { outcomes: got, bytes: new Uint8Array(r.bytes ?? new ArrayBuffer(0)) });
         } catch (err) {
           return finish(err as Error);
         }

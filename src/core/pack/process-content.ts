@@ -1,4 +1,5 @@
 import { removeComments } from './remove-comments.js';
+import { flat } from './tokens/counter.js';
 
 export interface ContentOptions {
   removeComments: boolean;
@@ -8,10 +9,12 @@ export interface ContentOptions {
 /**
  * The text of a file as packed: comments removed on request, blank space around the file
  * trimmed (as repomix does, so per-file counts compare), then line numbers on request.
+ * `text` should arrive trimmed and flat (see decodeTrimmed) so the common case copies nothing.
  */
 export function processContent(text: string, path: string, opts: ContentOptions): string {
   let c = opts.removeComments ? removeComments(text, path) : text;
-  c = c.trim();
+  const t = c.trim();
+  if (t.length !== c.length) c = flat(t); // trim() returns a view; the tokenizer wants flat strings
   if (opts.lineNumbers && c !== '') {
     const lines = c.split('\n');
     const width = String(lines.length).length;

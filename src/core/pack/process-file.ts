@@ -65,6 +65,21 @@ export function blobId(buf: Buffer): string {
   return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
 }
 
+const isSpaceByte = (b: number) => b === 32 || (b >= 9 && b <= 13);
+
+/**
+ * The file's text without a byte-order mark and without surrounding ASCII blank space,
+ * decoded straight from that byte range, so the string is flat (no slice view) and
+ * usually needs no further trim.
+ */
+function decodeTrimmed(buf: Buffer): string {
+  let a = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  let b = buf.length;
+  while (a < b && isSpaceByte(buf[a]!)) a++;
+  while (b > a && isSpaceByte(buf[b - 1]!)) b--;
+  return buf.toString('utf8', a, b);
+}
+
 /**
  * For bytes that are not UTF-8: binary (a NUL, or many control bytes, in the first 8000
  * bytes, git's window) or text in a legacy encoding such as Latin-1.
@@ -142,8 +157,7 @@ export class FileProcessor {
     }
     if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
     const blob = blobId(buf);
-    let raw = buf.toString('utf8');
-    if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+    const raw = decodeTrimmed(buf);
 
     if (this.cfg.securityCheck) {
       const key = sha1(`s\0${CACHE_VERSION}\0${blob}`);

@@ -1,6 +1,7 @@
 import type { PackResult, SkipReason } from './types.js';
 
-const LABEL: Record<SkipReason, string> = {
+/** How each skip reason reads in the summary and in the pack's own list. */
+export const SKIP_LABEL: Record<SkipReason, string> = {
   binary: 'binary',
   'too-large': 'too large',
   'not-utf8': 'not UTF-8',
@@ -41,7 +42,7 @@ export function formatSummary(r: PackResult, opts: SummaryOptions): string {
   if (r.skipped.length > 0) {
     lines.push(`Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);
     for (const s of r.skipped) {
-      lines.push(`  ${LABEL[s.reason].padEnd(11)} ${s.path}${s.detail ? ` (${s.detail})` : ''}`);
+      lines.push(`  ${SKIP_LABEL[s.reason].padEnd(11)} ${s.path}${s.detail ? ` (${s.detail})` : ''}`);
     }
   }
   const parts = r.parts;

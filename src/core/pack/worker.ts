@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileProcessor, type ProcessConfig } from './process-file.js';
+import { toWire } from './wire.js';
 
 export interface BatchRequest {
   id: number;
@@ -18,7 +19,11 @@ if (parentPort) {
     try {
       const outcomes = [];
       for (const p of msg.paths) outcomes.push(await proc.process(msg.root, p));
-      port.postMessage({ id: msg.id, outcomes, entries: proc.takeEntries() });
+      const batch = toWire(outcomes);
+      const buf = batch.bytes.buffer as ArrayBuffer;
+      port.postMessage({ id: msg.id, outcomes: batch.outcomes, bytes: buf, entries: proc.takeEntries() }, [
+        buf,
+      ]);
     } catch (err) {
       port.postMessage({ id: msg.id, error: (err as Error)?.stack ?? String(err) });
     }

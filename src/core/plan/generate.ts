@@ -44,18 +44,30 @@ export async function generatePlan(ctx: Context, opts: GeneratePlanOptions): Pro
   const llm = await ctx.llm();
   const totals: DraftTotals = { calls: 0, usage: { inputTokens: 0, outputTokens: 0 }, cost: null };
 
-  const planTemplate = await loadTemplate(ctx, opts.tdd ? 'plan-tdd' : 'plan');
-  const planPrompt = renderTemplate(planTemplate, { spec: opts.spec.trim() });
-  const drafted = await draftDocument(ctx, llm, {
-    file: planFile,
-    system: planPrompt.system,
-    prompt: planPrompt.prompt,
-    model: opts.model ?? planTemplate.model,
-    maxRepairs,
-    validate: (text) => planProblems(text, planFile),
-    onEvent: opts.onEvent,
-    totals,
-  });
+  // Both files are drafted the same way: a template, the model, and repair rounds.
+  const draft = async (
+    template: string,
+    vars: Record<string, string>,
+    file: string,
+    validate: (text: string) => string[],
+  ) => {
+    const t = await loadTemplate(ctx, template);
+    const rendered = renderTemplate(t, vars);
+    return draftDocument(ctx, llm, {
+      file,
+      system: rendered.system,
+      prompt: rendered.prompt,
+      model: opts.model ?? t.model,
+      maxRepairs,
+      validate,
+      onEvent: opts.onEvent,
+      totals,
+    });
+  };
+
+  const drafted = await draft(opts.tdd ? 'plan-tdd' : 'plan', { spec: opts.spec.trim() }, planFile, (text) =>
+    planProblems(text, planFile),
+  );
   if (drafted.problems.length > 0) {
     throw new WorkError(
       `the model did not produce a valid ${planFile} (${drafted.attempts} attempts); nothing was written. Last problems:\n` +
@@ -68,19 +80,10 @@ export async function generatePlan(ctx: Context, opts: GeneratePlanOptions): Pro
   }
   const plan = parsePlan(drafted.text, { file: planFile });
 
-  const todoTemplate = await loadTemplate(ctx, 'todo');
   const steps = plan.steps.map((s) => `- [ ] Step ${s.number}: ${s.title}`).join('\n');
-  const todoPrompt = renderTemplate(todoTemplate, { plan: drafted.text.trim(), steps });
-  const todoDraft = await draftDocument(ctx, llm, {
-    file: todoFile,
-    system: todoPrompt.system,
-    prompt: todoPrompt.prompt,
-    model: opts.model ?? todoTemplate.model,
-    maxRepairs,
-    validate: (text) => todoProblems(text, plan),
-    onEvent: opts.onEvent,
-    totals,
-  });
+  const todoDraft = await draft('todo', { plan: drafted.text.trim(), steps }, todoFile, (text) =>
+    todoProblems(text, plan),
+  );
   let todoText = todoDraft.text;
   const fallback = todoDraft.problems.length > 0;
   if (fallback) {

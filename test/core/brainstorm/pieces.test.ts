@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileMessages, SKIPPED_ANSWER } from '../../../src/core/brainstorm/conversation.js';
 import {
   fileAnswers,
@@ -10,6 +10,7 @@ import {
   parseReply,
 } from '../../../src/core/brainstorm/index.js';
 import type { LlmMessage } from '../../../src/core/llm/types.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { tempDir } from '../../support/repo.js';
 
 describe('end signal', () => {
@@ -95,10 +96,7 @@ describe('compile messages', () => {
 });
 
 describe('numberedPath', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
 
   it('finds the first free spec.<n>.md', () => {
     const t = tempDir();

@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileAnswers, runBrainstorm } from '../../../src/core/brainstorm/index.js';
 import { InterruptedError } from '../../../src/core/errors.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
-import { tempDir } from '../../support/repo.js';
 import { createScriptedLlm } from '../../support/scripted-llm.js';
 
 describe('runBrainstorm (scripted model)', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
-  const dir = () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    return t.dir;
-  };
+  const cleanups = useCleanups();
+  const dir = (): string => cleanups.tmp();
 
   it('uses the brainstorm role and the chosen model for every call', async () => {
     const llm = createScriptedLlm(['Q?', '<<SPEC_READY>>', '# Spec']);

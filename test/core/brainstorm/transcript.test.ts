@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appendRecord,
   createSession,
@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/brainstorm/transcript.js';
 import type { TranscriptRecord } from '../../../src/core/brainstorm/types.js';
 import { WorkError } from '../../../src/core/errors.js';
-import { tempDir } from '../../support/repo.js';
+import { useCleanups } from '../../support/cleanups.js';
 
 const start: TranscriptRecord = { type: 'start', id: 's1', idea: 'an idea', at: 0 };
 const q = (n: number, text = `q${n}`): TranscriptRecord => ({ type: 'question', n, text, at: 0 });
@@ -49,15 +49,8 @@ describe('transcript replay', () => {
 });
 
 describe('transcript files', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
-  const dir = () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    return t.dir;
-  };
+  const cleanups = useCleanups();
+  const dir = (): string => cleanups.tmp();
 
   it('session ids sort by time', () => {
     const ids = [newSessionId(Date.UTC(2025, 0, 2)), newSessionId(Date.UTC(2024, 11, 31, 23, 59, 59))];

@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectTestCommand } from '../../../src/core/init/index.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { tempDir, writeFiles } from '../../support/repo.js';
 
 describe('detectTestCommand', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const project = (files: Record<string, string>) => {
     const t = tempDir();
     cleanups.push(t.cleanup);

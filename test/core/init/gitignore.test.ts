@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureGitignore } from '../../../src/core/init/index.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { git, initRepo, tempDir, writeFiles } from '../../support/repo.js';
 
 describe('ensureGitignore', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const dir = (files: Record<string, string> = {}) => {
     const t = tempDir();
     cleanups.push(t.cleanup);

@@ -1,13 +1,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keysPath, listKeys, removeKey, resolveKey, setKey } from '../../../src/core/keys/index.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
 import { tempDir } from '../../support/repo.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 function ctxWith(env: Record<string, string> = {}, config: Record<string, unknown> = {}) {
   const t = tempDir();
   cleanups.push(t.cleanup);

@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCalls } from '../../../src/core/logs/index.js';
-import { type FakeLlm, startFakeLlm } from '../../support/fake-llm-server.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeLlmContext } from '../../support/llm-context.js';
 
-let fake: FakeLlm | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 async function setup(env: Record<string, string | undefined>, config: Record<string, unknown> = {}) {
   const s = await makeLlmContext({ env, config });
@@ -31,7 +25,7 @@ const APIS: Api[] = [
 
 describe.each(APIS)('LLM client over $name', ({ provider, config, path }) => {
   it.each([false, true])('returns text, usage and cost (stream=%s)', async (stream) => {
-    fake = await startFakeLlm([
+    const fake = await cleanups.fakeLlm([
       { text: 'the answer is 42', usage: { inputTokens: 1000, outputTokens: 500 } },
     ]);
     const { llm } = await setup(fake.env(provider), config);
@@ -55,7 +49,7 @@ describe.each(APIS)('LLM client over $name', ({ provider, config, path }) => {
   });
 
   it.each([false, true])('round-trips a tool call and its result (stream=%s)', async (stream) => {
-    fake = await startFakeLlm([
+    const fake = await cleanups.fakeLlm([
       { toolCalls: [{ name: 'read_file', input: { path: 'a.txt' } }] },
       'it says AAA',
     ]);
@@ -92,7 +86,7 @@ describe.each(APIS)('LLM client over $name', ({ provider, config, path }) => {
 
 describe('LLM client: models, roles and keys', () => {
   it('uses the role model when configured, the default otherwise', async () => {
-    fake = await startFakeLlm(['a', 'b']);
+    const fake = await cleanups.fakeLlm(['a', 'b']);
     const { llm } = await setup(fake.env(), { models: { plan: 'openai:gpt-4.1' } });
     expect(llm.resolveModel({ role: 'plan' })).toBe('openai:gpt-4.1');
     expect(llm.resolveModel({ role: 'code' })).toBe('openai:gpt-4o-mini');
@@ -102,7 +96,7 @@ describe('LLM client: models, roles and keys', () => {
   });
 
   it('an explicit model beats the role', async () => {
-    fake = await startFakeLlm(['a']);
+    const fake = await cleanups.fakeLlm(['a']);
     const { llm } = await setup(fake.env(), { models: { plan: 'openai:gpt-4.1' } });
     const r = await llm.generate({
       model: 'openai:o3',
@@ -122,7 +116,7 @@ describe('LLM client: models, roles and keys', () => {
   });
 
   it('a missing key is a usage error naming the env var and `keys set`', async () => {
-    fake = await startFakeLlm([]);
+    const fake = await cleanups.fakeLlm([]);
     const { llm } = await setup({ ...fake.env(), OPENAI_API_KEY: undefined });
     const err = await llm.generate({ messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
     expect(err.exitCode).toBe(2);
@@ -132,7 +126,7 @@ describe('LLM client: models, roles and keys', () => {
   });
 
   it('sends the stored key when the env var is unset, the env key when set', async () => {
-    fake = await startFakeLlm(['a', 'b']);
+    const fake = await cleanups.fakeLlm(['a', 'b']);
     const { setKey } = await import('../../../src/core/keys/index.js');
     const { ctx, llm } = await setup({ ...fake.env(), OPENAI_API_KEY: undefined });
     await setKey(ctx, 'openai', 'sk-stored-key');
@@ -145,7 +139,7 @@ describe('LLM client: models, roles and keys', () => {
   });
 
   it.each(['', '/v1', '/v1/'])('accepts ANTHROPIC_BASE_URL with suffix "%s"', async (suffix) => {
-    fake = await startFakeLlm(['ok']);
+    const fake = await cleanups.fakeLlm(['ok']);
     const { llm } = await setup({ ...fake.env('anthropic'), ANTHROPIC_BASE_URL: fake.url + suffix });
     const r = await llm.generate({ messages: [{ role: 'user', content: 'x' }] });
     expect(r.text).toBe('ok');
@@ -154,7 +148,7 @@ describe('LLM client: models, roles and keys', () => {
   });
 
   it('talks to ollama through OLLAMA_HOST without a key, at zero cost', async () => {
-    fake = await startFakeLlm(['local answer']);
+    const fake = await cleanups.fakeLlm(['local answer']);
     const { llm } = await setup(fake.env('ollama'));
     const r = await llm.generate({ messages: [{ role: 'user', content: 'x' }], stream: true });
     expect(r.text).toBe('local answer');
@@ -164,7 +158,7 @@ describe('LLM client: models, roles and keys', () => {
   });
 
   it('talks to a named openai-compatible endpoint with its apiKeyEnv', async () => {
-    fake = await startFakeLlm(['compat']);
+    const fake = await cleanups.fakeLlm(['compat']);
     const { llm } = await setup(
       { SPECLOOP_MODEL: 'openai-compatible:local:my-model', LOCAL_KEY: 'lk-123' },
       { providers: { compatible: { local: { baseURL: `${fake.url}/v1`, apiKeyEnv: 'LOCAL_KEY' } } } },
@@ -183,7 +177,7 @@ describe('LLM client: models, roles and keys', () => {
   });
 
   it('logs each call with tokens and cost', async () => {
-    fake = await startFakeLlm([{ text: 'logged', usage: { inputTokens: 10, outputTokens: 2 } }]);
+    const fake = await cleanups.fakeLlm([{ text: 'logged', usage: { inputTokens: 10, outputTokens: 2 } }]);
     const { ctx, llm } = await setup(fake.env());
     await llm.generate({
       system: 's',

@@ -1,16 +1,11 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCalls } from '../../../src/core/logs/index.js';
-import { type FakeLlm, type FakeReply, startFakeLlm } from '../../support/fake-llm-server.js';
+import { useCleanups } from '../../support/cleanups.js';
+import type { FakeReply } from '../../support/fake-llm-server.js';
 import { makeLlmContext } from '../../support/llm-context.js';
 
-let fake: FakeLlm | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 async function setup(env: Record<string, string | undefined>, llm: Record<string, unknown> = {}) {
   const s = await makeLlmContext({ env, config: { llm } });
@@ -38,7 +33,7 @@ describe('LLM client retries', () => {
     ['cut (json)', { fault: 'cut' }, false],
     ['hang', { fault: 'hang' }, false],
   ])('retries after %s and then succeeds', async (_name, fault, stream) => {
-    fake = await startFakeLlm([fault, 'recovered']);
+    const fake = await cleanups.fakeLlm([fault, 'recovered']);
     const { ctx, llm } = await setup(fake.env(), { timeoutMs: 300 });
     const r = await llm.generate({ ...ask, stream });
     expect(r.text).toBe('recovered');
@@ -50,7 +45,7 @@ describe('LLM client retries', () => {
     'a cut-off %s stream is retried without repeating streamed text',
     async (p) => {
       // The fake cuts after streaming the first words of 'this stream is cut off mid-way'.
-      fake = await startFakeLlm([{ fault: 'cut' }, 'this stream is cut off mid-way']);
+      const fake = await cleanups.fakeLlm([{ fault: 'cut' }, 'this stream is cut off mid-way']);
       const { llm } = await setup(fake.env(p));
       let out = '';
       const r = await llm.generate({ ...ask, stream: true, onText: (d) => (out += d) });
@@ -60,7 +55,7 @@ describe('LLM client retries', () => {
   );
 
   it('fails loudly when a retried stream diverges from what was already printed', async () => {
-    fake = await startFakeLlm([{ fault: 'cut' }, 'something else entirely']);
+    const fake = await cleanups.fakeLlm([{ fault: 'cut' }, 'something else entirely']);
     const { llm } = await setup(fake.env());
     const err = await llm.generate({ ...ask, stream: true, onText: () => {} }).catch((e) => e);
     expect(err.exitCode).toBe(1);
@@ -68,7 +63,7 @@ describe('LLM client retries', () => {
   });
 
   it('honors retry-after over the exponential backoff', async () => {
-    fake = await startFakeLlm([{ fault: '429', retryAfter: 0.4 }, 'ok']);
+    const fake = await cleanups.fakeLlm([{ fault: '429', retryAfter: 0.4 }, 'ok']);
     const { llm, ctx } = await setup(fake.env());
     const t0 = Date.now();
     await llm.generate(ask);
@@ -77,7 +72,7 @@ describe('LLM client retries', () => {
   });
 
   it('backs off exponentially from retryBaseMs', async () => {
-    fake = await startFakeLlm([{ fault: '500' }, { fault: '500' }, 'ok']);
+    const fake = await cleanups.fakeLlm([{ fault: '500' }, { fault: '500' }, 'ok']);
     const { llm } = await setup(fake.env(), { retryBaseMs: 100 });
     const t0 = Date.now();
     await llm.generate(ask);
@@ -85,7 +80,7 @@ describe('LLM client retries', () => {
   });
 
   it('gives up after llm.maxRetries with exit 1, naming the model and cause', async () => {
-    fake = await startFakeLlm([{ fault: '500' }, { fault: '500' }, { fault: '500' }]);
+    const fake = await cleanups.fakeLlm([{ fault: '500' }, { fault: '500' }, { fault: '500' }]);
     const { llm } = await setup(fake.env(), { maxRetries: 2 });
     const err = await llm.generate(ask).catch((e) => e);
     expect(err.exitCode).toBe(1);
@@ -96,7 +91,7 @@ describe('LLM client retries', () => {
   });
 
   it('does not retry a 4xx that will fail again', async () => {
-    fake = await startFakeLlm([{ fault: 'http', status: 404, message: 'no such model' }]);
+    const fake = await cleanups.fakeLlm([{ fault: 'http', status: 404, message: 'no such model' }]);
     const { llm } = await setup(fake.env());
     const err = await llm.generate(ask).catch((e) => e);
     expect(err.exitCode).toBe(1);
@@ -106,7 +101,7 @@ describe('LLM client retries', () => {
   });
 
   it('a rejected key (401) hints at `specloop keys set`', async () => {
-    fake = await startFakeLlm([{ fault: 'http', status: 401, message: 'invalid x-api-key' }]);
+    const fake = await cleanups.fakeLlm([{ fault: 'http', status: 401, message: 'invalid x-api-key' }]);
     const { llm } = await setup(fake.env('anthropic'));
     const err = await llm.generate(ask).catch((e) => e);
     expect(err.message).toContain('HTTP 401: invalid x-api-key');
@@ -125,7 +120,7 @@ describe('LLM client retries', () => {
   });
 
   it('a hanging server times out after llm.timeoutMs, retried, then exit 1', async () => {
-    fake = await startFakeLlm([{ fault: 'hang' }, { fault: 'hang' }]);
+    const fake = await cleanups.fakeLlm([{ fault: 'hang' }, { fault: 'hang' }]);
     const { llm } = await setup(fake.env(), { timeoutMs: 200, maxRetries: 1 });
     const err = await llm.generate({ ...ask, stream: true }).catch((e) => e);
     expect(err.exitCode).toBe(1);
@@ -134,7 +129,7 @@ describe('LLM client retries', () => {
   });
 
   it('Ctrl-C (ctx.signal) stops waiting and is not retried', async () => {
-    fake = await startFakeLlm([{ fault: 'hang' }]);
+    const fake = await cleanups.fakeLlm([{ fault: 'hang' }]);
     const ac = new AbortController();
     const s = await makeLlmContext({ env: fake.env(), signal: ac.signal });
     cleanups.push(s.cleanup);
@@ -145,7 +140,7 @@ describe('LLM client retries', () => {
   });
 
   it('logs a failed call with its error, and never the key', async () => {
-    fake = await startFakeLlm([{ fault: '500' }]);
+    const fake = await cleanups.fakeLlm([{ fault: '500' }]);
     const { llm, ctx } = await setup(
       { ...fake.env(), OPENAI_API_KEY: 'sk-secret-value-123' },
       { maxRetries: 0 },
@@ -160,7 +155,7 @@ describe('LLM client retries', () => {
   });
 
   it('scrubs a key the server echoes back in its error', async () => {
-    fake = await startFakeLlm([]); // out of script: the 500 body prints the request, prompt included
+    const fake = await cleanups.fakeLlm([]); // out of script: the 500 body prints the request, prompt included
     const { llm } = await setup({ ...fake.env(), OPENAI_API_KEY: 'sk-secret-value-123' }, { maxRetries: 0 });
     const err = await llm
       .generate({ messages: [{ role: 'user', content: 'echo sk-secret-value-123' }] })

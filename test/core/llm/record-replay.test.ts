@@ -1,18 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCalls } from '../../../src/core/logs/index.js';
-import { type FakeLlm, startFakeLlm } from '../../support/fake-llm-server.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeLlmContext } from '../../support/llm-context.js';
 import { tempDir } from '../../support/repo.js';
 
-let fake: FakeLlm | undefined;
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 const tools = {
   finish: {
@@ -23,13 +17,15 @@ const tools = {
 
 /** Record a two-call session (text, then a streamed tool call) against the fake server. */
 async function recordSession(file: string) {
-  fake = await startFakeLlm(['first answer', { toolCalls: [{ name: 'finish', input: { summary: 'ok' } }] }]);
+  const fake = await cleanups.fakeLlm([
+    'first answer',
+    { toolCalls: [{ name: 'finish', input: { summary: 'ok' } }] },
+  ]);
   const s = await makeLlmContext({ env: fake.env(), llmOptions: { record: file } });
   cleanups.push(s.cleanup);
   const a = await s.llm.generate({ system: 'sys', messages: [{ role: 'user', content: 'one' }] });
   const b = await s.llm.generate({ messages: [{ role: 'user', content: 'two' }], tools, stream: true });
   await fake.close();
-  fake = undefined;
   return { a, b };
 }
 

@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createReplayer, type NormalisedRequest, type RecordLine } from '../../../src/core/llm/recording.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { tempDir } from '../../support/repo.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 const answer = (text: string) => ({
   text,

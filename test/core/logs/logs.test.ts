@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   callLogPath,
   loggingEnabled,
@@ -9,13 +9,11 @@ import {
   setLogging,
   writeCall,
 } from '../../../src/core/logs/index.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
 import { tempDir } from '../../support/repo.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 function ctxWith(config: Record<string, unknown> = {}) {
   const t = tempDir();
   cleanups.push(t.cleanup);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pack } from '../../../src/core/pack/index.js';
@@ -197,6 +197,25 @@ describe('pack', () => {
     expect(r.output).toContain('<header>\nProject X\n</header>');
     expect(r.output).toContain('<instructions><![CDATA[\nReview this code.\n]]></instructions>');
     expect(r.totals.tokens).toBe(referenceTokens(r.output));
+  });
+
+  it('stops on Ctrl-C without leaving an output file', async () => {
+    const { dir, home } = setup();
+    const ac = new AbortController();
+    ac.abort();
+    const ctx = makeTestContext({ cwd: dir, home, signal: ac.signal });
+    await expect(pack(ctx)).rejects.toMatchObject({ name: 'InterruptedError' });
+    expect(readdirSync(dir).filter((f) => f.startsWith('output') || f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('packs several directories with paths relative to where it runs', async () => {
+    const { ctx } = setup({
+      'a/x.ts': 'export const x = 1;\n',
+      'b/y.ts': 'export const y = 2;\n',
+      'c/z.ts': 'z\n',
+    });
+    const r = await pack(ctx, { write: false, dirs: ['b', 'a'] });
+    expect(r.files.map((f) => f.path)).toEqual(['a/x.ts', 'b/y.ts']);
   });
 
   it('rejects a missing directory, an unreadable instructions file and a bad glob (UsageError)', async () => {

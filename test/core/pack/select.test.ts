@@ -157,3 +157,59 @@ describe('selection', () => {
     expect((await selectFiles({ ...base, root: dir })).files).toEqual(['.gitignore', 'in.txt']);
   });
 });
+
+describe('default ignores', () => {
+  it('the fast matcher agrees with the same rules in .gitignore syntax', async () => {
+    const { default: ignore } = await import('ignore');
+    const { DEFAULT_IGNORE, isDefaultIgnored } = await import(
+      '../../../src/core/pack/select/default-ignore.js'
+    );
+    const ig = ignore().add([...DEFAULT_IGNORE]);
+    const paths = [
+      'node_modules/a/b.js',
+      'src/node_modules/x.js',
+      'dist/app.js',
+      'src/dist/app.js',
+      'vendor/x.go',
+      'a/vendor/x.go',
+      'package-lock.json',
+      'sub/yarn.lock',
+      'app.log',
+      'logs/x.txt',
+      'src/logs/x.txt',
+      'x.pid',
+      'a/x.pid',
+      'npm-debug.log.1',
+      'a/npm-debug.log',
+      'img/logo.png',
+      'font.woff2',
+      'a.py',
+      'a.pyc',
+      'x.rs.bk',
+      '.env',
+      'cfg/.env',
+      '.env.local',
+      '.vuepress/dist/a.html',
+      '.vuepress/config.js',
+      'target/debug/x',
+      'src/target/x',
+      'icon.svg',
+      'a.snap',
+      '.git',
+      'repomix-output.xml',
+      'docs/repomix-output.md',
+      '.specloop/state.json',
+      'src/.specloop/x',
+      'x.tgz',
+      'a/x.tgz',
+      'build/x',
+      'src/build/x',
+      'README.md',
+      'src/index.ts',
+      'Cargo.lock',
+      '.eslintcache',
+      'a/.eslintcache',
+    ];
+    for (const p of paths) expect({ p, ignored: isDefaultIgnored(p) }).toEqual({ p, ignored: ig.ignores(p) });
+  });
+});

@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commitStep } from '../../../src/core/run/commit-step.js';
 import { trailerSteps } from '../../../src/core/run/done-state.js';
 import { status, stepCommits, stepMessage } from '../../../src/core/run/git.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { git, initRepo, tempDir, writeFiles } from '../../support/repo.js';
 import { todoText } from '../../support/run-fixtures.js';
 
 describe('git state of a run', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const repo = (files: Record<string, string> = {}) => {
     const t = tempDir();
     cleanups.push(t.cleanup);

@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../../src/core/errors.js';
 import { parsePlan } from '../../../src/core/plan/index.js';
 import { executeStep, isTddStep, isTestFile } from '../../../src/core/run/execute-step.js';
 import { createBuiltinExecutor } from '../../../src/core/run/executors/builtin/agent.js';
 import type { Executor, ExecutorInput, ExecutorResult } from '../../../src/core/run/executors/types.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
 import { tempDir, writeFiles } from '../../support/repo.js';
-import { makeProject, planText, stepFiles } from '../../support/run-fixtures.js';
+import { AGENT_TOOLS, makeProject, planText, stepFiles } from '../../support/run-fixtures.js';
 import { createScriptedLlm } from '../../support/scripted-llm.js';
 
 const plan = parsePlan(planText(['Only']));
@@ -29,10 +30,7 @@ function fakeExecutor(act: (input: ExecutorInput, call: number) => Partial<Execu
 }
 
 describe('executeStep', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = (o: { signal?: AbortSignal } = {}) => {
     const t = tempDir();
     cleanups.push(t.cleanup);
@@ -136,10 +134,7 @@ describe('executeStep', () => {
 });
 
 describe('builtin agent budgets', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const input = (dir: string): ExecutorInput => ({
     repoDir: dir,
     step: 1,
@@ -195,14 +190,7 @@ describe('builtin agent budgets', () => {
     const ex = createBuiltinExecutor(makeTestContext({ cwd: d, llm }));
     expect(await ex.run({ ...input(d), testCommand: 'npm test' })).toMatchObject({ ok: true, summary: 's' });
     expect(llm.requests[0]?.system).toContain('`npm test`');
-    expect(Object.keys(llm.requests[0]?.tools ?? {}).sort()).toEqual([
-      'edit_file',
-      'finish',
-      'list_files',
-      'read_file',
-      'run_tests',
-      'write_file',
-    ]);
+    expect(Object.keys(llm.requests[0]?.tools ?? {}).sort()).toEqual(AGENT_TOOLS);
     expect(llm.requests[0]?.tools?.edit_file?.description).toContain('exactly once');
     expect(llm.requests[0]?.role).toBe('code');
   });

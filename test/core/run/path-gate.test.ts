@@ -1,8 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { pathGate } from '../../../src/core/run/path-gate.js';
-import { tempDir } from '../../support/repo.js';
+import { useCleanups } from '../../support/cleanups.js';
 
 /**
  * The contract of the one path gate every agent file access goes through:
@@ -12,20 +12,14 @@ import { tempDir } from '../../support/repo.js';
 describe('pathGate', () => {
   let root: string;
   let outside: string;
-  const cleanups: Array<() => void> = [];
+  const cleanups = useCleanups();
   beforeEach(() => {
-    const a = tempDir();
-    const b = tempDir();
-    cleanups.push(a.cleanup, b.cleanup);
-    root = a.dir;
-    outside = b.dir;
+    root = cleanups.tmp();
+    outside = cleanups.tmp();
     mkdirSync(join(root, 'src'));
     mkdirSync(join(root, '.git'));
     writeFileSync(join(root, 'src/a.js'), 'x');
     writeFileSync(join(outside, 'secret.txt'), 'secret');
-  });
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
   });
 
   const refused = (p: unknown, re: RegExp) => {

@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/core/config/load.js';
 import { getTask, listTasks, taskOutput } from '../../../src/core/tasks/index.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { tempDir, writeFiles } from '../../support/repo.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = useCleanups();
 
 /** Global config in <tmp>/home/config.toml, project config in <tmp>/proj/specloop.toml. */
 function load(files: { global?: string; project?: string }) {

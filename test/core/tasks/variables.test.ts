@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveVariables } from '../../../src/core/tasks/index.js';
-import { tempDir, writeFiles } from '../../support/repo.js';
+import { useCleanups } from '../../support/cleanups.js';
+import { writeFiles } from '../../support/repo.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-const dir = () => {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-};
+const cleanups = useCleanups();
+const dir = (): string => cleanups.tmp();
 
 describe('resolveVariables', () => {
   it('reads @file values relative to the directory', async () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import {
   listTemplates,
@@ -7,13 +7,11 @@ import {
   templateDirs,
   templatePath,
 } from '../../../src/core/templates/index.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { tempDir, writeFiles } from '../../support/repo.js';
 
 describe('template lookup', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

@@ -1,3 +1,4 @@
+import { flat } from '../tokens/counter.js';
 import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
 
 const str = (s: string) => JSON.stringify(s);
@@ -10,7 +11,7 @@ export const jsonStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
       `{\n  "generator": "specloop",\n  "name": ${str(h.name)},\n  "encoding": ${str(h.encoding)},\n` +
-      `  "fileCount": ${h.files},\n  "summary": ${str(h.summary.join('\n'))},\n` +
+      `  "summary": ${str(h.summary.join('\n'))},\n` +
       (h.userHeader ? `  "header": ${str(h.userHeader)},\n` : '') +
       `  "directoryStructure": ${str(h.tree)},\n  "files": [\n`
     );
@@ -21,13 +22,15 @@ export const jsonStyle: StyleRenderer = {
   file(path, content, tokens): FileBlock {
     return {
       open: `    {"path": ${str(path)}, "tokens": ${tokens}, "content": "`,
-      body: str(content).slice(1, -1),
+      body: flat(str(content).slice(1, -1)),
       tail: '"},\n',
       lastTail: '"}\n',
     };
   },
   footer(f: FooterInfo) {
     let s = '  ]';
+    if (f.packed !== undefined) s += `,\n  "fileCount": ${f.packed}`;
+    if (f.skipped?.length) s += `,\n  "leftOut": ${JSON.stringify(f.skipped)}`;
     if (f.gitDiff) s += `,\n  "gitDiff": ${str(f.gitDiff)}`;
     if (f.gitLog) s += `,\n  "gitLog": ${str(f.gitLog)}`;
     if (f.instructions) s += `,\n  "instructions": ${str(f.instructions)}`;

@@ -80,7 +80,12 @@ export const markdownStyle: StyleRenderer = {
     };
   },
   footer(f: FooterInfo) {
+    const left = f.skipped?.length
+      ? `## Left out\n\n${f.skipped.map((x) => `- ${x.path} (${x.reason})\n`).join('')}\n`
+      : '';
     return (
+      (f.packed === undefined ? '' : `## Packed ${f.packed} file${f.packed === 1 ? '' : 's'}\n\n`) +
+      left +
       block('Git diff', 'diff', f.gitDiff) +
       block('Git log', 'text', f.gitLog) +
       (f.instructions ? `## Instructions\n\n${f.instructions}\n` : '')

@@ -21,8 +21,13 @@ export const plainStyle: StyleRenderer = {
     return { open: `${FILE_RULE}\nFile: ${path}\n${FILE_RULE}\n`, body: content, tail: '\n\n' };
   },
   footer(f: FooterInfo) {
+    const left = f.skipped?.length ? f.skipped.map((x) => `${x.path} (${x.reason})`).join('\n') : undefined;
     return (
-      section('Git diff', f.gitDiff) + section('Git log', f.gitLog) + section('Instructions', f.instructions)
+      (f.packed === undefined ? '' : `${title(`Packed ${f.packed} file${f.packed === 1 ? '' : 's'}`)}\n`) +
+      section('Left out', left) +
+      section('Git diff', f.gitDiff) +
+      section('Git log', f.gitLog) +
+      section('Instructions', f.instructions)
     );
   },
 };

@@ -1,7 +1,6 @@
 /** What the pack left out and how it was transformed, for the header prose. */
 export interface SummaryFacts {
   name: string;
-  files: number;
   gitignore: boolean;
   defaultIgnore: boolean;
   securityCheck: boolean;
@@ -23,9 +22,9 @@ export function summaryLines(f: SummaryFacts): string[] {
   left.push('binary files', 'files that are not valid UTF-8', `files over ${f.maxFileSize} bytes`);
   if (f.securityCheck) left.push('files in which a secret was detected');
   const lines = [
-    `This file packs ${f.files} file${f.files === 1 ? '' : 's'} of ${f.name} into one document for a language model.`,
+    `This file packs the files of ${f.name} into one document for a language model.`,
     'It is a read-only snapshot: change the original files, not this one.',
-    'Layout: this summary, the directory structure, then each file with its path, in the same order as the tree.',
+    'Layout: this summary, the directory structure, each file with its path in the order of the tree, then the files left out and why.',
   ];
   if (f.include.length) lines.push(`Only files matching ${f.include.join(', ')} were selected.`);
   lines.push(`Left out: ${left.join('; ')}.`);

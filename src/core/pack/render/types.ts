@@ -1,19 +1,21 @@
-/** What every style's header shows. */
+/** What every style's header shows (all known before any file is read). */
 export interface HeaderInfo {
   /** Name of what was packed (the directory's name). */
   name: string;
-  files: number;
   encoding: string;
   /** Prose lines describing the pack (see summaryLines). */
   summary: string[];
   /** --header TEXT */
   userHeader?: string;
-  /** The directory tree of the packed files. */
+  /** The directory tree of the selected files (files later skipped are listed at the end). */
   tree: string;
 }
 
 /** Sections after the files (last part only). */
 export interface FooterInfo {
+  /** Files packed, and the selected files left out with their reason. */
+  packed?: number;
+  skipped?: { path: string; reason: string }[];
   gitDiff?: string;
   gitLog?: string;
   instructions?: string;

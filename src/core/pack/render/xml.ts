@@ -32,7 +32,7 @@ function section(tag: string, text: string | undefined): string {
 export const xmlStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
-      `<pack generator="specloop" name="${xmlEscape(h.name)}" file_count="${h.files}" encoding="${h.encoding}">\n` +
+      `<pack generator="specloop" name="${xmlEscape(h.name)}" encoding="${h.encoding}">\n` +
       `<summary>\n${xmlEscape(h.summary.join('\n'))}\n</summary>\n` +
       (h.userHeader ? `<header>\n${xmlEscape(h.userHeader)}\n</header>\n` : '') +
       `<directory_structure>\n${xmlEscape(h.tree)}\n</directory_structure>\n<files>\n`
@@ -49,8 +49,13 @@ export const xmlStyle: StyleRenderer = {
     };
   },
   footer(f: FooterInfo) {
+    const left = f.skipped?.length
+      ? `<left_out>\n${f.skipped.map((x) => `<file path="${xmlEscape(x.path)}" reason="${x.reason}"/>\n`).join('')}</left_out>\n`
+      : '';
     return (
       '</files>\n' +
+      (f.packed === undefined ? '' : `<packed_files count="${f.packed}"/>\n`) +
+      left +
       section('git_diff', f.gitDiff) +
       section('git_log', f.gitLog) +
       section('instructions', f.instructions) +

@@ -18,7 +18,7 @@ export class IgnoreStack {
   /** Add rules for directory `base` (relative, '' = root). Shallow levels must come first. */
   add(base: string, text: string): void {
     if (text.trim() === '') return;
-    const ig = ignore().add(text);
+    const ig = ignore({ ignorecase: false }).add(text); // git is case-sensitive here
     this.levels.push({ base: base === '' || base.endsWith('/') ? base : `${base}/`, ig });
   }
 

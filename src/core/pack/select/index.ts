@@ -1,9 +1,9 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { run } from '../../../util/spawn.js';
 import { UsageError } from '../../errors.js';
-import { DEFAULT_IGNORE } from './default-ignore.js';
+import { isDefaultIgnored } from './default-ignore.js';
 import { IgnoreStack } from './ignore-stack.js';
 import { sortPaths } from './sort.js';
 
@@ -26,9 +26,6 @@ export interface Selection {
   /** How the set was found: git's own listing, or our walk with git's rules. */
   mode: 'git' | 'walk';
 }
-
-let defaultMatcher: Ignore | undefined;
-const defaults = () => (defaultMatcher ??= ignore().add([...DEFAULT_IGNORE]));
 
 /** Select the files to pack under `opts.root`. */
 export async function selectFiles(opts: SelectOptions): Promise<Selection> {
@@ -84,10 +81,10 @@ function specloopIgnores(root: string, listed: string[]): IgnoreStack | undefine
 }
 
 function filterFor(opts: SelectOptions, sl: IgnoreStack | undefined): (rel: string) => boolean {
-  const dm = opts.defaultIgnore ? defaults() : undefined;
+  const dm = opts.defaultIgnore;
   return (rel) =>
     !opts.exclude(rel) &&
-    !dm?.ignores(rel) &&
+    !(dm && isDefaultIgnored(rel)) &&
     !opts.ignore?.ignores(rel) &&
     (opts.include === undefined || opts.include.ignores(rel)) &&
     !sl?.ignores(rel, false);
@@ -101,7 +98,7 @@ function filterFor(opts: SelectOptions, sl: IgnoreStack | undefined): (rel: stri
  */
 function walk(opts: SelectOptions): string[] {
   const out: string[] = [];
-  const dm = opts.defaultIgnore ? defaults() : undefined;
+  const dm = opts.defaultIgnore;
   const rootGit = new IgnoreStack();
   if (opts.gitignore) rootGit.addFile('', join(opts.root, '.git', 'info', 'exclude'));
   const visit = (abs: string, rel: string, git: IgnoreStack, sl: IgnoreStack) => {
@@ -126,7 +123,7 @@ function walk(opts: SelectOptions): string[] {
       const r = rel + e.name;
       const isDir = e.isDirectory();
       const probe = isDir ? `${r}/` : r;
-      if (dm?.ignores(probe) || opts.ignore?.ignores(probe)) continue;
+      if ((dm && isDefaultIgnored(r, isDir)) || opts.ignore?.ignores(probe)) continue;
       if (git.ignores(r, isDir) || sl.ignores(r, isDir)) continue;
       if (isDir) visit(join(abs, e.name), `${r}/`, git, sl);
       else out.push(r);

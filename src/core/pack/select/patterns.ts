@@ -89,7 +89,7 @@ export function globProblem(pattern: string): string | undefined {
  */
 export function compileGlobs(patterns: readonly string[], flag: string): Ignore | undefined {
   if (patterns.length === 0) return undefined;
-  const ig = ignore();
+  const ig = ignore({ ignorecase: false });
   for (const raw of patterns) {
     const problem = globProblem(raw);
     if (problem) {

@@ -4,19 +4,35 @@ import { o200kPieceEnd } from './scan-o200k.js';
 /** Memo entries kept before the piece memo is cleared (bounds memory on huge packs). */
 const MEMO_LIMIT = 400_000;
 const TABLE_SIZE = 1 << 20;
-/** Piece boundaries recorded at the start of a scanned text (for joins, see `joined`). */
+/** Slots of the short-piece table (3-8 ASCII chars), and how full it may get. */
+const SHORT_SLOTS = 1 << 19;
+const SHORT_MASK = SHORT_SLOTS - 1;
+const SHORT_LIMIT = SHORT_SLOTS * 0.7;
+/** Chars of a long text re-split at a join's head (see `joined`). */
 const HEAD = 1024;
+/** Piece boundaries a scan records at the start of a text (a join resyncs within a few). */
+const HEAD_PIECES = 24;
 /** A join must resynchronise within this many chars of the text's start. */
 const RESYNC = 512;
 
 /** What `scan` remembers about a text to count it later inside a bigger one. */
 export interface TextScan {
   total: number;
-  /** Piece boundary (≤ HEAD) → tokens of the text before it. */
-  heads: Map<number, number>;
+  /** The first piece boundaries, and the tokens of the text before each. */
+  heads: number[];
+  headSums: number[];
   /** Start of the second-to-last piece, and the tokens before it. */
   prevStart: number;
   prevSum: number;
+}
+
+/**
+ * A flat (sequential) copy of `s`. Slices and concatenations are views in V8; a scanner
+ * that meets several string representations runs its char loop ~2× slower, so everything
+ * we count is flat. (A UTF-16 round trip copies code units exactly, surrogates included.)
+ */
+export function flat(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /**
@@ -30,11 +46,17 @@ export class TokenCounter {
   private readonly ref: Vocabulary;
   private readonly re: RegExp;
   private readonly fast: ((text: string, i: number) => number) | undefined;
-  // Memo: table slots hold 1 + an index into keys/values; sized at 2× MEMO_LIMIT.
-  private table = new Int32Array(TABLE_SIZE);
+  // Memo: slot k holds [hash, 1 + index into keys/values] at 2k, 2k+1; TABLE_SIZE slots
+  // (2.6× MEMO_LIMIT). Comparing the stored hash first keeps most probes off the heap.
+  private table = new Int32Array(2 * TABLE_SIZE);
   private readonly mask = TABLE_SIZE - 1;
   private keys: string[] = [];
   private values: number[] = [];
+  private readonly pairs = new Uint8Array(1 << 14);
+  private readonly shortA = new Int32Array(SHORT_SLOTS);
+  private readonly shortB = new Int32Array(SHORT_SLOTS);
+  private readonly shortV = new Uint8Array(SHORT_SLOTS);
+  private shortCount = 0;
 
   constructor(ref: Vocabulary) {
     this.ref = ref;
@@ -49,6 +71,11 @@ export class TokenCounter {
       const end = this.fast(text, i);
       if (end >= 0) return end;
     }
+    return this.regexEnd(text, i);
+  }
+
+  /** End of the piece at `i` by the reference regex (non-ASCII text, cl100k). */
+  private regexEnd(text: string, i: number): number {
     this.re.lastIndex = i;
     const m = this.re.exec(text);
     // Every character starts some alternative of both patterns; guard anyway.
@@ -66,15 +93,34 @@ export class TokenCounter {
    * nothing, which is most of the speed over a Map keyed by sliced strings.
    */
   private lookup(text: string, i: number, end: number): number {
+    const len = end - i;
+    // Short ASCII pieces (a third of all pieces in code) skip the hash table: every
+    // single byte is a token, and ASCII pairs get a 16 K direct-mapped table.
+    const c0 = text.charCodeAt(i);
+    if (len === 1 && c0 < 128) return 1;
+    if (len === 2 && c0 < 128) {
+      const c1 = text.charCodeAt(i + 1);
+      if (c1 < 128) {
+        const k = (c0 << 7) | c1;
+        let t = this.pairs[k]!;
+        if (t === 0) t = this.pairs[k] = this.ref.pieceTokens(text.slice(i, end));
+        return t;
+      }
+    }
+    if (len <= 8) {
+      const t = this.lookupShort(text, i, end);
+      if (t > 0) return t;
+    }
     let h = 0x811c9dc5;
     for (let j = i; j < end; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
-    const len = end - i;
     let slot = h & this.mask;
     for (;;) {
-      const e = this.table[slot]!;
+      const e = this.table[2 * slot + 1]!;
       if (e === 0) break;
-      const key = this.keys[e - 1]!;
-      if (key.length === len && text.startsWith(key, i)) return this.values[e - 1]!;
+      if (this.table[2 * slot] === h) {
+        const key = this.keys[e - 1]!;
+        if (key.length === len && text.startsWith(key, i)) return this.values[e - 1]!;
+      }
       slot = (slot + 1) & this.mask;
     }
     // A long slice would be a view that keeps the whole text alive from the memo: copy it.
@@ -87,7 +133,51 @@ export class TokenCounter {
     }
     this.keys.push(piece);
     this.values.push(t);
-    this.table[slot] = this.keys.length;
+    this.table[2 * slot] = h;
+    this.table[2 * slot + 1] = this.keys.length;
+    return t;
+  }
+
+  /**
+   * Pieces of 3-8 ASCII chars (most of the rest) are their own key: seven bits a char
+   * packed into two ints (plus the length), looked up in typed arrays only, with no hash
+   * pass over a string and no string compare. Returns 0 for non-ASCII (caller falls back).
+   */
+  private lookupShort(text: string, i: number, end: number): number {
+    let a = end - i;
+    let b = 0;
+    const mid = Math.min(end, i + 4);
+    for (let j = i; j < mid; j++) {
+      const c = text.charCodeAt(j);
+      if (c >= 128) return 0;
+      a = (a << 7) | c;
+    }
+    for (let j = mid; j < end; j++) {
+      const c = text.charCodeAt(j);
+      if (c >= 128) return 0;
+      b = (b << 7) | c;
+    }
+    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    let slot = h & SHORT_MASK;
+    const ka = this.shortA;
+    const kb = this.shortB;
+    const v = this.shortV;
+    for (;;) {
+      const t = v[slot]!;
+      if (t === 0) break;
+      if (ka[slot] === a && kb[slot] === b) return t;
+      slot = (slot + 1) & SHORT_MASK;
+    }
+    if (this.shortCount >= SHORT_LIMIT) {
+      v.fill(0);
+      this.shortCount = 0;
+    }
+    const t = this.ref.pieceTokens(text.slice(i, end));
+    ka[slot] = a;
+    kb[slot] = b;
+    v[slot] = t;
+    this.shortCount++;
     return t;
   }
 
@@ -97,22 +187,29 @@ export class TokenCounter {
     this.values = [];
   }
 
-  /** Exact token count of `text`. */
-  count(text: string): number {
+  /** Exact token count of `text` (any string: it is flattened first). */
+  count(input: string): number {
+    const text = flat(input);
     let total = 0;
     let i = 0;
     const n = text.length;
+    const fast = this.fast;
     while (i < n) {
-      const end = this.pieceEnd(text, i);
+      let end = fast ? fast(text, i) : -1;
+      if (end < 0) end = this.regexEnd(text, i);
       total += this.lookup(text, i, end);
       i = end;
     }
     return total;
   }
 
-  /** Count `text` and remember its first boundaries and its last pieces. */
+  /**
+   * Count `text` and remember its first boundaries and its last pieces. For speed `text`
+   * should already be flat (decoded from a buffer, or built by join / flat()).
+   */
   scan(text: string): TextScan {
-    const heads = new Map<number, number>();
+    const heads: number[] = [];
+    const headSums: number[] = [];
     let total = 0;
     let i = 0;
     let lastStart = 0;
@@ -120,17 +217,22 @@ export class TokenCounter {
     let prevStart = 0;
     let prevSum = 0;
     const n = text.length;
+    const fast = this.fast;
     while (i < n) {
-      const end = this.pieceEnd(text, i);
+      let end = fast ? fast(text, i) : -1;
+      if (end < 0) end = this.regexEnd(text, i);
       prevStart = lastStart;
       prevSum = lastSum;
       lastStart = i;
       lastSum = total;
       total += this.lookup(text, i, end);
       i = end;
-      if (i <= HEAD) heads.set(i, total);
+      if (heads.length < HEAD_PIECES) {
+        heads.push(i);
+        headSums.push(total);
+      }
     }
-    return { total, heads, prevStart, prevSum };
+    return { total, heads, headSums, prevStart, prevSum };
   }
 
   /** Start of the last piece of `text` (0 for empty text). */
@@ -152,8 +254,12 @@ export class TokenCounter {
    * Falls back to a full count when the seams do not resynchronise (or the text is short).
    */
   joined(lead: string, text: string, tail: string, s: TextScan): number {
-    if (text.length <= 2 * HEAD) return this.count(lead + text + tail);
-    const head = lead + text.slice(0, HEAD);
+    const n = text.length;
+    if (n === 0 || s.prevStart === 0) return this.count(lead + text + tail);
+    // Short texts: the head is the whole text and any boundary before the second-to-last
+    // piece will do. Long ones: a slice, with RESYNC chars of margin after the boundary.
+    const head = flat(n <= HEAD ? lead + text : lead + text.slice(0, HEAD));
+    const limit = n <= HEAD ? s.prevStart : Math.min(RESYNC, s.prevStart);
     let i = 0;
     let sum = 0;
     while (i < head.length) {
@@ -161,11 +267,11 @@ export class TokenCounter {
       sum += this.lookup(head, i, end);
       i = end;
       const p = i - lead.length;
-      if (p > RESYNC) break;
+      if (p > limit) break;
       if (p <= 0) continue;
-      const before = s.heads.get(p);
-      if (before === undefined) continue;
-      if (p > s.prevStart) break;
+      const k = s.heads.indexOf(p);
+      if (k < 0) continue;
+      const before = s.headSums[k]!;
       return sum + (s.prevSum - before) + this.count(text.slice(s.prevStart) + tail);
     }
     return this.count(lead + text + tail);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { UsageError } from '../../errors.js';
 import { mergeCount } from './bpe.js';
+import { RankTable } from './rank-table.js';
 
 /** The encodings `pack` counts with; o200k_base is GPT-4o / GPT-5's, cl100k_base GPT-4's. */
 export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
@@ -35,10 +36,10 @@ export function assertEncoding(name: string): asserts name is EncodingName {
  * line), keyed by the token's bytes as a latin1 string. Reading the data file instead of
  * the JS rank module keeps ~30 MB per thread and ~100 ms of start-up off every worker.
  */
-async function readRanks(name: EncodingName): Promise<Map<string, number>> {
+async function readRanks(name: EncodingName): Promise<RankTable> {
   const file = createRequire(import.meta.url).resolve(`gpt-tokenizer/data/${name}.tiktoken`);
   const text = await readFile(file, 'latin1');
-  const ranks = new Map<string, number>();
+  const ranks = new RankTable();
   let i = 0;
   while (i < text.length) {
     const sp = text.indexOf(' ', i);
@@ -59,11 +60,12 @@ const BOM = '\xef\xbb\xbf';
  * token, and looks `EF BB BF x…` up as `x…`. Pieces containing U+FEFF are rare; for them
  * we look ranks up the same way, so our counts equal the reference's everywhere.
  */
-function referenceRank(ranks: Map<string, number>): (bytes: string) => number | undefined {
+function referenceRank(ranks: RankTable): (bytes: string) => number | undefined {
   return (bytes) => {
-    if (!isUtf8(Buffer.from(bytes, 'latin1'))) return ranks.get(bytes);
+    const r = (k: string) => (ranks.has(k) ? ranks.get(k, 0, k.length) : undefined);
+    if (!isUtf8(Buffer.from(bytes, 'latin1'))) return r(bytes);
     const text = bytes.startsWith(BOM) ? bytes.slice(3) : bytes;
-    return text === '' || text.startsWith(BOM) ? undefined : ranks.get(text);
+    return text === '' || text.startsWith(BOM) ? undefined : r(text);
   };
 }
 

@@ -4,7 +4,10 @@ import { run } from '../../../util/spawn.js';
 import type { Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import type { Usage } from '../events.js';
-import type { ExecutorInput, ExecutorResult } from './types.js';
+import type { Executor, ExecutorInput, ExecutorOptions, ExecutorResult } from './types.js';
+
+/** Wall-clock limit of one external agent attempt when the config sets none. */
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 /** How to install each external CLI (shown when it is missing). */
 export const INSTALL_HINTS: Record<string, string> = {
@@ -37,6 +40,31 @@ export function requireCli(ctx: Context, cmd: string): string {
   return found;
 }
 
+/** What every external executor's attempt gets: the resolved CLI and its time limit. */
+export interface ExternalCli {
+  bin: string;
+  timeoutMs: number;
+}
+
+/**
+ * The part every external executor shares: resolve its CLI now (missing → exit 2 with an
+ * install hint, before any work starts), label it with its model, and run each attempt
+ * through `attempt`.
+ */
+export function externalExecutor(
+  ctx: Context,
+  name: 'aider' | 'claude' | 'codex',
+  opts: ExecutorOptions,
+  attempt: (input: ExecutorInput, cli: ExternalCli) => Promise<ExecutorResult>,
+): Executor {
+  const cli: ExternalCli = { bin: requireCli(ctx, name), timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  return {
+    name,
+    label: `${name}${opts.model ? ` (${opts.model})` : ''}`,
+    run: (input) => attempt(input, cli),
+  };
+}
+
 export interface ParsedRun {
   usage: Usage;
   cost: number | null;
@@ -46,13 +74,11 @@ export interface ParsedRun {
   error?: string;
 }
 
-export interface SpawnAgentOptions {
-  bin: string;
+export interface SpawnAgentOptions extends ExternalCli {
   args: string[];
   input: ExecutorInput;
   /** Text written to the CLI's stdin (the prompt, for claude/codex). */
   stdin?: string;
-  timeoutMs: number;
   /** Called per output line; returns an activity text to show, if any. */
   onLine: (line: string) => string | undefined;
   /** Build the result from everything the CLI printed. */

@@ -1,0 +1,84 @@
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { BlockStore, StoredBlock } from './block-store.js';
+import type { TokenCache } from './cache.js';
+import type { ResolvedPack } from './options.js';
+import { processFiles } from './pool.js';
+import { loadEncoding } from './tokens/encodings.js';
+import type { PackOptions, SkippedFile } from './types.js';
+import type { WireBatch } from './wire.js';
+
+export interface Processed {
+  packed: StoredBlock[];
+  skipped: SkippedFile[];
+  hits: number;
+}
+
+/**
+ * Run the files through the pool; outcomes arrive in any order and are put into the
+ * store in path order (a small reorder buffer), so the main thread never holds the pack.
+ */
+export async function processAll(
+  ctx: Context,
+  o: ResolvedPack,
+  ordered: string[],
+  cache: TokenCache,
+  store: BlockStore,
+  options: PackOptions,
+): Promise<Processed> {
+  const packed: StoredBlock[] = [];
+  const skipped: SkippedFile[] = [];
+  let hits = 0;
+  const waiting = new Map<number, WireBatch>();
+  let next = 0;
+  let warmedUp = false;
+  // Batches arrive in any order; take them in path order.
+  const sink = (first: number, batch: WireBatch) => {
+    waiting.set(first, batch);
+    for (let b = waiting.get(next); b !== undefined; b = waiting.get(next)) {
+      waiting.delete(next);
+      next += b.outcomes.length;
+      for (const x of b.outcomes) {
+        if (x.ok) {
+          packed.push(store.put(x, b.bytes));
+          if (x.cached) hits++;
+          else if (!warmedUp) {
+            // Something needs counting, so the header will too: load the main thread's
+            // vocabulary now, while it is idle, not after the workers finish.
+            warmedUp = true;
+            loadEncoding(o.encoding).catch(() => {});
+          }
+        } else if (x.reason === 'unreadable') {
+          throw new UsageError(`cannot read ${x.path}: ${x.detail}`, {
+            code: 'E_UNREADABLE',
+            hint: `fix its permissions, or leave it out with --ignore "${x.path}"`,
+          });
+        } else skipped.push({ path: x.path, reason: x.reason, ...(x.detail ? { detail: x.detail } : {}) });
+      }
+    }
+  };
+  const threadsEnv = ctx.env.SPECLOOP_PACK_THREADS;
+  const pool = await processFiles(
+    o.base,
+    ordered,
+    {
+      encoding: o.encoding,
+      style: o.style,
+      removeComments: o.removeComments,
+      lineNumbers: o.lineNumbers,
+      securityCheck: o.securityCheck,
+      maxFileSize: o.maxFileSize,
+      cache: cache.entries,
+    },
+    {
+      threads:
+        options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
+      signal: ctx.signal,
+      sink,
+      onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
+    },
+  );
+  ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
+  cache.add(pool.entries);
+  return { packed, skipped, hits };
+}
