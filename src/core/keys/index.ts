@@ -37,8 +37,9 @@ function readStore(ctx: Pick<Context, 'home'>): Record<string, string> {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`the key store ${file} is not valid JSON: ${(err as Error).message}`, {
+  } catch {
+    // Not the parser's message: V8 quotes the text around the error, i.e. part of a key.
+    throw new UsageError(`the key store ${file} is not valid JSON`, {
       code: 'E_KEYS',
       hint: 'fix the file or remove it and run `specloop keys set PROVIDER` again',
     });

@@ -38,7 +38,7 @@ export function callLogPath(ctx: Ctx): string {
 
 /** Logging is on unless `specloop logs --off` was run or config says `llm.log = false`. */
 export function loggingEnabled(ctx: Ctx): boolean {
-  return ctx.config.llm.log && !existsSync(join(ctx.home, LOGS_OFF_FLAG));
+  return ctx.config.llm.log && !loggingSwitchedOff(ctx);
 }
 
 /** Whether the user switched logging off with `specloop logs --off` (config aside). */

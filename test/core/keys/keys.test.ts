@@ -66,4 +66,18 @@ describe('key store', () => {
     writeFileSync(keysPath(ctx), '{nope');
     expect(() => resolveKey(ctx, 'openai')).toThrow(/keys\.json is not valid JSON/);
   });
+
+  it('the error for a corrupt store never quotes its content (a key)', async () => {
+    const ctx = ctxWith();
+    writeFileSync(keysPath(ctx), '{"openai": sk-proj-SECRET123456}');
+    const err = (() => {
+      try {
+        resolveKey(ctx, 'openai');
+      } catch (e) {
+        return e as Error & { hint?: string };
+      }
+    })();
+    expect(err?.message).toMatch(/not valid JSON/);
+    expect(`${err?.message} ${err?.hint}`).not.toContain('sk-proj');
+  });
 });
