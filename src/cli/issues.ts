@@ -66,7 +66,7 @@ Examples:
                 hint: 'pass --yes to post, or --dry-run to only look',
               });
             }
-            return askYesNo(ctx.stdin, ctx.stderr, `Create ${pending.length} issue(s)?`);
+            return askYesNo(ctx.stdin, ctx.stderr, `Create ${pending.length} issue(s)?`, ctx.signal);
           },
         });
         if (opts.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -118,6 +118,7 @@ Examples:
                   ctx.stdin,
                   ctx.stderr,
                   `This call is estimated at ${describeEstimate(est)}. Go ahead?`,
+                  ctx.signal,
                 )
             : undefined,
         });

@@ -1,4 +1,14 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  truncateSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { LlmMessage, LlmRequest, LlmToolCall, LlmToolSpec, LlmUsage } from './types.js';
@@ -48,7 +58,37 @@ export function stableJson(value: unknown): string {
 /** Append one call to a recording (created with its folder if missing). */
 export function appendRecord(file: string, line: RecordLine): void {
   mkdirSync(dirname(file), { recursive: true });
+  dropTornTail(file);
   appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
+/**
+ * A process killed mid-append leaves a last line without its newline. Cut such a torn line
+ * off before appending, so the next record starts on a line of its own instead of gluing
+ * onto it.
+ */
+function dropTornTail(file: string): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return; // no recording yet
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    if (size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a)) return;
+  } finally {
+    closeSync(fd);
+  }
+  const text = readFileSync(file);
+  const start = text.lastIndexOf(0x0a) + 1;
+  try {
+    JSON.parse(text.subarray(start).toString('utf8'));
+    appendFileSync(file, '\n'); // a whole line, only its newline missing (edited by hand)
+  } catch {
+    truncateSync(file, start);
+  }
 }
 
 export interface Replayer {
@@ -71,6 +111,8 @@ function readRecording(file: string): RecordLine[] {
     try {
       parsed = JSON.parse(line);
     } catch (err) {
+      // The last line of a recording whose writer was killed mid-append: the call never finished.
+      if (i === lines.length - 1) return;
       throw new UsageError(`${file}:${i + 1}: not a JSON line (${(err as Error).message})`, {
         code: 'E_REPLAY',
       });

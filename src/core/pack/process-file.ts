@@ -26,8 +26,9 @@ export interface ProcessConfig {
 export interface PackedOutcome {
   path: string;
   ok: true;
-  /** open + body; the tail is added by the writer (JSON's depends on position). */
-  text: string;
+  /** The block is open + body + tail; the writer adds the tail (JSON's depends on position). */
+  open: string;
+  body: string;
   tail: string;
   lastTail?: string;
   tokens: number;
@@ -193,7 +194,8 @@ export class FileProcessor {
     return {
       path,
       ok: true,
-      text: block.open + block.body,
+      open: block.open,
+      body: block.body,
       tail: block.tail,
       lastTail: block.lastTail,
       tokens,

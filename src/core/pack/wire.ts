@@ -1,7 +1,7 @@
 import type { FileOutcome, PackedOutcome, SkippedOutcome } from './process-file.js';
 
 /** A packed file as it crosses threads: its text travels as UTF-8 bytes in the batch buffer. */
-export interface WirePacked extends Omit<PackedOutcome, 'text'> {
+export interface WirePacked extends Omit<PackedOutcome, 'open' | 'body'> {
   /** text + tail occupy bytes[offset, offset + textBytes + tailBytes). */
   offset: number;
   textBytes: number;
@@ -24,15 +24,17 @@ export interface WireBatch {
  */
 export function toWire(outcomes: FileOutcome[]): WireBatch {
   let total = 0;
-  for (const o of outcomes) if (o.ok) total += Buffer.byteLength(o.text) + Buffer.byteLength(o.tail);
+  for (const o of outcomes) {
+    if (o.ok) total += Buffer.byteLength(o.open) + Buffer.byteLength(o.body) + Buffer.byteLength(o.tail);
+  }
   const bytes = Buffer.allocUnsafeSlow(total);
   let at = 0;
   const out: WireOutcome[] = outcomes.map((o) => {
     if (!o.ok) return o;
-    const { text, ...meta } = o;
-    const textBytes = bytes.write(text, at);
+    const { open, body, ...meta } = o;
+    const textBytes = bytes.write(open, at) + bytes.write(body, at + Buffer.byteLength(open));
     const tailBytes = bytes.write(o.tail, at + textBytes);
-    const w: WirePacked = { ...meta, offset: at, textBytes, tailBytes, textChars: text.length };
+    const w: WirePacked = { ...meta, offset: at, textBytes, tailBytes, textChars: open.length + body.length };
     at += textBytes + tailBytes;
     return w;
   });

@@ -57,6 +57,19 @@ async function simpleContext(repoDir: string, files: string[], tokenBudget: numb
  * with secrets left out, kept within the token budget; no line numbers, so text the model
  * copies into edit_file matches the file). If packing fails, a plain listing instead.
  */
+/**
+ * A repo-relative path as a pattern that matches exactly that file: pack's include list uses
+ * .gitignore syntax, where `*`, `?`, `[`, a leading `!` or `#` and trailing spaces mean
+ * something; a backslash makes each literal. A path with a slash is anchored to the root.
+ */
+export function literalPattern(path: string): string {
+  const escaped = path
+    .replace(/[*?[\]\\]/g, '\\$&')
+    .replace(/^[!#]/, '\\$&')
+    .replace(/ $/, '\\ ');
+  return escaped.includes('/') ? escaped : `/${escaped}`;
+}
+
 export async function packContext(
   ctx: Context,
   o: { repoDir: string; files: string[]; tokenBudget?: number },
@@ -69,7 +82,7 @@ export async function packContext(
     const r = await pack(
       { ...ctx, cwd: o.repoDir },
       {
-        include: o.files,
+        include: o.files.map(literalPattern),
         style: 'xml',
         tokenBudget,
         header: '',

@@ -1,7 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createReplayer, type NormalisedRequest, type RecordLine } from '../../../src/core/llm/recording.js';
+import {
+  appendRecord,
+  createReplayer,
+  type NormalisedRequest,
+  type RecordLine,
+} from '../../../src/core/llm/recording.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { tempDir } from '../../support/repo.js';
 
@@ -65,5 +70,38 @@ describe('replay matching', () => {
   it('still refuses when the model decided differently (another tool call)', () => {
     const r = createReplayer(recording([[afterTests('1'), 'x']]));
     expect(() => r.answer(afterTests('1', 'read_file'))).toThrow(/no answer for this request/);
+  });
+});
+
+describe('a recording cut by a crash mid-append', () => {
+  const row = (text: string): RecordLine => ({
+    v: 1,
+    time: '',
+    stream: false,
+    request: afterTests('1'),
+    response: answer(text),
+  });
+
+  it('replays, ignoring the torn last line', () => {
+    const file = recording([[afterTests('1'), 'whole']]);
+    appendFileSync(file, `\n${JSON.stringify(row('torn')).slice(0, 40)}`);
+    const r = createReplayer(file);
+    expect(r.answer(afterTests('1')).text).toBe('whole');
+    expect(() => r.answer(afterTests('1'))).toThrow(/no answer for this request/);
+  });
+
+  it('recording again drops the torn line instead of gluing onto it', () => {
+    const file = recording([[afterTests('1'), 'first']]);
+    appendFileSync(file, `\n${JSON.stringify(row('torn')).slice(0, 40)}`);
+    appendRecord(file, row('second'));
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as RecordLine).response.text)).toEqual(['first', 'second']);
+  });
+
+  it('recording onto a whole last line that only lacks its newline keeps it', () => {
+    const file = recording([[afterTests('1'), 'first']]);
+    appendRecord(file, row('second'));
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as RecordLine).response.text)).toEqual(['first', 'second']);
   });
 });

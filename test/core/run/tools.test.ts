@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeTool, type ToolSession } from '../../../src/core/run/executors/builtin/tools.js';
@@ -45,6 +45,16 @@ describe('builtin agent tools', () => {
     const r = await executeTool(s, 'write_file', { path: 'lib/deep/b.js', content: 'b\n' });
     expect(r).toMatchObject({ wrote: 'lib/deep/b.js' });
     expect(file('lib/deep/b.js')).toBe('b\n');
+  });
+
+  it('write_file and edit_file keep an executable script executable', async () => {
+    writeFiles(s.root, { 'bin/run.sh': '#!/bin/sh\necho 1\n' });
+    chmodSync(join(s.root, 'bin/run.sh'), 0o755);
+    await executeTool(s, 'write_file', { path: 'bin/run.sh', content: '#!/bin/sh\necho 2\n' });
+    expect(statSync(join(s.root, 'bin/run.sh')).mode & 0o777).toBe(0o755);
+    await executeTool(s, 'edit_file', { path: 'bin/run.sh', old_string: 'echo 2', new_string: 'echo 3' });
+    expect(file('bin/run.sh')).toBe('#!/bin/sh\necho 3\n');
+    expect(statSync(join(s.root, 'bin/run.sh')).mode & 0o777).toBe(0o755);
   });
 
   it('edit_file needs the file read first', async () => {

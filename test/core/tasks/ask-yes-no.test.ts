@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { askYesNo } from '../../../src/core/tasks/index.js';
 
@@ -21,5 +21,19 @@ describe('askYesNo', () => {
     ['', false],
   ])('%j → %s', async (input, want) => {
     expect((await ask(input)).yes).toBe(want);
+  });
+
+  it('Ctrl-C (the signal aborting) ends a pending question with InterruptedError', async () => {
+    const ac = new AbortController();
+    let out = '';
+    const asked = askYesNo(
+      new PassThrough(),
+      { write: (s) => void (out += s), isTTY: true },
+      'Go?',
+      ac.signal,
+    );
+    ac.abort();
+    await expect(asked).rejects.toMatchObject({ name: 'InterruptedError' });
+    expect(out).toBe('Go? [y/N] \n');
   });
 });

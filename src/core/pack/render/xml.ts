@@ -16,9 +16,12 @@ function xmlChars(s: string): string {
   return ILLEGAL.test(s) ? s.replace(ILLEGAL_ALL, picture) : s;
 }
 
+const NEEDS_CDATA_WORK = new RegExp(`${ILLEGAL.source}|\\]\\]>`);
+
 /** File text inside CDATA: `]]>` is split across two sections, illegal characters shown. */
 export function cdata(s: string): string {
-  return xmlChars(s).replaceAll(']]>', ']]]]><![CDATA[>');
+  // one scan for the usual case (nothing to change), which returns the very same string
+  return NEEDS_CDATA_WORK.test(s) ? xmlChars(s).replaceAll(']]>', ']]]]><![CDATA[>') : s;
 }
 
 function section(tag: string, text: string | undefined): string {

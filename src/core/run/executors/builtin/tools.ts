@@ -134,6 +134,15 @@ async function readFileTool(s: ToolSession, path: string): Promise<ToolOutcome> 
   }
 }
 
+/**
+ * atomicWrite puts a new file in place (fresh mode 0644): carry an existing file's mode over,
+ * so an executable script the agent edits stays executable (and git sees no mode change).
+ */
+async function replaceFile(abs: string, content: string): Promise<void> {
+  const st = await stat(abs).catch(() => undefined);
+  await atomicWrite(abs, content, st?.isFile() ? { mode: st.mode & 0o7777 } : {});
+}
+
 async function writeFileTool(s: ToolSession, path: string, content: string): Promise<ToolOutcome> {
   const gate = pathGate(s.root, path);
   if (!gate.ok) return err(gate.reason);
@@ -142,7 +151,7 @@ async function writeFileTool(s: ToolSession, path: string, content: string): Pro
     if (st?.isDirectory()) return err(`${path} is a directory`);
     await mkdir(dirname(gate.abs), { recursive: true });
     // Atomic: a crash mid-write leaves the old file (or none), never half a file.
-    await atomicWrite(gate.abs, content);
+    await replaceFile(gate.abs, content);
     s.seen.add(gate.rel);
     return { output: `wrote ${gate.rel} (${content.split('\n').length} lines)`, wrote: gate.rel };
   } catch (e) {
@@ -179,7 +188,12 @@ async function editFileTool(s: ToolSession, a: z.infer<typeof toolArgs.edit_file
   const next = a.replace_all
     ? text.split(a.old_string).join(a.new_string)
     : text.replace(a.old_string, () => a.new_string);
-  await atomicWrite(gate.abs, next);
+  try {
+    await replaceFile(gate.abs, next);
+  } catch (e) {
+    // Like write_file: a read-only file is the model's problem to route around, not a crash.
+    return err(`cannot write ${a.path}: ${(e as Error).message}`);
+  }
   return { output: `edited ${gate.rel} (${n} replacement${n === 1 ? '' : 's'})`, wrote: gate.rel };
 }
 
