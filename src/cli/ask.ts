@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 interface AskFlags {
   template?: string;
@@ -78,7 +79,7 @@ Examples:
         });
         if (flags.json) {
           const { text, model, usage, cost } = r;
-          ctx.stdout.write(`${JSON.stringify({ text, model, usage, cost }, null, 2)}\n`);
+          printJson(ctx.stdout, { text, model, usage, cost });
           return 0;
         }
         if (!stream) ctx.stdout.write(r.text);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 import { stepArg, whereOptions } from './team.js';
 
 /** `90m`, `8h`, `2d`, `3600` (seconds) → seconds. */
@@ -49,7 +50,7 @@ Examples:
           ctx.stderr.write(
             `warning: step ${step} depends on ${r.waitingOn.join(', ')}, not integrated yet\n`,
           );
-        if (o.json) ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        if (o.json) printJson(ctx.stdout, r);
         else {
           const until = new Date(r.expiresAt).toISOString().replace('T', ' ').slice(0, 16);
           ctx.stdout.write(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 import { stepArg, whereOptions } from './team.js';
 
 interface DoneFlags {
@@ -46,7 +47,7 @@ Examples:
         name: o.name,
         force: o.force,
       });
-      if (o.json) ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      if (o.json) printJson(ctx.stdout, r);
       else {
         ctx.stdout.write(`step ${step} integrated as ${r.commit.slice(0, 7)} on ${r.remote}/${r.branch}\n`);
         ctx.stderr.write(

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
@@ -75,9 +75,12 @@ Examples:
             onEvent: render,
           })
           .finally(() => render.stop());
-        ctx.stderr.write(
-          `next: review ${result.specPath.replace(`${ctx.cwd}/`, '')}, then \`specloop plan\`\n`,
-        );
+        const spec = relative(ctx.cwd, result.specPath);
+        const plan =
+          spec === 'spec.md'
+            ? 'specloop plan'
+            : `specloop plan --spec ${/^[\w./-]+$/.test(spec) ? spec : `'${spec}'`}`;
+        ctx.stderr.write(`next: review ${spec}, then \`${plan}\`\n`);
         return 0;
       }),
     );

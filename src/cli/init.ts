@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 interface InitFlags {
   force?: boolean;
@@ -41,12 +42,12 @@ Examples:
         async (ctx, flags: InitFlags) => {
           const { initProject, showConfig } = await import('../core/init/index.js');
           if (flags.showConfig) {
-            ctx.stdout.write(`${JSON.stringify(showConfig(ctx), null, 2)}\n`);
+            printJson(ctx.stdout, showConfig(ctx));
             return 0;
           }
           const r = await initProject(ctx, { force: flags.force, testCommand: flags.testCmd });
           if (flags.json) {
-            ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+            printJson(ctx.stdout, r);
             return 0;
           }
           ctx.stdout.write(`${r.configPath}\n`);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 import { listOption } from './option-parsers.js';
 
 /** Rate-limit pauses are worth a line on stderr: otherwise a wait looks like a hang. */
@@ -69,7 +70,7 @@ Examples:
             return askYesNo(ctx.stdin, ctx.stderr, `Create ${pending.length} issue(s)?`, ctx.signal);
           },
         });
-        if (opts.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        if (opts.json) printJson(ctx.stdout, result);
         else if (result.dryRun) {
           const where = result.repo
             ? gh.repoString(result.repo)
@@ -122,7 +123,7 @@ Examples:
         }
         const result = await gh.pullIssues(ctx, { repo: opts.repo, labels: opts.label, onWait: onWait(ctx) });
         const repo = gh.repoString(result.repo);
-        if (opts.json) return void ctx.stdout.write(`${JSON.stringify(result.issues, null, 2)}\n`);
+        if (opts.json) return void printJson(ctx.stdout, result.issues);
         if (result.issues.length === 0)
           return void ctx.stderr.write(`no open issues in ${repo}; nothing written\n`);
         if (toStdout) return void ctx.stdout.write(result.text);

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -72,7 +73,7 @@ Examples:
         const { listKeys } = await import('../core/keys/index.js');
         const keys = listKeys(ctx);
         if (opts.json) {
-          ctx.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
+          printJson(ctx.stdout, keys);
           return 0;
         }
         for (const k of keys) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { CallRow } from '../core/logs/index.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
 
 interface LogsFlags {
@@ -81,7 +82,7 @@ Examples:
         }
         const rows = await logs.readCalls(ctx, { limit: flags.count });
         if (flags.json) {
-          ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          printJson(ctx.stdout, rows);
           return 0;
         }
         if (!logs.loggingEnabled(ctx)) ctx.stderr.write('note: logging is off (`specloop logs --on`)\n');

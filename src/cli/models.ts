@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 export function register(program: Command, app: App): void {
   program
@@ -25,7 +26,7 @@ Examples:
         const { describeModels } = await import('../core/llm/models-info.js');
         const info = describeModels(ctx);
         if (opts.json) {
-          ctx.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+          printJson(ctx.stdout, info);
           return 0;
         }
         const out: string[] = ['Roles:'];

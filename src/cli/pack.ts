@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type PackConfig, packSchema } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 /** Flags: every [pack] config key, plus per-run output modes. */
 type PackFlags = Partial<PackConfig> & { stdout?: boolean; copy?: boolean; jsonSummary?: boolean };
@@ -103,7 +104,7 @@ Examples:
               files: p.files,
             }));
             const json = { totals: r.totals, parts, files: r.files, skipped: r.skipped, cache: r.cache };
-            (flags.stdout ? ctx.stderr : ctx.stdout).write(`${JSON.stringify(json, null, 2)}\n`);
+            printJson(flags.stdout ? ctx.stderr : ctx.stdout, json);
           } else {
             ctx.stderr.write(formatSummary(r, { top: ctx.config.pack.top, outputs }));
           }

@@ -4,6 +4,7 @@ import type { Context } from '../core/context.js';
 import type { DraftEvent, PlanProjectResult } from '../core/plan/index.js';
 import { createProgress } from '../util/progress.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 interface PlanFlags {
   spec: string;
@@ -86,7 +87,7 @@ function printResult(ctx: Context, r: PlanProjectResult, flags: PlanFlags): void
       cost: r.totals.cost,
       ...(r.written ? {} : { planText: r.planText, todoText: r.todoText }),
     };
-    ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    printJson(ctx.stdout, data);
   } else if (!r.written) {
     ctx.stdout.write(
       `<!-- ${rel(r.planPath)} -->\n${r.planText}\n<!-- ${rel(r.todoPath)} -->\n${r.todoText}`,

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
 
 const usd = (v: string) => {
@@ -106,7 +107,7 @@ export function register(program: Command, app: App): void {
             json: Boolean(o.json),
           });
           const r = (await fn(ctx, topts)) as { exitCode: number };
-          if (o.json) ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          if (o.json) printJson(ctx.stdout, r);
           bell();
           return r.exitCode;
         }
@@ -117,7 +118,7 @@ export function register(program: Command, app: App): void {
           crash: crashHook(ctx.env.SPECLOOP_CRASH_AT),
         });
         view.summary(result);
-        if (o.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        if (o.json) printJson(ctx.stdout, result);
         else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
         bell();
         return result.exitCode;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import type { ProjectStatus } from '../core/plan/index.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 interface StatusFlags {
   json?: boolean;
@@ -33,7 +34,7 @@ Examples:
       app.action('status', async (ctx, flags: StatusFlags) => {
         const { projectStatus } = await import('../core/plan/index.js');
         const s = await projectStatus(ctx, { spec: flags.spec, plan: flags.plan, todo: flags.todo });
-        if (flags.json) ctx.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+        if (flags.json) printJson(ctx.stdout, s);
         else printStatus(ctx, s);
         return s.plan.problems.length > 0 || s.mismatches.length > 0 ? 2 : 0;
       }),

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 import { listOption, positiveInt } from './option-parsers.js';
 
 interface TaskFlags {
@@ -36,7 +37,7 @@ function parseParams(tokens: string[] = []): Record<string, string> {
 async function listTasks(ctx: Context, json: boolean): Promise<void> {
   const { listTasks: list, taskOutput } = await import('../core/tasks/index.js');
   const tasks = list(ctx);
-  if (json) return void ctx.stdout.write(`${JSON.stringify(tasks, null, 2)}\n`);
+  if (json) return void printJson(ctx.stdout, tasks);
   const where = (o: string) => (o === 'built-in' || o === 'config' ? o : relative(ctx.cwd, o) || o);
   const rows = tasks.map((t) => [
     t.name,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 interface ListFlags {
   all?: boolean;
@@ -13,7 +14,7 @@ async function listTemplatesCmd(ctx: Context, opts: ListFlags): Promise<number> 
   const all = (await listTemplates(ctx)).filter((t) => opts.all || !t.internal);
   if (opts.json) {
     const rows = all.map(({ body: _body, ...t }) => t);
-    ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    printJson(ctx.stdout, rows);
     return 0;
   }
   const width = Math.max(4, ...all.map((t) => t.name.length));
@@ -111,7 +112,7 @@ Examples:
         }
         const dirs = templateDirs(ctx);
         if (opts.json) {
-          ctx.stdout.write(`${JSON.stringify(dirs, null, 2)}\n`);
+          printJson(ctx.stdout, dirs);
           return 0;
         }
         // Bare paths when piped (scriptable); labelled on a terminal.

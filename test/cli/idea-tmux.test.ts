@@ -47,6 +47,18 @@ describe.skipIf(SKIP)(`specloop idea in a terminal (tmux)${SKIP ? ` — skipped:
     expect(p.fake.requests[1]!.messages.at(-1)!.content).toBe('Just me,\non Linux.');
   });
 
+  it('when the model ends the interview, the counter shown while it thought is wiped', async () => {
+    const p = await project([Q1, SPEC_READY, SPEC_TEXT]);
+    const term = p.start(['idea', 'a budget CLI']);
+    await term.waitFor(`Q1 ${Q1}`);
+    term.line('Just me.');
+    term.line('');
+    const screen = await term.waitFor('EXIT=');
+    expect(screen).toContain('EXIT=0');
+    expect(screen).toContain('questions done after 1 answer: the model has what it needs');
+    expect(screen).not.toMatch(/^\s*Q2/m);
+  });
+
   it('Ctrl-C at the prompt saves and exits 130 with the resume hint; --resume continues at the same question', async () => {
     const p = await project([Q1, Q2, SPEC_READY, SPEC_TEXT]);
     const term = p.start(['idea', 'a budget CLI']);

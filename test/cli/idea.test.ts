@@ -51,6 +51,10 @@ describe('specloop idea', () => {
     expect(records[2]).toMatchObject({ n: 1, text: 'Just me.' });
     expect(records[3]).toMatchObject({ reason: 'model' });
     expect(records[4]).toMatchObject({ path: 'spec.md' });
+    // The model ended the interview instead of asking: no empty `Q2` counter is shown.
+    expect(r.stderr).not.toMatch(/Q2/);
+    expect(r.stderr).toContain('questions done after 1 answer: the model has what it needs');
+    expect(r.stderr).toContain('then `specloop plan`');
   });
 
   it('reads answers from a non-TTY stdin; when they run out the spec is compiled', async () => {
@@ -107,6 +111,7 @@ describe('specloop idea', () => {
     expect(p.read('spec.md')).toBe('mine\n');
     expect(p.read('spec.2.md')).toBe(SPEC_TEXT);
     expect(r.stderr).toContain('the spec went to spec.2.md');
+    expect(r.stderr).toContain('then `specloop plan --spec spec.2.md`');
   });
 
   it('--force replaces spec.md; -o writes elsewhere', async () => {

@@ -89,6 +89,19 @@ describe('specloop run: setup and bad input', () => {
     expect(git(dir, 'log', '-1', '--format=%s', 'main')).toBe('plan'); // the user's branch is untouched
   });
 
+  it('with --yes, dirty work and new plan files go into separate commits', async () => {
+    const dir = project();
+    writeFiles(dir, { 'notes.txt': 'my work in progress\n' });
+    const y = await run(dir, ['--yes', '--next']);
+    expect(y.code, y.stderr).toBe(0);
+    expect(history(dir).slice(1, 3)).toEqual(['specloop: save work before run||', 'specloop: add plan||']);
+    expect(git(dir, 'show', '--name-only', '--format=', 'HEAD~2')).toBe('notes.txt');
+    expect(git(dir, 'show', '--name-only', '--format=', 'HEAD~1').split('\n').sort()).toEqual([
+      'prompt_plan.md',
+      'todo.md',
+    ]);
+  });
+
   it('uncommitted plan files are not "dirty": they are committed as "specloop: add plan"', async () => {
     const dir = project();
     expect((await run(dir, ['--next'])).code).toBe(0);

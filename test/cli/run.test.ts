@@ -109,6 +109,7 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('specloop run --step 1');
     expect(r.stderr).toContain('git checkout');
+    expect(r.stderr).toContain("step 1's work is left uncommitted in the tree");
     expect(history(dir)).toEqual(['initial||', 'specloop: add plan||']);
     expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toContain('src/step1.js');
     expect(ticked(dir)).toEqual([]);
@@ -217,8 +218,12 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     const f = await fake([{ fault: 'malformed' }]);
     const r = await run(dir, f, ['--max-attempts', '1', '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).steps[0].reason).toMatch(/^model error: /);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.steps[0].reason).toMatch(/^model error: /);
     expect(git(dir, 'status', '--porcelain')).toBe('');
+    // Nothing was left in the tree, so the hint does not talk about uncommitted work.
+    expect(summary.hint).toMatch(/^step 1 left no changes in the tree\. .*specloop run --step 1/);
+    expect(summary.hint).not.toMatch(/uncommitted/);
   });
 
   it('edit_file errors (missing / ambiguous match, file not read) reach the model', async () => {

@@ -31,6 +31,10 @@ export function brainstormRenderer(
   const progress = createProgress(sink);
   let specChars = 0;
   let firstQuestion = true;
+  // In a terminal the `Q3` counter shows at once (the model is thinking) and is wiped if
+  // the model ends the interview instead of asking; in logs it waits for the first words.
+  let labelDue: number | undefined;
+  let labelOpen = false;
   const label = (n: number) => c.bold(c.cyan(`Q${n}`));
   const render = (e: BrainstormEvent) => {
     switch (e.type) {
@@ -42,14 +46,24 @@ export function brainstormRenderer(
         return;
       case 'asking':
         // In a terminal the empty line that sent the answer already separates the turns.
-        sink.write(`${opts.interactive ? '' : '\n'}${label(e.n)} `);
+        if (opts.interactive) {
+          sink.write(`${label(e.n)} `);
+          labelOpen = true;
+        } else labelDue = e.n;
         return;
       case 'question-delta':
+        if (labelDue !== undefined) sink.write(`\n${label(labelDue)} `);
+        labelDue = undefined;
+        labelOpen = false;
         sink.write(e.delta);
         return;
       case 'question':
         if (e.repeated) sink.write(`\n${label(e.n)} ${e.text}\n`);
+        else if (labelDue !== undefined) sink.write(`\n${label(e.n)} ${e.text}\n`);
+        else if (labelOpen) sink.write(`${e.text}\n`);
         else sink.write('\n');
+        labelDue = undefined;
+        labelOpen = false;
         if (opts.interactive && firstQuestion) sink.write(c.dim('(empty line sends · /help)\n'));
         firstQuestion = false;
         return;
@@ -70,7 +84,11 @@ export function brainstormRenderer(
         sink.write(`\n${HELP_TEXT}\n`);
         return;
       case 'done':
-        sink.write(`\n${c.green('✔')} questions done after ${e.answered} answers: ${REASONS[e.reason]}\n`);
+        if (labelOpen) sink.write('\r\x1b[2K'); // the counter of a question that never came
+        labelOpen = false;
+        sink.write(
+          `\n${c.green('✔')} questions done after ${e.answered} answer${e.answered === 1 ? '' : 's'}: ${REASONS[e.reason]}\n`,
+        );
         return;
       case 'compiling':
         specChars = 0;

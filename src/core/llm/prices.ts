@@ -58,5 +58,7 @@ export function priceOf(model: string, config: Config): Price | undefined {
 export function costOf(model: string, usage: LlmUsage, config: Config): number | null {
   const p = priceOf(model, config);
   if (!p) return null;
-  return (usage.inputTokens * p.input + usage.outputTokens * p.output) / 1_000_000;
+  const usd = (usage.inputTokens * p.input + usage.outputTokens * p.output) / 1_000_000;
+  // Rounded to a billionth of a cent: no float noise (0.30000000000000004) in --json or the log.
+  return Math.round(usd * 1e11) / 1e11;
 }

@@ -133,7 +133,8 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
     notes.push(`${branch.action === 'create' ? 'created' : 'switched to'} branch ${branch.target}`);
   o.crash?.('branch');
   if (other.length && !active) {
-    await stageAll(repo, { env, exclude: ownFiles });
+    // The plan files get their own commit below ("specloop: add plan"), not this one.
+    await stageAll(repo, { env, exclude: [...ownFiles, ...planRels] });
     await commit(
       repo,
       'specloop: save work before run\n\nUncommitted changes found when `specloop run` started.\n',

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { OnEvent } from './events.js';
 import { createExecutor } from './executors/index.js';
-import { requireRepo } from './git.js';
+import { machineState, requireRepo, status } from './git.js';
 import { loadPlanSource } from './plan-source.js';
 import { prepareRun } from './prepare-run.js';
 import { runOneStep } from './run-step.js';
@@ -139,10 +139,13 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
     result.steps.push(report);
     if (!report.ok) {
       result.stopped = report.reason?.startsWith('cost limit') ? 'cost-limit' : 'failed';
-      result.hint =
-        `step ${n}'s work is left uncommitted in the tree (git status / git diff). Fix it by hand and run ` +
-        `\`specloop run --step ${n}\` (your fix is tested first), or discard it with ` +
-        '`git checkout -- . && git clean -fd -e .specloop` and run again.';
+      const left = await status(repo, { env: ctx.env, exclude: machineState(ctx, repo) });
+      result.hint = left.some((e) => e.path !== result.todoFile)
+        ? `step ${n}'s work is left uncommitted in the tree (git status / git diff). Fix it by hand and run ` +
+          `\`specloop run --step ${n}\` (your fix is tested first), or discard it with ` +
+          '`git checkout -- . && git clean -fd -e .specloop` and run again.'
+        : `step ${n} left no changes in the tree. See what the executor tried above (or \`specloop logs\`), ` +
+          `make the step's prompt in ${result.planFile} clearer or smaller, and run \`specloop run --step ${n}\`.`;
       break;
     }
     done.add(n);

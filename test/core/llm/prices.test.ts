@@ -11,6 +11,11 @@ describe('prices', () => {
     );
   });
 
+  it('has no float noise: 1 in + 2 out tokens of gpt-4o-mini cost exactly 0.00000135', () => {
+    // Unrounded this is 0.0000013499999999999998.
+    expect(costOf('openai:gpt-4o-mini', { inputTokens: 1, outputTokens: 2 }, config)).toBe(0.00000135);
+  });
+
   it('matches dated snapshots by their longest base name', () => {
     expect(priceOf('openai:gpt-4o-mini-2024-07-18', config)).toEqual({ input: 0.15, output: 0.6 });
     expect(priceOf('anthropic:claude-sonnet-4-5-20250929', config)).toEqual({ input: 3, output: 15 });

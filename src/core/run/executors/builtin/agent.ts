@@ -47,8 +47,8 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
       const session = {
         root: input.repoDir,
         seen: new Set<string>(),
+        // The tool call itself is already shown as activity (`run_tests`).
         runTests: async () => {
-          input.onEvent({ type: 'activity', step: input.step, text: 'run_tests' });
           const r = await runTests(ctx, {
             cwd: input.testCwd,
             command: input.testCommand,

@@ -134,15 +134,6 @@ async function readFileTool(s: ToolSession, path: string): Promise<ToolOutcome> 
   }
 }
 
-/**
- * atomicWrite puts a new file in place (fresh mode 0644): carry an existing file's mode over,
- * so an executable script the agent edits stays executable (and git sees no mode change).
- */
-async function replaceFile(abs: string, content: string): Promise<void> {
-  const st = await stat(abs).catch(() => undefined);
-  await atomicWrite(abs, content, st?.isFile() ? { mode: st.mode & 0o7777 } : {});
-}
-
 async function writeFileTool(s: ToolSession, path: string, content: string): Promise<ToolOutcome> {
   const gate = pathGate(s.root, path);
   if (!gate.ok) return err(gate.reason);
@@ -151,7 +142,7 @@ async function writeFileTool(s: ToolSession, path: string, content: string): Pro
     if (st?.isDirectory()) return err(`${path} is a directory`);
     await mkdir(dirname(gate.abs), { recursive: true });
     // Atomic: a crash mid-write leaves the old file (or none), never half a file.
-    await replaceFile(gate.abs, content);
+    await atomicWrite(gate.abs, content);
     s.seen.add(gate.rel);
     return { output: `wrote ${gate.rel} (${content.split('\n').length} lines)`, wrote: gate.rel };
   } catch (e) {
@@ -189,7 +180,7 @@ async function editFileTool(s: ToolSession, a: z.infer<typeof toolArgs.edit_file
     ? text.split(a.old_string).join(a.new_string)
     : text.replace(a.old_string, () => a.new_string);
   try {
-    await replaceFile(gate.abs, next);
+    await atomicWrite(gate.abs, next);
   } catch (e) {
     // Like write_file: a read-only file is the model's problem to route around, not a crash.
     return err(`cannot write ${a.path}: ${(e as Error).message}`);
