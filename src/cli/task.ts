@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import { formatUsd } from '../util/format.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { listOption, positiveInt } from './option-parsers.js';
@@ -123,7 +124,7 @@ Examples:
                 )
             : undefined,
         });
-        const cost = result.cost === null ? '' : `, $${result.cost.toFixed(4)}`;
+        const cost = result.cost === null ? '' : `, ${formatUsd(result.cost)}`;
         const usage = `${result.usage.inputTokens.toLocaleString('en-US')} tokens in, ${result.usage.outputTokens.toLocaleString('en-US')} out${cost}`;
         const where = result.outputPath ? `wrote ${relative(ctx.cwd, result.outputPath)}` : 'done';
         ctx.stderr.write(`${result.task.name}: ${where} (${result.model}, ${usage})\n`);

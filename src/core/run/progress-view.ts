@@ -1,3 +1,4 @@
+import { formatUsd } from '../../util/format.js';
 import { createProgress } from '../../util/progress.js';
 import type { Sink } from '../context.js';
 import type { RunEvent } from './events.js';
@@ -21,7 +22,7 @@ export function createRunView(sink: Sink) {
   let costKnown = false;
   let head = '';
   let attempt = '';
-  const money = () => (costKnown ? ` · $${cost.toFixed(2)}` : '');
+  const money = () => (costKnown ? ` · ${formatUsd(cost)}` : '');
   const line = (what: string) => `${head}${attempt} · ${what} · ${fmtTokens(tokens)} tok${money()}`;
   const show = (what: string) => (live ? p.update(line(what)) : sink.write(`  ${what}\n`));
   return {
@@ -72,7 +73,7 @@ export function createRunView(sink: Sink) {
     summary(r: RunPlanResult): void {
       p.stop();
       if (r.dryRun) return;
-      const usage = `${fmtTokens(r.usage.inputTokens + r.usage.outputTokens)} tokens${r.costKnown && r.cost > 0 ? `, $${r.cost.toFixed(2)}` : ''}`;
+      const usage = `${fmtTokens(r.usage.inputTokens + r.usage.outputTokens)} tokens${r.costKnown && r.cost > 0 ? `, ${formatUsd(r.cost)}` : ''}`;
       const ran = r.steps.filter((s) => s.ok).length;
       if (r.steps.length === 0 && !r.stopped) {
         sink.write(

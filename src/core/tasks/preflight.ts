@@ -1,3 +1,4 @@
+import { formatUsd } from '../../util/format.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { priceOf } from '../llm/prices.js';
@@ -68,7 +69,6 @@ export function assertFits(est: CallEstimate, opts: { packTokens?: number }): vo
 
 /** A short human line: "≈ 12,345 tokens in, ≈ $0.02". */
 export function describeEstimate(est: CallEstimate): string {
-  const cost =
-    est.cost === null ? 'price unknown' : `≈ $${est.cost < 0.01 ? est.cost.toFixed(4) : est.cost.toFixed(2)}`;
+  const cost = est.cost === null ? 'price unknown' : `≈ ${formatUsd(est.cost)}`;
   return `${fmt(est.inputTokens)} tokens in to ${est.model}, ${cost}`;
 }
