@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
 
 interface IdeaFlags {
@@ -15,6 +16,7 @@ interface IdeaFlags {
   maxQuestions: number;
   output?: string;
   force?: boolean;
+  json?: boolean;
 }
 
 export function register(program: Command, app: App): void {
@@ -29,6 +31,7 @@ export function register(program: Command, app: App): void {
     .option('--max-questions <n>', 'stop asking after this many answers', positiveInt, 30)
     .option('-o, --output <file>', 'where to write the spec (default spec.md)')
     .option('-f, --force', 'replace an existing spec instead of writing spec.<n>.md')
+    .option('--json', 'when done, print {id, transcript, spec, numbered, answered, reason} on stdout')
     .addHelpText(
       'after',
       `
@@ -44,7 +47,8 @@ Examples:
   specloop idea "a CLI that turns bank CSV exports into a monthly budget report"
   specloop idea --file idea.md -m anthropic:claude-sonnet-4-5
   specloop idea "a todo app" --answers answers.txt -o docs/spec.md
-  specloop idea --resume`,
+  specloop idea --resume
+  specloop idea --file idea.md --answers answers.txt --json | jq -r .spec`,
     )
     .action(
       app.action('idea', async (ctx, words: string[], flags: IdeaFlags) => {
@@ -81,6 +85,15 @@ Examples:
             ? 'specloop plan'
             : `specloop plan --spec ${/^[\w./-]+$/.test(spec) ? spec : `'${spec}'`}`;
         ctx.stderr.write(`next: review ${spec}, then \`${plan}\`\n`);
+        if (flags.json)
+          printJson(ctx.stdout, {
+            id: result.id,
+            transcript: relative(ctx.cwd, result.transcript),
+            spec,
+            numbered: result.numbered,
+            answered: result.answered,
+            reason: result.reason,
+          });
         return 0;
       }),
     );

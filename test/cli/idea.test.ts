@@ -122,6 +122,16 @@ describe('specloop idea', () => {
     expect(p.read('docs/spec.md')).toBe(SPEC_TEXT);
   });
 
+  it('--json prints the outcome on stdout (and only that)', async () => {
+    const p = await setup([Q1, SPEC_READY, SPEC_TEXT], { 'answers.txt': 'Me.\n' });
+    const r = await p.run(['idea', 'x', '--answers', 'answers.txt', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ spec: 'spec.md', numbered: false, answered: 1, reason: 'model' });
+    expect(out.transcript).toBe(`.specloop/brainstorm/${out.id}.jsonl`);
+    expect(p.read(out.transcript)).toContain('"type":"spec"');
+  });
+
   it('--file reads the idea from a file', async () => {
     const p = await setup([Q1, SPEC_TEXT], { 'idea.md': 'A tool that waters my plants.\n' });
     const r = await p.run(['idea', '--file', 'idea.md'], { stdin: '/done\n' });
