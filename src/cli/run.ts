@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
@@ -89,9 +90,15 @@ export function register(program: Command, app: App): void {
         };
         const run = await import('../core/run/index.js');
         const started = ctx.clock.now();
-        // A bell when a long run ends, so the user can look away.
-        const bell = () =>
-          ctx.stderr.isTTY && !o.dryRun && ctx.clock.now() - started > 30_000 && ctx.stderr.write('\x07');
+        // When a long run ends, a bell and a desktop notification, so the user can look away.
+        const notify = (r: { exitCode: number }, body: string) =>
+          !o.dryRun &&
+          endOfRunNotice(
+            ctx,
+            started,
+            r.exitCode === 0 ? 'specloop run: done' : 'specloop run stopped',
+            body,
+          );
         if (o.parallel !== undefined || o.team) {
           const team = (await import('../core/team/index.js').catch(() => ({}))) as Record<string, unknown>;
           const fn = team[o.team ? 'runTeam' : 'runParallel'];
@@ -108,7 +115,10 @@ export function register(program: Command, app: App): void {
           });
           const r = (await fn(ctx, topts)) as { exitCode: number };
           if (o.json) printJson(ctx.stdout, r);
-          bell();
+          await notify(
+            r,
+            r.exitCode === 0 ? 'every ready step has landed' : `exit ${r.exitCode}: see the terminal`,
+          );
           return r.exitCode;
         }
         const view = run.createRunView(ctx.stderr);
@@ -120,8 +130,32 @@ export function register(program: Command, app: App): void {
         view.summary(result);
         if (o.json) printJson(ctx.stdout, result);
         else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
-        bell();
+        const last = result.steps.at(-1);
+        await notify(
+          result,
+          result.exitCode === 0
+            ? `${result.steps.length} step(s) committed on ${result.branch}; ${result.done.length}/${result.total} done`
+            : last && !last.ok
+              ? `step ${last.step} failed: ${last.reason ?? 'see the terminal'}`
+              : result.stopped === 'cost-limit'
+                ? 'the cost limit was reached'
+                : `exit ${result.exitCode}: see the terminal`,
+        );
         return result.exitCode;
       }),
     );
+}
+
+/**
+ * The end of a long run (run.notifyAfterSec, default 30 s) in a terminal: the bell, and
+ * with run.notify = "auto" a desktop notification where one can be shown.
+ */
+async function endOfRunNotice(ctx: Context, started: number, title: string, body: string): Promise<void> {
+  const { notify, notifyAfterSec } = ctx.config.run;
+  if (notify === 'off' || !ctx.stderr.isTTY) return;
+  if (ctx.clock.now() - started < notifyAfterSec * 1000) return;
+  ctx.stderr.write('\x07');
+  if (notify !== 'auto') return;
+  const { notifyDesktop } = await import('../util/notify.js');
+  await notifyDesktop(title, body, { cwd: ctx.cwd, env: ctx.env });
 }

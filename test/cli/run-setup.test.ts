@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -273,6 +273,43 @@ describe('specloop run: setup and bad input', () => {
     expect(s.stopped).toBe('cost-limit');
     expect(s.steps.map((x: { step: number }) => x.step)).toEqual([1, 2]); // $0.02 each: $0.04 spent ≥ $0.03
     expect(readFileSync(join(dir, 'todo.md'), 'utf8')).toContain('- [ ] Step 3');
+  });
+
+  describe('the end of a long run in a terminal', () => {
+    const notifyRun = async (notify: string) => {
+      const dir = project({ titles: ['Only'], toml: `\n[run]\nnotify = "${notify}"\nnotifyAfterSec = 0\n` });
+      const log = join(bin, 'notify-send.log');
+      // A notify-send stand-in that records its arguments, one per line.
+      writeFileSync(join(bin, 'notify-send'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${log}'\n`);
+      chmodSync(join(bin, 'notify-send'), 0o755);
+      const r = await runCli(['run', '--executor', 'aider'], {
+        cwd: dir,
+        stderrIsTTY: true,
+        env: { SPECLOOP_HOME: join(dir, '.home'), PATH: `${bin}:${process.env.PATH}`, DISPLAY: ':0' },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      return { stderr: r.stderr, sent: existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [] };
+    };
+
+    it('"auto" rings the bell and shows a desktop notification saying how it went', async () => {
+      const { stderr, sent } = await notifyRun('auto');
+      expect(stderr).toContain('\x07');
+      expect(sent).toEqual([
+        '--app-name=specloop',
+        'specloop run: done',
+        '1 step(s) committed on specloop/prompt_plan; 1/1 done',
+        '',
+      ]);
+    });
+
+    it('"bell" only rings; "off" does neither', async () => {
+      const bell = await notifyRun('bell');
+      expect(bell.stderr).toContain('\x07');
+      expect(bell.sent).toEqual([]);
+      const off = await notifyRun('off');
+      expect(off.stderr).not.toContain('\x07');
+      expect(off.sent).toEqual([]);
+    });
   });
 
   it('Ctrl-C stops at a safe point (exit 130); the next run continues the step', async () => {

@@ -16,6 +16,8 @@ export interface RunCliOptions {
   /** stdin content; undefined means an empty, non-TTY stdin. */
   stdin?: string;
   stdinIsTTY?: boolean;
+  /** Make stderr claim to be a terminal (live progress, end-of-run notification). */
+  stderrIsTTY?: boolean;
   signal?: AbortSignal;
 }
 
@@ -35,7 +37,7 @@ export async function runCli(argv: string[], opts: RunCliOptions): Promise<CliRe
     cwd: opts.cwd,
     stdin,
     stdout: { write: (s) => void (stdout += s), isTTY: false },
-    stderr: { write: (s) => void (stderr += s), isTTY: false },
+    stderr: { write: (s) => void (stderr += s), isTTY: opts.stderrIsTTY ?? false },
     signal: opts.signal ?? new AbortController().signal,
   };
   const code = await main(argv, io);

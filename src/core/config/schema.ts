@@ -115,6 +115,8 @@ export const configSchema = z
         maxCost: z.number().positive().optional(),
         tdd: z.boolean().default(true),
         maxToolCalls: z.number().int().positive().default(40),
+        notify: z.enum(['auto', 'bell', 'off']).default('auto'),
+        notifyAfterSec: z.number().nonnegative().default(30),
       })
       .strict()
       .default({
@@ -123,6 +125,8 @@ export const configSchema = z
         branchPrefix: 'specloop/',
         tdd: true,
         maxToolCalls: 40,
+        notify: 'auto',
+        notifyAfterSec: 30,
       }),
     pack: packSchema.default(packSchema.parse({})),
     tasks: z.record(z.string(), taskSchema).default({}),

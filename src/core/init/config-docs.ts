@@ -50,6 +50,8 @@ export const KEY_DOCS: Record<string, string> = {
   'run.maxCost': 'stop when a run has cost this many USD (unset: no limit)',
   'run.tdd': 'TDD steps must touch a test file',
   'run.maxToolCalls': 'tool calls per attempt for the built-in agent',
+  'run.notify': 'when a long run ends: auto = terminal bell + desktop notification, bell, off',
+  'run.notifyAfterSec': 'only runs that took at least this long notify (seconds)',
   'pack.style': 'output format',
   'pack.output': 'output file (`--stdout` prints instead)',
   'pack.include': 'glob patterns to include (empty: everything)',

@@ -1,23 +1,10 @@
-import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
 import { run } from '../../util/spawn.js';
+import { findOnPath } from '../../util/which.js';
 import { UsageError, WorkError } from '../errors.js';
 
 export interface ClipboardTool {
   cmd: string;
   args: string[];
-}
-
-function onPath(env: Record<string, string | undefined>, name: string): string | undefined {
-  for (const dir of (env.PATH ?? '').split(':')) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {}
-  }
-  return undefined;
 }
 
 /**
@@ -36,7 +23,7 @@ export function findClipboard(
   ];
   for (const [name, args, usable] of candidates) {
     if (!usable) continue;
-    const cmd = onPath(env, name);
+    const cmd = findOnPath(name, env);
     if (cmd) return { cmd, args };
   }
   return undefined;

@@ -1,6 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { run } from '../../../util/spawn.js';
+import { findOnPath } from '../../../util/which.js';
 import type { Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import type { Usage } from '../events.js';
@@ -15,19 +14,6 @@ export const INSTALL_HINTS: Record<string, string> = {
   claude: 'install Claude Code: `npm install -g @anthropic-ai/claude-code`',
   codex: 'install the Codex CLI: `npm install -g @openai/codex`',
 };
-
-/** Absolute path of `cmd` on the context's PATH, or undefined. */
-export function findOnPath(cmd: string, env: Record<string, string | undefined>): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, cmd);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {}
-  }
-  return undefined;
-}
 
 /** Resolve an external executor's CLI or fail with exit 2 naming it and how to install it. */
 export function requireCli(ctx: Context, cmd: string): string {
