@@ -19,7 +19,10 @@ export function findNotifier(
     const cmd = findOnPath('osascript', env);
     // JSON string literals are valid AppleScript string literals for this text.
     return cmd
-      ? { cmd, args: (t, b) => ['-e', `display notification ${JSON.stringify(b)} with title ${JSON.stringify(t)}`] }
+      ? {
+          cmd,
+          args: (t, b) => ['-e', `display notification ${JSON.stringify(b)} with title ${JSON.stringify(t)}`],
+        }
       : undefined;
   }
   if (!env.DISPLAY && !env.WAYLAND_DISPLAY && !env.DBUS_SESSION_BUS_ADDRESS) return undefined;
