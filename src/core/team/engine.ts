@@ -70,7 +70,11 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
 
   const start = (n: number, base: View) => {
     const step = byNumber.get(n) as PlanStep;
-    const p = runStepTask({ o, queue, signal: stop.signal, addCost: (c) => (cost += c) }, step, base)
+    const p = runStepTask(
+      { o, queue, signal: stop.signal, addCost: (c) => (cost += c), templates: ctx },
+      step,
+      base,
+    )
       .then(
         (out) => {
           outcomes.push(out);

@@ -1,28 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../util/paths.js';
-import { parseTemplateText, renderTemplate } from '../templates/index.js';
+import type { Context } from '../context.js';
+import { loadTemplate, renderTemplate } from '../templates/index.js';
+
+/** What template lookup needs: the project, the global config dir. */
+export type TemplateRoots = Pick<Context, 'cwd' | 'home' | 'projectRoot'>;
 
 /**
  * What the executor is told when a finished step has to be redone on a newer base: appended
  * to the step's own prompt (the step prompt stays the task). The wording lives in the
- * built-in templates team-conflict.md / team-red.md; the scheduler has no Context, so these
- * are read from the package, not looked up in project or global template folders.
+ * templates team-conflict.md / team-red.md, looked up like every template (a project or
+ * global copy overrides the built-in one).
  */
-function render(name: string, vars: Record<string, string>): string {
-  const file = join(packageRoot(), 'src', 'templates', `${name}.md`);
-  const { meta, body } = parseTemplateText(readFileSync(file, 'utf8'), file);
-  return renderTemplate({ name, variables: meta.variables ?? [], body }, vars).prompt.trim();
+async function render(roots: TemplateRoots, name: string, vars: Record<string, string>): Promise<string> {
+  return renderTemplate(await loadTemplate(roots, name), vars).prompt.trim();
 }
 
 /** The step's earlier change conflicted with steps that landed meanwhile; the tree is now the new base. */
-export function conflictNote(o: {
-  files: string[];
-  details: string;
-  previousDiff: string;
-  landed: string[];
-}): string {
-  return render('team-conflict', {
+export function conflictNote(
+  roots: TemplateRoots,
+  o: { files: string[]; details: string; previousDiff: string; landed: string[] },
+): Promise<string> {
+  return render(roots, 'team-conflict', {
     landed: o.landed.join(', ') || 'by teammates',
     files: o.files.join(', '),
     details: o.details.trim(),
@@ -31,6 +28,9 @@ export function conflictNote(o: {
 }
 
 /** The step's change rebased cleanly but the tests fail on the new base. */
-export function redNote(o: { output: string; landed: string[] }): string {
-  return render('team-red', { landed: o.landed.join(', ') || "teammates' steps", output: o.output.trim() });
+export function redNote(roots: TemplateRoots, o: { output: string; landed: string[] }): Promise<string> {
+  return render(roots, 'team-red', {
+    landed: o.landed.join(', ') || "teammates' steps",
+    output: o.output.trim(),
+  });
 }

@@ -5,7 +5,7 @@ import type { EngineOptions } from './engine.js';
 import { git, tryGit } from './git.js';
 import { prepareLanding } from './land.js';
 import type { Mutex } from './mutex.js';
-import { conflictNote, redNote } from './retry-notes.js';
+import { conflictNote, redNote, type TemplateRoots } from './retry-notes.js';
 import type { StepOutcome } from './types.js';
 import { prepareWorktree, removeWorktree } from './worktrees.js';
 
@@ -17,6 +17,8 @@ export interface TaskShared {
   /** Aborted on Ctrl-C or when the run gives up: stop at the next safe point. */
   signal: AbortSignal;
   addCost(usd: number): void;
+  /** Where the retry-note templates are looked up (project > global > built-in). */
+  templates: TemplateRoots;
 }
 
 /**
@@ -114,10 +116,10 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
           `step ${n}: conflicts with newer work in ${res.files.join(', ')}; retrying on the new base (${rebases}/${o.maxRebases})`,
         );
         await git(wt.dir, ['reset', '-q', '--hard', tip]);
-        note = conflictNote({ ...res, landed });
+        note = await conflictNote(sh.templates, { ...res, landed });
       } else {
         o.say(`step ${n}: tests red after rebasing onto the new base; retrying (${rebases}/${o.maxRebases})`);
-        note = redNote({ output: res.output, landed });
+        note = await redNote(sh.templates, { output: res.output, landed });
       }
       const doneNow = [...(await coord.refresh()).done];
       const r = await runExecutor(wt.dir, doneNow, note);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlanFormatError } from '../../../src/core/plan/index.js';
@@ -84,6 +84,28 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     expect(retryCall?.prompt).toContain('redo this step on the latest integrated code');
     expect(retryCall?.prompt).toContain('out/shared.txt');
     expect([...stepTrailers(dir, 'main')].sort()).toEqual([1, 2, 3]);
+  });
+
+  it('the retry note comes from a project template when there is one', async () => {
+    const { dir, ctx, opts } = setup([
+      { title: 'base', actions: ['WRITE out/base.txt base'] },
+      { title: 'left', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt left'] },
+      { title: 'right', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt right'] },
+    ]);
+    mkdirSync(join(dir, '.specloop', 'templates'), { recursive: true });
+    writeFileSync(
+      join(dir, '.specloop', 'templates', 'team-conflict.md'),
+      '---\ninternal: true\nvariables: [landed, files, details, previous_diff]\n---\nOUR HOUSE RULES: redo it over {{files}}.\n',
+    );
+    git(dir, 'add', '-f', '.specloop/templates/team-conflict.md');
+    git(dir, 'commit', '-qm', 'our retry note');
+    const calls: { step: number; prompt: string; dir: string }[] = [];
+    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute(calls) });
+    expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
+    const retried = r.outcomes.find((o) => o.rebases > 0);
+    const retryCall = calls.filter((c) => c.step === retried?.step)[1];
+    expect(retryCall?.prompt).toContain('OUR HOUSE RULES: redo it over out/shared.txt.');
+    expect(retryCall?.prompt).not.toContain('redo this step on the latest integrated code');
   });
 
   it('an executor’s own edit of todo.md is undone: only specloop ticks, in the landing commit', async () => {
