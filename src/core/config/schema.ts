@@ -140,9 +140,13 @@ export const configSchema = z
         name: z.string().optional(),
         leaseSeconds: z.number().int().positive().default(300),
         integrationBranch: z.string().optional(),
+        linkIgnored: z
+          .array(z.string().regex(/^[^/\\]+$/, 'a directory name at the repository root, without slashes'))
+          .refine((a) => a.every((n) => n !== '.' && n !== '..' && n !== '.git'), 'not ".", ".." or ".git"')
+          .default(['node_modules', '.venv', 'venv']),
       })
       .strict()
-      .default({ remote: 'origin', leaseSeconds: 300 }),
+      .default({ remote: 'origin', leaseSeconds: 300, linkIgnored: ['node_modules', '.venv', 'venv'] }),
     /** Cost (USD) above which `task`/`ask` confirm before calling. */
     confirmCostOver: z.number().nonnegative().default(0.5),
   })

@@ -84,6 +84,7 @@ export const KEY_DOCS: Record<string, string> = {
   'team.name': 'your name in claims (default: git user.name)',
   'team.leaseSeconds': 'a claim expires unless renewed within this time',
   'team.integrationBranch': 'branch steps land on (default: the run branch)',
+  'team.linkIgnored': 'ignored root dirs each worktree links to the main checkout (no reinstall per step)',
   confirmCostOver: 'ask before a `task`/`ask` call estimated to cost more than this many USD',
 };
 

@@ -71,7 +71,14 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
   const start = (n: number, base: View) => {
     const step = byNumber.get(n) as PlanStep;
     const p = runStepTask(
-      { o, queue, signal: stop.signal, addCost: (c) => (cost += c), templates: ctx },
+      {
+        o,
+        queue,
+        signal: stop.signal,
+        addCost: (c) => (cost += c),
+        templates: ctx,
+        linkIgnored: ctx.config.team.linkIgnored,
+      },
       step,
       base,
     )

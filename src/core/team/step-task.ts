@@ -19,6 +19,8 @@ export interface TaskShared {
   addCost(usd: number): void;
   /** Where the retry-note templates are looked up (project > global > built-in). */
   templates: TemplateRoots;
+  /** Ignored root directories (node_modules …) each worktree links to the main checkout's. */
+  linkIgnored: readonly string[];
 }
 
 /**
@@ -58,7 +60,12 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
     return r;
   };
   try {
-    const wt = await prepareWorktree(o.repoRoot, { planId: o.planId, step: n, base: base.tip });
+    const wt = await prepareWorktree(o.repoRoot, {
+      planId: o.planId,
+      step: n,
+      base: base.tip,
+      link: sh.linkIgnored,
+    });
     for (const note of wt.notes) o.say(note);
     let tip = base.tip;
     if (!wt.resumed) {

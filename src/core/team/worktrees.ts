@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { git, isAncestor, resolveCommit, statusLines, tryGit } from './git.js';
@@ -35,13 +35,18 @@ export function stepBranch(planId: string, step: number): string {
 export const RECOVERED_DIR = '.specloop/recovered';
 
 /** Keep worktrees and rescued patches out of the main worktree's `git status` (repo-local exclude, nothing committed). */
-export async function excludeWorktrees(repoRoot: string): Promise<void> {
+export function excludeWorktrees(repoRoot: string): Promise<void> {
+  return addExcludes(repoRoot, [`/${WORKTREES_DIR}/`, `/${RECOVERED_DIR}/`]);
+}
+
+/** Append lines to the repository's `info/exclude` (shared by its worktrees) unless present. */
+async function addExcludes(repoRoot: string, lines: string[]): Promise<void> {
   let common = (await git(repoRoot, ['rev-parse', '--git-common-dir'])).trim();
   if (!isAbsolute(common)) common = join(repoRoot, common);
   const file = join(common, 'info', 'exclude');
   const text = existsSync(file) ? await readFile(file, 'utf8') : '';
   const have = new Set(text.split('\n'));
-  const missing = [`/${WORKTREES_DIR}/`, `/${RECOVERED_DIR}/`].filter((l) => !have.has(l));
+  const missing = lines.filter((l) => !have.has(l));
   if (missing.length === 0) return;
   await mkdir(join(common, 'info'), { recursive: true });
   await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
@@ -94,9 +99,38 @@ async function rescueDirty(repoRoot: string, dir: string, step: number, notes: s
  */
 export function prepareWorktree(
   repoRoot: string,
-  o: { planId: string; step: number; base: string },
+  o: { planId: string; step: number; base: string; link?: readonly string[] },
 ): Promise<StepWorktree> {
-  return locked(repoRoot, () => prepareUnlocked(repoRoot, o));
+  return locked(repoRoot, async () => {
+    const wt = await prepareUnlocked(repoRoot, o);
+    await linkIgnored(repoRoot, wt.dir, o.link ?? []);
+    return wt;
+  });
+}
+
+/**
+ * Give a worktree the main checkout's ignored dependency directories (node_modules, a
+ * virtualenv) as symlinks, so the test command runs there without a fresh install. Only
+ * directories that exist and that git ignores are linked; the link itself is kept out of
+ * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
+ * directories only, not a link).
+ */
+async function linkIgnored(repoRoot: string, dir: string, names: readonly string[]): Promise<void> {
+  const wanted: string[] = [];
+  for (const name of names) {
+    if (!(await stat(join(repoRoot, name)).catch(() => undefined))?.isDirectory()) continue;
+    if ((await tryGit(repoRoot, ['check-ignore', '-q', '--', name])).ok) wanted.push(name);
+  }
+  if (wanted.length === 0) return;
+  // Excluded before it exists: a link can never be picked up by a step's `git add -A`.
+  await addExcludes(
+    repoRoot,
+    wanted.map((n) => `/${n}`),
+  );
+  for (const name of wanted) {
+    const at = join(dir, name);
+    if (!(await lstat(at).catch(() => undefined))) await symlink(join(repoRoot, name), at, 'junction');
+  }
 }
 
 async function prepareUnlocked(

@@ -8,7 +8,13 @@ import { runParallelImpl } from '../../../src/core/team/parallel.js';
 import { stepBranch, worktreeDir } from '../../../src/core/team/worktrees.js';
 import { makeTestContext } from '../../support/context.js';
 import { git, tempDir } from '../../support/repo.js';
-import { type FixtureStep, fakeExecute, seedRepo, stepTrailers } from '../../support/team-fixtures.js';
+import {
+  CHECK_SH,
+  type FixtureStep,
+  fakeExecute,
+  seedRepo,
+  stepTrailers,
+} from '../../support/team-fixtures.js';
 
 describe('run --parallel (engine with a stand-in executor)', () => {
   const cleanups: Array<() => void> = [];
@@ -106,6 +112,28 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     const retryCall = calls.filter((c) => c.step === retried?.step)[1];
     expect(retryCall?.prompt).toContain('OUR HOUSE RULES: redo it over out/shared.txt.');
     expect(retryCall?.prompt).not.toContain('redo this step on the latest integrated code');
+  });
+
+  it('worktrees get the main checkout’s ignored node_modules as a link, never committed', async () => {
+    const { dir, ctx, opts } = setup([
+      { title: 'one', actions: ['WRITE out/one.txt one'] },
+      { title: 'two', deps: [], actions: ['WRITE out/two.txt two'] },
+    ]);
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
+    // The tests read ./node_modules directly (as `./node_modules/.bin/x` or a .venv path
+    // would): red in a worktree without the link. (Node's own lookup would walk up to the
+    // main checkout, since worktrees live inside it.)
+    writeFileSync(join(dir, 'check.sh'), `test -f node_modules/dep/index.js || exit 1\n${CHECK_SH}`);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'tests need node_modules');
+    mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
+    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute() });
+    expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
+    expect([...stepTrailers(dir, 'main')].sort()).toEqual([1, 2]);
+    expect(git(dir, 'log', '--name-only', '--format=', 'main').split('\n')).not.toContain('node_modules');
+    expect(readFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'utf8')).toBe('module.exports = 1;\n');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
   });
 
   it('an executor’s own edit of todo.md is undone: only specloop ticks, in the landing commit', async () => {
