@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
 import { type FixtureStep, makeRemote } from '../support/team-fixtures.js';
@@ -9,10 +10,7 @@ const PLAN: FixtureStep[] = [
 ];
 
 describe('specloop claim', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = () => {
     const t = tempDir('specloop-claim-');
     cleanups.push(t.cleanup);

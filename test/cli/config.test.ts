@@ -1,14 +1,12 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { tempDir, writeFiles } from '../support/repo.js';
 
 /** Config layering as a user sees it: `specloop init --show-config` prints the merged result. */
 describe('config layering', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

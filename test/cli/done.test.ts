@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
 import { type FixtureStep, makeRemote, stepTrailers } from '../support/team-fixtures.js';
@@ -12,10 +13,7 @@ const PLAN: FixtureStep[] = [
 ];
 
 describe('specloop done', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = () => {
     const t = tempDir('specloop-done-');
     cleanups.push(t.cleanup);

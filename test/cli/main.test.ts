@@ -1,39 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { tempDir, writeFiles } from '../support/repo.js';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import { COMMANDS, runCli } from '../support/cli.js';
+import { writeFiles } from '../support/repo.js';
 
 describe('cli skeleton', () => {
-  const dirs: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of dirs.splice(0)) c();
-  });
-  const tmp = () => {
-    const t = tempDir();
-    dirs.push(t.cleanup);
-    return t.dir;
-  };
+  const cleanups = useCleanups();
+  const tmp = () => cleanups.tmp();
 
   it('prints help listing every command, exit 0', async () => {
     const r = await runCli(['--help'], { cwd: tmp() });
     expect(r.code).toBe(0);
-    for (const c of [
-      'init',
-      'idea',
-      'plan',
-      'run',
-      'status',
-      'pack',
-      'ask',
-      'task',
-      'issues',
-      'templates',
-      'models',
-      'keys',
-      'logs',
-      'team',
-      'claim',
-      'done',
-    ]) {
+    for (const c of COMMANDS) {
       expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
   });

@@ -1,16 +1,15 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
+import { startSpecloop } from '../support/run-process.js';
 import { type FixtureStep, seedRepo, stepTrailers } from '../support/team-fixtures.js';
-import { installTeamClaude, startSpecloop } from '../support/team-standin.js';
+import { installTeamClaude } from '../support/team-standin.js';
 
 describe('specloop run --parallel', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = (steps: FixtureStep[]) => {
     const t = tempDir('specloop-parcli-');
     cleanups.push(t.cleanup);

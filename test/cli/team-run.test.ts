@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
 import { git, tempDir } from '../support/repo.js';
+import { startSpecloop } from '../support/run-process.js';
 import { type FixtureStep, makeRemote, stepTrailers } from '../support/team-fixtures.js';
-import { installTeamClaude, startSpecloop } from '../support/team-standin.js';
+import { installTeamClaude } from '../support/team-standin.js';
 
 /**
  * `specloop run --team` as real processes: three clones of one bare remote, each a
@@ -20,10 +22,7 @@ const DAG: FixtureStep[] = [
 ];
 
 describe('specloop run --team (three real processes on one bare remote)', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = (steps: FixtureStep[]) => {
     const t = tempDir('specloop-teamrun-');
     cleanups.push(t.cleanup);

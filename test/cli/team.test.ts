@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimRef, swapRemoteRef, writeClaimCommit } from '../../src/core/team/claims.js';
+import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
 import { type FixtureStep, makeRemote } from '../support/team-fixtures.js';
@@ -12,10 +13,7 @@ const PLAN: FixtureStep[] = [
 ];
 
 describe('specloop team status / release', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = () => {
     const t = tempDir('specloop-teamcli-');
     cleanups.push(t.cleanup);

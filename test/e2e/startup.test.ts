@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../support/cli.js';
+import { BIN, COMMANDS } from '../support/cli.js';
 import { heavyChains, traceBin } from '../support/e2e-trace.js';
 import { tempDir } from '../support/repo.js';
 
@@ -15,25 +15,6 @@ import { tempDir } from '../support/repo.js';
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-const COMMANDS = [
-  'init',
-  'idea',
-  'plan',
-  'run',
-  'status',
-  'pack',
-  'ask',
-  'task',
-  'issues',
-  'templates',
-  'models',
-  'keys',
-  'logs',
-  'team',
-  'claim',
-  'done',
-];
 
 let t: ReturnType<typeof tempDir>;
 let n = 0;

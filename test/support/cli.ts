@@ -44,6 +44,26 @@ export async function runCli(argv: string[], opts: RunCliOptions): Promise<CliRe
   return { code, stdout, stderr };
 }
 
+/** Every top-level command DESIGN.md names (what `specloop --help` must list). */
+export const COMMANDS = [
+  'init',
+  'idea',
+  'plan',
+  'run',
+  'status',
+  'pack',
+  'ask',
+  'task',
+  'issues',
+  'templates',
+  'models',
+  'keys',
+  'logs',
+  'team',
+  'claim',
+  'done',
+] as const;
+
 export const BIN = fileURLToPath(new URL('../../bin/specloop.js', import.meta.url));
 
 /** Run the built binary as a real process (for exit codes, signals, pipes). */

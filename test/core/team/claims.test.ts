@@ -1,6 +1,6 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import {
   type ClaimInfo,
@@ -14,6 +14,7 @@ import {
   writeClaimCommit,
 } from '../../../src/core/team/claims.js';
 import { fetchRemoteState } from '../../../src/core/team/remote-state.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { tempDir } from '../../support/repo.js';
 import { makeRemote } from '../../support/team-fixtures.js';
 
@@ -31,10 +32,7 @@ const info = (over: Partial<ClaimInfo> = {}): ClaimInfo => ({
 });
 
 describe('claims on a bare remote', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = () => {
     const t = tempDir('specloop-claims-');
     cleanups.push(t.cleanup);

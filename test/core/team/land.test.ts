@@ -1,18 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareLanding } from '../../../src/core/team/land.js';
 import { prepareWorktree } from '../../../src/core/team/worktrees.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { git, tempDir } from '../../support/repo.js';
 import { seedRepo } from '../../support/team-fixtures.js';
 
 const green = async () => ({ ok: true, output: 'ok' });
 
 describe('preparing a step for the integration branch', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   /** A repo, a step worktree with one committed change, and main moved on meanwhile. */
   const scene = async (mainFile: string, mainText: string, stepFile: string, stepText: string) => {
     const t = tempDir('specloop-land-');

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlanFormatError } from '../../../src/core/plan/index.js';
 import type { ExecuteFn } from '../../../src/core/team/engine.js';
 import { prepareLanding } from '../../../src/core/team/land.js';
 import { runParallelImpl } from '../../../src/core/team/parallel.js';
 import { stepBranch, worktreeDir } from '../../../src/core/team/worktrees.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
 import { git, tempDir } from '../../support/repo.js';
 import {
@@ -17,10 +18,7 @@ import {
 } from '../../support/team-fixtures.js';
 
 describe('run --parallel (engine with a stand-in executor)', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = (steps: FixtureStep[]) => {
     const t = tempDir('specloop-par-');
     cleanups.push(t.cleanup);

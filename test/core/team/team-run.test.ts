@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimRef, swapRemoteRef, writeClaimCommit } from '../../../src/core/team/claims.js';
 import { runTeamImpl } from '../../../src/core/team/team-run.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
 import { git, tempDir } from '../../support/repo.js';
 import { type FixtureStep, fakeExecute, makeRemote, stepTrailers } from '../../support/team-fixtures.js';
@@ -18,10 +19,7 @@ const DAG: FixtureStep[] = [
 ];
 
 describe('run --team (in-process members, stand-in executor)', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const setup = (steps: FixtureStep[]) => {
     const t = tempDir('specloop-team-');
     cleanups.push(t.cleanup);

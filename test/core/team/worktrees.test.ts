@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   excludeWorktrees,
   prepareWorktree,
@@ -8,14 +8,12 @@ import {
   stepBranch,
   worktreeDir,
 } from '../../../src/core/team/worktrees.js';
+import { useCleanups } from '../../support/cleanups.js';
 import { git, tempDir } from '../../support/repo.js';
 import { seedRepo } from '../../support/team-fixtures.js';
 
 describe('step worktrees', () => {
-  const cleanups: Array<() => void> = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const cleanups = useCleanups();
   const repo = () => {
     const t = tempDir('specloop-wt-');
     cleanups.push(t.cleanup);
