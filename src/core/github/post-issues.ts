@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { run } from '../../util/spawn.js';
+import { runGit } from '../../util/git.js';
 import type { Context } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { resolveToken } from './auth.js';
@@ -58,7 +58,7 @@ export interface PostIssuesResult {
 async function stateRoot(ctx: Context): Promise<string> {
   if (ctx.projectRoot) return ctx.projectRoot;
   try {
-    const r = await run('git', ['rev-parse', '--show-toplevel'], { cwd: ctx.cwd, env: ctx.env });
+    const r = await runGit(ctx.cwd, ['rev-parse', '--show-toplevel'], { env: ctx.env });
     if (r.code === 0 && r.stdout.trim()) return r.stdout.trim();
   } catch {}
   return ctx.cwd;

@@ -1,4 +1,4 @@
-import { run } from '../../util/spawn.js';
+import { runGit } from '../../util/git.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -56,7 +56,7 @@ export async function originUrl(
   env: Record<string, string | undefined>,
 ): Promise<string | undefined> {
   try {
-    const r = await run('git', ['remote', 'get-url', 'origin'], { cwd, env });
+    const r = await runGit(cwd, ['remote', 'get-url', 'origin'], { env });
     return r.code === 0 ? r.stdout.trim() || undefined : undefined;
   } catch {
     return undefined;

@@ -1,15 +1,13 @@
-import { run } from '../../util/spawn.js';
+import { runGit } from '../../util/git.js';
 import { UsageError } from '../errors.js';
 
 async function git(cwd: string, env: Record<string, string | undefined>, args: string[]): Promise<string> {
-  const res = await run('git', args, { cwd, env: { ...env, GIT_OPTIONAL_LOCKS: '0' } }).catch(
-    (err: Error) => {
-      throw new UsageError(`cannot run git: ${err.message}`, {
-        code: 'E_GIT',
-        hint: 'install git, or drop --git-diff / --git-log',
-      });
-    },
-  );
+  const res = await runGit(cwd, args, { env, extraEnv: { GIT_OPTIONAL_LOCKS: '0' } }).catch((err: Error) => {
+    throw new UsageError(`cannot run git: ${err.message}`, {
+      code: 'E_GIT',
+      hint: 'install git, or drop --git-diff / --git-log',
+    });
+  });
   if (res.code !== 0) {
     throw new UsageError(`git ${args[0]} failed in ${cwd}: ${res.stderr.trim().split('\n')[0]}`, {
       code: 'E_GIT',

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { run, type SpawnResult } from '../../util/spawn.js';
+import { runGit } from '../../util/git.js';
+import type { SpawnResult } from '../../util/spawn.js';
 import type { Context } from '../context.js';
 import { UsageError, WorkError } from '../errors.js';
 import { commitLinesOf } from '../github/commit-lines.js';
@@ -44,13 +45,7 @@ export function excludeSpecs(paths: readonly string[]): string[] {
 
 /** Run git; resolves with the raw result (never throws on a non-zero exit). */
 export function gitTry(cwd: string, args: string[], opts: GitOptions = {}): Promise<SpawnResult> {
-  return run('git', args, {
-    cwd,
-    // Without an explicit env, git inherits this process's (identity, HOME, PATH).
-    env: { ...(opts.env ?? process.env), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-    input: opts.input,
-    signal: opts.signal,
-  });
+  return runGit(cwd, args, opts);
 }
 
 /** Run git; returns stdout (untrimmed) or throws a WorkError carrying git's message. */

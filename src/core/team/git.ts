@@ -1,4 +1,4 @@
-import { run } from '../../util/spawn.js';
+import { runGit } from '../../util/git.js';
 
 /** A git command that failed; `stderr` is git's own message (shown to users verbatim). */
 export class GitError extends Error {
@@ -29,29 +29,9 @@ export interface GitResult {
   stderr: string;
 }
 
-/**
- * The environment git runs with: the caller's, minus variables that would point git at
- * another repository (a hook or a parent git process may have set them), and with
- * prompts disabled so a remote asking for credentials fails instead of hanging.
- */
-function gitEnv(opts: GitOptions): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = { ...(opts.env ?? process.env) };
-  for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX']) delete out[k];
-  if (opts.indexFile) out.GIT_INDEX_FILE = opts.indexFile;
-  out.GIT_TERMINAL_PROMPT = '0';
-  out.LC_ALL = 'C';
-  return out;
-}
-
 /** Run git; never throws for a non-zero exit (see {@link git} for the throwing form). */
 export async function tryGit(cwd: string, args: string[], opts: GitOptions = {}): Promise<GitResult> {
-  const r = await run('git', args, {
-    cwd,
-    env: gitEnv(opts),
-    input: opts.input,
-    signal: opts.signal,
-    timeoutMs: opts.timeoutMs ?? 120_000,
-  });
+  const r = await runGit(cwd, args, { ...opts, timeoutMs: opts.timeoutMs ?? 120_000 });
   return { ok: r.code === 0, code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,7 +1,7 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ignore } from 'ignore';
-import { run } from '../../../util/spawn.js';
+import { runGit } from '../../../util/git.js';
 import { UsageError } from '../../errors.js';
 import { isDefaultIgnored } from './default-ignore.js';
 import { IgnoreStack } from './ignore-stack.js';
@@ -49,11 +49,11 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
 
 /** `git ls-files -co --exclude-standard`: exactly git's view (tracked + untracked-not-ignored). */
 async function gitListing(opts: SelectOptions): Promise<string[] | undefined> {
-  let res: Awaited<ReturnType<typeof run>>;
+  let res: Awaited<ReturnType<typeof runGit>>;
   try {
-    res = await run('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
-      cwd: opts.root,
-      env: { ...opts.env, GIT_OPTIONAL_LOCKS: '0' },
+    res = await runGit(opts.root, ['ls-files', '-co', '--exclude-standard', '-z'], {
+      env: opts.env,
+      extraEnv: { GIT_OPTIONAL_LOCKS: '0' },
       signal: opts.signal,
     });
   } catch {
