@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
+import { readAll } from '../util/read-all.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 
@@ -11,12 +12,6 @@ interface AskFlags {
   stream: boolean;
   json?: boolean;
   yes?: boolean;
-}
-
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

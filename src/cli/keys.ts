@@ -1,14 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { readAll } from '../util/read-all.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
-
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Ask for the key without echoing it (stdin is a terminal here). */
 async function promptKey(provider: string, stdin: Readable): Promise<string> {

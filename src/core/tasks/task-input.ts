@@ -2,16 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Progress } from '../../util/progress.js';
+import { readAll } from '../../util/read-all.js';
 import type { PackConfig } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { TaskDefinition } from './resolve-tasks.js';
-
-async function readAll(stream: Readable): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk.toString();
-  return text;
-}
 
 /** `--input FILE` (`-` = stdin): an existing pack, or any text. */
 export async function readTaskInput(ctx: Context, input: string): Promise<string> {
