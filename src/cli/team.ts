@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { printJson } from './json-output.js';
 
 interface Where {
   remote?: string;
@@ -32,7 +33,8 @@ async function status(ctx: Context, o: Where & { json?: boolean }): Promise<numb
   const team = await import('../core/team/index.js');
   const target = await team.findTarget(ctx, o);
   const st = await team.teamStatus(ctx, target);
-  ctx.stdout.write(o.json ? `${JSON.stringify(st, null, 2)}\n` : team.renderStatus(st));
+  if (o.json) printJson(ctx.stdout, st);
+  else ctx.stdout.write(team.renderStatus(st));
   return 0;
 }
 

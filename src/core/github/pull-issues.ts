@@ -1,3 +1,4 @@
+import { fenceFor } from '../../util/markdown-fence.js';
 import type { Context } from '../context.js';
 import { resolveToken } from './auth.js';
 import { createGithubClient, type GhIssue, type GithubApi } from './client.js';
@@ -20,12 +21,6 @@ export interface PullIssuesResult {
   issues: GhIssue[];
   /** The prompt_plan-format file (`specloop run --from` executes it); empty when there are no issues. */
   text: string;
-}
-
-/** A fence longer than any backtick run in `text`, so an issue's own code blocks stay inside. */
-function fenceFor(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 /** Render open issues as a prompt_plan: one step per issue, each prompt ending with its `Fixes #N`. */

@@ -1,3 +1,4 @@
+import { unwrapFence } from '../../util/markdown-fence.js';
 import type { Context } from '../context.js';
 import type { LlmClient, LlmMessage, LlmUsage } from '../llm/types.js';
 import { loadTemplate, renderTemplate } from '../templates/index.js';
@@ -33,9 +34,7 @@ export interface DraftOptions {
 
 /** Models like to wrap a whole document in ```markdown … ```; take the inside. */
 export function unwrapDocument(text: string): string {
-  const t = text.trim();
-  const m = /^(`{3,}|~{3,})(?:markdown|md)?[ \t]*\r?\n([\s\S]*?)\r?\n\1[ \t]*$/i.exec(t);
-  return `${(m ? m[2]! : t).trimEnd()}\n`;
+  return `${unwrapFence(text.trim()).trimEnd()}\n`;
 }
 
 /**

@@ -1,10 +1,5 @@
+import { fenceFor } from '../../util/markdown-fence.js';
 import type { Plan, PlanStep, Todo } from './types.js';
-
-/** A fence longer than any backtick run inside the prompt, so prompts may contain ``` themselves. */
-function fenceFor(body: string): string {
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
-  return '`'.repeat(Math.max(3, longest + 1));
-}
 
 /** The `Depends on:` line for a step, or '' when it only depends on the previous step (the default). */
 export function dependsLine(step: Pick<PlanStep, 'number' | 'dependsOn'>, previous?: number): string {

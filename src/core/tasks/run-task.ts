@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
+import { unwrapFence } from '../../util/markdown-fence.js';
 import { createProgress } from '../../util/progress.js';
 import type { PackConfig } from '../config/schema.js';
 import type { Context } from '../context.js';
@@ -43,12 +44,6 @@ export interface RunTaskResult {
   usage: LlmUsage;
   cost: number | null;
   estimate: CallEstimate;
-}
-
-/** Models like to wrap a whole document in ```markdown … ```: a file wants the document. */
-function unwrapDocument(text: string): string {
-  const m = /^\s*(`{3,}|~{3,})(?:markdown|md)?[ \t]*\n([\s\S]*?)\n\1[ \t]*\s*$/i.exec(text);
-  return m ? m[2]! : text;
 }
 
 /**
@@ -145,7 +140,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
   if (res.finishReason === 'length') {
     ctx.log.warn(`the answer hit ${model}'s output limit and may be cut off`);
   }
-  const text = `${unwrapDocument(res.text).trimEnd()}\n`;
+  const text = `${unwrapFence(res.text).trimEnd()}\n`;
   if (outputPath) await atomicWrite(outputPath, text);
   return { task, outputPath, text, model: res.model, usage: res.usage, cost: res.cost, estimate };
 }

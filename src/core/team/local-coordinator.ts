@@ -1,18 +1,13 @@
-import { parseTodo } from '../plan/index.js';
+import { tickedSteps } from '../run/done-state.js';
 import type { Coordinator, View } from './coordinator.js';
 import { doneSteps } from './done-steps.js';
 import { currentBranch, resolveCommit, tryGit } from './git.js';
 
 /** Steps ticked in todo.md at `rev` (a box ticked by hand counts as done too). */
-export async function tickedSteps(repo: string, rev: string, todoPath?: string): Promise<Set<number>> {
+export async function tickedStepsAt(repo: string, rev: string, todoPath?: string): Promise<Set<number>> {
   if (!todoPath) return new Set();
   const r = await tryGit(repo, ['show', `${rev}:${todoPath}`]);
-  if (!r.ok) return new Set();
-  return new Set(
-    parseTodo(r.stdout)
-      .items.filter((i) => i.done)
-      .map((i) => i.number),
-  );
+  return r.ok ? tickedSteps(r.stdout) : new Set();
 }
 
 /** Done steps at `rev`: trailers of this plan, plus boxes ticked in todo.md. */
@@ -23,7 +18,7 @@ export async function viewAt(
   todoPath?: string,
 ): Promise<Omit<View, 'heldByOthers'>> {
   const doneInfo = await doneSteps(repo, rev, planId);
-  const done = new Set([...doneInfo.keys(), ...(await tickedSteps(repo, rev, todoPath))]);
+  const done = new Set([...doneInfo.keys(), ...(await tickedStepsAt(repo, rev, todoPath))]);
   return { tip: rev, done, doneInfo };
 }
 

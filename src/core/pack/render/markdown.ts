@@ -1,3 +1,4 @@
+import { fenceFor } from '../../../util/markdown-fence.js';
 import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
 
 const LANG: Record<string, string> = {
@@ -43,13 +44,6 @@ const LANG: Record<string, string> = {
   scala: 'scala',
   dart: 'dart',
 };
-
-/** A fence longer than any backtick run in `text`, so the block cannot end early. */
-export function fenceFor(text: string): string {
-  let longest = 0;
-  for (const m of text.matchAll(/`{3,}/g)) longest = Math.max(longest, m[0].length);
-  return '`'.repeat(Math.max(3, longest + 1));
-}
 
 function block(title: string, lang: string, text: string | undefined): string {
   if (text === undefined || text === '') return '';
