@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { MODES, type Mode, makeScene, snapshot } from '../support/contract-fixtures.js';
-import { git as gitRaw, tempDir, writeFiles } from '../support/repo.js';
+import { git as gitRaw, tempDir } from '../support/repo.js';
 import { type FixtureStep, planText, todoText } from '../support/team-fixtures.js';
 
 /**
