@@ -71,8 +71,10 @@ describe('specloop run survives kill -9 anywhere', () => {
     ['committed:3', 'good'], // after the last commit
   ];
 
+  // Each case is two independent processes in its own repo: run them side by side (the
+  // machine mostly waits on process start-up and git), within vitest's maxConcurrency.
   for (const [point, which] of points) {
-    it(`kill -9 at ${point}, then resume → same final repo`, async () => {
+    it.concurrent(`kill -9 at ${point}, then resume → same final repo`, { timeout: 90_000 }, async () => {
       const dir = project();
       const f = which === 'good' ? good : flaky;
       const crashed = await runProcess(['run'], { cwd: dir, env: env(dir, f, { SPECLOOP_CRASH_AT: point }) });
