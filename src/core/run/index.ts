@@ -30,6 +30,7 @@ export {
 export { MACHINE_STATE, machineState } from './machine-state.js';
 export { type GateResult, pathGate } from './path-gate.js';
 export { planIdFor } from './plan-id.js';
+export { type PlanProgress, planProgress } from './plan-progress.js';
 export { loadPlanSource, type PlanSource, todoPathFor } from './plan-source.js';
 export { type Prepared, type PrepareOptions, prepareRun as prepareRunBranch } from './prepare-run.js';
 export { createRunView, renderDryRun } from './progress-view.js';
