@@ -35,7 +35,7 @@ export { loadPlanSource, type PlanSource, todoPathFor } from './plan-source.js';
 export { type Prepared, type PrepareOptions, prepareRun as prepareRunBranch } from './prepare-run.js';
 export { createRunView, renderDryRun } from './progress-view.js';
 export { runErrors } from './run-errors.js';
-export { acquireRunLock, type RunLock } from './run-lock.js';
+export { acquireRunLock, pidAlive, type RunLock } from './run-lock.js';
 export type {
   AttemptObserver,
   AttemptRef,
