@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { killLiveGroups, liveGroups } from '../../util/spawn.js';
 import type { Context } from '../context.js';
 import { InterruptedError, WorkError } from '../errors.js';
 import { headCommit } from '../git/index.js';
@@ -117,6 +118,9 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
   }
   pj.active = { ...(pj.active as ActiveStep), phase: 'committing', attempt: r.attempts };
   await save();
+  // Nothing an attempt started may still be running when the step lands (a test run being
+  // killed after its timeout, say): a late edit would be swept into this or a later commit.
+  if (liveGroups.size) killLiveGroups();
   const sha = await commitStep(s.repo, {
     step: n,
     title: step.title,
