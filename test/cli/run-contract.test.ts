@@ -109,4 +109,12 @@ describe.each(MODES)('specloop run contract (%s)', (mode: Mode) => {
     expect(r.code).toBe(1);
     expect(s.landed('prompt_plan', 'feature')).toEqual([1]);
   }, 60_000);
+
+  it('--no-branch lands on the branch checked out (main; in team mode the remote branch it tracks)', async () => {
+    const s = scene(THREE);
+    const r = await s.run(['--no-branch', '--until', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed('prompt_plan', 'main')).toEqual([1, 2]);
+    if (mode !== 'team') expect(gitRaw(s.dir, 'branch', '--list', 'specloop/*')).toBe('');
+  }, 60_000);
 });
