@@ -7,6 +7,7 @@ import { register as init } from './init.js';
 import { register as issues } from './issues.js';
 import { register as keys } from './keys.js';
 import { register as logs } from './logs.js';
+import { register as mcp } from './mcp.js';
 import { register as models } from './models.js';
 import { register as pack } from './pack.js';
 import { register as plan } from './plan.js';
@@ -34,4 +35,5 @@ export const COMMANDS: RegisterFn[] = [
   team,
   claim,
   done,
+  mcp,
 ];

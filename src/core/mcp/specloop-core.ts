@@ -1,0 +1,318 @@
+/**
+ * The ONE place the MCP server reaches into specloop's run, team and plan code. Every tool
+ * calls these functions, and these call only the public APIs (`run/index.ts`,
+ * `team/index.ts`, `plan/index.ts`): the CLI and the server share one implementation,
+ * and when the run core changes, only this file follows it.
+ */
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { PlanStep } from '../plan/index.js';
+import type { PlanSource } from '../run/index.js';
+
+const runApi = () => import('../run/index.js');
+const planApi = () => import('../plan/index.js');
+const teamApi = () => import('../team/index.js');
+
+const rel = (root: string, p: string) => relative(root, p).split('\\').join('/');
+
+interface LoadedPlan {
+  repo: string;
+  src: PlanSource;
+  /** Steps ticked in todo.md: only specloop ticks, in the same commit as the step's trailer. */
+  done: Set<number>;
+}
+
+/** Find the plan the way `specloop run` does (prompt_plan.md + todo.md, or `from`). */
+async function loadPlan(ctx: Context, from?: string): Promise<LoadedPlan> {
+  const run = await runApi();
+  const repo = await run.git.requireRepo(ctx.cwd, { env: ctx.env });
+  const src = await run.loadPlanSource(ctx, { repoRoot: repo, from });
+  return { repo, src, done: run.tickedSteps(src.todoText) };
+}
+
+export interface StepState {
+  number: number;
+  title: string;
+  state: 'done' | 'ready' | 'blocked';
+  dependsOn: number[];
+  /** Steps it still waits on (blocked only). */
+  waitingOn?: number[];
+}
+
+export interface PlanStatus {
+  planFile: string;
+  todoFile: string;
+  total: number;
+  done: number[];
+  ready: number[];
+  blocked: { step: number; waitingOn: number[] }[];
+  next: { number: number; title: string } | null;
+  complete: boolean;
+  steps: StepState[];
+}
+
+/** Steps done, ready, blocked and the next one, from the same plan files `run` reads. */
+export async function planStatus(ctx: Context, o: { from?: string } = {}): Promise<PlanStatus> {
+  const { repo, src, done } = await loadPlan(ctx, o.from);
+  const plan = await planApi();
+  const ready = plan.readySteps(src.plan, done);
+  const blocked = plan.blockedSteps(src.plan, done);
+  const waiting = new Map(blocked.map((b) => [b.step, b.waitingOn]));
+  const steps = src.plan.steps.map(
+    (s): StepState => ({
+      number: s.number,
+      title: s.title,
+      state: done.has(s.number) ? 'done' : ready.includes(s.number) ? 'ready' : 'blocked',
+      dependsOn: s.dependsOn,
+      ...(waiting.has(s.number) ? { waitingOn: waiting.get(s.number) } : {}),
+    }),
+  );
+  const next = src.plan.steps.find((s) => s.number === ready[0]);
+  return {
+    planFile: rel(repo, src.planPath),
+    todoFile: rel(repo, src.todoPath),
+    total: src.plan.steps.length,
+    done: [...done].sort((a, b) => a - b),
+    ready,
+    blocked,
+    next: next ? { number: next.number, title: next.title } : null,
+    complete: src.plan.steps.every((s) => done.has(s.number)),
+    steps,
+  };
+}
+
+/** The step to work on: the one asked for (refused when done or blocked), else the next ready one. */
+function pickStep(p: LoadedPlan, wanted?: number): PlanStep {
+  const { plan } = p.src;
+  if (wanted === undefined) {
+    const ready = plan.steps.find((s) => !p.done.has(s.number) && s.dependsOn.every((d) => p.done.has(d)));
+    if (ready) return ready;
+    const left = plan.steps.filter((s) => !p.done.has(s.number));
+    throw new UsageError(left.length ? 'no step is ready' : `all ${plan.steps.length} steps are done`, {
+      code: left.length ? 'E_NOTHING_READY' : 'E_PLAN_DONE',
+      hint: left.length
+        ? 'every remaining step waits on another: see plan_status'
+        : 'the plan is finished; write a new one with `specloop plan` or `specloop change`',
+    });
+  }
+  const step = plan.steps.find((s) => s.number === wanted);
+  if (!step)
+    throw new UsageError(`the plan has no step ${wanted}`, {
+      code: 'E_NO_STEP',
+      hint: `steps are ${plan.steps.map((s) => s.number).join(', ')}: see plan_status`,
+    });
+  if (p.done.has(wanted))
+    throw new UsageError(`step ${wanted} is already done (ticked in ${rel(p.repo, p.src.todoPath)})`, {
+      code: 'E_STEP_DONE',
+      hint: 'pick another step: see plan_status',
+    });
+  const waiting = step.dependsOn.filter((d) => !p.done.has(d));
+  if (waiting.length)
+    throw new UsageError(`step ${wanted} depends on step(s) ${waiting.join(', ')}, which are not done`, {
+      code: 'E_BLOCKED',
+      hint: `land step ${waiting[0]} first (next_step, then land_step)`,
+    });
+  return step;
+}
+
+const readSpec = (src: PlanSource) =>
+  src.specPath ? readFile(src.specPath, 'utf8').catch(() => undefined) : Promise.resolve(undefined);
+
+function testCommandOf(ctx: Context, given?: string): string {
+  const cmd = given ?? ctx.config.test.command;
+  if (!cmd?.trim())
+    throw new UsageError('no test command configured: specloop lands only steps its own test run accepts', {
+      code: 'E_NO_TEST_CMD',
+      hint: 'run `specloop init` (it detects one and writes [test] command to specloop.toml), or pass testCommand',
+    });
+  return cmd;
+}
+
+export interface NextStep {
+  step: number;
+  title: string;
+  /** The prompt exactly as `specloop run` gives it to an executor for the first attempt. */
+  prompt: string;
+  testCommand: string;
+  /** True when landing requires a touched test file. */
+  tdd: boolean;
+  dependsOn: number[];
+}
+
+/** The step's full first prompt, built by the same code `run` uses (spec, overview, done steps, context, rules). */
+export async function nextStep(
+  ctx: Context,
+  o: { step?: number; from?: string; testCommand?: string } = {},
+): Promise<NextStep> {
+  const p = await loadPlan(ctx, o.from);
+  const step = pickStep(p, o.step);
+  const testCommand = testCommandOf(ctx, o.testCommand);
+  const run = await runApi();
+  const tdd = run.isTddStep(step, ctx.config.run.tdd);
+  const spec = await readSpec(p.src);
+  // TODO(run-core): switch to the run core's exported first-prompt builder once it has one.
+  const { stepPrompt } = await import('../run/prompts.js');
+  const prompt = await stepPrompt(ctx, { plan: p.src.plan, step, spec, done: [...p.done], testCommand, tdd });
+  return { step: step.number, title: step.title, prompt, testCommand, tdd, dependsOn: step.dependsOn };
+}
+
+export interface LandResult {
+  landed: boolean;
+  step: number;
+  title: string;
+  /** The step's commit (landed only). */
+  commit?: string;
+  branch?: string;
+  /** Files the step changed (repo-relative). */
+  changed: string[];
+  /** Why it was not landed. */
+  reason?: string;
+  /** The tail of our test run's output, when the tests ran. */
+  testOutput?: string;
+}
+
+/** Never asked to run: land_step checks work an editor agent already did. */
+const NO_EXECUTOR = {
+  name: 'builtin' as const,
+  label: 'editor agent (MCP)',
+  run: async () => ({
+    ok: false,
+    reason: 'the MCP server never executes a step itself',
+    usage: { inputTokens: 0, outputTokens: 0 },
+    cost: 0,
+  }),
+};
+
+const MAX_TEST_OUTPUT = 8000;
+
+/**
+ * Land step N from the working tree: the plan files must be as specloop left them (only
+ * specloop ticks boxes), then run's own checks — a non-empty diff, OUR test run green, a
+ * touched test file for test-driven steps — and, if they pass, one commit on the current
+ * branch with the todo tick and the `Specloop-Step` / `Specloop-Plan` trailers. A rejection
+ * is a result (with the reason and the test output), not an error: the agent fixes and retries.
+ */
+export async function landStep(
+  ctx: Context,
+  o: { step: number; from?: string; testCommand?: string },
+): Promise<LandResult> {
+  const p = await loadPlan(ctx, o.from);
+  const step = pickStep(p, o.step);
+  const testCommand = testCommandOf(ctx, o.testCommand);
+  const run = await runApi();
+  const env = ctx.env;
+  const exclude = run.git.machineState(ctx, p.repo);
+  const todoRel = rel(p.repo, p.src.todoPath);
+  const guarded = new Set([
+    rel(p.repo, p.src.planPath),
+    todoRel,
+    ...(p.src.specPath ? [rel(p.repo, p.src.specPath)] : []),
+    rel(p.repo, `${ctx.projectRoot ?? p.repo}/specloop.toml`),
+  ]);
+  const entries = await run.git.status(p.repo, { env, exclude });
+  const untracked = entries.filter((e) => e.code === '??' && guarded.has(e.path)).map((e) => e.path);
+  if (untracked.length)
+    throw new UsageError(`the plan is not committed yet: ${untracked.join(', ')}`, {
+      code: 'E_PLAN_UNCOMMITTED',
+      hint: `commit it first (git add ${untracked.join(' ')} && git commit -m "plan"), so step commits hold only the step's work`,
+    });
+  const base = { landed: false, step: step.number, title: step.title };
+  const touched = entries.filter((e) => guarded.has(e.path)).map((e) => e.path);
+  if (touched.length)
+    return {
+      ...base,
+      changed: entries.map((e) => e.path),
+      reason: `the working tree changes ${touched.join(', ')}, which a step may not change (only specloop ticks boxes and edits the plan); revert them with \`git checkout -- ${touched.join(' ')}\` and land again`,
+    };
+  const projectDir = ctx.projectRoot ? rel(p.repo, ctx.projectRoot) : '';
+  const r = await run.executeStep(ctx, {
+    repoDir: p.repo,
+    plan: p.src.plan,
+    step,
+    executor: NO_EXECUTOR,
+    testCommand,
+    testDir: projectDir && !projectDir.startsWith('..') ? projectDir : undefined,
+    maxAttempts: 0,
+    existing: 'verify',
+    spec: await readSpec(p.src),
+    done: [...p.done],
+    ignore: [todoRel],
+  });
+  const testOutput = r.lastTest ? r.lastTest.output.slice(-MAX_TEST_OUTPUT) : undefined;
+  if (!r.ok)
+    return {
+      ...base,
+      changed: r.changed,
+      reason:
+        r.reason?.replace(/^work already in the tree was checked first: /, '') ??
+        `the working tree has no changes for step ${step.number}`,
+      testOutput,
+    };
+  const commit = await run.commitStep(p.repo, {
+    step: step.number,
+    title: step.title,
+    context: step.context,
+    todoPath: p.src.todoPath,
+    planId: p.src.planId,
+    exclude,
+    env,
+  });
+  const branch = await run.git.currentBranch(p.repo, { env });
+  return { ...base, landed: true, commit, branch, changed: r.changed, testOutput };
+}
+
+/** Paths of the plan files (for the resources); undefined when the repo has no plan. */
+export async function planFiles(
+  ctx: Context,
+): Promise<{ plan: string; todo: string; spec?: string } | undefined> {
+  try {
+    const { src } = await loadPlan(ctx);
+    return { plan: src.planPath, todo: src.todoPath, spec: src.specPath };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface TeamWhere {
+  remote?: string;
+  branch?: string;
+  from?: string;
+}
+
+/** `specloop claim N` on the team remote. */
+export async function claimStep(
+  ctx: Context,
+  o: TeamWhere & { step: number; name?: string; leaseSeconds?: number },
+) {
+  const team = await teamApi();
+  const target = await team.findTarget(ctx, o);
+  return team.claimStep(ctx, { ...target, step: o.step, name: o.name, leaseSeconds: o.leaseSeconds });
+}
+
+/** `specloop team release N` on the team remote. */
+export async function releaseStep(
+  ctx: Context,
+  o: TeamWhere & { step: number; name?: string; force?: boolean },
+) {
+  const team = await teamApi();
+  const target = await team.findTarget(ctx, o);
+  return team.releaseStep(ctx, { ...target, step: o.step, name: o.name, force: o.force });
+}
+
+/** `specloop done N`: integrate committed work for a step through the team remote. */
+export async function doneStep(
+  ctx: Context,
+  o: TeamWhere & { step: number; name?: string; force?: boolean; testCommand?: string },
+) {
+  const team = await teamApi();
+  const target = await team.findTarget(ctx, o);
+  return team.doneStep(ctx, {
+    ...target,
+    step: o.step,
+    name: o.name,
+    force: o.force,
+    testCommand: o.testCommand,
+  });
+}

@@ -1,0 +1,94 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { defineTool, planFrom, stepNumber, teamWhere } from './define-tool.js';
+import * as core from './specloop-core.js';
+import { toolResult } from './tool-result.js';
+import type { ServerDeps } from './types.js';
+
+const json = (data: object) => toolResult(JSON.stringify(data, null, 2), data);
+
+/** The plan tools: status, the next step's prompt, landing, and the team's claims. */
+export function registerPlanTools(server: McpServer, deps: ServerDeps, d: Map<string, string>): void {
+  defineTool(server, deps, d, {
+    name: 'plan_status',
+    title: 'Plan status',
+    input: { from: planFrom },
+    annotations: { readOnlyHint: true },
+    run: async (ctx, a) => json(await core.planStatus(ctx, { from: a.from })),
+  });
+
+  defineTool(server, deps, d, {
+    name: 'next_step',
+    title: "A step's full prompt",
+    input: { step: stepNumber.optional(), from: planFrom },
+    annotations: { readOnlyHint: true },
+    run: async (ctx, a) => {
+      const r = await core.nextStep(ctx, { step: a.step, from: a.from });
+      return toolResult(r.prompt, r);
+    },
+  });
+
+  defineTool(server, deps, d, {
+    name: 'land_step',
+    title: "Check and commit a step's work",
+    // No testCommand argument on purpose: the checks are the project's, not the agent's.
+    input: { step: stepNumber, from: planFrom },
+    annotations: { destructiveHint: false, idempotentHint: false },
+    run: async (ctx, a) => {
+      const r = await core.landStep(ctx, { step: a.step, from: a.from });
+      if (r.landed)
+        return toolResult(
+          `step ${r.step} landed as ${r.commit?.slice(0, 7)} on ${r.branch ?? 'a detached HEAD'} (${r.changed.length} file(s), tests green, todo.md ticked)`,
+          r,
+        );
+      const output = r.testOutput?.trim() ? `\n\ntest output (tail):\n${r.testOutput.trimEnd()}` : '';
+      return toolResult(
+        `step ${r.step} was not landed: ${r.reason}${output}\n\nnothing was committed; fix the work and call land_step again`,
+        r,
+        true,
+      );
+    },
+  });
+
+  defineTool(server, deps, d, {
+    name: 'claim_step',
+    title: 'Claim a step on the team remote',
+    input: {
+      step: stepNumber,
+      leaseMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(60 * 24 * 30)
+        .optional()
+        .describe('how long the claim holds without renewal (default 8 hours)'),
+      ...teamWhere,
+    },
+    run: async (ctx, a) => {
+      const r = await core.claimStep(ctx, {
+        ...a,
+        leaseSeconds: a.leaseMinutes === undefined ? undefined : a.leaseMinutes * 60,
+      });
+      const until = new Date(r.expiresAt).toISOString().replace('T', ' ').slice(0, 16);
+      const waits = r.waitingOn.length ? `; it depends on ${r.waitingOn.join(', ')}, not integrated yet` : '';
+      return toolResult(
+        `step ${r.step} ${r.renewed ? 'is still' : 'is now'} yours (${r.holder}@${r.host}) until ${until} UTC${waits}`,
+        r,
+      );
+    },
+  });
+
+  defineTool(server, deps, d, {
+    name: 'release_step',
+    title: 'Release a claim on the team remote',
+    input: {
+      step: stepNumber,
+      force: z.boolean().optional().describe("remove someone else's live claim"),
+      ...teamWhere,
+    },
+    run: async (ctx, a) => {
+      const r = await core.releaseStep(ctx, a);
+      return toolResult(`released step ${r.step} (was held by ${r.holder})`, r);
+    },
+  });
+}
