@@ -39,6 +39,7 @@ describe('specloop mcp: what the server offers (SDK client over stdio, built bin
     writeFiles(dir, {
       'todo.md': `# Todo\n\n- [x] Step 1: ${TITLES[0]}\n- [ ] Step 2: ${TITLES[1]}\n- [ ] Step 3: ${TITLES[2]}\n`,
     });
+    git(dir, 'commit', '-qam', 'step 1 by hand');
     const r = await (await startMcp(cleanups, dir)).call('plan_status');
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toMatchObject({

@@ -20,7 +20,7 @@ const rel = (root: string, p: string) => relative(root, p).split('\\').join('/')
 interface LoadedPlan {
   repo: string;
   src: PlanSource;
-  /** Steps ticked in todo.md: only specloop ticks, in the same commit as the step's trailer. */
+  /** Steps ticked in todo.md as committed at HEAD (as on disk while todo.md is untracked). */
   done: Set<number>;
 }
 
@@ -29,7 +29,10 @@ async function loadPlan(ctx: Context, from?: string): Promise<LoadedPlan> {
   const run = await runApi();
   const repo = await run.git.requireRepo(ctx.cwd, { env: ctx.env });
   const src = await run.loadPlanSource(ctx, { repoRoot: repo, from });
-  return { repo, src, done: run.tickedSteps(src.todoText) };
+  // Ticks as committed: only specloop ticks (in the step's commit), so a box the agent
+  // ticked in the working tree does not make a step done.
+  const committed = await run.git.showFile(repo, 'HEAD', rel(repo, src.todoPath), { env: ctx.env });
+  return { repo, src, done: run.tickedSteps(committed ?? src.todoText) };
 }
 
 export interface StepState {
