@@ -97,7 +97,7 @@ describe('specloop mcp: what the server offers (SDK client over stdio, built bin
       text: expect.stringContaining('- [ ] Step 1'),
     });
     const spec = await s.client.readResource({ uri: 'specloop://project/spec.md' });
-    expect(spec.contents[0]?.text).toBe('# Spec\n\nNumbers.\n');
+    expect(spec.contents[0]).toMatchObject({ text: '# Spec\n\nNumbers.\n' });
     await expect(s.client.readResource({ uri: 'specloop://pack/last' })).rejects.toThrow(/no pack yet/);
     const packed = await s.call('pack', { include: ['src/**'], style: 'markdown' });
     expect(packed.isError).toBeFalsy();
