@@ -87,7 +87,7 @@ export async function planStatus(ctx: Context, o: { from?: string } = {}): Promi
 }
 
 /** The step to work on: the one asked for (refused when done or blocked), else the next ready one. */
-function pickStep(p: LoadedPlan, wanted?: number): PlanStep {
+function pickStep(p: LoadedPlan, wanted?: number, o: { deps?: boolean } = {}): PlanStep {
   const { plan } = p.src;
   if (wanted === undefined) {
     const ready = plan.steps.find((s) => !p.done.has(s.number) && s.dependsOn.every((d) => p.done.has(d)));
@@ -112,7 +112,7 @@ function pickStep(p: LoadedPlan, wanted?: number): PlanStep {
       hint: 'pick another step: see plan_status',
     });
   const waiting = step.dependsOn.filter((d) => !p.done.has(d));
-  if (waiting.length)
+  if (waiting.length && o.deps !== false)
     throw new UsageError(`step ${wanted} depends on step(s) ${waiting.join(', ')}, which are not done`, {
       code: 'E_BLOCKED',
       hint: `land step ${waiting[0]} first (next_step, then land_step)`,
@@ -123,12 +123,13 @@ function pickStep(p: LoadedPlan, wanted?: number): PlanStep {
 const readSpec = (src: PlanSource) =>
   src.specPath ? readFile(src.specPath, 'utf8').catch(() => undefined) : Promise.resolve(undefined);
 
-function testCommandOf(ctx: Context, given?: string): string {
-  const cmd = given ?? ctx.config.test.command;
+/** The project's test command; never one an agent passes (the checks are the project's). */
+function testCommandOf(ctx: Context): string {
+  const cmd = ctx.config.test.command;
   if (!cmd?.trim())
     throw new UsageError('no test command configured: specloop lands only steps its own test run accepts', {
       code: 'E_NO_TEST_CMD',
-      hint: 'run `specloop init` (it detects one and writes [test] command to specloop.toml), or pass testCommand',
+      hint: 'run `specloop init` (it detects one and writes [test] command to specloop.toml), or set [test] command there by hand',
     });
   return cmd;
 }
@@ -145,13 +146,10 @@ export interface NextStep {
 }
 
 /** The step's full first prompt, built by the same code `run` uses (spec, overview, done steps, context, rules). */
-export async function nextStep(
-  ctx: Context,
-  o: { step?: number; from?: string; testCommand?: string } = {},
-): Promise<NextStep> {
+export async function nextStep(ctx: Context, o: { step?: number; from?: string } = {}): Promise<NextStep> {
   const p = await loadPlan(ctx, o.from);
   const step = pickStep(p, o.step);
-  const testCommand = testCommandOf(ctx, o.testCommand);
+  const testCommand = testCommandOf(ctx);
   const run = await runApi();
   const tdd = run.isTddStep(step, ctx.config.run.tdd);
   const spec = await readSpec(p.src);
@@ -199,11 +197,12 @@ const MAX_TEST_OUTPUT = 8000;
  */
 export async function landStep(
   ctx: Context,
-  o: { step: number; from?: string; testCommand?: string },
+  o: { step: number; from?: string; team?: Omit<TeamWhere, 'from'> & { name?: string; force?: boolean } },
 ): Promise<LandResult> {
   const p = await loadPlan(ctx, o.from);
-  const step = pickStep(p, o.step);
-  const testCommand = testCommandOf(ctx, o.testCommand);
+  // In a team the remote decides what is done (`specloop done` checks it); a local clone may lag.
+  const step = pickStep(p, o.step, { deps: !o.team });
+  const testCommand = testCommandOf(ctx);
   const run = await runApi();
   const env = ctx.env;
   const exclude = run.git.machineState(ctx, p.repo);
@@ -229,6 +228,13 @@ export async function landStep(
       changed: entries.map((e) => e.path),
       reason: `the working tree changes ${touched.join(', ')}, which a step may not change (only specloop ticks boxes and edits the plan); revert them with \`git checkout -- ${touched.join(' ')}\` and land again`,
     };
+  const integrate = async (changed: string[], testOutput?: string): Promise<LandResult> => {
+    const d = await doneStep(ctx, { ...o.team, from: o.from, step: step.number });
+    const branch = `${d.remote}/${d.branch}`;
+    return { ...base, landed: true, commit: d.commit, branch, changed, testOutput };
+  };
+  // Team: work already committed on top of the team branch goes straight to `specloop done`.
+  if (o.team && entries.length === 0) return integrate([]);
   const projectDir = ctx.projectRoot ? rel(p.repo, ctx.projectRoot) : '';
   const r = await run.executeStep(ctx, {
     repoDir: p.repo,
@@ -253,6 +259,13 @@ export async function landStep(
         `the working tree has no changes for step ${step.number}`,
       testOutput,
     };
+  if (o.team) {
+    // Our checks passed here; the work becomes a commit of its own, and `specloop done`
+    // rebases it onto the team tip, tests it again and pushes it with the tick and trailer.
+    await run.git.stageAll(p.repo, { env, exclude: [...exclude, todoRel] });
+    await run.git.commit(p.repo, `step ${step.number}: ${step.title}\n`, { env });
+    return integrate(r.changed, testOutput);
+  }
   const commit = await run.commitStep(p.repo, {
     step: step.number,
     title: step.title,
@@ -305,17 +318,8 @@ export async function releaseStep(
 }
 
 /** `specloop done N`: integrate committed work for a step through the team remote. */
-export async function doneStep(
-  ctx: Context,
-  o: TeamWhere & { step: number; name?: string; force?: boolean; testCommand?: string },
-) {
+async function doneStep(ctx: Context, o: TeamWhere & { step: number; name?: string; force?: boolean }) {
   const team = await teamApi();
   const target = await team.findTarget(ctx, o);
-  return team.doneStep(ctx, {
-    ...target,
-    step: o.step,
-    name: o.name,
-    force: o.force,
-    testCommand: o.testCommand,
-  });
+  return team.doneStep(ctx, { ...target, step: o.step, name: o.name, force: o.force });
 }

@@ -32,10 +32,24 @@ export function registerPlanTools(server: McpServer, deps: ServerDeps, d: Map<st
     name: 'land_step',
     title: "Check and commit a step's work",
     // No testCommand argument on purpose: the checks are the project's, not the agent's.
-    input: { step: stepNumber, from: planFrom },
+    input: {
+      step: stepNumber,
+      team: z
+        .boolean()
+        .optional()
+        .describe(
+          'integrate through the team remote (rebase, test, push; as `specloop done`) instead of committing here',
+        ),
+      force: z
+        .boolean()
+        .optional()
+        .describe("team: integrate even though someone else holds the step's claim"),
+      ...teamWhere,
+    },
     annotations: { destructiveHint: false, idempotentHint: false },
     run: async (ctx, a) => {
-      const r = await core.landStep(ctx, { step: a.step, from: a.from });
+      const { step, from, team, ...where } = a;
+      const r = await core.landStep(ctx, { step, from, team: team ? where : undefined });
       if (r.landed)
         return toolResult(
           `step ${r.step} landed as ${r.commit?.slice(0, 7)} on ${r.branch ?? 'a detached HEAD'} (${r.changed.length} file(s), tests green, todo.md ticked)`,
