@@ -33,30 +33,36 @@ Configure your client (details: docs/mcp.md):
                   {"servers": {"specloop": {"type": "stdio", "command": "specloop", "args": ["mcp"]}}}`,
     )
     .action(
-      app.action('mcp', async (ctx, _opts: unknown, cmd: Command) => {
-        const global = cmd.optsWithGlobals<GlobalOptions>();
-        const { buildContext } = await import('./context.js');
-        // Lazy: the MCP SDK loads only when the server really starts.
-        const { serveMcp } = await import('../core/mcp/index.js');
-        await serveMcp(ctx, {
-          input: ctx.stdin,
-          output: sinkStream(ctx),
-          // Each tool call gets a fresh context the CLI's way (config and trust re-read),
-          // whose stdout is captured: the real stdout belongs to the protocol.
-          contextFor: ({ command, overrides, stdin, signal, stdout }) => {
-            const io: CliIO = {
-              env: app.io.env,
-              cwd: app.io.cwd,
-              stdin: Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]),
-              stdout,
-              stderr: ctx.stderr,
-              signal,
-            };
-            return buildContext(io, global, command, overrides);
-          },
-        });
-        return 0;
-      }),
+      app.action(
+        'mcp',
+        async (ctx, _opts: unknown, cmd: Command) => {
+          const global = cmd.optsWithGlobals<GlobalOptions>();
+          const { buildContext } = await import('./context.js');
+          // Lazy: the MCP SDK loads only when the server really starts.
+          const { serveMcp } = await import('../core/mcp/index.js');
+          await serveMcp(ctx, {
+            input: ctx.stdin,
+            output: sinkStream(ctx),
+            // Each tool call gets a fresh context the CLI's way (config and trust re-read),
+            // whose stdout is captured: the real stdout belongs to the protocol.
+            contextFor: ({ command, overrides, stdin, signal, stdout }) => {
+              const io: CliIO = {
+                env: app.io.env,
+                cwd: app.io.cwd,
+                stdin: Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]),
+                stdout,
+                stderr: ctx.stderr,
+                signal,
+              };
+              return buildContext(io, global, command, overrides);
+            },
+          });
+          return 0;
+        },
+        // A broken specloop.toml must not keep the server from starting: every tool call
+        // loads the config again and answers with the error and its hint instead.
+        { configOptional: true },
+      ),
     );
 }
 

@@ -90,6 +90,16 @@ describe('specloop mcp: next_step and land_step (the editor agent played by the 
     expect(ticked(dir)).toEqual([1]);
   });
 
+  it('two land_step calls sent at once land the step once (calls that change the repo run one at a time)', async () => {
+    const dir = project();
+    writeFiles(dir, stepFiles(1));
+    const s = await startMcp(cleanups, dir);
+    const both = await Promise.all([s.call('land_step', { step: 1 }), s.call('land_step', { step: 1 })]);
+    expect(both.map((r) => Boolean(r.isError)).sort()).toEqual([false, true]);
+    expect(textOf(both.find((r) => r.isError)!)).toContain('step 1 is already done');
+    expect(history(dir).filter((h) => h.startsWith('step 1:'))).toHaveLength(1);
+  });
+
   it('refuses an empty tree, a test-driven step without a test file, and edits to todo.md', async () => {
     const dir = project();
     const s = await startMcp(cleanups, dir);

@@ -87,6 +87,18 @@ describe('specloop mcp: what the server offers (SDK client over stdio, built bin
     await expect(read).rejects.toThrow(/no spec\.md .*hint: write one with `specloop idea/);
   });
 
+  it('a broken specloop.toml does not stop the server: each call reports it with the hint', async () => {
+    const dir = project();
+    writeFiles(dir, { 'specloop.toml': '[test]\ncommand = \n' });
+    const s = await startMcp(cleanups, dir);
+    const r = await s.call('plan_status');
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/^error: .*specloop\.toml/);
+    expect(r.structuredContent).toMatchObject({ error: { exitCode: 2 } });
+    writeFiles(dir, { 'specloop.toml': '[test]\ncommand = "node --test"\n' }); // fixed: no restart needed
+    expect((await s.call('plan_status')).isError).toBeFalsy();
+  });
+
   it('resources: the plan files as run finds them, and the pack the pack tool made', async () => {
     const dir = project();
     writeFiles(dir, { 'spec.md': '# Spec\n\nNumbers.\n' });

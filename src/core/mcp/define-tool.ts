@@ -29,7 +29,9 @@ export function defineTool<S extends Shape>(
   descriptions: Map<string, string>,
   spec: ToolSpec<S>,
 ): void {
-  const cb = async (args: Args<S>, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
+  const cb = async (args: Args<S>, extra: { signal: AbortSignal }): Promise<CallToolResult> =>
+    spec.annotations?.readOnlyHint ? call(args, extra) : deps.state.serial(() => call(args, extra));
+  const call = async (args: Args<S>, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
     try {
       const ctx = deps.contextFor({
         command: `mcp ${spec.name}`,

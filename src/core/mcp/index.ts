@@ -13,7 +13,13 @@ export type { CallRequest, ContextFor, ServeOptions } from './types.js';
 
 /** Serve until the client closes the input stream or the context's signal fires. */
 export async function serveMcp(ctx: Context, o: ServeOptions): Promise<void> {
-  const server = await createServer({ ...o, ctx, state: {} });
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn);
+    queue = next.catch(() => {});
+    return next;
+  };
+  const server = await createServer({ ...o, ctx, state: { serial } });
   const transport = new StdioServerTransport(o.input, o.output);
   const closed = new Promise<void>((resolve) => {
     const done = () => resolve();

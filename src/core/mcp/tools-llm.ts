@@ -76,6 +76,8 @@ export function registerLlmTools(server: McpServer, deps: ServerDeps, d: Map<str
       system: z.string().optional().describe("system prompt (beats the template's)"),
       yes,
     },
+    // Changes nothing in the repository: asks may run side by side.
+    annotations: { readOnlyHint: true, openWorldHint: true },
     run: async (ctx, a) => {
       const { ask } = await import('../llm/ask.js');
       const r = await ask(ctx, { ...a, stream: false });

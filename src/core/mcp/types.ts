@@ -33,6 +33,11 @@ export interface ServeOptions {
 export interface ServerState {
   /** The last pack a `pack` tool call made (text, or the file it wrote). */
   lastPack?: { text?: string; path?: string; style: string };
+  /**
+   * Runs tools that change the repository one at a time: a client may send calls
+   * concurrently, and two landings (or a landing and a claim) must not share git's index.
+   */
+  serial<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface ServerDeps extends ServeOptions {
