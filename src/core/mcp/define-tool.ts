@@ -1,5 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type {
+  CallToolResult,
+  ServerNotification,
+  ServerRequest,
+  ToolAnnotations,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { errorResult } from './tool-result.js';
@@ -29,9 +35,17 @@ export function defineTool<S extends Shape>(
   descriptions: Map<string, string>,
   spec: ToolSpec<S>,
 ): void {
-  const cb = async (args: Args<S>, extra: { signal: AbortSignal }): Promise<CallToolResult> =>
-    spec.annotations?.readOnlyHint ? call(args, extra) : deps.state.serial(() => call(args, extra));
-  const call = async (args: Args<S>, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
+  const cb = async (args: Args<S>, extra: Extra): Promise<CallToolResult> => {
+    const stop = heartbeat(spec.name, extra);
+    try {
+      return await (spec.annotations?.readOnlyHint
+        ? call(args, extra)
+        : deps.state.serial(() => call(args, extra)));
+    } finally {
+      stop();
+    }
+  };
+  const call = async (args: Args<S>, extra: Extra): Promise<CallToolResult> => {
     try {
       const ctx = deps.contextFor({
         command: `mcp ${spec.name}`,
@@ -56,6 +70,32 @@ export function defineTool<S extends Shape>(
     // The SDK's callback type is generic over its zod-compat layer; our shape is plain zod 4.
     cb as unknown as Parameters<McpServer['registerTool']>[2],
   );
+}
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * While a call runs (a test suite in land_step can take minutes), tell a client that asked
+ * for progress that it is still alive, so clients that reset their timeout on progress wait.
+ */
+function heartbeat(tool: string, extra: Extra): () => void {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return () => {};
+  let beats = 0;
+  const timer = setInterval(() => {
+    beats += 1;
+    const message = `${tool}: still working (${(beats * HEARTBEAT_MS) / 1000} s)`;
+    extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: beats, message },
+      })
+      .catch(() => {});
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Argument schemas shared by several tools. */
