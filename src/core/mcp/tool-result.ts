@@ -2,8 +2,10 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { InterruptedError, isSpecloopError } from '../errors.js';
 
 /**
- * A tool's answer: `text` is what the agent reads; `data`, when given, is the same result
- * as structured content (what `--json` prints on the command line).
+ * A tool's answer: `text` for clients that read text; `data`, when given, is the same
+ * result as structured content (what `--json` prints on the command line). Clients that
+ * read structured content show the model only that (Claude Code does), so `data` must hold
+ * everything the agent needs — the message included.
  */
 export function toolResult(text: string, data?: object, isError = false): CallToolResult {
   return {

@@ -46,9 +46,10 @@ export function registerLlmTools(server: McpServer, deps: ServerDeps, d: Map<str
       const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
       const r = await pack(ctx, { ...set, dirs, ...(output ? { output } : {}), write: Boolean(output) });
       const style = a.style ?? ctx.config.pack.style;
-      const data = { totals: r.totals, files: r.files, skipped: r.skipped };
+      const data = { summary: '', totals: r.totals, files: r.files, skipped: r.skipped };
       const outputs = r.parts.map((p) => (p.path ? displayPath(ctx, p.path) : 'returned'));
       const summary = formatSummary(r, { top: ctx.config.pack.top, outputs });
+      data.summary = summary;
       if (output) {
         deps.state.lastPack = { path: r.output, style };
         return toolResult(summary, { path: displayPath(ctx, r.output), ...data });
@@ -59,7 +60,8 @@ export function registerLlmTools(server: McpServer, deps: ServerDeps, d: Map<str
           { type: 'text', text: r.output },
           { type: 'text', text: summary },
         ],
-        structuredContent: data,
+        // Clients that read structured content (Claude Code does) must get the pack too.
+        structuredContent: { output: r.output, ...data },
       };
     },
   });

@@ -50,17 +50,13 @@ export function registerPlanTools(server: McpServer, deps: ServerDeps, d: Map<st
     run: async (ctx, a) => {
       const { step, from, team, ...where } = a;
       const r = await core.landStep(ctx, { step, from, team: team ? where : undefined });
-      if (r.landed)
-        return toolResult(
-          `step ${r.step} landed as ${r.commit?.slice(0, 7)} on ${r.branch ?? 'a detached HEAD'} (${r.changed.length} file(s), tests green, todo.md ticked)`,
-          r,
-        );
+      if (r.landed) {
+        const message = `step ${r.step} landed as ${r.commit?.slice(0, 7)} on ${r.branch ?? 'a detached HEAD'} (${r.changed.length} file(s), tests green, todo.md ticked)`;
+        return toolResult(message, { message, ...r });
+      }
+      const message = `step ${r.step} was not landed: ${r.reason}. Nothing was committed; fix the work and call land_step again`;
       const output = r.testOutput?.trim() ? `\n\ntest output (tail):\n${r.testOutput.trimEnd()}` : '';
-      return toolResult(
-        `step ${r.step} was not landed: ${r.reason}${output}\n\nnothing was committed; fix the work and call land_step again`,
-        r,
-        true,
-      );
+      return toolResult(`${message}${output}`, { message, ...r }, true);
     },
   });
 
@@ -85,10 +81,8 @@ export function registerPlanTools(server: McpServer, deps: ServerDeps, d: Map<st
       });
       const until = new Date(r.expiresAt).toISOString().replace('T', ' ').slice(0, 16);
       const waits = r.waitingOn.length ? `; it depends on ${r.waitingOn.join(', ')}, not integrated yet` : '';
-      return toolResult(
-        `step ${r.step} ${r.renewed ? 'is still' : 'is now'} yours (${r.holder}@${r.host}) until ${until} UTC${waits}`,
-        r,
-      );
+      const message = `step ${r.step} ${r.renewed ? 'is still' : 'is now'} yours (${r.holder}@${r.host}) until ${until} UTC${waits}`;
+      return toolResult(message, { message, ...r });
     },
   });
 
@@ -102,7 +96,8 @@ export function registerPlanTools(server: McpServer, deps: ServerDeps, d: Map<st
     },
     run: async (ctx, a) => {
       const r = await core.releaseStep(ctx, a);
-      return toolResult(`released step ${r.step} (was held by ${r.holder})`, r);
+      const message = `released step ${r.step} (was held by ${r.holder})`;
+      return toolResult(message, { message, ...r });
     },
   });
 }
