@@ -19,6 +19,12 @@ describe('specloop mcp: what the server offers (SDK client over stdio, built bin
     expect(land?.description).toContain('test command');
     expect(land?.inputSchema.required).toEqual(['step']);
     expect(Object.keys(land?.inputSchema.properties ?? {})).not.toContain('testCommand');
+    // pack takes the [pack] config keys, but never switches off the secret scan.
+    const packArgs = Object.keys(tools.find((t) => t.name === 'pack')?.inputSchema.properties ?? {});
+    expect(packArgs).toEqual(
+      expect.arrayContaining(['dirs', 'output', 'include', 'ignore', 'style', 'tokenBudget']),
+    );
+    expect(packArgs).not.toContain('securityCheck');
     const prompts = (await s.client.listPrompts()).prompts.map((p) => p.name);
     expect(prompts).toEqual(
       expect.arrayContaining(['code-review', 'github-issues', 'issue-prompts', 'missing-tests', 'readme']),

@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { PackConfig } from '../config/schema.js';
 import { defineTool } from './define-tool.js';
+import { packInput } from './pack-input.js';
 import { toolResult } from './tool-result.js';
 import type { ServerDeps } from './types.js';
 
@@ -17,35 +19,21 @@ const yes = z
   .optional()
   .describe('send even when the estimated cost is above confirmCostOver (as `--yes`)');
 
+type PackArgs = { dirs?: string[]; output?: string } & Partial<PackConfig>;
+
 /** pack, ask and task: the same core functions as `specloop pack`, `ask` and `task`. */
 export function registerLlmTools(server: McpServer, deps: ServerDeps, d: Map<string, string>): void {
   defineTool(server, deps, d, {
     name: 'pack',
     title: 'Pack the repository',
-    input: {
-      dirs: z.array(z.string().min(1)).optional().describe('directories to pack (default: the project)'),
-      include: globs('only files matching these'),
-      ignore: globs('also leave out files matching these'),
-      style: z.enum(['xml', 'markdown', 'plain', 'json']).optional().describe('output style'),
-      tokenBudget: z
-        .number()
-        .int()
-        .positive()
-        .optional()
-        .describe('drop the least relevant / largest files until the pack fits this many tokens'),
-      output: z.string().min(1).optional().describe('write the pack to this file instead of returning it'),
-      lineNumbers: z.boolean().optional().describe('prefix every line with its number'),
-      removeComments: z.boolean().optional().describe('strip comments from source files'),
-      gitDiff: z.boolean().optional().describe('add the working-tree and staged diffs'),
-      gitLog: z.number().int().nonnegative().optional().describe('add the last N commits'),
-    },
+    input: packInput,
     annotations: { readOnlyHint: false },
     run: async (ctx, a) => {
       const { pack, formatSummary, displayPath } = await import('../pack/index.js');
-      const { dirs, output, ...options } = a;
+      const { dirs, output, ...options } = a as PackArgs;
       const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
       const r = await pack(ctx, { ...set, dirs, ...(output ? { output } : {}), write: Boolean(output) });
-      const style = a.style ?? ctx.config.pack.style;
+      const style = options.style ?? ctx.config.pack.style;
       const data = { summary: '', totals: r.totals, files: r.files, skipped: r.skipped };
       const outputs = r.parts.map((p) => (p.path ? displayPath(ctx, p.path) : 'returned'));
       const summary = formatSummary(r, { top: ctx.config.pack.top, outputs });
