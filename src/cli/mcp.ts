@@ -44,17 +44,17 @@ Configure your client (details: docs/mcp.md):
             input: ctx.stdin,
             output: sinkStream(ctx),
             // Each tool call gets a fresh context the CLI's way (config and trust re-read),
-            // whose stdout is captured: the real stdout belongs to the protocol.
-            contextFor: ({ command, overrides, stdin, signal, stdout }) => {
+            // whose stdout goes nowhere: the real stdout belongs to the protocol.
+            contextFor: ({ command, stdin, signal }) => {
               const io: CliIO = {
                 env: app.io.env,
                 cwd: app.io.cwd,
                 stdin: Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]),
-                stdout,
+                stdout: { write: () => {}, isTTY: false },
                 stderr: ctx.stderr,
                 signal,
               };
-              return buildContext(io, global, command, overrides);
+              return buildContext(io, global, command);
             },
           });
           return 0;

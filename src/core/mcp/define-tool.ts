@@ -19,8 +19,8 @@ export interface ToolSpec<S extends Shape> {
   title: string;
   input: S;
   annotations?: ToolAnnotations;
-  /** Config overrides and stdin text for this call's context, from the arguments. */
-  prepare?: (args: Args<S>) => Pick<CallRequest, 'overrides' | 'stdin'>;
+  /** Stdin text for this call's context, from the arguments. */
+  prepare?: (args: Args<S>) => Pick<CallRequest, 'stdin'>;
   run: (ctx: Context, args: Args<S>) => Promise<CallToolResult>;
 }
 
@@ -51,7 +51,6 @@ export function defineTool<S extends Shape>(
         command: `mcp ${spec.name}`,
         ...spec.prepare?.(args),
         signal: AbortSignal.any([deps.ctx.signal, extra.signal]),
-        stdout: { write: () => {}, isTTY: false },
       });
       return await spec.run(ctx, args);
     } catch (err) {

@@ -49,7 +49,6 @@ async function render(
     const ctx = deps.contextFor({
       command: `mcp prompt ${t.name}`,
       signal: AbortSignal.any([deps.ctx.signal, signal]),
-      stdout: { write: () => {}, isTTY: false },
     });
     const { pack } = await import('../pack/index.js');
     vars.input = (await pack(ctx, { write: false })).output;

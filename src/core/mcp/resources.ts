@@ -54,7 +54,6 @@ export function registerResources(server: McpServer, deps: ServerDeps): void {
     deps.contextFor({
       command: `mcp resource ${name}`,
       signal: deps.ctx.signal,
-      stdout: { write: () => {}, isTTY: false },
     });
   for (const f of FILES) {
     server.registerResource(

@@ -1,23 +1,20 @@
 import type { Readable, Writable } from 'node:stream';
-import type { Context, Sink } from '../context.js';
+import type { Context } from '../context.js';
 
 /** What a tool call asks of the CLI layer to get its own context. */
 export interface CallRequest {
   /** For the call log, e.g. `mcp ask`. */
   command: string;
-  /** Config overrides, as a command's flags would give them. */
-  overrides?: Record<string, unknown>;
   /** Text the call's `ctx.stdin` reads (a task's input); empty when undefined. */
   stdin?: string;
   /** Aborted when the client cancels the request or the server stops. */
   signal: AbortSignal;
-  /** Captures what core code writes to stdout: the real stdout carries the protocol. */
-  stdout: Sink;
 }
 
 /**
  * Builds a fresh Context per tool call, the way the CLI builds one per command, so config
- * edits (and trust) apply to the next call without restarting the server.
+ * edits (and trust) apply to the next call without restarting the server. Its stdout must
+ * go nowhere: the real stdout carries the protocol, and tools return their results.
  */
 export type ContextFor = (r: CallRequest) => Context;
 
