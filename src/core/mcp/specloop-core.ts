@@ -1,38 +1,53 @@
 /**
  * The ONE place the MCP server reaches into specloop's run, team and plan code. Every tool
  * calls these functions, and these call only the public APIs (`run/index.ts`,
- * `team/index.ts`, `plan/index.ts`): the CLI and the server share one implementation,
- * and when the run core changes, only this file follows it.
+ * `team/index.ts`, `plan/index.ts`, `git/index.ts`): the CLI and the server share one
+ * implementation, and when the run core changes, only this file follows it.
  */
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { PlanStep } from '../plan/index.js';
-import type { PlanSource } from '../run/index.js';
+import type { PlanSource, RunFlags, RunSettings } from '../run/index.js';
 
 const runApi = () => import('../run/index.js');
 const planApi = () => import('../plan/index.js');
 const teamApi = () => import('../team/index.js');
+const gitApi = () => import('../git/index.js');
 
 const rel = (root: string, p: string) => relative(root, p).split('\\').join('/');
 
 interface LoadedPlan {
   repo: string;
   src: PlanSource;
-  /** Steps ticked in todo.md as committed at HEAD (as on disk while todo.md is untracked). */
+  /** Done as `run` counts it: landed (trailer commits, reverts undone) or ticked in the COMMITTED todo.md. */
   done: Set<number>;
 }
 
 /** Find the plan the way `specloop run` does (prompt_plan.md + todo.md, or `from`). */
 async function loadPlan(ctx: Context, from?: string): Promise<LoadedPlan> {
-  const run = await runApi();
-  const repo = await run.git.requireRepo(ctx.cwd, { env: ctx.env });
+  const [run, git] = await Promise.all([runApi(), gitApi()]);
+  const env = ctx.env;
+  const repo = await git.requireRepo(ctx.cwd, { env });
   const src = await run.loadPlanSource(ctx, { repoRoot: repo, from });
+  const todoRel = rel(repo, src.todoPath);
   // Ticks as committed: only specloop ticks (in the step's commit), so a box the agent
-  // ticked in the working tree does not make a step done.
-  const committed = await run.git.showFile(repo, 'HEAD', rel(repo, src.todoPath), { env: ctx.env });
-  return { repo, src, done: run.tickedSteps(committed ?? src.todoText) };
+  // ticked in the working tree does not make a step done. Untracked todo.md: as on disk.
+  const committed = await git.showFile(repo, 'HEAD', todoRel, { env });
+  const done = await run.doneSteps(ctx, {
+    dir: repo,
+    planId: src.planId,
+    todoRel,
+    workingTodo: src.todoText,
+    todoText: committed ?? src.todoText,
+  });
+  return { repo, src, done: new Set(done.keys()) };
+}
+
+/** The run settings a `specloop run --step N` (with `--team …` in team mode) would use. */
+async function settingsFor(ctx: Context, flags: RunFlags): Promise<RunSettings> {
+  return (await runApi()).resolveRunSettings(ctx, flags);
 }
 
 export interface StepState {
@@ -123,17 +138,6 @@ function pickStep(p: LoadedPlan, wanted?: number, o: { deps?: boolean } = {}): P
 const readSpec = (src: PlanSource) =>
   src.specPath ? readFile(src.specPath, 'utf8').catch(() => undefined) : Promise.resolve(undefined);
 
-/** The project's test command; never one an agent passes (the checks are the project's). */
-function testCommandOf(ctx: Context): string {
-  const cmd = ctx.config.test.command;
-  if (!cmd?.trim())
-    throw new UsageError('no test command configured: specloop lands only steps its own test run accepts', {
-      code: 'E_NO_TEST_CMD',
-      hint: 'run `specloop init` (it detects one and writes [test] command to specloop.toml), or set [test] command there by hand',
-    });
-  return cmd;
-}
-
 export interface NextStep {
   step: number;
   title: string;
@@ -149,11 +153,12 @@ export interface NextStep {
 export async function nextStep(ctx: Context, o: { step?: number; from?: string } = {}): Promise<NextStep> {
   const p = await loadPlan(ctx, o.from);
   const step = pickStep(p, o.step);
-  const testCommand = testCommandOf(ctx);
+  // The test command and TDD rule as `run --step N` resolves them (never the agent's).
+  const { testCommand, tdd: tddOn } = await settingsFor(ctx, { step: step.number, from: o.from });
   const run = await runApi();
-  const tdd = run.isTddStep(step, ctx.config.run.tdd);
+  const tdd = run.isTddStep(step, tddOn);
   const spec = await readSpec(p.src);
-  // TODO(run-core): switch to the run core's exported first-prompt builder once it has one.
+  // The run core exports no first-prompt builder; this is the function executeStep calls.
   const { stepPrompt } = await import('../run/prompts.js');
   const prompt = await stepPrompt(ctx, { plan: p.src.plan, step, spec, done: [...p.done], testCommand, tdd });
   return { step: step.number, title: step.title, prompt, testCommand, tdd, dependsOn: step.dependsOn };
@@ -202,10 +207,11 @@ export async function landStep(
   const p = await loadPlan(ctx, o.from);
   // In a team the remote decides what is done (`specloop done` checks it); a local clone may lag.
   const step = pickStep(p, o.step, { deps: !o.team });
-  const testCommand = testCommandOf(ctx);
-  const run = await runApi();
+  const team = o.team ? { team: true, remote: o.team.remote, branch: o.team.branch, name: o.team.name } : {};
+  const settings = await settingsFor(ctx, { step: step.number, from: o.from, ...team });
+  const [run, git] = await Promise.all([runApi(), gitApi()]);
   const env = ctx.env;
-  const exclude = run.git.machineState(ctx, p.repo);
+  const exclude = run.machineState(ctx, p.repo);
   const todoRel = rel(p.repo, p.src.todoPath);
   const guarded = new Set([
     rel(p.repo, p.src.planPath),
@@ -213,7 +219,7 @@ export async function landStep(
     ...(p.src.specPath ? [rel(p.repo, p.src.specPath)] : []),
     rel(p.repo, `${ctx.projectRoot ?? p.repo}/specloop.toml`),
   ]);
-  const entries = await run.git.status(p.repo, { env, exclude });
+  const entries = await git.status(p.repo, { env, exclude });
   const untracked = entries.filter((e) => e.code === '??' && guarded.has(e.path)).map((e) => e.path);
   if (untracked.length)
     throw new UsageError(`the plan is not committed yet: ${untracked.join(', ')}`, {
@@ -229,7 +235,10 @@ export async function landStep(
       reason: `the working tree changes ${touched.join(', ')}, which a step may not change (only specloop ticks boxes and edits the plan); revert them with \`git checkout -- ${touched.join(' ')}\` and land again`,
     };
   const integrate = async (changed: string[], testOutput?: string): Promise<LandResult> => {
-    const d = await doneStep(ctx, { ...o.team, from: o.from, step: step.number });
+    const d = await (await teamApi()).doneStep(ctx, settings, p.src, {
+      step: step.number,
+      force: o.team?.force,
+    });
     const branch = `${d.remote}/${d.branch}`;
     return { ...base, landed: true, commit: d.commit, branch, changed, testOutput };
   };
@@ -241,13 +250,19 @@ export async function landStep(
     plan: p.src.plan,
     step,
     executor: NO_EXECUTOR,
-    testCommand,
+    testCommand: settings.testCommand,
+    testTimeoutMs: settings.testTimeoutMs,
+    tdd: settings.tdd,
     testDir: projectDir && !projectDir.startsWith('..') ? projectDir : undefined,
+    // Zero executor attempts: only the check of the work already in the tree.
     maxAttempts: 0,
     existing: 'verify',
     spec: await readSpec(p.src),
     done: [...p.done],
     ignore: [todoRel],
+    // The same pre-land checks every run mode applies (integrity, review gate, …).
+    hooks: run.defaultRunHooks(ctx, settings),
+    run: { runId: run.newRunId(ctx), planId: p.src.planId, mode: settings.mode },
   });
   const testOutput = r.lastTest ? r.lastTest.output.slice(-MAX_TEST_OUTPUT) : undefined;
   if (!r.ok)
@@ -262,8 +277,8 @@ export async function landStep(
   if (o.team) {
     // Our checks passed here; the work becomes a commit of its own, and `specloop done`
     // rebases it onto the team tip, tests it again and pushes it with the tick and trailer.
-    await run.git.stageAll(p.repo, { env, exclude: [...exclude, todoRel] });
-    await run.git.commit(p.repo, `step ${step.number}: ${step.title}\n`, { env });
+    await git.stageAll(p.repo, { env, exclude: [...exclude, todoRel] });
+    await git.commit(p.repo, `step ${step.number}: ${step.title}\n`, { env });
     return integrate(r.changed, testOutput);
   }
   const commit = await run.commitStep(p.repo, {
@@ -275,7 +290,7 @@ export async function landStep(
     exclude,
     env,
   });
-  const branch = await run.git.currentBranch(p.repo, { env });
+  const branch = await git.currentBranch(p.repo, { env });
   return { ...base, landed: true, commit, branch, changed: r.changed, testOutput };
 }
 
@@ -315,11 +330,4 @@ export async function releaseStep(
   const team = await teamApi();
   const target = await team.findTarget(ctx, o);
   return team.releaseStep(ctx, { ...target, step: o.step, name: o.name, force: o.force });
-}
-
-/** `specloop done N`: integrate committed work for a step through the team remote. */
-async function doneStep(ctx: Context, o: TeamWhere & { step: number; name?: string; force?: boolean }) {
-  const team = await teamApi();
-  const target = await team.findTarget(ctx, o);
-  return team.doneStep(ctx, { ...target, step: o.step, name: o.name, force: o.force });
 }
