@@ -90,6 +90,17 @@ describe('specloop mcp: next_step and land_step (the editor agent played by the 
     expect(ticked(dir)).toEqual([1]);
   });
 
+  it('a landed step that was reverted is not done any more: next_step offers it again', async () => {
+    const dir = project();
+    writeFiles(dir, stepFiles(1));
+    const s = await startMcp(cleanups, dir);
+    expect((await s.call('land_step', { step: 1 })).isError).toBeFalsy();
+    expect((await s.call('plan_status')).structuredContent).toMatchObject({ done: [1], next: { number: 2 } });
+    git(dir, 'revert', '--no-edit', 'HEAD');
+    expect((await s.call('plan_status')).structuredContent).toMatchObject({ done: [], next: { number: 1 } });
+    expect((await s.call('next_step')).structuredContent).toMatchObject({ step: 1 });
+  });
+
   it('two land_step calls sent at once land the step once (calls that change the repo run one at a time)', async () => {
     const dir = project();
     writeFiles(dir, stepFiles(1));
