@@ -31,6 +31,12 @@ describe('specloop mcp in team mode (a bare remote, clones per person)', () => {
     );
     expect(refused.structuredContent).toMatchObject({ error: { code: 'E_CLAIMED' } });
 
+    const st = await bob.call('plan_status', { team: true });
+    expect(st.structuredContent).toMatchObject({
+      remote: 'origin',
+      steps: [{ step: 1, state: 'claimed', claim: { holder: 'alice' } }, { step: 2 }],
+    });
+
     const released = await alice.call('release_step', { step: 1 });
     expect(textOf(released)).toMatch(/^released step 1 \(was held by alice@/);
     expect(claims(bare)).toBe('');

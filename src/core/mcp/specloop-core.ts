@@ -312,6 +312,12 @@ export interface TeamWhere {
   from?: string;
 }
 
+/** `specloop team status`: every step as the team remote sees it (done, claimed and by whom, ready, blocked). */
+export async function teamStatus(ctx: Context, o: TeamWhere) {
+  const team = await teamApi();
+  return team.teamStatus(ctx, await team.findTarget(ctx, o));
+}
+
 /** `specloop claim N` on the team remote. */
 export async function claimStep(
   ctx: Context,

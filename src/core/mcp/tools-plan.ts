@@ -12,9 +12,18 @@ export function registerPlanTools(server: McpServer, deps: ServerDeps, d: Map<st
   defineTool(server, deps, d, {
     name: 'plan_status',
     title: 'Plan status',
-    input: { from: planFrom },
+    input: {
+      from: planFrom,
+      team: z
+        .boolean()
+        .optional()
+        .describe("the team remote's view instead: claims, holders, leases (fetches)"),
+      remote: teamWhere.remote,
+      branch: teamWhere.branch,
+    },
     annotations: { readOnlyHint: true },
-    run: async (ctx, a) => json(await core.planStatus(ctx, { from: a.from })),
+    run: async (ctx, a) =>
+      json(a.team ? await core.teamStatus(ctx, a) : await core.planStatus(ctx, { from: a.from })),
   });
 
   defineTool(server, deps, d, {
