@@ -7,6 +7,12 @@ export interface Sink {
   write(text: string): void;
   /** True when this stream is a terminal (spinners, colours, prompts allowed). */
   isTTY: boolean;
+  /** Terminal width in cells, when known (read at each draw: it follows resizes). */
+  columns?: number;
+  /** False when the terminal cannot redraw a line in place (TERM=dumb): progress prints plain lines. */
+  animate?: boolean;
+  /** Set by the calm terminal sink: the one live status line (`undefined` clears it). */
+  status?(text: string | undefined): void;
 }
 
 export interface Logger {
