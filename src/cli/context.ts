@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import type { LlmClient } from '../core/llm/types.js';
 import { specloopCacheDir, specloopHome } from '../util/paths.js';
 import { calmSink } from '../util/progress.js';
+import { findProjectRoot } from '../util/project-root.js';
 import type { CliIO, GlobalOptions } from './app.js';
 
 /** Build the Context for one command run. Config is loaded now; the LLM client on first use. */
@@ -29,6 +30,8 @@ export function buildContext(
     loaded = { config: makeConfig({}), sources: [], taskOrigins: {} };
   }
   const verbose = Boolean(global.verbose || env.SPECLOOP_DEBUG);
+  const root = findProjectRoot(cwd, loaded.projectRoot);
+  if (verbose) stderr.write(`debug: project root: ${root.dir} (${root.reason})\n`);
   let llm: Promise<LlmClient> | undefined;
   const ctx: Context = {
     cwd,
@@ -37,6 +40,7 @@ export function buildContext(
     cacheDir: specloopCacheDir(env),
     config: loaded.config,
     projectRoot: loaded.projectRoot,
+    root: root.dir,
     taskOrigins: loaded.taskOrigins,
     stdout: io.stdout,
     stderr,

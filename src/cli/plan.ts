@@ -6,13 +6,14 @@ import { formatUsd } from '../util/format.js';
 import { createProgress } from '../util/progress.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
+import { projectFile } from './project-paths.js';
 
 interface PlanFlags {
-  spec: string;
+  spec?: string;
   tdd: boolean;
   model?: string;
-  output: string;
-  todo: string;
+  output?: string;
+  todo?: string;
   force?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -23,11 +24,11 @@ export function register(program: Command, app: App): void {
   program
     .command('plan')
     .description('turn spec.md into prompt_plan.md (small test-first steps, one prompt each) and todo.md')
-    .option('-s, --spec <file>', 'the specification to plan from', 'spec.md')
+    .option('-s, --spec <file>', 'the specification to plan from (default: spec.md at the project root)')
     .option('--no-tdd', 'plain steps instead of test-first ones (default from config run.tdd)')
     .option('-m, --model <model>', 'provider:model for this run (default: models.plan, then models.default)')
-    .option('-o, --output <file>', 'where to write the plan', 'prompt_plan.md')
-    .option('--todo <file>', 'where to write the checklist', 'todo.md')
+    .option('-o, --output <file>', 'where to write the plan (default: prompt_plan.md at the project root)')
+    .option('--todo <file>', 'where to write the checklist (default: todo.md at the project root)')
     .option('-f, --force', 'replace existing plan / todo files')
     .option('--dry-run', 'print both files to stdout instead of writing them')
     .option('--json', 'print the result as JSON on stdout')
@@ -56,9 +57,9 @@ Examples:
         }
         const render = progressRenderer(ctx);
         const result = await planProject(ctx, {
-          spec: flags.spec,
-          output: flags.output,
-          todo: flags.todo,
+          spec: projectFile(ctx, flags.spec, 'spec.md'),
+          output: projectFile(ctx, flags.output, 'prompt_plan.md'),
+          todo: projectFile(ctx, flags.todo, 'todo.md'),
           tdd: flags.tdd && ctx.config.run.tdd,
           model: flags.model,
           force: Boolean(flags.force),

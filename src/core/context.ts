@@ -35,6 +35,11 @@ export interface Context {
   config: Config;
   /** Directory of the nearest specloop.toml, if any. */
   projectRoot?: string;
+  /**
+   * The project root (nearest specloop.toml, else the git root, else cwd): default spec.md,
+   * plan, todo.md and `.specloop/` live here. Read it with `rootOf(ctx)`.
+   */
+  root?: string;
   /** Where each configured task was defined (file path). */
   taskOrigins: Record<string, string>;
   stdout: Sink;
@@ -51,4 +56,9 @@ export interface Context {
   /** Global options that affect the LLM layer. */
   llmOptions: { record?: string; replay?: string };
   verbose: boolean;
+}
+
+/** The project root of a context (see Context.root); cwd for contexts built without one. */
+export function rootOf(ctx: Pick<Context, 'root' | 'projectRoot' | 'cwd'>): string {
+  return ctx.root ?? ctx.projectRoot ?? ctx.cwd;
 }
