@@ -33,6 +33,9 @@ function makeApp(io: CliIO, program: Command): App {
   return app;
 }
 
+/** Where the documentation lives (package.json homepage). */
+export const DOCS_URL = 'https://github.com/specloop/specloop/tree/main/docs';
+
 /** Route commander's output to our sinks; its usage errors get the same prefix as ours. */
 function output(io: CliIO) {
   return {
@@ -72,7 +75,8 @@ Getting started:
 
 Environment: SPECLOOP_MODEL, SPECLOOP_HOME, OPENAI_API_KEY, OPENAI_BASE_URL,
 ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST, GITHUB_TOKEN, GITHUB_API_URL.
-Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.`,
+Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.
+Docs: ${DOCS_URL} (also in the package's docs/ folder).`,
   );
   const app = makeApp(io, program);
   for (const register of COMMANDS as RegisterFn[]) register(program, app);
