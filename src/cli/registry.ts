@@ -1,6 +1,8 @@
 import type { RegisterFn } from './app.js';
 import { register as ask } from './ask.js';
 import { register as claim } from './claim.js';
+import { register as completion } from './completion.js';
+import { register as doctor } from './doctor.js';
 import { register as done } from './done.js';
 import { register as idea } from './idea.js';
 import { register as init } from './init.js';
@@ -34,4 +36,6 @@ export const COMMANDS: RegisterFn[] = [
   team,
   claim,
   done,
+  doctor,
+  completion,
 ];
