@@ -17,6 +17,7 @@ import { register as status } from './status.js';
 import { register as task } from './task.js';
 import { register as team } from './team.js';
 import { register as templates } from './templates.js';
+import { register as undo } from './undo.js';
 
 /** Every command, in help order (the workflow's order). */
 export const COMMANDS: RegisterFn[] = [
@@ -38,4 +39,5 @@ export const COMMANDS: RegisterFn[] = [
   done,
   doctor,
   completion,
+  undo,
 ];
