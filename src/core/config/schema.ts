@@ -119,6 +119,8 @@ export const configSchema = z
         maxToolCalls: z.number().int().positive().default(40),
         notify: z.enum(['auto', 'bell', 'off']).default('auto'),
         notifyAfterSec: z.number().nonnegative().default(30),
+        /** Review each green step before it lands (`run --review`); needs a terminal. */
+        review: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -129,6 +131,7 @@ export const configSchema = z
         maxToolCalls: 40,
         notify: 'auto',
         notifyAfterSec: 30,
+        review: false,
       }),
     pack: packSchema.default(packSchema.parse({})),
     tasks: z.record(z.string(), taskSchema).default({}),
