@@ -14,7 +14,7 @@ export function register(program: Command, app: App): void {
       `
 Runs a Model Context Protocol server on stdin/stdout for the agent in your editor
 (Claude Code, Codex, Cursor, VS Code). It exposes the tools pack, plan_status,
-next_step, land_step, claim_step, release_step, ask and task; the built-in
+next_step, land_step, undo_step, claim_step, release_step, ask and task; the built-in
 templates as prompts; spec.md, prompt_plan.md, todo.md and the last pack as
 resources. land_step runs specloop's own checks (our test run, a non-empty diff,
 the test-driven rule) before it commits with the todo tick and the trailer.

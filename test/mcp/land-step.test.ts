@@ -101,6 +101,22 @@ describe('specloop mcp: next_step and land_step (the editor agent played by the 
     expect((await s.call('next_step')).structuredContent).toMatchObject({ step: 1 });
   });
 
+  it('undo_step takes the landed step back with a revert commit; the step is offered again', async () => {
+    const dir = project();
+    writeFiles(dir, stepFiles(1));
+    const s = await startMcp(cleanups, dir);
+    expect((await s.call('land_step', { step: 1 })).isError).toBeFalsy();
+    const undo = await s.call('undo_step');
+    expect(undo.isError, textOf(undo)).toBeFalsy();
+    expect(textOf(undo)).toMatch(/^step 1 \(First function\) undone by [0-9a-f]{7} on main/);
+    expect(git(dir, 'log', '-1', '--format=%s')).toBe(`undo step 1: ${TITLES[0]}`);
+    expect(ticked(dir)).toEqual([]);
+    expect((await s.call('next_step')).structuredContent).toMatchObject({ step: 1 });
+    const again = await s.call('undo_step');
+    expect(again.isError).toBe(true);
+    expect(again.structuredContent).toMatchObject({ error: { code: 'E_NOTHING_TO_UNDO', exitCode: 2 } });
+  });
+
   it('two land_step calls sent at once land the step once (calls that change the repo run one at a time)', async () => {
     const dir = project();
     writeFiles(dir, stepFiles(1));

@@ -12,7 +12,17 @@ describe('specloop mcp: what the server offers (SDK client over stdio, built bin
     const s = await startMcp(cleanups, project());
     const tools = (await s.client.listTools()).tools;
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['ask', 'claim_step', 'land_step', 'next_step', 'pack', 'plan_status', 'release_step', 'task'].sort(),
+      [
+        'ask',
+        'claim_step',
+        'land_step',
+        'next_step',
+        'pack',
+        'plan_status',
+        'release_step',
+        'task',
+        'undo_step',
+      ].sort(),
     );
     // Descriptions come from src/templates/mcp-tools.md, schemas from zod.
     const land = tools.find((t) => t.name === 'land_step');

@@ -1,7 +1,7 @@
 /**
  * The ONE place the MCP server reaches into specloop's run, team and plan code. Every tool
  * calls these functions, and these call only the public APIs (`run/index.ts`,
- * `team/index.ts`, `plan/index.ts`, `git/index.ts`): the CLI and the server share one
+ * `team/index.ts`, `plan/index.ts`, `git/index.ts`, `undo/index.ts`): the CLI and the server share one
  * implementation, and when the run core changes, only this file follows it.
  */
 import { readFile } from 'node:fs/promises';
@@ -310,6 +310,12 @@ export interface TeamWhere {
   remote?: string;
   branch?: string;
   from?: string;
+}
+
+/** `specloop undo [N]`: a revert commit that takes a landed step back (its box unticked in the same commit). */
+export async function undoStep(ctx: Context, o: { step?: number; from?: string }) {
+  const { undoStep: undo } = await import('../undo/index.js');
+  return undo(ctx, { step: o.step, from: o.from });
 }
 
 /** `specloop team status`: every step as the team remote sees it (done, claimed and by whom, ready, blocked). */

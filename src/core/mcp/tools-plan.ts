@@ -70,6 +70,21 @@ export function registerPlanTools(server: McpServer, deps: ServerDeps, d: Map<st
   });
 
   defineTool(server, deps, d, {
+    name: 'undo_step',
+    title: 'Take a landed step back',
+    input: {
+      step: stepNumber.optional().describe('the landed step to take back (default: the one landed last)'),
+      from: planFrom,
+    },
+    annotations: { destructiveHint: true, idempotentHint: false },
+    run: async (ctx, a) => {
+      const r = await core.undoStep(ctx, a);
+      const message = `step ${r.step} (${r.title}) undone by ${r.revert?.slice(0, 7)} on ${r.branch ?? 'a detached HEAD'}: its work is reverted and its box unticked; next_step offers it again`;
+      return toolResult(message, { message, ...r });
+    },
+  });
+
+  defineTool(server, deps, d, {
     name: 'claim_step',
     title: 'Claim a step on the team remote',
     input: {
