@@ -21,8 +21,11 @@ const rel = (root: string, p: string) => relative(root, p).split('\\').join('/')
 interface LoadedPlan {
   repo: string;
   src: PlanSource;
-  /** Done as `run` counts it: landed (trailer commits, reverts undone) or ticked in the COMMITTED todo.md. */
-  done: Set<number>;
+  /**
+   * Done as `run` counts it, with the commit that landed it: landed (trailer commits,
+   * reverts undone) or ticked by hand in the COMMITTED todo.md (no commit).
+   */
+  done: Map<number, string | undefined>;
 }
 
 /** Find the plan the way `specloop run` does (prompt_plan.md + todo.md, or `from`). */
@@ -42,7 +45,7 @@ async function loadPlan(ctx: Context, from?: string): Promise<LoadedPlan> {
     workingTodo: src.todoText,
     todoText: committed ?? src.todoText,
   });
-  return { repo, src, done: new Set(done.keys()) };
+  return { repo, src, done: new Map([...done].map(([n, l]) => [n, l?.commit])) };
 }
 
 /** The run settings a `specloop run --step N` (with `--team …` in team mode) would use. */
@@ -73,7 +76,8 @@ export interface PlanStatus {
 
 /** Steps done, ready, blocked and the next one, from the same plan files `run` reads. */
 export async function planStatus(ctx: Context, o: { from?: string } = {}): Promise<PlanStatus> {
-  const { repo, src, done } = await loadPlan(ctx, o.from);
+  const { repo, src, done: landed } = await loadPlan(ctx, o.from);
+  const done = new Set(landed.keys());
   const plan = await planApi();
   const ready = plan.readySteps(src.plan, done);
   const blocked = plan.blockedSteps(src.plan, done);
@@ -101,12 +105,18 @@ export async function planStatus(ctx: Context, o: { from?: string } = {}): Promi
   };
 }
 
-/** The step to work on: the one asked for (refused when done or blocked), else the next ready one. */
-function pickStep(p: LoadedPlan, wanted?: number, o: { deps?: boolean } = {}): PlanStep {
+/**
+ * The step to work on: the one asked for, refused as `run --step N` refuses it (done, or
+ * waiting on unfinished steps — in a team only "done": the remote decides the rest), else
+ * the step `run --next` would take.
+ */
+async function pickStep(p: LoadedPlan, wanted?: number, o: { deps?: boolean } = {}): Promise<PlanStep> {
+  const run = await runApi();
   const { plan } = p.src;
   if (wanted === undefined) {
-    const ready = plan.steps.find((s) => !p.done.has(s.number) && s.dependsOn.every((d) => p.done.has(d)));
-    if (ready) return ready;
+    const n = run.nextStep(plan, { kind: 'next' }, new Set(p.done.keys()), 0);
+    const next = plan.steps.find((s) => s.number === n);
+    if (next) return next;
     const left = plan.steps.filter((s) => !p.done.has(s.number));
     throw new UsageError(left.length ? 'no step is ready' : `all ${plan.steps.length} steps are done`, {
       code: left.length ? 'E_NOTHING_READY' : 'E_PLAN_DONE',
@@ -121,17 +131,8 @@ function pickStep(p: LoadedPlan, wanted?: number, o: { deps?: boolean } = {}): P
       code: 'E_NO_STEP',
       hint: `steps are ${plan.steps.map((s) => s.number).join(', ')}: see plan_status`,
     });
-  if (p.done.has(wanted))
-    throw new UsageError(`step ${wanted} is already done (ticked in ${rel(p.repo, p.src.todoPath)})`, {
-      code: 'E_STEP_DONE',
-      hint: 'pick another step: see plan_status',
-    });
-  const waiting = step.dependsOn.filter((d) => !p.done.has(d));
-  if (waiting.length && o.deps !== false)
-    throw new UsageError(`step ${wanted} depends on step(s) ${waiting.join(', ')}, which are not done`, {
-      code: 'E_BLOCKED',
-      hint: `land step ${waiting[0]} first (next_step, then land_step)`,
-    });
+  if (o.deps !== false || p.done.has(wanted))
+    run.checkStepRunnable(plan, { kind: 'step', n: wanted }, p.done);
   return step;
 }
 
@@ -152,7 +153,7 @@ export interface NextStep {
 /** The step's full first prompt, built by the same code `run` uses (spec, overview, done steps, context, rules). */
 export async function nextStep(ctx: Context, o: { step?: number; from?: string } = {}): Promise<NextStep> {
   const p = await loadPlan(ctx, o.from);
-  const step = pickStep(p, o.step);
+  const step = await pickStep(p, o.step);
   // The test command and TDD rule as `run --step N` resolves them (never the agent's).
   const { testCommand, tdd: tddOn } = await settingsFor(ctx, { step: step.number, from: o.from });
   const run = await runApi();
@@ -160,7 +161,14 @@ export async function nextStep(ctx: Context, o: { step?: number; from?: string }
   const spec = await readSpec(p.src);
   // The run core exports no first-prompt builder; this is the function executeStep calls.
   const { stepPrompt } = await import('../run/prompts.js');
-  const prompt = await stepPrompt(ctx, { plan: p.src.plan, step, spec, done: [...p.done], testCommand, tdd });
+  const prompt = await stepPrompt(ctx, {
+    plan: p.src.plan,
+    step,
+    spec,
+    done: [...p.done.keys()],
+    testCommand,
+    tdd,
+  });
   return { step: step.number, title: step.title, prompt, testCommand, tdd, dependsOn: step.dependsOn };
 }
 
@@ -206,7 +214,7 @@ export async function landStep(
 ): Promise<LandResult> {
   const p = await loadPlan(ctx, o.from);
   // In a team the remote decides what is done (`specloop done` checks it); a local clone may lag.
-  const step = pickStep(p, o.step, { deps: !o.team });
+  const step = await pickStep(p, o.step, { deps: !o.team });
   const team = o.team ? { team: true, remote: o.team.remote, branch: o.team.branch, name: o.team.name } : {};
   const settings = await settingsFor(ctx, { step: step.number, from: o.from, ...team });
   const [run, git] = await Promise.all([runApi(), gitApi()]);
@@ -258,7 +266,7 @@ export async function landStep(
     maxAttempts: 0,
     existing: 'verify',
     spec: await readSpec(p.src),
-    done: [...p.done],
+    done: [...p.done.keys()],
     ignore: [todoRel],
     // The same pre-land checks every run mode applies (integrity, review gate, …).
     hooks: run.defaultRunHooks(ctx, settings),
