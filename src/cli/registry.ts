@@ -1,12 +1,15 @@
 import type { RegisterFn } from './app.js';
 import { register as ask } from './ask.js';
 import { register as claim } from './claim.js';
+import { register as completion } from './completion.js';
+import { register as doctor } from './doctor.js';
 import { register as done } from './done.js';
 import { register as idea } from './idea.js';
 import { register as init } from './init.js';
 import { register as issues } from './issues.js';
 import { register as keys } from './keys.js';
 import { register as logs } from './logs.js';
+import { register as mcp } from './mcp.js';
 import { register as models } from './models.js';
 import { register as pack } from './pack.js';
 import { register as plan } from './plan.js';
@@ -15,6 +18,7 @@ import { register as status } from './status.js';
 import { register as task } from './task.js';
 import { register as team } from './team.js';
 import { register as templates } from './templates.js';
+import { register as undo } from './undo.js';
 
 /** Every command, in help order (the workflow's order). */
 export const COMMANDS: RegisterFn[] = [
@@ -34,4 +38,8 @@ export const COMMANDS: RegisterFn[] = [
   team,
   claim,
   done,
+  doctor,
+  completion,
+  undo,
+  mcp,
 ];

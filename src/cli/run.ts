@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Context, FaultHooks } from '../core/context.js';
+import type { RunSettings } from '../core/run/index.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
@@ -77,6 +78,12 @@ export function register(program: Command, app: App): void {
     .option('--parallel <n>', 'run up to N ready steps at once, each in its own git worktree', positiveInt)
     .option('--team', 'team mode: claim steps on the git remote, land them fast-forward only')
     .option('--remote <name>', 'remote for --team (default: config team.remote)')
+    .option(
+      '--review',
+      'review each green step before it lands: accept, view the diff, reject with a comment, skip, stop',
+    )
+    .option('--no-review', 'do not review (overrides config run.review)')
+    .option('--redo', 'with --step N: undo step N if it landed, then run it again')
     .addHelpText('after', EXAMPLES)
     .action(
       app.action('run', async (base, o: Record<string, unknown>, cmd: Command) => {
@@ -105,6 +112,7 @@ export function register(program: Command, app: App): void {
           team: o.team as boolean | undefined,
           remote: o.remote as string | undefined,
         });
+        const hooks = await steeringHooks(ctx, o, settings);
         const started = ctx.clock.now();
         // When a long run ends, a bell and a desktop notification, so the user can look away.
         const notify = (r: { exitCode: number }, body: string) =>
@@ -127,7 +135,9 @@ export function register(program: Command, app: App): void {
             const repoRoot = await requireRepo(ctx.cwd, { env: ctx.env });
             const src = await run.loadPlanSource(ctx, { repoRoot, from: settings.from });
             const team = await import('../core/team/index.js');
-            const r = await (settings.mode === 'team' ? team.runTeam : team.runParallel)(ctx, settings, src);
+            const r = await (settings.mode === 'team' ? team.runTeam : team.runParallel)(ctx, settings, src, {
+              hooks,
+            });
             if (o.json) printJson(ctx.stdout, r);
             else if (r.dryRun) ctx.stdout.write(team.renderTeamDryRun(r));
             await notify(
@@ -137,7 +147,7 @@ export function register(program: Command, app: App): void {
             return r.exitCode;
           }
           const view = run.createRunView(ctx.stderr);
-          const result = await run.runPlan(ctx, settings, { onEvent: view.onEvent });
+          const result = await run.runPlan(ctx, settings, { onEvent: view.onEvent, hooks });
           view.summary(result);
           if (o.json) printJson(ctx.stdout, result);
           else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
@@ -172,4 +182,42 @@ async function endOfRunNotice(ctx: Context, started: number, title: string, body
   if (notify !== 'auto') return;
   const { notifyDesktop } = await import('../util/notify.js');
   await notifyDesktop(title, body, { cwd: ctx.cwd, env: ctx.env });
+}
+
+/**
+ * `--review` (or `[run] review`) and `--redo`: the review gate joins the run's pre-land
+ * checks; `--redo` undoes the landed step before the run starts. Both need what they need
+ * (a terminal; `--step N`) or stop with exit 2 before anything happens.
+ */
+async function steeringHooks(ctx: Context, o: Record<string, unknown>, settings: RunSettings) {
+  const { UsageError } = await import('../core/errors.js');
+  if (o.redo) {
+    if (settings.selection.kind !== 'step')
+      throw new UsageError('--redo needs --step N: the step to undo and run again', {
+        hint: 'specloop run --step 3 --redo',
+      });
+    if (settings.mode === 'team')
+      throw new UsageError('--redo does not apply to --team', {
+        hint: 'undo on the integration branch with `specloop undo N`, push, then `specloop run --team --step N`',
+      });
+    if (!settings.dryRun) {
+      const { undoStep } = await import('../core/undo/index.js');
+      const r = await undoStep(ctx, { step: settings.selection.n, from: settings.from }).catch((err) => {
+        if ((err as { code?: string }).code === 'E_NOTHING_TO_UNDO') return undefined; // not landed: just run it
+        throw err;
+      });
+      if (r) ctx.stderr.write(`undid step ${r.step} (revert ${r.revert?.slice(0, 10)}); running it again\n`);
+    }
+  }
+  const review = o.review === undefined ? ctx.config.run.review : Boolean(o.review);
+  if (!review || settings.dryRun) return undefined;
+  if (!ctx.stdin.isTTY || !ctx.stderr.isTTY)
+    throw new UsageError('--review needs a terminal to ask you about each step', {
+      code: 'E_REVIEW_TTY',
+      hint: 'run it in a terminal, or pass --no-review (config run.review = true turns it on)',
+    });
+  const { createReviewGate } = await import('../core/review/index.js');
+  const { terminalReviewer } = await import('./review-prompt.js');
+  const gate = createReviewGate(terminalReviewer(ctx));
+  return { preLand: [gate.check], attempts: [gate.observer] };
 }

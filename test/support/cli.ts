@@ -62,6 +62,9 @@ export const COMMANDS = [
   'team',
   'claim',
   'done',
+  'doctor',
+  'completion',
+  'mcp',
 ] as const;
 
 export const BIN = fileURLToPath(new URL('../../bin/specloop.js', import.meta.url));

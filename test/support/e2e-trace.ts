@@ -13,7 +13,7 @@ export const TRACE_HOOK = fileURLToPath(new URL('./e2e-trace-imports.mjs', impor
  * and the markdown parser.
  */
 export const HEAVY =
-  /\/node_modules\/(ai|@ai-sdk\/[^/]+|better-sqlite3|gpt-tokenizer|@secretlint\/[^/]+|@octokit\/[^/]+|mdast-util-[^/]+|micromark[^/]*)\//;
+  /\/node_modules\/(ai|@ai-sdk\/[^/]+|better-sqlite3|gpt-tokenizer|@secretlint\/[^/]+|@octokit\/[^/]+|mdast-util-[^/]+|micromark[^/]*|@modelcontextprotocol\/sdk)\//;
 
 export interface Trace {
   code: number | null;

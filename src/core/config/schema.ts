@@ -65,6 +65,8 @@ export const configSchema = z
         brainstorm: z.string().optional(),
         plan: z.string().optional(),
         code: z.string().optional(),
+        /** Short names for model strings: `sonnet = "anthropic:claude-sonnet-4-5"`. */
+        aliases: z.record(z.string(), z.string()).optional(),
       })
       .strict()
       .default({ default: 'openai:gpt-4o-mini' }),
@@ -117,6 +119,8 @@ export const configSchema = z
         maxToolCalls: z.number().int().positive().default(40),
         notify: z.enum(['auto', 'bell', 'off']).default('auto'),
         notifyAfterSec: z.number().nonnegative().default(30),
+        /** Review each green step before it lands (`run --review`); needs a terminal. */
+        review: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -127,6 +131,7 @@ export const configSchema = z
         maxToolCalls: 40,
         notify: 'auto',
         notifyAfterSec: 30,
+        review: false,
       }),
     pack: packSchema.default(packSchema.parse({})),
     tasks: z.record(z.string(), taskSchema).default({}),
