@@ -7,6 +7,8 @@
  * the ONE definition of a landed step (`landedSteps` / `doneSteps`), the seams (seams.ts)
  * and the run lock. None of them assumes a cwd or a branch: pass the directory.
  */
+
+export { betweenSteps } from './between-steps.js';
 export type { OnEvent, RunEvent, Usage } from './events.js';
 export {
   createExecutor,
@@ -48,7 +50,7 @@ export type {
 } from './seams.js';
 export { checkStepRunnable, nextStep, type Selection } from './select.js';
 export { type RunFlags, type RunMode, type RunSettings, resolveRunSettings } from './settings.js';
-export { betweenSteps, type RunDeps, runPlan } from './solo-run.js';
+export { type RunDeps, runPlan } from './solo-run.js';
 export {
   type ExecuteStepOptions,
   type ExecuteStepResult,

@@ -1,19 +1,20 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
-import { excludeSpecs, requireRepo, status, tryGit } from '../git/index.js';
+import { requireRepo, status } from '../git/index.js';
+import { betweenSteps } from './between-steps.js';
 import type { OnEvent } from './events.js';
 import { createExecutor, type Executor } from './executors/index.js';
+import { workCommittedByHand } from './hand-commits.js';
 import { defaultRunHooks, mergeHooks, newRunId } from './hooks.js';
 import { machineState } from './machine-state.js';
 import { loadPlanSource, type PlanSource } from './plan-source.js';
 import { prepareRun } from './prepare-run.js';
 import { acquireRunLock } from './run-lock.js';
-import type { BetweenStepsHook, RunHooks } from './seams.js';
+import type { RunHooks } from './seams.js';
 import { checkSelection, checkStepRunnable, nextStep, type Selection } from './select.js';
 import type { RunSettings } from './settings.js';
 import { runOneStep } from './solo-step.js';
-import { STEP_TRAILER } from './trailers.js';
 import type { RunPlanResult } from './types.js';
 
 export type { RunPlanResult, StepReport } from './types.js';
@@ -27,68 +28,8 @@ export interface RunDeps {
   hooks?: Partial<RunHooks>;
 }
 
-/**
- * Files changed by commits specloop did not make since the unfinished step started (the
- * journal's `base`; without a journal, specloop's last step or plan commit): the step's
- * work, committed by hand after a crash.
- */
-async function workCommittedByHand(
-  ctx: Context,
-  repo: string,
-  todoRel: string,
-  stepBase: string | undefined,
-): Promise<string[]> {
-  const g = { env: ctx.env };
-  const ours = stepBase
-    ? { ok: true, stdout: stepBase }
-    : await tryGit(
-        repo,
-        ['log', '-1', '--format=%H', '-E', `--grep=^(${STEP_TRAILER}: |specloop: )`, 'HEAD'],
-        g,
-      );
-  const base = ours.stdout.trim();
-  if (!ours.ok || !base) return [];
-  const diff = await tryGit(
-    repo,
-    ['diff', '--name-only', base, 'HEAD', '--', ':/', ...excludeSpecs([todoRel, ...machineState(ctx, repo)])],
-    g,
-  );
-  return diff.ok ? diff.stdout.split('\n').filter(Boolean) : [];
-}
-
 /** The plan file's mtime, to notice an edit between steps. */
 const planStamp = async (src: PlanSource) => (await stat(src.planPath).catch(() => undefined))?.mtimeMs ?? 0;
-
-/**
- * The between-steps seam: re-read the plan and todo when the plan file changed (a step not
- * yet started may have been edited), then ask each hook whether to go on, wait or stop.
- */
-export async function betweenSteps(
-  ctx: Context,
-  o: {
-    hooks: BetweenStepsHook[];
-    runId: string;
-    mode: RunSettings['mode'];
-    repo: string;
-    planId: string;
-    done: number[];
-    next?: number;
-    planChanged: boolean;
-    note: (text: string) => void;
-  },
-): Promise<{ stop?: string }> {
-  for (const h of o.hooks) {
-    for (;;) {
-      const d = await h.beforeNextStep(ctx, o);
-      if (d.action === 'continue') break;
-      if (d.action === 'stop') return { stop: `${h.name}: ${d.reason}` };
-      if (d.reason) o.note(d.reason);
-      if (ctx.signal.aborted) return { stop: 'interrupted' };
-      await new Promise((r) => setTimeout(r, d.ms));
-    }
-  }
-  return {};
-}
 
 function simulate(
   plan: Parameters<typeof nextStep>[0],
