@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { isTddStep } from '../testfiles/index.js';
 import type { OnEvent } from './events.js';
 import { createExecutor } from './executors/index.js';
 import { machineState, requireRepo, status } from './git.js';
@@ -66,7 +67,12 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
   const done = new Set(prepared.done.keys());
   let active = prepared.active?.step;
   const title = (n: number) => src.plan.steps.find((s) => s.number === n)?.title ?? `step ${n}`;
-  const planned = simulate(src.plan, sel, done, active).map((n) => ({ step: n, title: title(n) }));
+  const tddOn = o.tdd ?? ctx.config.run.tdd;
+  const planned = simulate(src.plan, sel, done, active).map((n) => ({
+    step: n,
+    title: title(n),
+    tdd: isTddStep(src.plan.steps.find((s) => s.number === n) ?? { prompt: '' }, tddOn),
+  }));
   const maxCost = o.maxCost ?? ctx.config.run.maxCost;
   const result: RunPlanResult = {
     planId: src.planId,
