@@ -1,0 +1,55 @@
+import { runGit } from '../../util/git.js';
+import { readProvenance } from './provenance.js';
+
+export interface Drift {
+  /** The commit the file was made from. */
+  since: string;
+  /** Code files changed since (specloop's own files not counted). */
+  files: string[];
+  commits: number;
+  /** True when that is enough change to re-check the file against the code. */
+  stale: boolean;
+}
+
+// specloop's own files change with every plan and run: they are not drift of the code.
+const OWN =
+  /^(?:\.specloop\/|changes\/|spec(?:\.\d+)?\.md$|prompt_plan\.md$|todo\.md$|specloop\.toml$|[^/]*\.todo\.md$)/;
+
+/**
+ * How much the code moved since the commit recorded in `text`: files touched by commits
+ * since then (the plan's own step commits excluded via `excludePlan`, its `Specloop-Plan`
+ * trailer). Stale from a fifth of the tracked files (at least one, at most ten) on.
+ * Undefined when nothing is recorded or the commit is unknown here (a shallow clone).
+ */
+export async function driftSince(
+  repo: string,
+  text: string,
+  o: { env: Record<string, string | undefined>; excludePlan?: string },
+): Promise<Drift | undefined> {
+  const since = readProvenance(text);
+  if (!since) return undefined;
+  const log = await runGit(
+    repo,
+    [
+      'log',
+      '--format=%x00%H%x09%(trailers:key=Specloop-Plan,valueonly,separator=%x2C)',
+      '--name-only',
+      `${since}..HEAD`,
+    ],
+    { env: o.env },
+  );
+  if (log.code !== 0) return undefined;
+  const files = new Set<string>();
+  let commits = 0;
+  for (const entry of log.stdout.split('\0').slice(1)) {
+    const [head, ...names] = entry.split('\n');
+    const plan = (head ?? '').split('\t')[1]?.trim();
+    if (o.excludePlan && plan === o.excludePlan) continue;
+    commits++;
+    for (const n of names) if (n.trim() && !OWN.test(n.trim())) files.add(n.trim());
+  }
+  const tracked = await runGit(repo, ['ls-files'], { env: o.env });
+  const total = tracked.stdout.split('\n').filter(Boolean).length;
+  const threshold = Math.max(1, Math.min(10, Math.ceil(total / 5)));
+  return { since, files: [...files].sort(), commits, stale: files.size >= threshold };
+}
