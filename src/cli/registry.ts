@@ -12,6 +12,7 @@ import { register as models } from './models.js';
 import { register as pack } from './pack.js';
 import { register as plan } from './plan.js';
 import { register as run } from './run.js';
+import { register as spec } from './spec.js';
 import { register as status } from './status.js';
 import { register as task } from './task.js';
 import { register as team } from './team.js';
@@ -36,4 +37,5 @@ export const COMMANDS: RegisterFn[] = [
   claim,
   done,
   change,
+  spec,
 ];

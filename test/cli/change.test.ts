@@ -52,6 +52,9 @@ describe('specloop change', () => {
     expect(plan).toContain('## Step 1: pascalCase in index.js');
     expect(p.read(`changes/${slug}.todo.md`)).toBe(CHANGE_TODO);
     expect(p.fake.unexpected).toEqual([]);
+    const status = await p.run(['status']);
+    expect(status.stdout).toContain(`changes/${slug}.md 0/2 done`);
+    expect(status.stdout).toContain(`continue with: specloop run --from changes/${slug}.md`);
   });
 
   it('sends an answer naming a file that does not exist back for repair', async () => {

@@ -1,4 +1,5 @@
 import { runGit } from '../../util/git.js';
+import { planIdFor } from '../team/plan-id.js';
 import { readProvenance } from './provenance.js';
 
 export interface Drift {
@@ -17,17 +18,20 @@ const OWN =
 
 /**
  * How much the code moved since the commit recorded in `text`: files touched by commits
- * since then (the plan's own step commits excluded via `excludePlan`, its `Specloop-Plan`
- * trailer). Stale from a fifth of the tracked files (at least one, at most ten) on.
+ * since then (for a plan, its own step commits excluded by their `Specloop-Plan` trailer). Stale from a fifth of the tracked files (at least one, at most ten) on.
  * Undefined when nothing is recorded or the commit is unknown here (a shallow clone).
  */
 export async function driftSince(
-  repo: string,
+  cwd: string,
   text: string,
-  o: { env: Record<string, string | undefined>; excludePlan?: string },
+  o: { env: Record<string, string | undefined>; planFile?: string },
 ): Promise<Drift | undefined> {
   const since = readProvenance(text);
   if (!since) return undefined;
+  const top = await runGit(cwd, ['rev-parse', '--show-toplevel'], { env: o.env });
+  if (top.code !== 0) return undefined;
+  const repo = top.stdout.trim();
+  const excludePlan = o.planFile ? planIdFor(repo, o.planFile) : undefined;
   const log = await runGit(
     repo,
     [
@@ -44,12 +48,22 @@ export async function driftSince(
   for (const entry of log.stdout.split('\0').slice(1)) {
     const [head, ...names] = entry.split('\n');
     const plan = (head ?? '').split('\t')[1]?.trim();
-    if (o.excludePlan && plan === o.excludePlan) continue;
-    commits++;
-    for (const n of names) if (n.trim() && !OWN.test(n.trim())) files.add(n.trim());
+    if (excludePlan && plan === excludePlan) continue;
+    const code = names.map((n) => n.trim()).filter((n) => n && !OWN.test(n));
+    if (code.length) commits++;
+    for (const n of code) files.add(n);
   }
   const tracked = await runGit(repo, ['ls-files'], { env: o.env });
   const total = tracked.stdout.split('\n').filter(Boolean).length;
   const threshold = Math.max(1, Math.min(10, Math.ceil(total / 5)));
   return { since, files: [...files].sort(), commits, stale: files.size >= threshold };
+}
+
+/** HEAD's commit id, or undefined outside a repository / before the first commit. */
+export async function currentCommit(
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<string | undefined> {
+  const r = await runGit(cwd, ['rev-parse', '--verify', '-q', 'HEAD'], { env });
+  return r.code === 0 ? r.stdout.trim() || undefined : undefined;
 }
