@@ -4,6 +4,7 @@ import { atomicWrite } from '../../util/atomic-write.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { markStep } from '../plan/index.js';
+import { GENERATED_FILES } from '../tasks/builtin-tasks.js';
 import { type BranchPlan, chooseBranch } from './branch.js';
 import { tickedSteps, trailerSteps } from './done-state.js';
 import { commit, createBranch, git, machineState, showFile, stageAll, status, switchBranch } from './git.js';
@@ -106,7 +107,7 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
     if (other.length > 8) list.push(`  … and ${other.length - 8} more`);
     throw new UsageError(`the working tree has uncommitted changes:\n${list.join('\n')}`, {
       code: 'E_DIRTY',
-      hint: 'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch',
+      hint: dirtyHint(other.map((e) => e.path)),
     });
   }
 
@@ -159,4 +160,22 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   pj.active = active;
   await writeJournal(repo, journal);
   return { branch, done, active, journal, notes };
+}
+
+/**
+ * What to do about a dirty tree. specloop's own outputs (reviews, issue lists, packs) are
+ * not part of any change: they should be ignored, never committed into the run branch,
+ * so `--yes` is offered only when everything dirty is the user's own work.
+ */
+function dirtyHint(paths: string[]): string {
+  const ours = paths.filter((p) => GENERATED_FILES.includes(p) || p === 'output.txt');
+  if (ours.length === 0)
+    return 'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch';
+  const rest = paths.length - ours.length;
+  return (
+    `${ours.join(', ')} ${ours.length === 1 ? 'is' : 'are'} specloop output, not part of the change: ` +
+    `keep ${ours.length === 1 ? 'it' : 'them'} out of the run branch with \`printf '%s\\n' ${ours.join(' ')} >> .git/info/exclude\`` +
+    (rest ? `, then commit or stash the other ${rest} change(s)` : '') +
+    ', and run again'
+  );
 }
