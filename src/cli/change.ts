@@ -92,6 +92,16 @@ export function register(program: Command, app: App): void {
         const bs = await import('../core/brainstorm/index.js');
         const request = await requestText(ctx, words, flags);
         if (flags.dryRun && flags.run) throw new UsageError('--dry-run and --run cannot go together');
+        // With --run, the run's settings are checked before any model call (no test command → exit 2 now).
+        const settings = flags.run
+          ? (await import('../core/run/index.js')).resolveRunSettings(ctx, {
+              executor: flags.executor,
+              testCommand: flags.testCmd,
+              maxAttempts: flags.maxAttempts,
+              tdd: flags.tdd ? undefined : false,
+              yes: flags.yes,
+            })
+          : undefined;
         const interactive = Boolean(ctx.stdin.isTTY && ctx.stderr.isTTY && !flags.answers);
         // Without a terminal or an answers file nobody can answer: plan at once.
         const input = flags.answers
@@ -135,16 +145,12 @@ export function register(program: Command, app: App): void {
         if (!flags.run) return 0;
         const run = await import('../core/run/index.js');
         const view = run.createRunView(ctx.stderr);
-        const r = await run.runPlan(ctx, {
-          from: result.planPath,
-          branch: `${ctx.config.run.branchPrefix}${result.slug}`,
-          executor: flags.executor,
-          testCommand: flags.testCmd,
-          maxAttempts: flags.maxAttempts,
-          tdd: flags.tdd ? undefined : false,
-          yes: flags.yes,
-          onEvent: view.onEvent,
-        });
+        const branch = `${ctx.config.run.branchPrefix}${result.slug}`;
+        const r = await run.runPlan(
+          ctx,
+          { ...settings!, from: result.planPath, branch },
+          { onEvent: view.onEvent },
+        );
         view.summary(r);
         if (flags.json) printJson(ctx.stdout, r);
         return r.exitCode;

@@ -1,5 +1,5 @@
 import { runGit } from '../../util/git.js';
-import { planIdFor } from '../team/plan-id.js';
+import { planIdFor } from '../run/plan-id.js';
 import { readProvenance } from './provenance.js';
 
 export interface Drift {

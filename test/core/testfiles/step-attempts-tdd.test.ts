@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../../src/core/plan/index.js';
-import { executeStep } from '../../../src/core/run/execute-step.js';
+import { executeStep } from '../../../src/core/run/step-attempts.js';
 import type { Executor } from '../../../src/core/run/executors/types.js';
 import { makeLibrary } from '../../support/brownfield-fixtures.js';
 import { useCleanups } from '../../support/cleanups.js';
