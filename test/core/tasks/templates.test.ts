@@ -55,7 +55,12 @@ describe('built-in task templates', () => {
 
   it('issue-prompts says where the issues go, and copes with none', async () => {
     const t = await loadTemplate(ctx, 'issue-prompts');
-    const { prompt } = renderTemplate(t, { input: 'code', issues: '## Issue: X\nbody', review: '', posted: '' });
+    const { prompt } = renderTemplate(t, {
+      input: 'code',
+      issues: '## Issue: X\nbody',
+      review: '',
+      posted: '',
+    });
     expect(prompt).toContain('<issues>\n## Issue: X\nbody\n</issues>');
     expect(t.body).toMatch(/If the\s+<issues> block is empty/);
   });
