@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import type { AnswerSource, BrainstormEvent } from '../brainstorm/index.js';
 import type { Context } from '../context.js';
 import { type Drift, driftSince, withProvenance } from '../drift/index.js';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { headCommit, requireRepo } from '../git/index.js';
 import { COMMIT_LINE_LABEL, fixesLine, type GithubApi } from '../github/index.js';
 import { countTokens } from '../pack/index.js';
@@ -160,13 +160,19 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
   let answers = session ? answersText(session.state) : '';
   if (o.questions && o.input && (o.maxQuestions ?? QUESTIONS_DEFAULT) > 0 && !session?.state.done) {
     active ??= await openChangeSession(ctx, { repo, request, planRel });
+    const s = active;
     answers = await clarify(ctx, {
-      session: active,
+      session: s,
       context: gathered.text,
       max: o.maxQuestions ?? QUESTIONS_DEFAULT,
       model: o.model,
       input: o.input,
       emit,
+    }).catch((err) => {
+      if (!(err instanceof InterruptedError) && !ctx.signal.aborted) throw err;
+      throw new InterruptedError(
+        `interrupted — the questions are saved in ${relative(ctx.cwd, s.file)}\n  resume with: specloop change --resume ${s.state.id}`,
+      );
     });
   }
 
