@@ -62,6 +62,8 @@ export const COMMANDS = [
   'team',
   'claim',
   'done',
+  'change',
+  'spec',
 ] as const;
 
 export const BIN = fileURLToPath(new URL('../../bin/specloop.js', import.meta.url));
