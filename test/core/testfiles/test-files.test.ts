@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import { isConventionalTestFile, testFileMatcher } from '../../../src/core/testfiles/index.js';
 import { useCleanups } from '../../support/cleanups.js';
-import { tempDir, writeFiles } from '../../support/repo.js';
+import { writeFiles } from '../../support/repo.js';
 
 describe('test files by convention', () => {
   it('recognises the single-file suites of small libraries and the common ecosystems', () => {
@@ -43,10 +43,9 @@ describe('test files by convention', () => {
 describe('testFileMatcher', () => {
   const cleanups = useCleanups();
   const project = (files: Record<string, string>) => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    writeFiles(t.dir, files);
-    return t.dir;
+    const dir = cleanups.tmp();
+    writeFiles(dir, files);
+    return dir;
   };
 
   it('reads file arguments of scripts.test', async () => {
