@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -105,5 +105,35 @@ describe('specloop change', () => {
     expect(both.code).toBe(2);
     expect(p.fake.requests).toEqual([]);
     expect(existsSync(join(p.dir, 'changes'))).toBe(false);
+  });
+});
+
+describe('specloop change: clarifying questions without a terminal', () => {
+  const Q1 = 'May pascalCase change what camelCase returns?';
+  const isQuestion = (req: FakeRequest) =>
+    (req.messages.find((m) => m.role === 'system')?.content ?? '').includes('knows this codebase well');
+
+  it('answers from --answers, and --resume plans from the saved answers after a failure', async () => {
+    let planOk = false;
+    const p = await libraryProject((req) => {
+      if (isQuestion(req)) return req.messages.some((m) => m.role === 'assistant') ? '<<SPEC_READY>>' : Q1;
+      if (isPlanRequest(req))
+        return planOk ? changePlan() : { fault: 'http', status: 400, message: 'bad request' };
+      return isTodoRequest(req) ? CHANGE_TODO : libraryAgent(req);
+    });
+    cleanup = p.cleanup;
+    writeFileSync(join(p.dir, 'answers.txt'), 'No, camelCase stays as it is.\n');
+    const first = await p.run(['change', REQUEST, '--answers', 'answers.txt', '--name', 'pascal']);
+    expect(first.code).toBe(1);
+    const id = /specloop change --resume (\S+)/.exec(first.stderr)?.[1];
+    expect(id, first.stderr).toBeTruthy();
+    expect(existsSync(join(p.dir, 'changes/pascal.md'))).toBe(false);
+    planOk = true;
+    const again = await p.run(['change', '--resume', id!]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('wrote changes/pascal.md');
+    const prompt = p.fake.requests.filter(isPlanRequest).at(-1)!.messages.at(-1)!.content;
+    expect(prompt).toContain(`Q: ${Q1}\nA: No, camelCase stays as it is.`);
+    expect(p.fake.requests.filter(isQuestion)).toHaveLength(2);
   });
 });

@@ -5,7 +5,7 @@ import { atomicWrite } from '../../util/atomic-write.js';
 import type { AnswerSource, BrainstormEvent } from '../brainstorm/index.js';
 import type { Context } from '../context.js';
 import { type Drift, driftSince, withProvenance } from '../drift/index.js';
-import { InterruptedError, UsageError } from '../errors.js';
+import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
 import { headCommit, requireRepo } from '../git/index.js';
 import { COMMIT_LINE_LABEL, fixesLine, type GithubApi } from '../github/index.js';
 import { countTokens } from '../pack/index.js';
@@ -176,6 +176,8 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     });
   }
 
+  const resumeHint =
+    active && `the questions are saved; plan again with: specloop change --resume ${active.state.id}`;
   const generated = await generatePlan(ctx, {
     spec: request,
     tdd: o.tdd,
@@ -186,6 +188,10 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     planFile: planRel,
     todoFile: todoRel,
     onEvent: emit,
+  }).catch((err) => {
+    if (resumeHint && isSpecloopError(err) && err.exitCode === 1)
+      throw new WorkError(err.message, { code: err.code, hint: resumeHint, cause: err });
+    throw err;
   });
   const commit = await headCommit(repo, { env: ctx.env });
   let planText = generated.planText;
