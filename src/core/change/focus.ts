@@ -24,7 +24,7 @@ const RESOLVE_EXTS = ['', '.js', '.ts', '.mjs', '.cjs', '.jsx', '.tsx', '.mts', 
 const defines = (symbol: string) =>
   new RegExp(
     `(?:\\b(?:function\\*?|class|const|let|var|def|func|fn|interface|type|enum|struct|trait)\\s+${symbol}\\b)|` +
-      `(?:\\b${symbol}\\s*[:=]\\s*(?:async\\s+)?(?:function\\b|\\())|(?:export\\s*\\{[^}]*\\b${symbol}\\b)`,
+      `(?:\\b${symbol}\\s*[:=]\\s*(?:async\\s+)?(?:function\\b|\\())|(?:export\\s*\\{[^}]*\\b${symbol}\\b[^}]*\\}(?!\\s*from\\b))`,
   );
 
 /** Relative import specifiers of a JS/TS/Python file: `./words.js`, `../lib`, `.utils`. */
@@ -44,6 +44,13 @@ function resolveSpec(from: string, spec: string, set: ReadonlySet<string>): stri
   for (const stem of stems) for (const ext of RESOLVE_EXTS) if (set.has(stem + ext)) return stem + ext;
   return undefined;
 }
+
+// Stems too common to tie a test to a file by name alone (`index` is in every import line).
+const GENERIC = new Set(['index', 'main', 'mod', 'lib', 'util', 'utils', 'types', 'init', 'core', 'app']);
+const distinctive = (path: string) => {
+  const stem = basename(path, extname(path));
+  return stem.length >= 4 && !GENERIC.has(stem);
+};
 
 /**
  * Rank the repository's files for a change request: the files it names, the files that
@@ -87,7 +94,7 @@ export async function findFocus(o: FocusOptions): Promise<Focus> {
     const hit = core.find(
       (c) =>
         imports.get(f)?.includes(c) ||
-        text.includes(basename(c, extname(c))) ||
+        (distinctive(c) && text.includes(basename(c, extname(c)))) ||
         o.terms.symbols.some((s) => text.includes(s)),
     );
     if (hit) add(f, `tests ${hit}`);
