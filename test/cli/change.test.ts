@@ -95,6 +95,26 @@ describe('specloop change', () => {
     expect(git(p.dir, 'status', '--porcelain')).toBe('');
   });
 
+  it('--dry-run prints both files and writes nothing; --json describes the plan', async () => {
+    const p = await libraryProject(planner([changePlan()]));
+    cleanup = p.cleanup;
+    const dry = await p.run(['change', REQUEST, '--no-questions', '--name', 'pascal', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('<!-- changes/pascal.md -->');
+    expect(dry.stdout).toContain('## Step 2: Document pascalCase');
+    expect(existsSync(join(p.dir, 'changes'))).toBe(false);
+    const json = await p.run(['change', REQUEST, '--no-questions', '--name', 'pascal', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      written: true,
+      plan: 'changes/pascal.md',
+      steps: [
+        { number: 1, dependsOn: [] },
+        { number: 2, dependsOn: [1] },
+      ],
+      focus: expect.arrayContaining(['index.js', 'test.js']),
+    });
+  });
+
   it('a bad request is exit 2 with nothing written', async () => {
     const p = await libraryProject(planner([changePlan()]));
     cleanup = p.cleanup;
