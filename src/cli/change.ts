@@ -193,7 +193,7 @@ function report(ctx: Context, r: ChangeResult, flags: ChangeFlags): void {
       slug: r.slug,
       plan: rel(r.planPath),
       todo: rel(r.todoPath),
-      commit: r.commit,
+      tree: r.tree,
       steps: r.plan.steps.map((s) => ({ number: s.number, title: s.title, dependsOn: s.dependsOn })),
       focus: r.context.focus,
       contextTokens: r.context.tokens,

@@ -30,14 +30,14 @@ export function register(program: Command, app: App): void {
     .option('--context-window <n>', "the model's context window in tokens", positiveInt)
     .option('--token-budget <n>', 'tokens of code to pack (default: what the window leaves)', positiveInt)
     .option('--dry-run', 'print the spec to stdout; write nothing')
-    .option('--json', 'print {spec, numbered, commit, files, tokens, dropped} as JSON')
+    .option('--json', 'print {spec, numbered, tree, files, tokens, dropped} as JSON')
     .addHelpText(
       'after',
       `
 The repository is packed (within the model's context window) and the model writes the
 specification of the system as it is: overview, requirements it meets, architecture and
 layout, data, interfaces, error handling, how it is tested, and the open questions the
-code cannot answer. The commit it describes is recorded in the file, so \`specloop status\`
+code cannot answer. The code it describes (its git tree) is recorded in the file, so \`specloop status\`
 can say when the code has moved on. Then plan a milestone (\`specloop plan\`) or a single
 change (\`specloop change "…"\`). See docs/change.md.
 
@@ -76,7 +76,7 @@ Examples:
             spec,
             written: result.written,
             numbered: result.numbered,
-            commit: result.commit,
+            tree: result.tree,
             files: result.packed.files,
             tokens: result.packed.tokens,
             dropped: result.packed.dropped,

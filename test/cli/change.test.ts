@@ -47,7 +47,7 @@ describe('specloop change', () => {
     const slug = 'add-pascalcase-input-next-camelcase-pascalcase';
     const plan = p.read(`changes/${slug}.md`);
     expect(plan.split('\n')[0]).toBe(
-      `<!-- specloop: made from commit ${git(p.dir, 'rev-parse', 'HEAD')} -->`,
+      `<!-- specloop: made from the code at tree ${git(p.dir, 'rev-parse', 'HEAD^{tree}')} -->`,
     );
     expect(plan).toContain('## Step 1: pascalCase in index.js');
     expect(p.read(`changes/${slug}.todo.md`)).toBe(CHANGE_TODO);

@@ -55,7 +55,7 @@ describe('specloop spec --from-code', () => {
     ])
       expect(spec).toContain(h);
     expect(spec.trimEnd().split('\n').at(-1)).toBe(
-      `<!-- specloop: made from commit ${git(p.dir, 'rev-parse', 'HEAD')} -->`,
+      `<!-- specloop: made from the code at tree ${git(p.dir, 'rev-parse', 'HEAD^{tree}')} -->`,
     );
   });
 

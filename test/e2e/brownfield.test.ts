@@ -126,7 +126,7 @@ describe.skipIf(!BUILT)('tutorial, Loop 3: spec --from-code → change → statu
   it('spec --from-code wrote spec.md from the code, with its commit', () => {
     const spec = readFileSync(join(repo, 'spec.md'), 'utf8');
     expect(spec).toContain('## Architecture');
-    expect(spec).toMatch(/<!-- specloop: made from commit [0-9a-f]{40} -->\n$/);
+    expect(spec).toMatch(/<!-- specloop: made from the code at tree [0-9a-f]{40} -->\n$/);
     expect(fake.requests.find(isSpecRequest)!.messages.at(-1)!.content).toContain(
       'export function camelCase',
     );

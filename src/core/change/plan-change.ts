@@ -4,9 +4,9 @@ import { join, relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import type { AnswerSource, BrainstormEvent } from '../brainstorm/index.js';
 import type { Context } from '../context.js';
-import { type Drift, driftSince, withProvenance } from '../drift/index.js';
+import { currentTree, type Drift, driftSince, withProvenance } from '../drift/index.js';
 import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
-import { headCommit, requireRepo } from '../git/index.js';
+import { requireRepo } from '../git/index.js';
 import { COMMIT_LINE_LABEL, fixesLine, type GithubApi } from '../github/index.js';
 import { countTokens } from '../pack/index.js';
 import { type DraftEvent, type DraftTotals, generatePlan, type Plan } from '../plan/index.js';
@@ -60,8 +60,8 @@ export interface ChangeResult {
   todoText: string;
   plan: Plan;
   request: string;
-  /** The commit the plan was made from (recorded in the plan). */
-  commit?: string;
+  /** The tree id of the code the plan was made from (recorded in the plan). */
+  tree?: string;
   context: Pick<ChangeContext, 'tokens' | 'packed' | 'left' | 'whole'> & { focus: string[]; budget: number };
   answered: number;
   transcript?: string;
@@ -193,10 +193,10 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
       throw new WorkError(err.message, { code: err.code, hint: resumeHint, cause: err });
     throw err;
   });
-  const commit = await headCommit(repo, { env: ctx.env });
+  const tree = await currentTree(repo, ctx.env);
   let planText = generated.planText;
   if (fixes) planText = withFixesLine(planText, generated.plan.steps.at(-1)!.line, fixes);
-  planText = withProvenance(planText, commit, 'top');
+  planText = withProvenance(planText, tree, 'top');
   if (!o.dryRun) {
     await atomicWrite(planPath, planText);
     await atomicWrite(todoPath, generated.todoText);
@@ -214,7 +214,7 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     todoText: generated.todoText,
     plan: generated.plan,
     request,
-    commit,
+    tree,
     context: {
       tokens: gathered.tokens,
       packed: gathered.packed,

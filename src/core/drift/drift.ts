@@ -17,20 +17,28 @@ const OWN =
   /^(?:\.specloop\/|changes\/|spec(?:\.\d+)?\.md$|prompt_plan\.md$|todo\.md$|specloop\.toml$|[^/]*\.todo\.md$)/;
 
 /**
- * How much the code moved since the commit recorded in `text`: files touched by commits
+ * How much the code moved since the code recorded in `text`: files touched by commits
  * since then (for a plan, its own step commits excluded by their `Specloop-Plan` trailer). Stale from a fifth of the tracked files (at least one, at most ten) on.
- * Undefined when nothing is recorded or the commit is unknown here (a shallow clone).
+ * Undefined when nothing is recorded or no commit on this branch has that tree (a shallow
+ * clone, another branch).
  */
 export async function driftSince(
   cwd: string,
   text: string,
   o: { env: Record<string, string | undefined>; planFile?: string },
 ): Promise<Drift | undefined> {
-  const since = readProvenance(text);
-  if (!since) return undefined;
+  const tree = readProvenance(text);
+  if (!tree) return undefined;
   const top = await runGit(cwd, ['rev-parse', '--show-toplevel'], { env: o.env });
   if (top.code !== 0) return undefined;
   const repo = top.stdout.trim();
+  // The newest commit on this branch with exactly that tree is the one the file describes.
+  const trees = await runGit(repo, ['log', '--format=%H %T', 'HEAD'], { env: o.env });
+  const since = trees.stdout
+    .split('\n')
+    .map((l) => l.split(' '))
+    .find(([, t]) => t === tree)?.[0];
+  if (!since) return undefined;
   const excludePlan = o.planFile ? planIdFor(repo, o.planFile) : undefined;
   const log = await runGit(
     repo,
@@ -59,11 +67,11 @@ export async function driftSince(
   return { since, files: [...files].sort(), commits, stale: files.size >= threshold };
 }
 
-/** HEAD's commit id, or undefined outside a repository / before the first commit. */
-export async function currentCommit(
+/** HEAD's tree id (what provenance records), or undefined outside a repository / before the first commit. */
+export async function currentTree(
   cwd: string,
   env: Record<string, string | undefined>,
 ): Promise<string | undefined> {
-  const r = await runGit(cwd, ['rev-parse', '--verify', '-q', 'HEAD'], { env });
+  const r = await runGit(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{tree}'], { env });
   return r.code === 0 ? r.stdout.trim() || undefined : undefined;
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
+import { stripProvenance } from '../drift/provenance.js';
 import { requireRepo, status } from '../git/index.js';
 import { isTddStep } from '../testfiles/index.js';
 import type { OnEvent } from './events.js';
@@ -170,7 +171,9 @@ async function runSolo(
   };
   if (o.dryRun) return finish();
 
-  const spec = src.specPath ? await readFile(src.specPath, 'utf8').catch(() => undefined) : undefined;
+  const spec = src.specPath
+    ? await readFile(src.specPath, 'utf8').then(stripProvenance, () => undefined)
+    : undefined;
   const projectDir = ctx.projectRoot ? relative(repo, ctx.projectRoot) : '';
   const testDir = projectDir && !projectDir.startsWith('..') ? projectDir : undefined;
   for (;;) {

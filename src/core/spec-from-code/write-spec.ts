@@ -3,9 +3,9 @@ import { relative, resolve } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { numberedPath } from '../brainstorm/index.js';
 import type { Context } from '../context.js';
-import { withProvenance } from '../drift/index.js';
+import { currentTree, withProvenance } from '../drift/index.js';
 import { UsageError, WorkError } from '../errors.js';
-import { headCommit, requireRepo } from '../git/index.js';
+import { requireRepo } from '../git/index.js';
 import { countTokens, type PackResult, pack } from '../pack/index.js';
 import { draftDocument } from '../plan/draft.js';
 import type { DraftEvent, DraftTotals } from '../plan/index.js';
@@ -33,7 +33,8 @@ export interface SpecFromCodeResult {
   numbered: boolean;
   written: boolean;
   text: string;
-  commit?: string;
+  /** The tree id of the code described (recorded in the file). */
+  tree?: string;
   packed: { files: number; tokens: number; dropped: string[] };
   totals: DraftTotals;
 }
@@ -104,8 +105,8 @@ export async function specFromCode(ctx: Context, o: SpecFromCodeOptions = {}): P
         drafted.problems.map((p) => `  ${p}`).join('\n'),
       { code: 'E_SPEC_INVALID', hint: 'run again, or use a stronger model with -m' },
     );
-  const commit = await headCommit(repo, { env: ctx.env });
-  const text = withProvenance(drafted.text, commit, 'bottom');
+  const tree = await currentTree(repo, ctx.env);
+  const text = withProvenance(drafted.text, tree, 'bottom');
   const numbered = existsSync(target) && !o.force;
   const path = numbered ? numberedPath(target) : target;
   if (!o.dryRun) await atomicWrite(path, text);
@@ -114,7 +115,7 @@ export async function specFromCode(ctx: Context, o: SpecFromCodeOptions = {}): P
     numbered,
     written: !o.dryRun,
     text,
-    commit,
+    tree,
     packed: { files: packed.files.length, tokens: packed.totals.tokens, dropped },
     totals,
   };
