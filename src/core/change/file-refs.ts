@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { Plan } from '../plan/types.js';
+import { hasTddMarker, isTddStep } from '../testfiles/index.js';
 
 const EXT =
   'js|mjs|cjs|jsx|ts|mts|cts|tsx|py|go|rs|rb|java|kt|cs|swift|php|c|h|cc|cpp|hpp|md|json|toml|ya?ml|txt|html|css|scss|sh|t|pl|pm|ex|exs|vue|svelte|sql|proto|graphql|lock|cfg|ini';
@@ -72,4 +73,19 @@ export function unknownPathProblems(plan: Plan, known: readonly string[], file: 
     }
   }
   return problems;
+}
+
+/**
+ * With TDD on, every step of a change plan either asks for tests (test-first) or says
+ * outright that it is not test-driven (`Test-driven: no`, a documentation-only step):
+ * a step that silently skips tests would land untested behaviour.
+ */
+export function untestedStepProblems(plan: Plan, file: string): string[] {
+  return plan.steps
+    .filter((s) => !isTddStep(s, true) && !hasTddMarker(s))
+    .map(
+      (s) =>
+        `${file}: Step ${s.number} neither asks for a failing test first nor says "Test-driven: no" ` +
+        '(only for a step that changes no behaviour, such as documentation)',
+    );
 }

@@ -14,7 +14,7 @@ import { answerReserve, CONTEXT_WINDOWS, contextWindowOf } from '../tasks/contex
 import { loadTemplate, renderTemplate } from '../templates/index.js';
 import { testFileMatcher } from '../testfiles/index.js';
 import { requestFromIssue, withFixesLine } from './change-request.js';
-import { unknownPathProblems } from './file-refs.js';
+import { unknownPathProblems, untestedStepProblems } from './file-refs.js';
 import { type ChangeContext, gatherContext } from './gather-context.js';
 import { answersText, clarify, openChangeSession } from './questions.js';
 import { requestTerms } from './request-terms.js';
@@ -183,7 +183,10 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     tdd: o.tdd,
     template: 'change-plan',
     vars: vars(gathered.text, focus, answers),
-    checkPlan: (plan) => unknownPathProblems(plan, gathered.known, planRel),
+    checkPlan: (plan) => [
+      ...unknownPathProblems(plan, gathered.known, planRel),
+      ...(o.tdd ? untestedStepProblems(plan, planRel) : []),
+    ],
     model: o.model,
     planFile: planRel,
     todoFile: todoRel,

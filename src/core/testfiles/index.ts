@@ -8,7 +8,7 @@ import { isConventionalTestFile } from './conventions.js';
 import { runnerPatterns } from './runner-patterns.js';
 
 export { isConventionalTestFile } from './conventions.js';
-export { asksForTests, isTddStep } from './tdd-step.js';
+export { asksForTests, hasTddMarker, isTddStep } from './tdd-step.js';
 
 export interface TestFileMatcher {
   /** True for a repo-relative path (forward slashes) that is a test file. */

@@ -35,3 +35,12 @@ export function asksForTests(text: string): boolean {
   const clauses = text.split(/[.;!?\n]+|,\s+(?:then|and|but)\s+|\s+(?:then|but)\s+/i);
   return clauses.some((c) => !NEGATED.test(c) && ASKS.some((re) => re.test(c)));
 }
+
+/** True when the step's section or prompt says outright whether it is test-driven. */
+export function hasTddMarker(step: Pick<PlanStep, 'prompt'> & { context?: string }): boolean {
+  return (
+    MARKER.test(step.context ?? '') ||
+    MARKER.test(step.prompt) ||
+    DOCS_ONLY.test(`${step.context ?? ''}\n${step.prompt}`)
+  );
+}

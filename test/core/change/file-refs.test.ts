@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { referencedPaths, unknownPathProblems } from '../../../src/core/change/index.js';
+import {
+  referencedPaths,
+  unknownPathProblems,
+  untestedStepProblems,
+} from '../../../src/core/change/index.js';
 import { parsePlan } from '../../../src/core/plan/index.js';
 
 const plan = (...prompts: string[]) =>
@@ -31,5 +35,18 @@ describe('file references of a change plan', () => {
   it('a later step cannot create a file for an earlier one', () => {
     const p = plan('Use src/cache.js in index.js.', 'Create src/cache.js.');
     expect(unknownPathProblems(p, ['index.js'], 'f.md')).toHaveLength(1);
+  });
+});
+
+describe('test-first check of a change plan', () => {
+  it('wants each step to ask for tests or say it is not test-driven', () => {
+    const p = plan(
+      'Write a failing test in test.js for x(), then implement x in index.js.',
+      'Rename the helper in index.js.',
+      'Test-driven: no\n\nDescribe x in README.md.',
+    );
+    expect(untestedStepProblems(p, 'c.md')).toEqual([
+      'c.md: Step 2 neither asks for a failing test first nor says "Test-driven: no" (only for a step that changes no behaviour, such as documentation)',
+    ]);
   });
 });
