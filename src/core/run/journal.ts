@@ -23,6 +23,8 @@ export interface ActiveStep {
   phase: Phase;
   attempt: number;
   startedAt: string;
+  /** HEAD when the step started: commits after it that specloop did not make are the step's work. */
+  base?: string;
   reason?: string;
 }
 
