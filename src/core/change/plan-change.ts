@@ -8,12 +8,11 @@ import { currentTree, type Drift, driftSince, withProvenance } from '../drift/in
 import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
 import { requireRepo } from '../git/index.js';
 import { COMMIT_LINE_LABEL, fixesLine, type GithubApi } from '../github/index.js';
-import { countTokens } from '../pack/index.js';
 import { type DraftEvent, type DraftTotals, generatePlan, type Plan } from '../plan/index.js';
-import { answerReserve, CONTEXT_WINDOWS, contextWindowOf } from '../tasks/context-windows.js';
 import { loadTemplate, renderTemplate } from '../templates/index.js';
 import { testFileMatcher } from '../testfiles/index.js';
 import { requestFromIssue, withFixesLine } from './change-request.js';
+import { codeBudget } from './code-budget.js';
 import { unknownPathProblems, untestedStepProblems } from './file-refs.js';
 import { type ChangeContext, gatherContext } from './gather-context.js';
 import { answersText, clarify, openChangeSession } from './questions.js';
@@ -110,8 +109,6 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
   const llm = await ctx.llm();
   const template = await loadTemplate(ctx, 'change-plan');
   const model = llm.resolveModel({ model: o.model ?? template.model, role: 'plan' });
-  const window =
-    o.contextWindow ?? contextWindowOf(model, { ...CONTEXT_WINDOWS, ...ctx.config.llm.contextWindows });
   const testing = (
     await loadTemplate(ctx, o.tdd ? 'change-testing-tdd' : 'change-testing-plain')
   ).body.trim();
@@ -123,19 +120,15 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     context,
     file: planRel,
   });
-  const overhead = await countTokens(
-    renderTemplate(template, vars('', '', '')).prompt + (template.system ?? ''),
-  );
+  const rendered = renderTemplate(template, vars('', '', ''));
   // The answers to questions and the focus list are small; the margin covers them.
-  const budget = o.tokenBudget ?? window - answerReserve(window) - overhead - 2000;
-  if (budget < 2000)
-    throw new UsageError(
-      `${model}'s context window (${window.toLocaleString('en-US')} tokens) leaves no room for code`,
-      {
-        code: 'E_TOO_LONG',
-        hint: 'use a model with a larger context (-m), or --context-window N if you know it takes more',
-      },
-    );
+  const budget = await codeBudget(ctx, {
+    model,
+    frame: rendered.prompt + (rendered.system ?? ''),
+    margin: 2000,
+    contextWindow: o.contextWindow,
+    tokenBudget: o.tokenBudget,
+  });
 
   const gathered = await gatherContext(ctx, {
     root: repo,

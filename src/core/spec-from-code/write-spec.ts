@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { numberedPath } from '../brainstorm/index.js';
+import { codeBudget } from '../change/code-budget.js';
 import type { Context } from '../context.js';
 import { currentTree, withProvenance } from '../drift/index.js';
 import { UsageError, WorkError } from '../errors.js';
 import { requireRepo } from '../git/index.js';
-import { countTokens, type PackResult, pack } from '../pack/index.js';
+import { type PackResult, pack } from '../pack/index.js';
 import { draftDocument } from '../plan/draft.js';
 import type { DraftEvent, DraftTotals } from '../plan/index.js';
-import { answerReserve, CONTEXT_WINDOWS, contextWindowOf } from '../tasks/context-windows.js';
 import { loadTemplate, renderTemplate } from '../templates/index.js';
 import { specProblems } from './sections.js';
 
@@ -52,17 +52,14 @@ export async function specFromCode(ctx: Context, o: SpecFromCodeOptions = {}): P
   const llm = await ctx.llm();
   const template = await loadTemplate(ctx, 'spec-from-code');
   const model = llm.resolveModel({ model: o.model ?? template.model, role: 'plan' });
-  const window =
-    o.contextWindow ?? contextWindowOf(model, { ...CONTEXT_WINDOWS, ...ctx.config.llm.contextWindows });
-  const overhead = await countTokens(
-    renderTemplate(template, { input: '-' }).prompt + (template.system ?? ''),
-  );
-  const budget = o.tokenBudget ?? window - answerReserve(window) - overhead - 1000;
-  if (budget < 2000)
-    throw new UsageError(`${model}'s context window leaves no room for the code`, {
-      code: 'E_TOO_LONG',
-      hint: 'use a model with a larger context (-m), or --context-window N',
-    });
+  const frame = renderTemplate(template, { input: '-' });
+  const budget = await codeBudget(ctx, {
+    model,
+    frame: frame.prompt + (frame.system ?? ''),
+    margin: 1000,
+    contextWindow: o.contextWindow,
+    tokenBudget: o.tokenBudget,
+  });
   const packed: PackResult = await pack(ctx, {
     dirs: [repo],
     write: false,
