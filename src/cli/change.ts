@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ChangeEvent, ChangeResult } from '../core/change/index.js';
+import type { ChangeEvent } from '../core/change/index.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
+import { contextLine, report } from './change-report.js';
 import { printJson } from './json-output.js';
 import { listOption, positiveInt } from './option-parsers.js';
 import { progressRenderer } from './plan.js';
@@ -175,47 +176,4 @@ async function requestText(ctx: Context, words: string[], flags: ChangeFlags): P
   const text = (await readFile(path, 'utf8')).trim();
   if (!text) throw new UsageError(`${flags.file} is empty`, { hint: 'write the change request in it' });
   return text;
-}
-
-function contextLine(ctx: Context, e: Extract<ChangeEvent, { type: 'context' }>): void {
-  const n = (x: number) => x.toLocaleString('en-US');
-  const how = e.whole ? 'the whole repository' : `${e.files} files (focus first)`;
-  ctx.stderr.write(`context: ${how}, ${n(e.tokens)} of ${n(e.budget)} tokens\n`);
-  if (e.focus.length)
-    ctx.stderr.write(`focus: ${e.focus.slice(0, 8).join(', ')}${e.focus.length > 8 ? ', …' : ''}\n`);
-}
-
-function report(ctx: Context, r: ChangeResult, flags: ChangeFlags): void {
-  const rel = (p: string) => relative(ctx.cwd, p) || p;
-  if (flags.json && !flags.run)
-    printJson(ctx.stdout, {
-      written: r.written,
-      slug: r.slug,
-      plan: rel(r.planPath),
-      todo: rel(r.todoPath),
-      tree: r.tree,
-      steps: r.plan.steps.map((s) => ({ number: s.number, title: s.title, dependsOn: s.dependsOn })),
-      focus: r.context.focus,
-      contextTokens: r.context.tokens,
-      answered: r.answered,
-      transcript: r.transcript ? rel(r.transcript) : undefined,
-      model: r.totals.model,
-      calls: r.totals.calls,
-      usage: r.totals.usage,
-      cost: r.totals.cost,
-      ...(r.written ? {} : { planText: r.planText, todoText: r.todoText }),
-    });
-  else if (!r.written)
-    ctx.stdout.write(
-      `<!-- ${rel(r.planPath)} -->\n${r.planText}\n<!-- ${rel(r.todoPath)} -->\n${r.todoText}`,
-    );
-  const what = r.written ? `wrote ${rel(r.planPath)} and ${rel(r.todoPath)}` : 'dry run, nothing written';
-  ctx.stderr.write(`${what}: ${r.plan.steps.length} step(s)\n`);
-  if (r.specDrift)
-    ctx.stderr.write(
-      `note: spec.md was made from ${r.specDrift.since.slice(0, 7)}; ${r.specDrift.files.length} file(s) changed since. ` +
-        'Refresh it with `specloop spec --from-code --force`\n',
-    );
-  if (r.written && !flags.run)
-    ctx.stderr.write(`next: review it, then \`specloop run --from ${rel(r.planPath)}\`\n`);
 }
