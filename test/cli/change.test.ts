@@ -103,7 +103,16 @@ describe('specloop change', () => {
     expect(dry.stdout).toContain('<!-- changes/pascal.md -->');
     expect(dry.stdout).toContain('## Step 2: Document pascalCase');
     expect(existsSync(join(p.dir, 'changes'))).toBe(false);
-    const json = await p.run(['change', REQUEST, '--no-questions', '--name', 'pascal', '--json']);
+    const json = await p.run([
+      'change',
+      REQUEST,
+      '--no-questions',
+      '--name',
+      'pascal',
+      '--json',
+      '--include',
+      'readme.md',
+    ]);
     expect(JSON.parse(json.stdout)).toMatchObject({
       written: true,
       plan: 'changes/pascal.md',
@@ -111,7 +120,7 @@ describe('specloop change', () => {
         { number: 1, dependsOn: [] },
         { number: 2, dependsOn: [1] },
       ],
-      focus: expect.arrayContaining(['index.js', 'test.js']),
+      focus: expect.arrayContaining(['index.js', 'test.js', 'readme.md']),
     });
   });
 
