@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ChangeEvent } from '../core/change/index.js';
 import type { Context } from '../core/context.js';
@@ -143,6 +143,15 @@ export function register(program: Command, app: App): void {
           draft.stop();
         });
         report(ctx, result, flags);
+        if (result.specDrift && result.written && ctx.stdin.isTTY && ctx.stderr.isTTY) {
+          // The offer the drift note makes, taken at once: spec.md is replaced by one of the code as it is.
+          const { askYesNo } = await import('../core/tasks/index.js');
+          if (await askYesNo(ctx.stdin, ctx.stderr, 'Refresh spec.md from the code now?', ctx.signal)) {
+            const { specFromCode } = await import('../core/spec-from-code/index.js');
+            const spec = await specFromCode(ctx, { force: true, model: flags.model });
+            ctx.stderr.write(`wrote ${relative(ctx.cwd, spec.path)}\n`);
+          }
+        }
         if (!flags.run) return 0;
         const run = await import('../core/run/index.js');
         const view = run.createRunView(ctx.stderr);
