@@ -121,8 +121,17 @@ Examples:
             hint: 'pass --force to overwrite it, or -o another file',
           });
         }
-        const result = await gh.pullIssues(ctx, { repo: opts.repo, labels: opts.label, onWait: onWait(ctx) });
+        const result = await gh.pullIssues(ctx, {
+          repo: opts.repo,
+          labels: opts.label,
+          onWait: onWait(ctx),
+          skipFixed: true,
+        });
         const repo = gh.repoString(result.repo);
+        if (result.alreadyFixed.length)
+          ctx.stderr.write(
+            `left out ${result.alreadyFixed.map((n) => `#${n}`).join(', ')}: fixed by commits on this branch (not merged yet)\n`,
+          );
         if (opts.json) return void printJson(ctx.stdout, result.issues);
         if (result.issues.length === 0)
           return void ctx.stderr.write(`no open issues in ${repo}; nothing written\n`);

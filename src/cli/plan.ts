@@ -115,7 +115,7 @@ function printResult(ctx: Context, r: PlanProjectResult, flags: PlanFlags): void
 type PlanEvent = DraftEvent | { type: 'todo-fallback'; problems: string[] };
 
 /** Draft events → a spinner on a TTY, a few plain lines otherwise (one per step, not per token). */
-function progressRenderer(ctx: Context): ((e: PlanEvent) => void) & { stop(): void } {
+export function progressRenderer(ctx: Context): ((e: PlanEvent) => void) & { stop(): void } {
   const p = createProgress(ctx.stderr);
   let line = '';
   let chars = 0;

@@ -1,5 +1,6 @@
 import type { RegisterFn } from './app.js';
 import { register as ask } from './ask.js';
+import { register as change } from './change.js';
 import { register as claim } from './claim.js';
 import { register as completion } from './completion.js';
 import { register as doctor } from './doctor.js';
@@ -14,6 +15,7 @@ import { register as models } from './models.js';
 import { register as pack } from './pack.js';
 import { register as plan } from './plan.js';
 import { register as run } from './run.js';
+import { register as spec } from './spec.js';
 import { register as status } from './status.js';
 import { register as task } from './task.js';
 import { register as team } from './team.js';
@@ -42,4 +44,6 @@ export const COMMANDS: RegisterFn[] = [
   completion,
   undo,
   mcp,
+  change,
+  spec,
 ];

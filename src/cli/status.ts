@@ -94,6 +94,16 @@ function printStatus(ctx: Context, s: ProjectStatus): void {
     out.push('', `${s.plan.path} and ${s.todo.path} disagree:`, ...s.mismatches.map((m) => `  ${m}`));
     out.push(`hint: edit ${s.todo.path} so it has one "- [ ] Step N: Title" per step, matching the plan`);
   }
+  for (const o of s.others) row(o.plan, `${o.done}/${o.total} done (specloop run --from ${o.plan})`);
+  for (const [what, d] of Object.entries(s.drift))
+    out.push(
+      '',
+      `warning: ${what === 'spec' ? s.spec.path : s.plan.path} was made from commit ${d.since.slice(0, 7)}; ` +
+        `${d.files.length} file(s) changed since in ${d.commits} commit(s)`,
+      what === 'spec'
+        ? 'hint: check it against the code, or refresh it with `specloop spec --from-code --force`'
+        : 'hint: check the remaining steps against the code, or plan again with `specloop plan --force`',
+    );
   const hint = nextCommand(s);
   if (hint) out.push('', hint);
   ctx.stdout.write(`${out.join('\n')}\n`);
@@ -111,6 +121,11 @@ function nextCommand(s: ProjectStatus): string | undefined {
     if (s.next) return `continue with: specloop run (next: Step ${s.next.number})`;
     return undefined;
   }
-  if (!s.spec.exists || s.spec.empty) return 'start with: specloop idea "what you want to build"';
+  // No prompt_plan.md: a change plan (`run --from`) may be under way.
+  const open = s.others.find((o) => o.done < o.total);
+  if (open) return `continue with: specloop run --from ${open.plan}`;
+  if (s.others.length > 0) return undefined;
+  if (!s.spec.exists || s.spec.empty)
+    return 'start with: specloop idea "what you want to build" (new project), or for existing code: specloop change "what to change" / specloop spec --from-code';
   return 'then: specloop plan';
 }

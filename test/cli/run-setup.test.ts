@@ -221,7 +221,9 @@ describe('specloop run: setup and bad input', () => {
     const r = await run(dir, ['--dry-run', '--until', '2']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('branch: specloop/prompt_plan (would be created)');
-    expect(r.stdout).toContain(`would run:\n  step 1: ${TITLES[0]}\n  step 2: ${TITLES[1]}\n`);
+    expect(r.stdout).toContain(
+      `would run:\n  step 1: ${TITLES[0]} (test-driven)\n  step 2: ${TITLES[1]} (test-driven)\n`,
+    );
     expect(head(dir)).toBe(before);
     expect(git(dir, 'status', '--porcelain')).toBe('?? prompt_plan.md\n?? todo.md');
     expect(existsSync(join(dir, '.specloop'))).toBe(false);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProvenance, stripProvenance } from '../../src/core/drift/index.js';
 import {
   ANSWERS_FILE,
   greenfieldScript,
@@ -96,7 +97,10 @@ describe('greenfield: init → idea → plan → status → run --all (recorded)
   });
 
   it('writes prompt_plan.md and todo.md that status validates (2 steps, step 1 next)', () => {
-    expect(readFileSync(join(s.repo, 'prompt_plan.md'), 'utf8')).toBe(PLAN);
+    const plan = readFileSync(join(s.repo, 'prompt_plan.md'), 'utf8');
+    // The plan records the commit it was made from (docs/change.md, "Drift"), then the model's text.
+    expect(readProvenance(plan)).toMatch(/^[0-9a-f]{40}$/);
+    expect(stripProvenance(plan)).toBe(PLAN);
     const status = JSON.parse(resultOf(s.walk, 'status', '--json').stdout);
     expect(status.plan).toMatchObject({ exists: true, valid: true, steps: 2, problems: [] });
     expect(status).toMatchObject({ total: 2, done: [], mismatches: [], next: { number: 1 } });

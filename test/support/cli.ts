@@ -65,6 +65,8 @@ export const COMMANDS = [
   'doctor',
   'completion',
   'mcp',
+  'change',
+  'spec',
 ] as const;
 
 export const BIN = fileURLToPath(new URL('../../bin/specloop.js', import.meta.url));

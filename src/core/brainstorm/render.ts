@@ -26,7 +26,8 @@ const REASONS = {
  */
 export function brainstormRenderer(
   sink: Sink,
-  opts: { interactive: boolean; color: boolean },
+  /** `command`: the name shown in the session line (default `specloop idea`). */
+  opts: { interactive: boolean; color: boolean; command?: string },
 ): ((e: BrainstormEvent) => void) & { stop(): void } {
   const c = createColors(opts.color);
   const progress = createProgress(sink);
@@ -49,7 +50,7 @@ export function brainstormRenderer(
     switch (e.type) {
       case 'session':
         sink.write(
-          `${c.dim('specloop idea')} · session ${e.id}${e.resumed ? ` (resumed, ${e.answered} answered)` : ''} · /help for commands\n` +
+          `${c.dim(opts.command ?? 'specloop idea')} · session ${e.id}${e.resumed ? ` (resumed, ${e.answered} answered)` : ''} · /help for commands\n` +
             c.dim(`transcript: ${e.path}\n`),
         );
         return;

@@ -106,9 +106,14 @@ export const configSchema = z
     /** USD per million tokens, keyed by model string; merged over the built-in table. */
     prices: z.record(z.string(), price).default({}),
     test: z
-      .object({ command: z.string().optional(), timeoutSec: z.number().int().positive().default(600) })
+      .object({
+        command: z.string().optional(),
+        timeoutSec: z.number().int().positive().default(600),
+        /** Extra test-file globs (gitignore syntax) beyond the conventions and the runner's config. */
+        files: z.array(z.string()).default([]),
+      })
       .strict()
-      .default({ timeoutSec: 600 }),
+      .default({ timeoutSec: 600, files: [] }),
     run: z
       .object({
         executor: z.enum(['builtin', 'aider', 'claude', 'codex']).default('builtin'),

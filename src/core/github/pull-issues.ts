@@ -1,3 +1,4 @@
+import { runGit } from '../../util/git.js';
 import { fenceFor } from '../../util/markdown-fence.js';
 import type { Context } from '../context.js';
 import { resolveToken } from './auth.js';
@@ -14,11 +15,15 @@ export interface PullIssuesOptions {
   onWait?: (wait: RateLimitWait) => void;
   /** Test seam: an API client instead of Octokit with a resolved token. */
   api?: GithubApi;
+  /** Leave out issues a commit on the current branch already fixes (`Fixes #N`), e.g. after a run. */
+  skipFixed?: boolean;
 }
 
 export interface PullIssuesResult {
   repo: RepoRef;
   issues: GhIssue[];
+  /** Open issues left out because a commit on this branch already says it fixes them. */
+  alreadyFixed: number[];
   /** The prompt_plan-format file (`specloop run --from` executes it); empty when there are no issues. */
   text: string;
 }
@@ -76,6 +81,22 @@ export async function pullIssues(ctx: Context, opts: PullIssuesOptions): Promise
     throw isFatalGithubError(err) ? fatalGithubError(err, repo) : err;
   }
   issues.sort((a, b) => a.number - b.number);
+  const fixed = opts.skipFixed ? await fixedOnBranch(ctx) : new Set<number>();
+  const alreadyFixed = issues.filter((i) => fixed.has(i.number)).map((i) => i.number);
+  issues = issues.filter((i) => !fixed.has(i.number));
   const text = issues.length ? renderIssuePlan(repo, issues, { labels: opts.labels }) : '';
-  return { repo, issues, text };
+  return { repo, issues, alreadyFixed, text };
+}
+
+/**
+ * Issue numbers that commits reachable from HEAD close (`Fixes #12`, `closes #3`, `resolved #7`:
+ * GitHub's closing keywords). Outside a repository, or before the first commit: none.
+ */
+async function fixedOnBranch(ctx: Context): Promise<Set<number>> {
+  const log = await runGit(ctx.cwd, ['log', '--format=%B', 'HEAD'], { env: ctx.env });
+  const out = new Set<number>();
+  if (log.code !== 0) return out;
+  for (const m of log.stdout.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)\b/gi))
+    out.add(Number(m[1]));
+  return out;
 }

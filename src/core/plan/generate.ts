@@ -10,6 +10,11 @@ import { planProblems, todoProblems } from './validate.js';
 
 export interface GeneratePlanOptions {
   spec: string;
+  /** Another plan template and its variables (`change`); default `plan-tdd` / `plan` with `{spec}`. */
+  template?: string;
+  vars?: Record<string, string>;
+  /** Problems of a well-formed plan beyond its format (unknown files …), repaired the same way. */
+  checkPlan?: (plan: Plan) => string[];
   /** Test-first prompts (the default) or the plain variant. */
   tdd: boolean;
   model?: string;
@@ -65,8 +70,15 @@ export async function generatePlan(ctx: Context, opts: GeneratePlanOptions): Pro
     });
   };
 
-  const drafted = await draft(opts.tdd ? 'plan-tdd' : 'plan', { spec: opts.spec.trim() }, planFile, (text) =>
-    planProblems(text, planFile),
+  const drafted = await draft(
+    opts.template ?? (opts.tdd ? 'plan-tdd' : 'plan'),
+    opts.vars ?? { spec: opts.spec.trim() },
+    planFile,
+    (text) => {
+      const problems = planProblems(text, planFile);
+      if (problems.length > 0 || !opts.checkPlan) return problems;
+      return opts.checkPlan(parsePlan(text, { file: planFile }));
+    },
   );
   if (drafted.problems.length > 0) {
     throw new WorkError(

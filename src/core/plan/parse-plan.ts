@@ -1,4 +1,5 @@
 import type { Code, Heading, Nodes, Paragraph, RootContent } from 'mdast';
+import { stripProvenance } from '../drift/provenance.js';
 import { checkDag, matchDependsLine, parseDependsList } from './dag.js';
 import { PlanFormatError } from './errors.js';
 import { lineAt, parseMarkdown, spanOf } from './markdown.js';
@@ -34,7 +35,8 @@ export function inspectPlan(text: string): { plan: Plan; problems: PlanProblem[]
   const problems: PlanProblem[] = [];
   const sections = findSections(text, tree.children, shift);
   const firstStart = sections[0] ? spanOf(sections[0].heading, shift)[0] : text.length;
-  const overview = text.slice(shift, firstStart).trim();
+  // The commit a plan was made from is for `status`, not for the executor's prompt.
+  const overview = stripProvenance(text.slice(shift, firstStart)).trim();
   if (text.trim() === '') problems.push({ message: 'the file is empty' });
   else if (sections.length === 0)
     problems.push({ message: 'no step sections found: expected headings like "## Step 1: Title"' });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import type { Context } from '../context.js';
+import { currentTree, withProvenance } from '../drift/index.js';
 import { UsageError } from '../errors.js';
 import { type GeneratedPlan, type GeneratePlanOptions, generatePlan } from './generate.js';
 
@@ -69,6 +70,9 @@ export async function planProject(ctx: Context, opts: PlanProjectOptions): Promi
     todoFile: relative(ctx.cwd, todoPath),
     onEvent: opts.onEvent,
   });
+  // The plan records the code it was planned at (`status` warns when the code moves on).
+  const tree = await currentTree(ctx.cwd, ctx.env);
+  generated.planText = withProvenance(generated.planText, tree, 'top');
   if (!opts.dryRun) {
     await atomicWrite(planPath, generated.planText);
     await atomicWrite(todoPath, generated.todoText);

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { Context } from '../context.js';
+import { type Drift, driftSince } from '../drift/index.js';
 import { checkAgreement } from './agreement.js';
 import { blockedSteps, readySteps } from './dag.js';
 import { formatProblems } from './errors.js';
+import { type OtherPlan, otherPlans } from './other-plans.js';
 import { inspectPlan } from './parse-plan.js';
 import { parseTodo } from './parse-todo.js';
 
@@ -22,6 +24,10 @@ export interface ProjectStatus {
   mismatches: string[];
   /** True when every step is done. */
   complete: boolean;
+  /** Plans run with `--from` / written by `change` (`X.md` + `X.todo.md`, also under changes/). */
+  others: OtherPlan[];
+  /** spec.md / the plan record the commit they were made from; the code moved a lot since. */
+  drift: { spec?: Drift; plan?: Drift };
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {
@@ -53,6 +59,13 @@ export async function projectStatus(
   const nextStep = plan?.steps.find((s) => s.number === ready[0]);
   const total = plan?.steps.length ?? todo?.items.length ?? 0;
   const doneList = [...done].sort((a, b) => a - b);
+  const env = ctx.env;
+  const [specDrift, planDrift, others] = await Promise.all([
+    // The greenfield plan's own steps are not drift of the spec they implement.
+    specText === undefined ? undefined : driftSince(ctx.cwd, specText, { env, planFile: planPath }),
+    planText === undefined ? undefined : driftSince(ctx.cwd, planText, { env, planFile: planPath }),
+    otherPlans(ctx.cwd, ctx.cwd),
+  ]);
   return {
     spec: { path: show(specPath), exists: specText !== undefined, empty: (specText ?? '').trim() === '' },
     plan: {
@@ -70,5 +83,10 @@ export async function projectStatus(
     blocked: plan ? blockedSteps(plan, done) : [],
     mismatches,
     complete: total > 0 && (plan ? plan.steps.every((s) => done.has(s.number)) : done.size === total),
+    others,
+    drift: {
+      ...(specDrift?.stale ? { spec: specDrift } : {}),
+      ...(planDrift?.stale ? { plan: planDrift } : {}),
+    },
   };
 }

@@ -14,6 +14,7 @@ import {
   switchBranch,
 } from '../git/index.js';
 import { markStep } from '../plan/index.js';
+import { GENERATED_FILES } from '../tasks/builtin-tasks.js';
 import { type BranchPlan, chooseBranch } from './branch.js';
 import { type ActiveStep, type Journal, planJournal, readJournal, writeJournal } from './journal.js';
 import { landedSteps, tickedSteps } from './landed-steps.js';
@@ -132,10 +133,7 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
     }
   }
   if (other.length && !active && !o.yes)
-    throw runErrors.dirty(
-      other.map(statusLine),
-      'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch',
-    );
+    throw runErrors.dirty(other.map(statusLine), dirtyHint(other.map((e) => e.path)));
 
   const known = new Set(src.plan.steps.map((s) => s.number));
   if (active && known.has(active.step)) todo = markStep(todo, active.step, false);
@@ -186,4 +184,22 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   pj.active = active;
   await writeJournal(repo, journal, ctx.faults);
   return { branch, done, active, journal, notes };
+}
+
+/**
+ * What to do about a dirty tree. specloop's own outputs (reviews, issue lists, packs) are
+ * not part of any change: they should be ignored, never committed into the run branch,
+ * so `--yes` is offered only when everything dirty is the user's own work.
+ */
+function dirtyHint(paths: string[]): string {
+  const ours = paths.filter((p) => GENERATED_FILES.includes(p) || p === 'output.txt');
+  if (ours.length === 0)
+    return 'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch';
+  const rest = paths.length - ours.length;
+  return (
+    `${ours.join(', ')} ${ours.length === 1 ? 'is' : 'are'} specloop output, not part of the change: ` +
+    `keep ${ours.length === 1 ? 'it' : 'them'} out of the run branch with \`printf '%s\\n' ${ours.join(' ')} >> .git/info/exclude\`` +
+    (rest ? `, then commit or stash the other ${rest} change(s)` : '') +
+    ', and run again'
+  );
 }

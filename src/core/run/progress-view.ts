@@ -104,7 +104,7 @@ export function renderDryRun(r: RunPlanResult): string {
   if (r.planned.length === 0) lines.push('would run: nothing (every selected step is done)');
   else {
     lines.push('would run:');
-    for (const s of r.planned) lines.push(`  step ${s.step}: ${s.title}`);
+    for (const s of r.planned) lines.push(`  step ${s.step}: ${s.title}${s.tdd ? ' (test-driven)' : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,9 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { requireRepo, status } from '../git/index.js';
 import { betweenSteps } from './between-steps.js';
+import { stripProvenance } from '../drift/provenance.js';
+import { excludeSpecs, requireRepo, status, tryGit } from '../git/index.js';
+import { isTddStep } from '../testfiles/index.js';
 import type { OnEvent } from './events.js';
 import { createExecutor, type Executor } from './executors/index.js';
 import { workCommittedByHand } from './hand-commits.js';
@@ -105,7 +108,11 @@ async function runSolo(
   const done = new Set(prepared.done.keys());
   let active = prepared.active?.step;
   const title = (n: number) => src.plan.steps.find((s) => s.number === n)?.title ?? `step ${n}`;
-  const planned = simulate(src.plan, sel, done, active).map((n) => ({ step: n, title: title(n) }));
+  const planned = simulate(src.plan, sel, done, active).map((n) => ({
+    step: n,
+    title: title(n),
+    tdd: isTddStep(src.plan.steps.find((s) => s.number === n) ?? { prompt: '' }, o.tdd),
+  }));
   const maxCost = o.maxCost;
   const result: RunPlanResult = {
     planId: src.planId,
@@ -136,7 +143,9 @@ async function runSolo(
   };
   if (o.dryRun) return finish();
 
-  const spec = src.specPath ? await readFile(src.specPath, 'utf8').catch(() => undefined) : undefined;
+  const spec = src.specPath
+    ? await readFile(src.specPath, 'utf8').then(stripProvenance, () => undefined)
+    : undefined;
   const projectDir = ctx.projectRoot ? relative(repo, ctx.projectRoot) : '';
   const testDir = projectDir && !projectDir.startsWith('..') ? projectDir : undefined;
   for (;;) {

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { git, status, tryGit } from '../git/index.js';
 import type { Plan, PlanStep } from '../plan/index.js';
+import { isTddStep, testFileMatcher } from '../testfiles/index.js';
 import { type OnEvent, type Usage, zeroUsage } from './events.js';
 import type { Executor } from './executors/types.js';
 import { packContext, relevantFiles } from './failure-context.js';
@@ -76,18 +77,8 @@ export interface ExecuteStepResult {
   lastTest?: TestResult;
 }
 
-/** Test files by the usual conventions of JS/TS, Python, Go, Ruby, Rust, Java … */
-const TEST_FILE =
-  /(^|\/)(tests?|__tests__|spec|specs)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)test_[^/]+\.py$|_test\.(py|go|rb|exs?)$|_spec\.rb$|Tests?\.(java|kt|cs|swift)$/;
-
-export function isTestFile(path: string): boolean {
-  return TEST_FILE.test(path);
-}
-
-/** A step is test-driven when TDD is on and its prompt talks about tests. */
-export function isTddStep(step: PlanStep, tdd: boolean): boolean {
-  return tdd && /\b(tests?|tdd|test-driven|spec)\b/i.test(step.prompt);
-}
+/** Test files by convention alone (the run uses the project's {@link testFileMatcher}). */
+export { isConventionalTestFile as isTestFile, isTddStep } from '../testfiles/index.js';
 
 interface Check {
   ok: boolean;
@@ -109,6 +100,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   const testTimeoutMs = o.testTimeoutMs ?? ctx.config.test.timeoutSec * 1000;
   const testCwd = o.testDir ? join(o.repoDir, o.testDir) : o.repoDir;
   const tddStep = isTddStep(o.step, o.tdd ?? ctx.config.run.tdd);
+  const testFiles = await testFileMatcher({ root: o.repoDir, files: ctx.config.test.files });
   const n = o.step.number;
   const ignore = [...machineState(ctx, o.repoDir), ...(o.ignore ?? [])];
   const res: ExecuteStepResult = {
@@ -171,7 +163,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
         changed,
         test,
       };
-    if (tddStep && !changed.some(isTestFile))
+    if (tddStep && !changed.some(testFiles.isTestFile))
       return {
         ok: false,
         reason: 'this is a test-driven step but no test file was added or changed',

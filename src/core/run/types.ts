@@ -24,7 +24,7 @@ export interface RunPlanResult {
   testCommand: string;
   dryRun: boolean;
   /** Steps this run would execute (dry run) or planned to when it started. */
-  planned: { step: number; title: string }[];
+  planned: { step: number; title: string /** Must change a test file to land. */; tdd?: boolean }[];
   steps: StepReport[];
   done: number[];
   remaining: number[];

@@ -40,7 +40,8 @@ export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
     template: 'github-issues',
     output: 'issues.md',
     pack: cited,
-    variables: {},
+    // A code review written earlier is the best lead for the issues.
+    variables: { review: '@code-review.md?' },
     next: 'review issues.md, then: specloop issues post issues.md --dry-run',
   },
   'issue-prompts': {
@@ -48,7 +49,12 @@ export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
     template: 'issue-prompts',
     output: 'issue-prompts.md',
     pack: cited,
-    variables: { issues: '@issues.md?' },
+    // Issues already posted (`issues post`) get their number, so each step's commit says `Fixes #N`.
+    variables: {
+      issues: '@issues.md?',
+      review: '@code-review.md?',
+      posted: '@.specloop/posted-issues.json?',
+    },
     next: 'review the steps, then: specloop run --from issue-prompts.md',
   },
   'missing-tests': {

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { unwrapFence } from '../../util/markdown-fence.js';
 import { createProgress } from '../../util/progress.js';
@@ -55,9 +55,10 @@ export interface RunTaskResult {
 export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTaskResult> {
   const task = getTask(ctx, opts.name);
   const out = opts.stdout ? undefined : taskOutput(task, opts.output);
-  const outputPath = out === undefined ? undefined : resolve(ctx.cwd, out);
+  // `readme.md` already there: the README task updates it instead of adding README.md beside it.
+  const outputPath = out === undefined ? undefined : sameNameAnyCase(resolve(ctx.cwd, out), !opts.output);
   if (outputPath && !opts.force && existsSync(outputPath)) {
-    throw new UsageError(`${out} already exists; not overwriting it`, {
+    throw new UsageError(`${relative(ctx.cwd, outputPath)} already exists; not overwriting it`, {
       code: 'E_EXISTS',
       hint: 'pass --force to replace it, -o another file, or --stdout',
     });
@@ -143,4 +144,16 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
   const text = `${unwrapFence(res.text).trimEnd()}\n`;
   if (outputPath) await atomicWrite(outputPath, text);
   return { task, outputPath, text, model: res.model, usage: res.usage, cost: res.cost, estimate };
+}
+
+/** An existing file whose name differs from `path`'s only in case (`readme.md` for README.md), else `path`. */
+function sameNameAnyCase(path: string, enabled: boolean): string {
+  if (!enabled || existsSync(path)) return path;
+  const want = basename(path).toLowerCase();
+  try {
+    const hit = readdirSync(dirname(path)).find((n) => n.toLowerCase() === want);
+    return hit ? join(dirname(path), hit) : path;
+  } catch {
+    return path;
+  }
 }

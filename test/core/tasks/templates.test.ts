@@ -24,7 +24,7 @@ describe('built-in task templates', () => {
       expect(t.internal).toBe(false);
       expect(t.description).toBeTruthy();
       expect(t.variables).toContain('input');
-      const vars = { input: 'PACKED-CODE-MARKER', issues: '' };
+      const vars = { input: 'PACKED-CODE-MARKER', issues: '', review: '', posted: '' };
       const { system, prompt } = renderTemplate(t, vars);
       expect(system).toMatch(/never invent|never from imagination/i);
       expect(prompt).toMatch(/<code>\nPACKED-CODE-MARKER\n<\/code>/);
@@ -55,7 +55,12 @@ describe('built-in task templates', () => {
 
   it('issue-prompts says where the issues go, and copes with none', async () => {
     const t = await loadTemplate(ctx, 'issue-prompts');
-    const { prompt } = renderTemplate(t, { input: 'code', issues: '## Issue: X\nbody' });
+    const { prompt } = renderTemplate(t, {
+      input: 'code',
+      issues: '## Issue: X\nbody',
+      review: '',
+      posted: '',
+    });
     expect(prompt).toContain('<issues>\n## Issue: X\nbody\n</issues>');
     expect(t.body).toMatch(/If the\s+<issues> block is empty/);
   });

@@ -77,9 +77,10 @@ const ROOT_DIRS = [
   '.webpack.cache',
   '.parcel-cache',
   '.sass-cache',
+  'changes', // specloop's change plans (`specloop change`): plans, not code
 ];
 /** Files at the top only. */
-const ROOT_NAMES = ['.eslintcache', '.node_repl_history', '.lock-wscript'];
+const ROOT_NAMES = ['.eslintcache', '.node_repl_history', '.lock-wscript', 'specloop.toml', 'todo.md'];
 /** `*.ext` at any depth (compared in lower case: LOGO.PNG is media too). */
 const EXTS = [
   'log',
