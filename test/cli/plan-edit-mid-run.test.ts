@@ -13,7 +13,7 @@ describe('editing prompt_plan.md during a run', () => {
     const dir = makeProject(cleanups.tmp('specloop-midrun-'));
     const handler = agentHandler();
     let edited = false;
-    const fake = await cleanups.fakeLlm((req, i) => {
+    const fake = await cleanups.fakeLlm((req) => {
       // While step 1 is being written, the person edits the plan: step 1's and step 3's prompts.
       if (!edited) {
         edited = true;
