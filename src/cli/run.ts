@@ -125,8 +125,23 @@ export function register(program: Command, app: App): void {
             return r.exitCode;
           }
           const view = run.createRunView(ctx.stderr);
-          const result = await run.runPlan(ctx, settings, { onEvent: view.onEvent, hooks });
+          const result = await run
+            .runPlan(ctx, settings, { onEvent: view.onEvent, hooks })
+            .catch((err) => withResumeCommand(err, o));
           view.summary(result);
+          if (
+            !result.dryRun &&
+            result.exitCode === 0 &&
+            result.steps.length > 0 &&
+            result.remaining.length === 0
+          ) {
+            const { requireRepo } = await import('../core/git/index.js');
+            const hint = await run.mergeHint(ctx, {
+              repo: await requireRepo(ctx.cwd, { env: ctx.env }),
+              branch: result.branch,
+            });
+            if (hint) ctx.stderr.write(`all ${result.total} steps are done; ${hint}\n`);
+          }
           if (o.json) printJson(ctx.stdout, result);
           else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
           const last = result.steps.at(-1);
@@ -198,4 +213,32 @@ async function steeringHooks(ctx: Context, o: Record<string, unknown>, settings:
   const { terminalReviewer } = await import('./review-prompt.js');
   const gate = createReviewGate(terminalReviewer(ctx));
   return { preLand: [gate.check], attempts: [gate.observer] };
+}
+
+/** After Ctrl-C: the exact command that continues this run (same plan, selection and mode). */
+async function withResumeCommand(err: unknown, o: Record<string, unknown>): Promise<never> {
+  const { InterruptedError } = await import('../core/errors.js');
+  if (!(err instanceof InterruptedError) || /resume with:/.test(err.message)) throw err;
+  const q = (v: unknown) =>
+    /^[\w./:@-]+$/.test(String(v)) ? String(v) : `'${String(v).replace(/'/g, `'\\''`)}'`;
+  const args = ['specloop run'];
+  for (const [flag, key] of [
+    ['--from', 'from'],
+    ['--step', 'step'],
+    ['--until', 'until'],
+    ['--executor', 'executor'],
+    ['-m', 'model'],
+    ['--parallel', 'parallel'],
+    ['--remote', 'remote'],
+  ] as const)
+    if (o[key] !== undefined) args.push(flag, q(o[key]));
+  if (typeof o.branch === 'string') args.push('--branch', q(o.branch));
+  if (o.branch === false) args.push('--no-branch');
+  for (const [flag, key] of [
+    ['--next', 'next'],
+    ['--team', 'team'],
+    ['--review', 'review'],
+  ] as const)
+    if (o[key] === true) args.push(flag);
+  throw new InterruptedError(`${err.message}\n  resume with: ${args.join(' ')}`);
 }

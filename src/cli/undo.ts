@@ -1,7 +1,17 @@
 import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
+
+interface UndoFlags {
+  hard?: boolean;
+  from?: string;
+  json?: boolean;
+  team?: boolean;
+  remote?: string;
+  branch?: string;
+}
 
 export function register(program: Command, app: App): void {
   program
@@ -10,6 +20,9 @@ export function register(program: Command, app: App): void {
     .argument('[step]', 'the step to undo (default: the step landed last)', positiveInt)
     .option('--hard', 'drop the step commit instead (only the last commit, and only if never pushed)')
     .option('--from <file>', 'the plan given to `run --from`')
+    .option('--team', 'undo on the team integration branch: revert, then push fast-forward only')
+    .option('--remote <name>', 'remote for --team (default: config team.remote)')
+    .option('--branch <name>', 'integration branch for --team (default: the branch the checkout tracks)')
     .option('--json', 'print {step, title, undone, revert, hard, branch} on stdout')
     .addHelpText(
       'after',
@@ -23,25 +36,33 @@ Examples:
   specloop undo                 undo the step that landed last
   specloop undo 3               undo step 3 (later steps stay)
   specloop undo --hard          drop the last step commit (never pushed)
-  specloop undo 3 && specloop run --step 3`,
+  specloop undo 3 && specloop run --step 3
+  specloop undo 2 --team        revert step 2 on the remote integration branch`,
     )
     .action(
-      app.action(
-        'undo',
-        async (ctx, step: number | undefined, flags: { hard?: boolean; from?: string; json?: boolean }) => {
-          const { undoStep } = await import('../core/undo/index.js');
-          const r = await undoStep(ctx, { step, hard: flags.hard, from: flags.from });
-          if (flags.json) printJson(ctx.stdout, r);
-          ctx.stderr.write(
-            r.hard
-              ? `dropped step ${r.step} (${r.title}): commit ${r.undone.slice(0, 10)} removed from ${r.branch ?? 'HEAD'}\n`
-              : `undid step ${r.step} (${r.title}): revert ${r.revert?.slice(0, 10)} of ${r.undone.slice(0, 10)} on ${r.branch ?? 'HEAD'}, box unticked\n`,
-          );
-          ctx.stderr.write(
-            `next: \`specloop run --step ${r.step}\` runs it again (or edit its prompt first)\n`,
-          );
-          return 0;
-        },
-      ),
+      app.action('undo', async (ctx, step: number | undefined, flags: UndoFlags) => {
+        const { undoOnRemote, undoStep } = await import('../core/undo/index.js');
+        if (flags.team && flags.hard)
+          throw new UsageError('--hard does not apply to --team: pushed history is never rewritten');
+        const r = flags.team
+          ? await undoOnRemote(ctx, {
+              step,
+              from: flags.from,
+              remote: flags.remote ?? ctx.config.team.remote,
+              branch: flags.branch,
+            })
+          : await undoStep(ctx, { step, hard: flags.hard, from: flags.from });
+        if ('pushed' in r) ctx.stderr.write(`pushed the revert to ${r.pushed} (fast-forward)\n`);
+        if (flags.json) printJson(ctx.stdout, r);
+        ctx.stderr.write(
+          r.hard
+            ? `dropped step ${r.step} (${r.title}): commit ${r.undone.slice(0, 10)} removed from ${r.branch ?? 'HEAD'}\n`
+            : `undid step ${r.step} (${r.title}): revert ${r.revert?.slice(0, 10)} of ${r.undone.slice(0, 10)} on ${r.branch ?? 'HEAD'}, box unticked\n`,
+        );
+        ctx.stderr.write(
+          `next: \`specloop run --step ${r.step}\` runs it again (or edit its prompt first)\n`,
+        );
+        return 0;
+      }),
     );
 }

@@ -22,17 +22,12 @@ describe.skipIf(SKIP)(`specloop idea in a terminal (tmux)${SKIP ? ` — skipped:
     const home = cleanups.tmp('specloop-home-');
     const fake: FakeLlm = await cleanups.fakeLlm(replies);
     writeFiles(dir, files);
-    const start = (args: string[]): TmuxRun => {
-      const run = tmuxSpecloop({ cwd: dir, env: { ...fake.env(), SPECLOOP_HOME: home }, args });
-      cleanups.push(() => run.close());
-      return run;
-    };
-    const startAt = (args: string[], width: number): TmuxRun => {
+    const start = (args: string[], width?: number): TmuxRun => {
       const run = tmuxSpecloop({ cwd: dir, env: { ...fake.env(), SPECLOOP_HOME: home }, args, width });
       cleanups.push(() => run.close());
       return run;
     };
-    return { dir, fake, start, startAt };
+    return { dir, fake, start };
   }
 
   it('a bracketed paste of two paragraphs is one answer; the next Enter sends it', async () => {
@@ -53,7 +48,7 @@ describe.skipIf(SKIP)(`specloop idea in a terminal (tmux)${SKIP ? ` — skipped:
     const long =
       'Which bank export formats should the import understand first, and should it guess the columns or ask you to map them?';
     const p = await project([long, SPEC_TEXT]);
-    const term = p.startAt(['idea', 'a budget CLI'], 60);
+    const term = p.start(['idea', 'a budget CLI'], 60);
     await term.waitFor('(empty line sends');
     const lines = term.screen().split('\n');
     const at = lines.findIndex((l) => l.startsWith('Q1 '));

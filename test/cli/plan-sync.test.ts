@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { VALID_PLAN, VALID_TODO } from '../support/plan-fixtures.js';
-import { writeFiles } from '../support/repo.js';
+import { initRepo, writeFiles } from '../support/repo.js';
 
 /** Steps 1 and 2 done, with a ticked sub-item under Step 2. */
 const TICKED = VALID_TODO.replace('- [ ] Step 1', '- [x] Step 1')
@@ -88,5 +88,22 @@ describe('specloop plan --sync', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('unchanged: todo.md: 4 steps, 2 ticked');
     expect(p.todo()).toBe(TICKED);
+  });
+
+  it('run after a plan edit that todo.md does not match points at plan --sync, which fixes it', async () => {
+    const dir = cleanups.tmp('specloop-sync-run-');
+    initRepo(dir, {
+      'prompt_plan.md': EDITED,
+      'todo.md': TICKED,
+      'specloop.toml': '[test]\ncommand = "true"\n',
+    });
+    const env = { SPECLOOP_HOME: join(dir, '.h') };
+    const before = await runCli(['run', '--dry-run'], { cwd: dir, env });
+    expect(before.code).toBe(2);
+    expect(before.stderr).toContain('`specloop plan --sync` rebuilds todo.md');
+    expect((await runCli(['plan', '--sync'], { cwd: dir, env })).code).toBe(0);
+    const after = await runCli(['run', '--dry-run'], { cwd: dir, env });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toContain('step 2: Parse the options');
   });
 });

@@ -51,6 +51,27 @@ describe.skipIf(SKIP)(`run --review in a terminal (tmux)${SKIP ? ` — skipped: 
       true,
     );
   });
+  it('with --parallel 2, steps that finish together are reviewed one at a time', async () => {
+    const dir = makeProject(cleanups.tmp('specloop-review-par-'), { deps: { 2: [], 3: [] } });
+    appendFileSync(join(dir, '.git', 'info', 'exclude'), '.tmux-*\n');
+    const fake = await cleanups.fakeLlm(agentHandler());
+    const term = tmuxSpecloop({
+      cwd: dir,
+      env: { ...fake.env(), SPECLOOP_HOME: join(dir, '.home') },
+      args: ['run', '--parallel', '2', '--review'],
+      height: 60,
+    });
+    cleanups.push(() => term.close());
+    for (let i = 0; i < 3; i++) {
+      await term.waitFor(new RegExp(`(review step \\d[^]*){${i + 1}}\\[a\\]ccept[^]*›\\s*$`));
+      // Exactly one question is open at a time.
+      expect(term.screen().match(/› *$/gm)?.length ?? 0).toBeLessThanOrEqual(i + 1);
+      term.line('a');
+    }
+    const end = await term.waitFor('EXIT=');
+    expect(end, end).toContain('EXIT=0');
+    expect(ticked(dir)).toEqual([1, 2, 3]);
+  });
 });
 
 describe('run --review and --redo without a terminal', () => {

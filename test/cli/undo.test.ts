@@ -104,4 +104,36 @@ describe('specloop undo and redo (real git, fake LLM)', () => {
     expect(dirty.stderr).toContain('uncommitted changes');
     expect(git(s.dir, 'rev-parse', 'HEAD~1')).toBe(head);
   });
+
+  it('--team reverts on the remote integration branch, fast-forward only; a diverged checkout is refused', async () => {
+    const s = await setup();
+    const bare = cleanups.tmp('specloop-undo-team-');
+    git(bare, 'init', '-q', '--bare');
+    git(s.dir, 'remote', 'add', 'origin', bare);
+    git(s.dir, 'push', '-q', '-u', 'origin', 'specloop/prompt_plan');
+    const r = await s.cli(['undo', '2', '--team'], undefined);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('pushed the revert to origin/specloop/prompt_plan (fast-forward)');
+    expect(git(bare, 'log', '-1', '--format=%s', 'specloop/prompt_plan')).toBe(`undo step 2: ${TITLES[1]}`);
+    expect(git(s.dir, 'rev-parse', 'HEAD')).toBe(git(bare, 'rev-parse', 'specloop/prompt_plan'));
+    git(s.dir, 'commit', '-q', '--allow-empty', '-m', 'local only');
+    const diverged = await s.cli(['undo', '--team'], undefined);
+    expect(diverged.code).toBe(2);
+    expect(diverged.stderr).toContain('has commits that are not on origin');
+  });
+
+  it('after a --parallel run, undo reverts on the run branch the same way', async () => {
+    const dir = makeProject(cleanups.tmp('specloop-undo-par-'), { deps: { 2: [1], 3: [1] } });
+    const fake = await cleanups.fakeLlm(agentHandler());
+    const env = { SPECLOOP_HOME: join(dir, '.home'), ...fake.env() };
+    const run = await runCli(['run', '--parallel', '2'], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(0);
+    const r = await runCli(['undo', '1'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('undid step 1 (First function)');
+    expect(ticked(dir)).toEqual([2, 3]);
+    expect(existsSync(join(dir, 'src/step1.js'))).toBe(false);
+    const dry = await runCli(['run', '--parallel', '2', '--dry-run'], { cwd: dir, env });
+    expect(dry.stdout).toContain('step 1');
+  });
 });

@@ -19,6 +19,7 @@ export {
   type ExecutorOptions,
   type ExecutorResult,
 } from './executors/index.js';
+export { mergeHint } from './finish-hint.js';
 export { defaultRunHooks, mergeHooks, newRunId, notifyAttempt } from './hooks.js';
 export { type CommitStepOptions, commitStep } from './land-step.js';
 export {

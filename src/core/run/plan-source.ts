@@ -67,7 +67,7 @@ export async function loadPlanSource(
     if (!existsSync(todoPath))
       throw new UsageError(`no todo.md beside ${rel(o.repoRoot, planPath)}`, {
         code: 'E_NO_PLAN',
-        hint: 'run `specloop plan` again to write both files, or use `specloop run --from prompt_plan.md`',
+        hint: 'rebuild it from the plan with `specloop plan --sync` (no model call), or use `specloop run --from prompt_plan.md`',
       });
   }
   // Paths relative to the (real) repo root must agree with git's view: resolve symlinks.
@@ -86,7 +86,10 @@ export async function loadPlanSource(
   if (problems.length)
     throw new UsageError(
       `${rel(o.repoRoot, todoPath)} does not match ${rel(o.repoRoot, planPath)}:\n  ${problems.join('\n  ')}`,
-      { code: 'E_PLAN_MISMATCH', hint: 'fix the files by hand, or run `specloop plan` again' },
+      {
+        code: 'E_PLAN_MISMATCH',
+        hint: 'after editing the plan, `specloop plan --sync` rebuilds todo.md and keeps the ticks of unchanged steps',
+      },
     );
   const spec = join(dirname(planPath), 'spec.md');
   return {

@@ -132,17 +132,18 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
       notes.push(`found unfinished work in the tree without a journal entry: treated as step ${next}'s`);
     }
   }
-  if (other.length && !active && !o.yes)
-    throw runErrors.dirty(other.map(statusLine), dirtyHint(other.map((e) => e.path)));
-
   const known = new Set(src.plan.steps.map((s) => s.number));
   if (active && known.has(active.step)) todo = markStep(todo, active.step, false);
   for (const n of trailers.keys()) if (known.has(n)) todo = markStep(todo, n, true);
   const done = new Map<number, string | undefined>();
   for (const n of tickedSteps(todo)) if (known.has(n)) done.set(n, trailers.get(n)?.commit);
   o.validate?.(done, active);
+  // Nothing left to run: the tree's state does not matter, and nothing will be written.
+  const idle = o.idle?.(new Set(done.keys()), active) ?? false;
+  if (other.length && !active && !o.yes && !idle)
+    throw runErrors.dirty(other.map(statusLine), dirtyHint(other.map((e) => e.path)));
   if (o.dryRun) return { branch, done, active, journal, notes };
-  if (o.idle?.(new Set(done.keys()), active) && !other.length) {
+  if (idle) {
     const here = {
       target: branch.current ?? branch.target,
       action: 'stay' as const,

@@ -10,6 +10,7 @@ import type { OnEvent } from './events.js';
 import { createExecutor, type Executor } from './executors/index.js';
 import { workCommittedByHand } from './hand-commits.js';
 import { defaultRunHooks, mergeHooks, newRunId } from './hooks.js';
+import { doneSteps } from './landed-steps.js';
 import { machineState } from './machine-state.js';
 import { loadPlanSource, type PlanSource } from './plan-source.js';
 import { prepareRun } from './prepare-run.js';
@@ -32,6 +33,15 @@ export interface RunDeps {
 }
 
 /** The plan file's mtime, to notice an edit between steps. */
+/** Steps done on HEAD (landed or ticked), for the cheap "anything to do?" check before preflight. */
+async function doneOnHead(ctx: Context, repo: string, src: PlanSource): Promise<Set<number>> {
+  const todoRel = relative(repo, src.todoPath).split('\\').join('/');
+  const done = await doneSteps(ctx, { dir: repo, planId: src.planId, todoRel, todoText: src.todoText }).catch(
+    () => new Map<number, unknown>(),
+  );
+  return new Set(done.keys());
+}
+
 const planStamp = async (src: PlanSource) => (await stat(src.planPath).catch(() => undefined))?.mtimeMs ?? 0;
 
 function simulate(
@@ -86,12 +96,14 @@ async function runSolo(
   let stamp = await planStamp(src);
   checkSelection(src.plan, sel);
   const testCommand = o.testCommand;
+  // With nothing left to run, no model (and so no key) is needed.
+  const idle = simulate(src.plan, sel, await doneOnHead(ctx, repo, src), undefined).length === 0;
   const executor =
     deps.executor ??
     (await createExecutor(ctx, o.executor, {
       model: o.model,
       maxToolCalls: o.maxToolCalls,
-      preflight: !o.dryRun,
+      preflight: !o.dryRun && !idle,
     }));
   if (killed)
     onEvent({ type: 'note', text: `stopped ${killed.length} process group(s) left running by a killed run` });

@@ -127,7 +127,8 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
     context: step.context,
     todoPath: s.src.todoPath,
     planId: s.src.planId,
-    exclude: machineState(ctx, s.repo),
+    // The plan file stays out: an edit made during the step lands as "specloop: update plan" (plan-edits.ts).
+    exclude: [...machineState(ctx, s.repo), relative(s.repo, s.src.planPath).split('\\').join('/')],
     env: ctx.env,
     faults: ctx.faults,
   }).catch((err: Error) => {

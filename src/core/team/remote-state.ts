@@ -126,7 +126,11 @@ export async function peekRemoteState(
  * The branch on `remote` that the checked-out branch tracks (a local `wip` tracking
  * `origin/main` works on `main`), else the checked-out branch's own name.
  */
-async function trackedBranch(repoRoot: string, remote: string, g: GitOptions): Promise<string | undefined> {
+export async function trackedBranch(
+  repoRoot: string,
+  remote: string,
+  g: GitOptions,
+): Promise<string | undefined> {
   const local = await currentBranch(repoRoot, g);
   if (!local) return undefined;
   const up = await tryGit(repoRoot, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}'], g);

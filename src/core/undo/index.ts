@@ -11,6 +11,8 @@ import { loadPlanSource } from '../run/plan-source.js';
 import { acquireRunLock } from '../run/run-lock.js';
 import { PLAN_TRAILER, REVERT_TRAILER } from '../run/trailers.js';
 
+export { type TeamUndoOptions, undoOnRemote } from './team-undo.js';
+
 export interface UndoOptions {
   /** The step to take back; default the step landed last. */
   step?: number;
