@@ -1,11 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
-import { requireRepo, status } from '../git/index.js';
-import { betweenSteps } from './between-steps.js';
 import { stripProvenance } from '../drift/provenance.js';
-import { excludeSpecs, requireRepo, status, tryGit } from '../git/index.js';
+import { requireRepo, status } from '../git/index.js';
 import { isTddStep } from '../testfiles/index.js';
+import { betweenSteps } from './between-steps.js';
 import type { OnEvent } from './events.js';
 import { createExecutor, type Executor } from './executors/index.js';
 import { workCommittedByHand } from './hand-commits.js';
