@@ -147,6 +147,17 @@ describe('specloop run reliability', () => {
     expect(r.code).toBeGreaterThan(0);
   }, 60_000);
 
+  it('a detached HEAD mid-plan returns to the unfinished run branch instead of starting a -2 one', async () => {
+    const s = scene('solo', THREE);
+    const cli = (args: string[]) => runCli(['run', ...args], { cwd: s.dir, env: s.env });
+    expect((await cli(['--next'])).code).toBe(0);
+    git(s.dir, 'checkout', '-q', '--detach', 'specloop/prompt_plan');
+    const r = await cli([]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed()).toEqual([1, 2, 3]);
+    expect(git(s.dir, 'branch', '--list', 'specloop/*')).toBe('* specloop/prompt_plan');
+  }, 60_000);
+
   it('a full disk while writing the journal names the file and says what to do (exit 1)', async () => {
     const s = scene('solo', THREE);
     const r = await runCli(['run'], {
