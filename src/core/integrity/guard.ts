@@ -147,7 +147,7 @@ export async function findViolations(o: GuardOptions & { snapshot: Snapshot }): 
     const p = entry.slice(3);
     // specloop's own machine state (journal, run records) is written during the attempt BY
     // specloop; its templates are compared through the snapshot above.
-    if (p.split('/')[0] === STATE_DIR) continue;
+    if (p.split('/')[0] === STATE_DIR || o.snapshot.files.has(p)) continue;
     const why = entry.length > 3 ? protectedReason(o.policy, p) : undefined;
     if (why && !found.has(p)) found.set(p, why);
   }
