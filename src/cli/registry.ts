@@ -15,6 +15,7 @@ import { register as status } from './status.js';
 import { register as task } from './task.js';
 import { register as team } from './team.js';
 import { register as templates } from './templates.js';
+import { register as trust } from './trust.js';
 
 /** Every command, in help order (the workflow's order). */
 export const COMMANDS: RegisterFn[] = [
@@ -34,4 +35,5 @@ export const COMMANDS: RegisterFn[] = [
   team,
   claim,
   done,
+  trust,
 ];
