@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { packageVersion } from '../util/paths.js';
+import { knownSecrets } from '../core/keys/index.js';
+import { packageVersion, specloopHome } from '../util/paths.js';
+import { redactingSink } from '../util/redact.js';
 import { type App, type CliIO, type GlobalOptions, type RegisterFn, reportError } from './app.js';
 import { COMMANDS } from './registry.js';
 
@@ -83,7 +85,14 @@ Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.`,
 }
 
 /** Run the CLI in-process; returns the exit code. Tests call this directly. */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], rawIo: CliIO): Promise<number> {
+  // Keys and URL passwords never reach stderr, whoever writes there (docs/security.md).
+  const io: CliIO = {
+    ...rawIo,
+    stderr: redactingSink(rawIo.stderr, () =>
+      knownSecrets({ home: specloopHome(rawIo.env), env: rawIo.env }),
+    ),
+  };
   const { program, app } = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { checkEndpointUrls } from './endpoint-urls.js';
 import { type Config, configSchema } from './schema.js';
 import { checkTrust } from './trust.js';
 
@@ -137,6 +138,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
       code: 'E_CONFIG',
     });
   }
+  checkEndpointUrls(res.data, opts.env);
   return {
     config: res.data,
     sources,

@@ -104,9 +104,16 @@ export const configSchema = z
     /** USD per million tokens, keyed by model string; merged over the built-in table. */
     prices: z.record(z.string(), price).default({}),
     test: z
-      .object({ command: z.string().optional(), timeoutSec: z.number().int().positive().default(600) })
+      .object({
+        command: z.string().optional(),
+        timeoutSec: z.number().int().positive().default(600),
+        /** Secret-named variables the test command still gets (it gets none by default). */
+        passEnv: z.array(z.string()).default([]),
+        /** Run the tests in the OS sandbox (bubblewrap / sandbox-exec): no network, writes in the repo + temp only. */
+        sandbox: z.boolean().default(false),
+      })
       .strict()
-      .default({ timeoutSec: 600 }),
+      .default({ timeoutSec: 600, passEnv: [], sandbox: false }),
     run: z
       .object({
         executor: z.enum(['builtin', 'aider', 'claude', 'codex']).default('builtin'),

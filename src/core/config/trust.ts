@@ -40,6 +40,7 @@ export function sensitiveKeys(data: Obj): string[] {
     if (key === 'test.command' || key === 'providers.openai.api') return;
     const last = (path[path.length - 1] ?? '').toLowerCase();
     if (
+      key === 'test.passEnv' ||
       path[0] === 'providers' ||
       path[0] === 'executors' ||
       /(url|host|headers?|apikeyenv|endpoint|command|cmd|args)$/.test(last)

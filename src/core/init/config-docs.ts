@@ -44,6 +44,8 @@ export const KEY_DOCS: Record<string, string> = {
   'prices.*.output': 'USD per million output tokens',
   'test.command': 'run through the shell in the repo root; exit 0 = green',
   'test.timeoutSec': 'a test run taking longer counts as failed',
+  'test.passEnv': 'secret-named variables the tests still get (none by default)',
+  'test.sandbox': 'run tests in the OS sandbox (bubblewrap / sandbox-exec): no network',
   'run.executor': 'who writes the code',
   'run.maxAttempts': 'attempts per step (failures are fed back) before `run` stops',
   'run.branchPrefix': 'work happens on a fresh branch named <prefix><plan>',
