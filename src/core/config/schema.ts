@@ -124,6 +124,8 @@ export const configSchema = z
         maxToolCalls: z.number().int().positive().default(40),
         notify: z.enum(['auto', 'bell', 'off']).default('auto'),
         notifyAfterSec: z.number().nonnegative().default(30),
+        /** Let the retry prompt's file context include files with secrets (`[pack] securityCheck` does not). */
+        allowSecretsInRetry: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -134,6 +136,7 @@ export const configSchema = z
         maxToolCalls: 40,
         notify: 'auto',
         notifyAfterSec: 30,
+        allowSecretsInRetry: false,
       }),
     pack: packSchema.default(packSchema.parse({})),
     tasks: z.record(z.string(), taskSchema).default({}),

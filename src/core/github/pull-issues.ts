@@ -76,6 +76,9 @@ export async function pullIssues(ctx: Context, opts: PullIssuesOptions): Promise
     throw isFatalGithubError(err) ? fatalGithubError(err, repo) : err;
   }
   issues.sort((a, b) => a.number - b.number);
+  // An issue body becomes a step prompt: a key someone pasted into an issue must not.
+  const { maskSecretsInText } = await import('../pack/secrets.js');
+  for (const issue of issues) issue.body = await maskSecretsInText(issue.body);
   const text = issues.length ? renderIssuePlan(repo, issues, { labels: opts.labels }) : '';
   return { repo, issues, text };
 }

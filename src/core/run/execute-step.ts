@@ -4,7 +4,7 @@ import { InterruptedError } from '../errors.js';
 import type { Plan, PlanStep } from '../plan/index.js';
 import { type OnEvent, type Usage, zeroUsage } from './events.js';
 import type { Executor } from './executors/types.js';
-import { packContext, relevantFiles } from './failure-context.js';
+import { packContext, relevantFiles, safeTestOutput } from './failure-context.js';
 import { machineState, status } from './git.js';
 import { retryPrompt, stepPrompt } from './prompts.js';
 import { runTests, type TestResult, tailOutput } from './test-runner.js';
@@ -187,7 +187,9 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
           attempt,
           maxAttempts,
           reason: last.reason ?? 'unknown',
-          testOutput: last.test ? tailOutput(last.test.output) : '(the tests were not run)',
+          testOutput: last.test
+            ? await safeTestOutput(tailOutput(last.test.output))
+            : '(the tests were not run)',
           context: await packContext(ctx, {
             repoDir: o.repoDir,
             files: await relevantFiles(o.repoDir, last.changed, last.test?.output ?? ''),

@@ -160,7 +160,8 @@ export function isDefaultIgnored(rel: string, isDir = false): boolean {
   for (let i = 0; i <= last; i++) {
     const s = segs[i]!;
     const dir = i < last || isDir;
-    if (names.has(s) || isEnvFile(s) || (dir && dirs.has(s)) || (i === 0 && dir && rootDirs.has(s))) return true;
+    if (names.has(s) || isEnvFile(s) || (dir && dirs.has(s)) || (i === 0 && dir && rootDirs.has(s)))
+      return true;
     if (dir && (hasExt(s, exts) || PREFIXES.some((p) => s.startsWith(p)))) return true;
   }
   if (segs[0] === '.vuepress' && segs[1] === 'dist' && (last >= 2 || isDir)) return true;
