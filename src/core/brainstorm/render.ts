@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import { createProgress } from '../../util/progress.js';
+import { terminalSafeFields } from '../../util/terminal-safe.js';
 import type { Sink } from '../context.js';
 import type { BrainstormEvent } from './types.js';
 
@@ -36,7 +37,9 @@ export function brainstormRenderer(
   let labelDue: number | undefined;
   let labelOpen = false;
   const label = (n: number) => c.bold(c.cyan(`Q${n}`));
-  const render = (e: BrainstormEvent) => {
+  const render = (raw: BrainstormEvent) => {
+    // Questions stream from the model: no escape sequence of theirs reaches the terminal.
+    const e = terminalSafeFields(raw);
     switch (e.type) {
       case 'session':
         sink.write(

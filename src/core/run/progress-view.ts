@@ -1,5 +1,6 @@
 import { formatUsd } from '../../util/format.js';
 import { createProgress } from '../../util/progress.js';
+import { terminalSafeFields } from '../../util/terminal-safe.js';
 import type { Sink } from '../context.js';
 import type { RunEvent } from './events.js';
 import type { RunPlanResult } from './run-plan.js';
@@ -26,7 +27,9 @@ export function createRunView(sink: Sink) {
   const line = (what: string) => `${head}${attempt} · ${what} · ${fmtTokens(tokens)} tok${money()}`;
   const show = (what: string) => (live ? p.update(line(what)) : sink.write(`  ${what}\n`));
   return {
-    onEvent(e: RunEvent): void {
+    onEvent(raw: RunEvent): void {
+      // Titles, activity, reasons and notes carry model and repo text: never raw escapes.
+      const e = terminalSafeFields(raw);
       switch (e.type) {
         case 'note':
           if (live) p.stop();
