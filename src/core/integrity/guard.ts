@@ -25,7 +25,7 @@ export interface Snapshot {
 interface GuardOptions {
   repoDir: string;
   policy: IntegrityPolicy;
-  env?: Record<string, string | undefined>;
+  env: Record<string, string | undefined>;
 }
 
 const MAX_WALK = 2000;

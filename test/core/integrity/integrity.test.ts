@@ -72,7 +72,7 @@ describe('integrity policy', () => {
     });
     const text = (p: string) => readFileSync(join(dir, p), 'utf8');
     const todo = text('todo.md');
-    const snapshot = await takeSnapshot({ repoDir: dir, policy, now: Date.now() });
+    const snapshot = await takeSnapshot({ repoDir: dir, policy, env: process.env, now: Date.now() });
     // The hostile attempt: tick ahead, weaken the check, rewrite a later prompt, plant a hook,
     // change the next system prompt, hide its own code, add a nested config.
     writeFiles(dir, {
@@ -86,7 +86,7 @@ describe('integrity policy', () => {
       'lib/specloop.toml': '[test]\ncommand = "true"\n',
       'src/a.js': '2\n',
     });
-    const r = await enforceIntegrity({ repoDir: dir, policy, snapshot });
+    const r = await enforceIntegrity({ repoDir: dir, policy, env: process.env, snapshot });
     expect(r.violations.map((v) => v.path).sort()).toEqual(
       [
         '.gitignore',
@@ -119,10 +119,13 @@ describe('integrity policy', () => {
     const dir = cleanups.tmp();
     initRepo(dir, { 'specloop.toml': '', '.gitignore': 'node_modules/\n' });
     writeFiles(dir, { 'todo.md': '- [ ] Step 1\n' });
-    const snapshot = await takeSnapshot({ repoDir: dir, policy, now: Date.now() });
+    const snapshot = await takeSnapshot({ repoDir: dir, policy, env: process.env, now: Date.now() });
     writeFiles(dir, { 'src/x.js': 'x', 'node_modules/dep/i.js': '' });
     writeFileSync(join(dir, '.gitignore'), 'node_modules/\n*.log\n');
-    expect(await enforceIntegrity({ repoDir: dir, policy, snapshot })).toEqual({ violations: [], note: '' });
+    expect(await enforceIntegrity({ repoDir: dir, policy, env: process.env, snapshot })).toEqual({
+      violations: [],
+      note: '',
+    });
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*.log\n');
   });
 });
