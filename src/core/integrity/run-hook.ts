@@ -42,26 +42,30 @@ export function integrityHooks(ctx: Context, s: { from?: string }): Pick<RunHook
       );
     },
   };
-  const check: PreLandCheck = {
-    name: 'integrity',
-    when: 'before-tests',
-    async check(_ctx, change) {
-      const p = await policyOf();
-      const snapshot = snapshots.get(change.dir);
-      // Work found in the tree before any attempt (attempt 0) may be the user's own hand fix,
-      // edits of the config included: nothing to compare with, nothing to undo.
-      if (!snapshot || change.attempt === 0) return { ok: true };
-      const violations = await findViolations({ repoDir: change.dir, policy: p, env: ctx.env, snapshot });
-      if (violations.length === 0) return { ok: true };
-      await restoreViolations({ repoDir: change.dir, policy: p, env: ctx.env, snapshot, violations });
-      const note = violationNote(violations);
-      const forbidden = new Set(violations.map((v) => v.path));
-      const rest = change.changed.filter((c) => !forbidden.has(c) && protectedReason(p, c) === undefined);
-      const shown = [...forbidden].map((f) => (isAbsolute(f) ? rel(relative(change.dir, f)) : f));
-      const summary = `undid changes to ${shown.join(', ')} (a step may not touch them)`;
-      if (rest.length === 0) return { ok: false, reason: note, notes: [summary] };
-      return { ok: true, notes: [summary] };
-    },
+  const check: PreLandCheck['check'] = async (_ctx, change) => {
+    const p = await policyOf();
+    const snapshot = snapshots.get(change.dir);
+    // Work found in the tree before any attempt (attempt 0) may be the user's own hand fix,
+    // edits of the config included: nothing to compare with, nothing to undo.
+    if (!snapshot || change.attempt === 0) return { ok: true };
+    const violations = await findViolations({ repoDir: change.dir, policy: p, env: ctx.env, snapshot });
+    if (violations.length === 0) return { ok: true };
+    await restoreViolations({ repoDir: change.dir, policy: p, env: ctx.env, snapshot, violations });
+    const note = violationNote(violations);
+    const forbidden = new Set(violations.map((v) => v.path));
+    const rest = change.changed.filter((c) => !forbidden.has(c) && protectedReason(p, c) === undefined);
+    const shown = [...forbidden].map((f) => (isAbsolute(f) ? rel(relative(change.dir, f)) : f));
+    const summary = `undid changes to ${shown.join(', ')} (a step may not touch them)`;
+    if (rest.length === 0) return { ok: false, reason: note, notes: [summary] };
+    return { ok: true, notes: [summary] };
   };
-  return { preLand: [check], attempts: [observer] };
+  // Twice: on the attempt's change, and again after the test run — the tests are code the
+  // agent wrote, and they may tick boxes or rewrite the config while they run.
+  return {
+    preLand: [
+      { name: 'integrity', when: 'before-tests', check },
+      { name: 'integrity', when: 'after-tests', check },
+    ],
+    attempts: [observer],
+  };
 }
