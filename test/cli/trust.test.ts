@@ -76,6 +76,8 @@ describe('specloop trust', () => {
     const env = { SPECLOOP_HOME: join(dir, '.home'), SPECLOOP_MODEL: 'openai:gpt-4o-mini' };
     const first = await runCli(['run', '--dry-run'], { cwd: dir, env });
     expect(first.stderr).toMatch(/sets the test command `node --test`; it runs as you/);
+    // The dry run also says whether the opt-in sandbox could be used here.
+    expect(first.stderr).toMatch(/sandbox: off \(\[test\] sandbox = true turns it on\); (available \(bwrap|sandbox-exec\)|unavailable: )/);
     const second = await runCli(['run', '--dry-run'], { cwd: dir, env });
     expect(second.stderr).not.toMatch(/sets the test command/);
     writeFileSync(join(dir, 'specloop.toml'), '[test]\ncommand = "node --test --test-reporter=dot"\n');
