@@ -77,7 +77,9 @@ describe('specloop trust', () => {
     const first = await runCli(['run', '--dry-run'], { cwd: dir, env });
     expect(first.stderr).toMatch(/sets the test command `node --test`; it runs as you/);
     // The dry run also says whether the opt-in sandbox could be used here.
-    expect(first.stderr).toMatch(/sandbox: off \(\[test\] sandbox = true turns it on\); (available \(bwrap|sandbox-exec\)|unavailable: )/);
+    expect(first.stderr).toMatch(
+      /sandbox: off \(\[test\] sandbox = true turns it on\); (available \((bwrap|sandbox-exec)\)|unavailable: )/,
+    );
     const second = await runCli(['run', '--dry-run'], { cwd: dir, env });
     expect(second.stderr).not.toMatch(/sets the test command/);
     writeFileSync(join(dir, 'specloop.toml'), '[test]\ncommand = "node --test --test-reporter=dot"\n');
