@@ -7,6 +7,7 @@ import { runCli } from '../support/cli.js';
 import { type FakeRequest, startFakeLlm } from '../support/fake-llm-server.js';
 import { git, tempDir } from '../support/repo.js';
 import { history, makeProject, stepFiles, ticked } from '../support/run-fixtures.js';
+import { startSpecloop } from '../support/run-process.js';
 
 type Call = { name: string; input: unknown };
 const turnOf = (req: FakeRequest) => req.messages.filter((m) => m.role === 'assistant').length;
@@ -129,4 +130,18 @@ describe('specloop run against a hostile model', () => {
     expect(r.code).toBe(130);
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
+
+  it('SIGTERM to the real process while the agent runs the tests: it exits promptly (130)', async () => {
+    const s = await setup([[{ name: 'run_tests', input: {} }]], { testCommand: 'sleep 60' });
+    const member = startSpecloop(['run'], { cwd: s.dir, env: s.env });
+    const until = Date.now() + 30_000;
+    while (!/run_tests/.test(member.stderr()) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(member.stderr()).toMatch(/run_tests/);
+    const t0 = Date.now();
+    process.kill(member.pid, 'SIGTERM');
+    const r = await member.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  }, 60_000);
 });
