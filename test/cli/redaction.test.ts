@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -48,5 +48,21 @@ describe('masking of credentials', () => {
       /OPENAI_BASE_URL contains a password \(http:\/\/bob:\*\*\*@127\.0\.0\.1:9\/v1\)/,
     );
     expect(r.stderr).not.toContain('pa55word-xyz');
+  });
+
+  it('a recording is created 0600 and holds no key, even one the prompt contained', async () => {
+    const fake = await startFakeLlm(['ok']);
+    cleanups.push(() => fake.close());
+    const home = cleanups.tmp();
+    const r = await runCli(['--llm-record', 'rec.jsonl', 'ask', `why does ${KEY} fail?`], {
+      cwd: home,
+      env: { SPECLOOP_HOME: home, ...fake.env(), OPENAI_API_KEY: KEY },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(home, 'rec.jsonl');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('why does *** fail?');
+    expect(text).not.toContain(KEY);
   });
 });
