@@ -30,11 +30,12 @@ export {
 export { MACHINE_STATE, machineState } from './machine-state.js';
 export { type GateResult, pathGate } from './path-gate.js';
 export { planIdFor } from './plan-id.js';
+export { type PlanProgress, planProgress } from './plan-progress.js';
 export { loadPlanSource, type PlanSource, todoPathFor } from './plan-source.js';
 export { type Prepared, type PrepareOptions, prepareRun as prepareRunBranch } from './prepare-run.js';
 export { createRunView, renderDryRun } from './progress-view.js';
 export { runErrors } from './run-errors.js';
-export { acquireRunLock, type RunLock } from './run-lock.js';
+export { acquireRunLock, pidAlive, type RunLock } from './run-lock.js';
 export type {
   AttemptObserver,
   AttemptRef,

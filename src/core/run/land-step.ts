@@ -51,5 +51,6 @@ export async function commitStep(repoDir: string, o: CommitStepOptions): Promise
   const message =
     o.message ??
     stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId, context: o.context });
-  return commit(repoDir, message, { env: o.env });
+  // Empty only when the work was committed by hand after a crash: this commit still marks the step done.
+  return commit(repoDir, message, { env: o.env, allowEmpty: true });
 }

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
-import { requireRepo, status } from '../git/index.js';
+import { excludeSpecs, requireRepo, status, tryGit } from '../git/index.js';
 import type { OnEvent } from './events.js';
 import { createExecutor, type Executor } from './executors/index.js';
 import { defaultRunHooks, mergeHooks, newRunId } from './hooks.js';
@@ -13,6 +13,7 @@ import type { BetweenStepsHook, RunHooks } from './seams.js';
 import { checkSelection, checkStepRunnable, nextStep, type Selection } from './select.js';
 import type { RunSettings } from './settings.js';
 import { runOneStep } from './solo-step.js';
+import { STEP_TRAILER } from './trailers.js';
 import type { RunPlanResult } from './types.js';
 
 export type { RunPlanResult, StepReport } from './types.js';
@@ -24,6 +25,35 @@ export interface RunDeps {
   executor?: Executor;
   /** Hooks added to the defaults (hooks.ts). */
   hooks?: Partial<RunHooks>;
+}
+
+/**
+ * Files changed by commits specloop did not make since the unfinished step started (the
+ * journal's `base`; without a journal, specloop's last step or plan commit): the step's
+ * work, committed by hand after a crash.
+ */
+async function workCommittedByHand(
+  ctx: Context,
+  repo: string,
+  todoRel: string,
+  stepBase: string | undefined,
+): Promise<string[]> {
+  const g = { env: ctx.env };
+  const ours = stepBase
+    ? { ok: true, stdout: stepBase }
+    : await tryGit(
+        repo,
+        ['log', '-1', '--format=%H', '-E', `--grep=^(${STEP_TRAILER}: |specloop: )`, 'HEAD'],
+        g,
+      );
+  const base = ours.stdout.trim();
+  if (!ours.ok || !base) return [];
+  const diff = await tryGit(
+    repo,
+    ['diff', '--name-only', base, 'HEAD', '--', ':/', ...excludeSpecs([todoRel, ...machineState(ctx, repo)])],
+    g,
+  );
+  return diff.ok ? diff.stdout.split('\n').filter(Boolean) : [];
 }
 
 /** The plan file's mtime, to notice an edit between steps. */
@@ -221,6 +251,10 @@ async function runSolo(
       done: [...done],
       maxCost: maxCost === undefined ? undefined : maxCost - result.cost,
       existing: active === n && prepared.active?.phase === 'executing' ? 'continue' : 'verify',
+      committedWork:
+        active === n
+          ? await workCommittedByHand(ctx, repo, result.todoFile, prepared.active?.base)
+          : undefined,
       settings: o,
       runId,
       hooks,

@@ -1,6 +1,8 @@
 import { relative } from 'node:path';
+import { killLiveGroups, liveGroups } from '../../util/spawn.js';
 import type { Context } from '../context.js';
 import { InterruptedError, WorkError } from '../errors.js';
+import { headCommit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import type { OnEvent } from './events.js';
 import type { Executor } from './executors/types.js';
@@ -27,6 +29,8 @@ export interface RunOneStep {
   /** USD still allowed. */
   maxCost?: number;
   existing: 'verify' | 'continue';
+  /** See ExecuteStepOptions.committedWork. */
+  committedWork?: string[];
   settings: RunSettings;
   runId: string;
   hooks: RunHooks;
@@ -46,7 +50,8 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
   const t0 = ctx.clock.now();
   const pj = planJournal(s.journal, s.src.planId);
   const save = () => writeJournal(s.repo, s.journal, ctx.faults);
-  pj.active = { step: n, phase: 'executing', attempt: 1, startedAt: now(ctx) };
+  const base = await headCommit(s.repo, { env: ctx.env });
+  pj.active = { step: n, phase: 'executing', attempt: 1, startedAt: now(ctx), base };
   await save();
   ctx.faults?.at('journal');
   let r: Awaited<ReturnType<typeof executeStep>>;
@@ -66,6 +71,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
       ignore: [relative(s.repo, s.src.todoPath)],
       maxCost: s.maxCost,
       existing: s.existing,
+      committedWork: s.committedWork,
       onPhase: async (phase, attempt) => {
         const cur = pj.active as ActiveStep;
         if (cur.phase === phase && cur.attempt === attempt) return;
@@ -112,6 +118,9 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
   }
   pj.active = { ...(pj.active as ActiveStep), phase: 'committing', attempt: r.attempts };
   await save();
+  // Nothing an attempt started may still be running when the step lands (a test run being
+  // killed after its timeout, say): a late edit would be swept into this or a later commit.
+  if (liveGroups.size) killLiveGroups();
   const sha = await commitStep(s.repo, {
     step: n,
     title: step.title,

@@ -45,6 +45,12 @@ export interface ExecuteStepOptions {
    * the executor as an interrupted attempt's partial work, without accepting them as they are.
    */
   existing?: 'verify' | 'continue';
+  /**
+   * Repo-relative files that commits made by hand since the step started changed (killed
+   * mid-step, then the user ran `git commit`): they count as the step's change, and are
+   * checked first — never "the attempt changed no files" forever.
+   */
+  committedWork?: string[];
   /** Told when an attempt starts executing and when its result is being checked (journal). */
   onPhase?: (phase: 'executing' | 'checking', attempt: number) => void | Promise<void>;
   onEvent?: OnEvent;
@@ -119,8 +125,8 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   const who = o.run ?? { runId: '', planId: '', mode: 'solo' as const };
   const ref = (attempt: number): AttemptRef => ({ ...who, step: n, attempt, dir: o.repoDir });
   const note = (text: string) => onEvent({ type: 'note', text: `step ${n}: ${text}` });
-  const changedNow = async () =>
-    (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
+  const inTree = async () => (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
+  const changedNow = async () => [...new Set([...(o.committedWork ?? []), ...(await inTree())])];
   const runChecks = async (when: PreLandCheck['when'], attempt: number, changed: string[]) => {
     const notes: string[] = [];
     for (const c of hooks.preLand) {
@@ -185,7 +191,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
 
   let last: Check | undefined;
   const leftover = await changedNow();
-  if (leftover.length > 0 && o.existing === 'continue') {
+  if (leftover.length > 0 && o.existing === 'continue' && (await inTree()).length > 0) {
     last = {
       ok: false,
       reason: 'an earlier attempt was interrupted before it finished; its partial changes are in the tree',
