@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type LoadedConfig, loadConfig, makeConfig } from '../core/config/load.js';
+import { firstSightOfTestCommand } from '../core/config/trust.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { LlmClient } from '../core/llm/types.js';
@@ -7,6 +8,24 @@ import { specloopCacheDir, specloopHome } from '../util/paths.js';
 import { calmSink } from '../util/progress.js';
 import { findProjectRoot } from '../util/project-root.js';
 import type { CliIO, GlobalOptions } from './app.js';
+
+const NO_TRUST_CHECK = new Set(['trust', 'init']);
+/** Commands that run the project's test command. */
+const TEST_COMMANDS = new Set(['run', 'team']);
+
+/**
+ * The project's test command is the project's code and stays its own (no trust needed), but
+ * the user sees each new value once before it first runs (unless the file is trusted).
+ */
+function showNewTestCommand(io: CliIO, home: string, loaded: LoadedConfig): void {
+  const p = loaded.project;
+  const test = p?.data.test as { command?: unknown } | undefined;
+  if (!p || typeof test?.command !== 'string') return;
+  if (!firstSightOfTestCommand({ home, file: p.file, text: p.text, command: test.command })) return;
+  io.stderr.write(
+    `specloop: ${p.file} sets the test command \`${test.command}\`; it runs as you, after every step (shown once per new value; \`specloop trust\` to mark the file reviewed)\n`,
+  );
+}
 
 /** Build the Context for one command run. Config is loaded now; the LLM client on first use. */
 export function buildContext(
@@ -23,12 +42,14 @@ export function buildContext(
   const stderr = calmSink(io.stderr, { env });
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfig({ cwd, env, home, overrides });
+    // `trust` must read the file it is asked to trust; `init --force` repairs a config.
+    loaded = loadConfig({ cwd, env, home, overrides, checkTrust: !NO_TRUST_CHECK.has(command) });
   } catch (err) {
     if (!opts.configOptional || !(err instanceof UsageError)) throw err;
     stderr.write(`warning: ignoring invalid configuration: ${err.message}\n`);
     loaded = { config: makeConfig({}), sources: [], taskOrigins: {} };
   }
+  if (TEST_COMMANDS.has(command)) showNewTestCommand(io, home, loaded);
   const verbose = Boolean(global.verbose || env.SPECLOOP_DEBUG);
   const root = findProjectRoot(cwd, loaded.projectRoot);
   if (verbose) stderr.write(`debug: project root: ${root.dir} (${root.reason})\n`);

@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Context } from '../core/context.js';
-import { packageVersion } from '../util/paths.js';
+import { knownSecrets } from '../core/keys/index.js';
+import { packageVersion, specloopHome } from '../util/paths.js';
+import { redactingSink } from '../util/redact.js';
 import { type App, type CliIO, type GlobalOptions, type RegisterFn, reportError } from './app.js';
 import { COMMANDS } from './registry.js';
 
@@ -93,7 +95,14 @@ Docs: ${DOCS_URL} (also in the package's docs/ folder).`,
 }
 
 /** Run the CLI in-process; returns the exit code. Tests call this directly. */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], rawIo: CliIO): Promise<number> {
+  // Keys and URL passwords never reach stderr, whoever writes there (docs/security.md).
+  const io: CliIO = {
+    ...rawIo,
+    stderr: redactingSink(rawIo.stderr, () =>
+      knownSecrets({ home: specloopHome(rawIo.env), env: rawIo.env }),
+    ),
+  };
   const { program, app } = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -20,6 +20,7 @@ import { register as status } from './status.js';
 import { register as task } from './task.js';
 import { register as team } from './team.js';
 import { register as templates } from './templates.js';
+import { register as trust } from './trust.js';
 import { register as undo } from './undo.js';
 
 /** Every command, in help order (the workflow's order). */
@@ -46,4 +47,5 @@ export const COMMANDS: RegisterFn[] = [
   mcp,
   change,
   spec,
+  trust,
 ];

@@ -90,6 +90,15 @@ export function register(program: Command, app: App): void {
           team: o.team as boolean | undefined,
           remote: o.remote as string | undefined,
         });
+        if (settings.dryRun) {
+          // stderr: the dry-run text on stdout is the same in every mode.
+          const { sandboxAvailable } = await import('../util/sandbox.js');
+          const sb = sandboxAvailable(ctx.env);
+          const use = ctx.config.test.sandbox ? 'on' : 'off ([test] sandbox = true turns it on)';
+          ctx.stderr.write(
+            `sandbox: ${use}; ${sb.available ? `available (${sb.tool})` : `unavailable: ${sb.reason}`}\n`,
+          );
+        }
         const hooks = await steeringHooks(ctx, o, settings);
         const started = ctx.clock.now();
         // When a long run ends, a bell and a desktop notification, so the user can look away.

@@ -29,8 +29,9 @@ describe('specloop models', () => {
 
   it('--json includes config prices and compatible endpoints', async () => {
     const dir = home();
+    // The global config (SPECLOOP_HOME): a project file setting an endpoint would need `specloop trust`.
     writeFiles(dir, {
-      'specloop.toml':
+      'config.toml':
         '[prices."openai-compatible:local:m"]\ninput = 1\noutput = 2\n[providers.compatible.local]\nbaseURL = "http://127.0.0.1:9/v1"\n',
     });
     const r = await runCli(['models', '--json'], {

@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors';
 import { createProgress } from '../../util/progress.js';
 import { columnsOf, createWordWrap } from '../../util/terminal.js';
+import { terminalSafeFields } from '../../util/terminal-safe.js';
 import type { Sink } from '../context.js';
 import type { BrainstormEvent } from './types.js';
 
@@ -46,7 +47,9 @@ export function brainstormRenderer(
     wrap = createWordWrap({ columns, column: lead, indent: lead });
     return `${label(n)} `;
   };
-  const render = (e: BrainstormEvent) => {
+  const render = (raw: BrainstormEvent) => {
+    // Questions stream from the model: no escape sequence of theirs reaches the terminal.
+    const e = terminalSafeFields(raw);
     switch (e.type) {
       case 'session':
         sink.write(

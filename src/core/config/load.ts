@@ -3,7 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { checkEndpointUrls } from './endpoint-urls.js';
 import { type Config, configSchema } from './schema.js';
+import { checkTrust } from './trust.js';
 
 export const PROJECT_CONFIG = 'specloop.toml';
 
@@ -14,6 +16,11 @@ export interface LoadConfigOptions {
   home: string;
   /** Flag-level overrides, already shaped like the config (deep-merged last). */
   overrides?: Record<string, unknown>;
+  /**
+   * Refuse a project specloop.toml whose credential- or command-routing keys are not
+   * trusted (config/trust.ts). The CLI turns it on for every command but `trust`.
+   */
+  checkTrust?: boolean;
 }
 
 export interface LoadedConfig {
@@ -24,6 +31,8 @@ export interface LoadedConfig {
   projectRoot?: string;
   /** Where each task was defined: `built-in`, the global file, or the project file. */
   taskOrigins: Record<string, string>;
+  /** The project file's text and parsed data (for trust and the test-command notice). */
+  project?: { file: string; text: string; data: Record<string, unknown> };
 }
 
 type Obj = Record<string, unknown>;
@@ -51,7 +60,7 @@ export function findProjectConfig(cwd: string): string | undefined {
   }
 }
 
-function readToml(file: string): Obj {
+function readToml(file: string): { text: string; data: Obj } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -59,7 +68,7 @@ function readToml(file: string): Obj {
     throw new UsageError(`cannot read config file ${file}: ${(err as Error).message}`, { code: 'E_CONFIG' });
   }
   try {
-    return parseToml(text) as Obj;
+    return { text, data: parseToml(text) as Obj };
   } catch (err) {
     const where = err instanceof TomlError ? `:${err.line}:${err.column}` : '';
     const msg = err instanceof TomlError ? err.message.split('\n')[0] : (err as Error).message;
@@ -105,17 +114,22 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const sources: string[] = [];
   const taskOrigins: Record<string, string> = {};
   let merged: Obj = {};
-  const layer = (file: string) => {
-    const data = readToml(file);
+  let project: LoadedConfig['project'];
+  const layer = (file: string, isProject: boolean) => {
+    const { text, data } = readToml(file);
     validateLayer(file, data);
+    if (isProject) {
+      if (opts.checkTrust) checkTrust({ home: opts.home, file, text, data });
+      project = { file, text, data };
+    }
     for (const name of Object.keys(isObj(data.tasks) ? data.tasks : {})) taskOrigins[name] = file;
     merged = deepMerge(merged, data);
     sources.push(file);
   };
   const globalFile = join(opts.home, 'config.toml');
-  if (existsSync(globalFile)) layer(globalFile);
+  if (existsSync(globalFile)) layer(globalFile, false);
   const projectFile = findProjectConfig(opts.cwd);
-  if (projectFile) layer(projectFile);
+  if (projectFile) layer(projectFile, true);
   merged = deepMerge(merged, envLayer(opts.env));
   if (opts.overrides) merged = deepMerge(merged, opts.overrides);
   const res = configSchema.safeParse(merged);
@@ -124,11 +138,13 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
       code: 'E_CONFIG',
     });
   }
+  checkEndpointUrls(res.data, opts.env);
   return {
     config: res.data,
     sources,
     projectRoot: projectFile ? dirname(projectFile) : undefined,
     taskOrigins,
+    project,
   };
 }
 

@@ -111,9 +111,13 @@ export const configSchema = z
         timeoutSec: z.number().int().positive().default(600),
         /** Extra test-file globs (gitignore syntax) beyond the conventions and the runner's config. */
         files: z.array(z.string()).default([]),
+        /** Secret-named variables the test command still gets (it gets none by default). */
+        passEnv: z.array(z.string()).default([]),
+        /** Run the tests in the OS sandbox (bubblewrap / sandbox-exec): no network, writes in the repo + temp only. */
+        sandbox: z.boolean().default(false),
       })
       .strict()
-      .default({ timeoutSec: 600, files: [] }),
+      .default({ timeoutSec: 600, files: [], passEnv: [], sandbox: false }),
     run: z
       .object({
         executor: z.enum(['builtin', 'aider', 'claude', 'codex']).default('builtin'),
@@ -126,6 +130,8 @@ export const configSchema = z
         notifyAfterSec: z.number().nonnegative().default(30),
         /** Review each green step before it lands (`run --review`); needs a terminal. */
         review: z.boolean().default(false),
+        /** Let the retry prompt's file context include files with secrets (`[pack] securityCheck` does not). */
+        allowSecretsInRetry: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -137,6 +143,7 @@ export const configSchema = z
         notify: 'auto',
         notifyAfterSec: 30,
         review: false,
+        allowSecretsInRetry: false,
       }),
     pack: packSchema.default(packSchema.parse({})),
     tasks: z.record(z.string(), taskSchema).default({}),

@@ -131,6 +131,19 @@ export async function postIssues(ctx: Context, opts: PostIssuesOptions): Promise
   }
 
   const pending = issues.filter((o) => o.status === 'would-post');
+  // Bodies come from a model that read the packed code: a secret in one would be published.
+  const { describeFindings, findSecrets } = await import('../pack/secrets.js');
+  for (const o of pending) {
+    const found = await findSecrets(`issue.md`, `${o.title}\n\n${o.body}`);
+    if (found.length > 0)
+      throw new UsageError(
+        `nothing posted: the issue "${o.title}" contains a secret (${describeFindings(found)})`,
+        {
+          code: 'E_SECRET',
+          hint: 'remove it from the issues file and run `specloop issues post` again',
+        },
+      );
+  }
   if (pending.length > 0 && (!opts.confirm || !(await opts.confirm(repo, pending)))) {
     throw new UsageError('nothing posted: not confirmed', {
       code: 'E_NOT_CONFIRMED',

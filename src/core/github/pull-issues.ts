@@ -84,6 +84,9 @@ export async function pullIssues(ctx: Context, opts: PullIssuesOptions): Promise
   const fixed = opts.skipFixed ? await fixedOnBranch(ctx) : new Set<number>();
   const alreadyFixed = issues.filter((i) => fixed.has(i.number)).map((i) => i.number);
   issues = issues.filter((i) => !fixed.has(i.number));
+  // An issue body becomes a step prompt: a key someone pasted into an issue must not.
+  const { maskSecretsInText } = await import('../pack/secrets.js');
+  for (const issue of issues) issue.body = await maskSecretsInText(issue.body);
   const text = issues.length ? renderIssuePlan(repo, issues, { labels: opts.labels }) : '';
   return { repo, issues, alreadyFixed, text };
 }

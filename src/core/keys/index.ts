@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
+import { secretValues } from '../../util/redact.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -110,4 +111,22 @@ export function resolveKey(
   if (fromEnv) return { key: fromEnv, source: 'env' };
   const stored = readStore(ctx)[provider];
   return stored ? { key: stored, source: 'store' } : undefined;
+}
+
+/**
+ * Every credential value specloop knows of: stored keys, secret-named variables and the
+ * variables compatible endpoints read their key from. Redaction masks them; child
+ * environments (tests, agents) drop them. An unreadable store contributes nothing.
+ */
+export function knownSecrets(ctx: Pick<Context, 'home' | 'env'> & { config?: Context['config'] }): string[] {
+  let stored: string[] = [];
+  try {
+    stored = Object.values(readStore(ctx));
+  } catch {
+    stored = [];
+  }
+  const named = Object.values(ctx.config?.providers.compatible ?? {})
+    .map((p) => (p.apiKeyEnv ? ctx.env[p.apiKeyEnv] : undefined))
+    .filter((v): v is string => Boolean(v));
+  return [...new Set([...stored, ...named, ...secretValues(ctx.env)])];
 }

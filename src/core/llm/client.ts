@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { redact } from '../../util/redact.js';
 import type { Context } from '../context.js';
 import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
+import { knownSecrets } from '../keys/index.js';
 import { writeCall } from '../logs/index.js';
 import { type AttemptOutput, runAttempt } from './attempt.js';
 import { promptText, responseText, toModelMessages, toSdkTools } from './convert.js';
@@ -14,11 +16,9 @@ import { sleep } from './sleep.js';
 import { dedupingSink } from './stream-dedupe.js';
 import type { LlmClient, LlmRequest, LlmResponse } from './types.js';
 
-/** Replace every known secret in a text (errors, logs) with `***`. */
+/** Replace every known secret in a text (errors, logs) with `***`, and key shapes and URL passwords too. */
 export function scrub(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
-  return out;
+  return redact(text, secrets);
 }
 
 /** The AI SDK-backed client: providers, retries, timeouts, record/replay and the call log. */
@@ -138,14 +138,18 @@ export function createClient(ctx: Context): LlmClient {
           durationMs,
         }).catch((e) => ctx.log.warn(`could not write the call log: ${(e as Error).message}`));
         if (recordFile) {
-          appendRecord(recordFile, {
-            v: 1,
-            time: log.time,
-            command: log.command,
-            stream: Boolean(req.stream),
-            request: norm,
-            response: { ...out, model: spec },
-          });
+          appendRecord(
+            recordFile,
+            {
+              v: 1,
+              time: log.time,
+              command: log.command,
+              stream: Boolean(req.stream),
+              request: norm,
+              response: { ...out, model: spec },
+            },
+            [...secrets, ...knownSecrets(ctx)],
+          );
         }
         return { ...out, model: spec, cost, durationMs };
       } catch (err) {

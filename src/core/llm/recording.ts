@@ -10,6 +10,7 @@ import {
   truncateSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { redact } from '../../util/redact.js';
 import { UsageError } from '../errors.js';
 import type { LlmMessage, LlmRequest, LlmToolCall, LlmToolSpec, LlmUsage } from './types.js';
 
@@ -56,10 +57,13 @@ export function stableJson(value: unknown): string {
 }
 
 /** Append one call to a recording (created with its folder if missing). */
-export function appendRecord(file: string, line: RecordLine): void {
+export function appendRecord(file: string, line: RecordLine, secrets: readonly string[] = []): void {
   mkdirSync(dirname(file), { recursive: true });
   dropTornTail(file);
-  appendFileSync(file, `${JSON.stringify(line)}\n`);
+  // Masked (keys, URL passwords) and private (0600, set when the file is created): a
+  // recording is meant to be attached to bug reports.
+  const text = JSON.stringify(line, (_k, v) => (typeof v === 'string' ? redact(v, secrets) : v));
+  appendFileSync(file, `${text}\n`, { mode: 0o600 });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { WorkError } from '../errors.js';
@@ -66,6 +66,12 @@ export async function openDb(file: string, opts: { readonly?: boolean } = {}): P
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     migrate(db);
+    // Prompts hold the user's code and answers: only the user may read the log (and its WAL).
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+      try {
+        chmodSync(f, 0o600);
+      } catch {}
+    }
   }
   return db;
 }

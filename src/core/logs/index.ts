@@ -1,7 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
+import { redact } from '../../util/redact.js';
 import type { Context } from '../context.js';
+import { knownSecrets } from '../keys/index.js';
 import { openDb } from './db.js';
 
 /** One row of the call log. */
@@ -27,7 +29,7 @@ export interface CallRow extends CallRecord {
 /** The flag file `specloop logs --off` creates. */
 export const LOGS_OFF_FLAG = 'logs-off';
 
-type Ctx = Pick<Context, 'home' | 'cwd' | 'projectRoot' | 'config'>;
+type Ctx = Pick<Context, 'home' | 'cwd' | 'projectRoot' | 'config'> & { env?: Context['env'] };
 
 /** Where the call log lives: config `llm.logPath` (relative to the project) or `<home>/logs.db`. */
 export function callLogPath(ctx: Ctx): string {
@@ -61,6 +63,9 @@ export async function setLogging(ctx: Pick<Context, 'home'>, on: boolean): Promi
 export async function writeCall(ctx: Ctx, rec: CallRecord): Promise<void> {
   if (!loggingEnabled(ctx)) return;
   const db = await openDb(callLogPath(ctx));
+  // Keys and URL passwords never reach the log, whatever the prompt or the error contained.
+  const secrets = knownSecrets({ home: ctx.home, env: ctx.env ?? {}, config: ctx.config });
+  const mask = (t: string | undefined) => (t === undefined ? t : redact(t, secrets));
   try {
     db.prepare(
       `INSERT INTO calls (time, command, role, model, prompt, response, input_tokens, output_tokens, cost, duration_ms, error)
@@ -68,12 +73,13 @@ export async function writeCall(ctx: Ctx, rec: CallRecord): Promise<void> {
     ).run({
       command: null,
       role: null,
-      response: null,
       inputTokens: null,
       outputTokens: null,
       cost: null,
-      error: null,
       ...rec,
+      prompt: redact(rec.prompt, secrets),
+      response: mask(rec.response) ?? null,
+      error: mask(rec.error) ?? null,
     });
   } finally {
     db.close();

@@ -1,15 +1,22 @@
 import { extname } from 'node:path';
 import perfHooks from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
+import { PATTERN_HINTS, SECRET_PATTERNS } from './secret-patterns.js';
 
-/** A secretlint finding, reduced to what the summary shows. */
+/** A secretlint finding, reduced to what the summary shows (never the secret itself). */
 export interface SecretFinding {
-  /** Short rule name, e.g. `aws` for @secretlint/secretlint-rule-aws. */
+  /** Short rule name, e.g. `aws` for @secretlint/secretlint-rule-aws, `pattern` for ours. */
   rule: string;
+  /** The rule's message id; for our patterns (secret-patterns.ts) the pattern's name. */
   messageId: string;
 }
 
-type Lint = (filePath: string, content: string) => Promise<SecretFinding[]>;
+/** A finding with where it is (character offsets into the content). */
+interface Located extends SecretFinding {
+  range: [number, number];
+}
+
+type Lint = (filePath: string, content: string) => Promise<Located[]>;
 let linter: Promise<Lint> | undefined;
 
 /** The preset's rules this prefilter was written against (checked at load). */
@@ -40,6 +47,9 @@ const KNOWN_RULES = [
 const MAY_HOLD_SECRET =
   /A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|private_key|x-oauth-basic|_authToken=|npm_|xox[bpaor]-|xapp-|:\/\/[-a-zA-Z0-9_]{1,256}:[-a-zA-Z0-9_]{1,256}@|T3BlbkFJ|sk-ant-api0|lin_api_|PRIVATE KEY|SG\.|shp(?:pa|ca|at|ss)_|gh[pousr]_|github_pat_|ops_ey/;
 const MAY_HOLD_SECRET_ANY_CASE = /secret_?access|account|hooks\.slack\.com|mongodb|mysql|postgres/i;
+/** Env-style files: the generic `PASSWORD=` pattern applies to every line, so always scan them. */
+const ENV_STYLE_NAME =
+  /(?:^|\/)(?:\.env[^/]*|[^/]*\.env(?:\.[^/]*)?|[^/]*\.(?:properties|ini|cfg|conf)|\.npmrc|\.pypirc|\.netrc|\.envrc|credentials|secrets\.[^/]*)$/i;
 let prefilter = true;
 
 /** False only when no rule of the preset could report anything in `content`. */
@@ -47,6 +57,8 @@ export function mayHoldSecret(filePath: string, content: string): boolean {
   return (
     !prefilter ||
     filePath.endsWith('.p12') || // the GCP rule reads .p12 files from disk itself
+    ENV_STYLE_NAME.test(filePath) ||
+    PATTERN_HINTS.test(content) ||
     MAY_HOLD_SECRET.test(content) ||
     MAY_HOLD_SECRET_ANY_CASE.test(content)
   );
@@ -63,7 +75,18 @@ async function createLinter(): Promise<Lint> {
   if (!isMainThread) silenceMarks();
   const ids = (rules as { meta: { id: string } }[]).map((r) => r.meta.id).sort();
   if (ids.join() !== [...KNOWN_RULES].sort().join()) prefilter = false; // a new preset: scan everything
-  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
+  const pattern = await import('@secretlint/secretlint-rule-pattern');
+  const config = {
+    rules: [
+      { id: '@secretlint/secretlint-rule-preset-recommend', rule: creator },
+      // What the preset misses, with secretlint's own pattern rule (secret-patterns.ts).
+      {
+        id: '@secretlint/secretlint-rule-pattern',
+        rule: pattern.creator,
+        options: { patterns: SECRET_PATTERNS },
+      },
+    ],
+  };
   return async (filePath, content) => {
     const scoped = isMainThread && silenceMarks();
     let res: Awaited<ReturnType<typeof lintSource>>;
@@ -76,17 +99,13 @@ async function createLinter(): Promise<Lint> {
     } finally {
       if (scoped) Reflect.deleteProperty(perfHooks.performance, 'mark');
     }
-    const seen = new Set<string>();
-    const out: SecretFinding[] = [];
-    for (const m of res.messages) {
+    return res.messages.map((m) => {
       const rule = String(m.ruleId ?? 'secretlint').replace(/^@secretlint\/secretlint-rule-/, '');
-      const messageId = String(m.messageId ?? '');
-      const key = `${rule}:${messageId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ rule, messageId });
-    }
-    return out;
+      // The pattern rule's message is "found matching NAME: <the secret>": keep NAME only.
+      const named =
+        rule === 'pattern' ? /^found matching ([\w-]+):/.exec(String(m.message ?? ''))?.[1] : undefined;
+      return { rule, messageId: named ?? String(m.messageId ?? ''), range: m.range as [number, number] };
+    });
   };
 }
 
@@ -99,11 +118,52 @@ function silenceMarks(): boolean {
   }
 }
 
-/** Scan `content` with secretlint's recommended preset (the rules repomix runs). */
-export async function findSecrets(filePath: string, content: string): Promise<SecretFinding[]> {
+async function locate(filePath: string, content: string): Promise<Located[]> {
   linter ??= createLinter();
   const lint = await linter;
   return mayHoldSecret(filePath, content) ? lint(filePath, content) : [];
+}
+
+/**
+ * Scan `content` with secretlint's recommended preset (the rules repomix runs) plus our
+ * patterns for what it misses (secret-patterns.ts). One finding per rule and message id.
+ */
+export async function findSecrets(filePath: string, content: string): Promise<SecretFinding[]> {
+  const seen = new Set<string>();
+  const out: SecretFinding[] = [];
+  for (const { rule, messageId } of await locate(filePath, content)) {
+    const key = `${rule}:${messageId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ rule, messageId });
+  }
+  return out;
+}
+
+/**
+ * `content` with every detected secret cut out (`[secret removed: RULE]`), for text that must
+ * reach a prompt anyway — test output in a retry prompt — where leaving the whole text out
+ * would hide the failure.
+ */
+export async function maskSecrets(label: string, content: string): Promise<{ text: string; found: number }> {
+  const found = (await locate(label, content)).sort((a, b) => b.range[0] - a.range[0]);
+  let text = content;
+  let end = Number.POSITIVE_INFINITY;
+  for (const f of found) {
+    const [s, e] = f.range;
+    if (e > end) continue; // overlaps a cut already made
+    text = `${text.slice(0, s)}[secret removed: ${f.messageId || f.rule}]${text.slice(e)}`;
+    end = s;
+  }
+  return { text, found: found.length };
+}
+
+/**
+ * {@link maskSecrets} for text that is no file — test output, an issue body. It is scanned as
+ * an env-style file, so `PASSWORD=…` lines printed or pasted into it count as well.
+ */
+export async function maskSecretsInText(text: string): Promise<string> {
+  return (await maskSecrets('free-text.env', text)).text;
 }
 
 /** `aws:AWSSecretAccessKey, privatekey:PrivateKey` */

@@ -3,6 +3,7 @@ import { stripProvenance } from '../drift/provenance.js';
 import { checkDag, matchDependsLine, parseDependsList } from './dag.js';
 import { PlanFormatError } from './errors.js';
 import { lineAt, parseMarkdown, spanOf } from './markdown.js';
+import { boundsProblem } from './parse-bounds.js';
 import { matchStepLabel } from './step-label.js';
 import type { Plan, PlanProblem, PlanStep } from './types.js';
 
@@ -31,6 +32,8 @@ export function parsePlan(text: string, opts: { file?: string } = {}): Plan {
 
 /** Like {@link parsePlan} but returns the problems instead of throwing (for repair prompts and status). */
 export function inspectPlan(text: string): { plan: Plan; problems: PlanProblem[] } {
+  const tooBig = boundsProblem(text);
+  if (tooBig) return { plan: { overview: '', steps: [] }, problems: [tooBig] };
   const { tree, shift } = parseMarkdown(text);
   const problems: PlanProblem[] = [];
   const sections = findSections(text, tree.children, shift);

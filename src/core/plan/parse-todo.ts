@@ -1,5 +1,7 @@
 import type { List, ListItem, Nodes, Paragraph } from 'mdast';
+import { PlanFormatError } from './errors.js';
 import { lineAt, parseMarkdown, spanOf } from './markdown.js';
+import { boundsProblem } from './parse-bounds.js';
 import { matchStepLabel } from './step-label.js';
 import type { Todo, TodoItem, TodoSubItem } from './types.js';
 
@@ -9,10 +11,13 @@ const CHECKBOX = /^(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\]/;
 /**
  * Parse todo.md: every task list item `- [ ] Step N: Title` is a step item (at any
  * nesting, except inside another step item); list items nested in it are its sub-items.
- * Never throws: odd items are reported in `problems`. Each item carries the exact offset
- * of its checkbox so {@link markStep} can tick it without touching other bytes.
+ * Odd items are reported in `problems`; only a file past the parse limits (parse-bounds.ts)
+ * throws (exit 2). Each item carries the exact offset of its checkbox so {@link markStep}
+ * can tick it without touching other bytes.
  */
 export function parseTodo(text: string): Todo {
+  const tooBig = boundsProblem(text);
+  if (tooBig) throw new PlanFormatError([tooBig], { what: 'the todo file' });
   const { tree, shift } = parseMarkdown(text);
   const todo: Todo = { items: [], problems: [] };
   const visit = (nodes: Nodes[]) => {

@@ -35,12 +35,22 @@ export async function relevantFiles(repoDir: string, changed: string[], output: 
 }
 
 /** Plain fallback when the packer is unavailable: each file whole, until the budget is spent. */
-async function simpleContext(repoDir: string, files: string[], tokenBudget: number): Promise<string> {
+async function simpleContext(
+  ctx: Context,
+  repoDir: string,
+  files: string[],
+  tokenBudget: number,
+): Promise<string> {
   let budget = tokenBudget * 4;
   const parts: string[] = [];
+  const { findSecrets } = await import('../pack/secrets.js');
   for (const f of files) {
     const text = await readFile(join(repoDir, f), 'utf8').catch(() => undefined);
     if (text === undefined) continue;
+    if (!ctx.config.run.allowSecretsInRetry && (await findSecrets(f, text)).length > 0) {
+      parts.push(`<file path="${f}" omitted="a secret was detected in it"/>`);
+      continue;
+    }
     const block = `<file path="${f}">\n${text}\n</file>`;
     if (block.length > budget) {
       parts.push(`<file path="${f}" omitted="over the context budget"/>`);
@@ -91,6 +101,8 @@ export async function packContext(
         gitLog: 0,
         lineNumbers: false,
         removeComments: false,
+        // Its own switch: `[pack] securityCheck = false` is about packs the user reads first.
+        securityCheck: !ctx.config.run.allowSecretsInRetry,
         write: false,
       },
     );
@@ -98,5 +110,15 @@ export async function packContext(
   } catch (err) {
     ctx.log.debug(`pack failed for the retry context (${(err as Error).message}); using plain file contents`);
   }
-  return simpleContext(o.repoDir, o.files, tokenBudget);
+  return simpleContext(ctx, o.repoDir, o.files, tokenBudget);
+}
+
+/**
+ * Test output for a prompt, with every detected secret cut out (the failure stays readable):
+ * a test may print a config file or a request with its key.
+ */
+export async function safeTestOutput(output: string): Promise<string> {
+  if (!output) return output;
+  const { maskSecretsInText } = await import('../pack/secrets.js');
+  return maskSecretsInText(output);
 }

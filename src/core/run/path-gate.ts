@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 /** The gate's verdict: a path safe to touch, or the reason the agent sees. */
@@ -10,9 +10,51 @@ function within(root: string, p: string): boolean {
   return r === '' || (!r.startsWith(`..${sep}`) && r !== '..' && !isAbsolute(r));
 }
 
+/**
+ * Characters HFS+ ignores in names (git's own `is_hfs_dotgit` list): `.g\u200cit` is `.git` there.
+ */
+const IGNORABLE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+
+/**
+ * True when one path segment names git's directory on SOME file system: case-insensitively
+ * (macOS, Windows: `.GIT/config` is the real config), with the trailing dots and spaces and
+ * the 8.3 short name Windows accepts (`.git.`, `git~1`), and HFS+'s ignorable characters.
+ * A `.git` FILE (a worktree's or submodule's pointer to its git dir) is the same name.
+ */
+export function isGitSegment(segment: string): boolean {
+  const s = segment
+    .replace(IGNORABLE, '')
+    .toLowerCase()
+    .replace(/[. ]+$/, '');
+  return s === '.git' || s === 'git~1';
+}
+
 /** True when a repo-relative path points into a `.git` directory (the repo's or a submodule's). */
 function touchesGit(rel: string): boolean {
-  return rel.split('/').some((seg) => seg === '.git');
+  return rel.split('/').some(isGitSegment);
+}
+
+/**
+ * Why an existing path may not be read or written, or undefined when it may. Only regular
+ * files and directories: a FIFO blocks a reader forever (and with it the process's exit),
+ * a device or socket is not source code. A regular file with more than one hard link may be
+ * the same inode as a file outside the repo, which no path check can see.
+ */
+export function refuseKind(st: Stats, shown: string): string | undefined {
+  if (st.isDirectory()) return undefined;
+  if (!st.isFile()) {
+    const kind = st.isFIFO()
+      ? 'a named pipe (FIFO)'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
+    return `${shown} is ${kind}; only regular files and directories can be read or written`;
+  }
+  if (st.nlink > 1)
+    return `${shown} has ${st.nlink} hard links (it may be a file outside the repository); refused`;
+  return undefined;
 }
 
 const exists = (p: string) => {
@@ -53,7 +95,9 @@ function realpathDeepest(abs: string): string {
  *  1. lexically: it is relative, non-empty, has no NUL byte, no `..` segment and no `.git`
  *     segment (forward slashes or backslashes both count as separators for this check);
  *  2. after realpath: the deepest existing ancestor (and the file itself if it exists, so a
- *     symlink is followed) still resolves inside the real repo root and not into `.git/`.
+ *     symlink is followed) still resolves inside the real repo root and not into `.git/`;
+ *  3. what exists there is a regular file with one link, or a directory ({@link refuseKind}).
+ * `.git` is compared as every file system would ({@link isGitSegment}).
  * `root` itself is allowed only when `allowRoot` (listing the repo), never for writes.
  */
 export function pathGate(root: string, input: unknown, opts: { allowRoot?: boolean } = {}): GateResult {
@@ -88,5 +132,13 @@ export function pathGate(root: string, input: unknown, opts: { allowRoot?: boole
     return { ok: false, reason: `${input} resolves outside the repository (symlink)` };
   const realRel = relative(realRoot, real).split(sep).join('/');
   if (touchesGit(realRel)) return { ok: false, reason: `${input} resolves into .git/ (symlink)` };
+  let st: Stats | undefined;
+  try {
+    st = statSync(real);
+  } catch {
+    st = undefined; // not there yet: a file to create
+  }
+  const kind = st && refuseKind(st, input);
+  if (kind) return { ok: false, reason: kind };
   return { ok: true, abs, rel };
 }

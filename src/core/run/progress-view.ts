@@ -1,6 +1,7 @@
 import { formatUsd } from '../../util/format.js';
 import { calmSink, createProgress } from '../../util/progress.js';
 import { canAnimate } from '../../util/terminal.js';
+import { terminalSafeFields } from '../../util/terminal-safe.js';
 import type { Sink } from '../context.js';
 import type { RunEvent } from './events.js';
 import type { RunPlanResult } from './types.js';
@@ -29,7 +30,9 @@ export function createRunView(target: Sink) {
   const line = (what: string) => `${head}${attempt} · ${what} · ${fmtTokens(tokens)} tok${money()}`;
   const show = (what: string) => (live ? p.update(line(what)) : sink.write(`  ${what}\n`));
   return {
-    onEvent(e: RunEvent): void {
+    onEvent(raw: RunEvent): void {
+      // Titles, activity, reasons and notes carry model and repo text: never raw escapes.
+      const e = terminalSafeFields(raw);
       switch (e.type) {
         case 'note':
           sink.write(`${e.text}\n`);

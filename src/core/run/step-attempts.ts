@@ -7,7 +7,7 @@ import type { Plan, PlanStep } from '../plan/index.js';
 import { isTddStep, testFileMatcher } from '../testfiles/index.js';
 import { type OnEvent, type Usage, zeroUsage } from './events.js';
 import type { Executor } from './executors/types.js';
-import { packContext, relevantFiles } from './failure-context.js';
+import { packContext, relevantFiles, safeTestOutput } from './failure-context.js';
 import { mergeHooks, notifyAttempt } from './hooks.js';
 import { machineState } from './machine-state.js';
 import { retryPrompt, stepPrompt } from './prompts.js';
@@ -120,17 +120,19 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   const inTree = async () => (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
   const changedNow = async () => [...new Set([...(o.committedWork ?? []), ...(await inTree())])];
   const runChecks = async (when: PreLandCheck['when'], attempt: number, changed: string[]) => {
+    const notes: string[] = [];
     for (const c of hooks.preLand) {
       if (c.when !== when) continue;
       const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed });
       for (const t of v.notes ?? []) note(t);
+      notes.push(...(v.notes ?? []).map((t) => `${c.name}: ${t}`));
       if ('restore' in v && v.restore?.length) {
         await restorePaths(ctx, o.repoDir, v.restore);
         changed = await changedNow();
       }
-      if (!v.ok) return { reason: `${c.name}: ${v.reason}`, changed };
+      if (!v.ok) return { reason: `${c.name}: ${v.reason}`, changed, notes };
     }
-    return { changed };
+    return { changed, notes };
   };
   const check = async (attempt: number): Promise<Check> => {
     let changed = await changedNow();
@@ -156,10 +158,12 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       timedOut: test.timedOut,
     });
     await notifyAttempt(hooks, 'testsRan', { ...ref(attempt), result: test }, note);
+    // What a check undid (integrity) is feedback too: the next attempt reads it with the failure.
+    const also = before.notes.length ? `; also, ${before.notes.join('; ')}` : '';
     if (!test.ok)
       return {
         ok: false,
-        reason: test.timedOut ? 'the test command timed out' : `the test command failed (exit ${test.code})`,
+        reason: `${test.timedOut ? 'the test command timed out' : `the test command failed (exit ${test.code})`}${also}`,
         changed,
         test,
       };
@@ -219,7 +223,9 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
           attempt,
           maxAttempts,
           reason: last.reason ?? 'unknown',
-          testOutput: last.test ? tailOutput(last.test.output) : '(the tests were not run)',
+          testOutput: last.test
+            ? await safeTestOutput(tailOutput(last.test.output))
+            : '(the tests were not run)',
           context: await packContext(ctx, {
             repoDir: o.repoDir,
             files: await relevantFiles(o.repoDir, last.changed, last.test?.output ?? ''),

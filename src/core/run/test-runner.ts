@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { childEnv } from '../../util/child-env.js';
+import { sandboxArgv, sandboxAvailable } from '../../util/sandbox.js';
 import { run } from '../../util/spawn.js';
 import type { Context } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
+import { knownSecrets } from '../keys/index.js';
 
 export interface RunTestsOptions {
   /** Where the command runs (a repo root or a worktree). */
@@ -10,6 +15,8 @@ export interface RunTestsOptions {
   /** Kill the command's whole process group after this long; counts as a failure. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The repository or worktree root (writable in the sandbox); default `cwd`. */
+  root?: string;
   /** Live output (stdout and stderr interleaved). */
   onOutput?: (chunk: string) => void;
 }
@@ -48,11 +55,17 @@ export async function runTests(ctx: Context, opts: RunTestsOptions): Promise<Tes
   const signal = opts.signal ?? ctx.signal;
   // run() only reacts to an abort that happens after the spawn.
   if (signal.aborted) throw new InterruptedError('interrupted before the tests ran');
-  const r = await run(opts.command, [], {
+  const [cmd, args, shell] = testArgv(ctx, opts);
+  const r = await run(cmd, args, {
     cwd: opts.cwd,
-    shell: true,
+    shell,
+    // Code the agent just wrote runs here: no credentials (child-env.ts) but `[test] passEnv`.
     // Colour codes only waste the model's tokens; stdin is closed so watch modes exit.
-    env: { ...ctx.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: {
+      ...childEnv(ctx.env, { keep: ctx.config.test.passEnv, secrets: knownSecrets(ctx) }),
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+    },
     timeoutMs: opts.timeoutMs,
     onStdout: collect,
     onStderr: collect,
@@ -70,6 +83,31 @@ export async function runTests(ctx: Context, opts: RunTestsOptions): Promise<Tes
     durationMs: ctx.clock.now() - started,
     command: opts.command,
   };
+}
+
+/**
+ * The test command as run: through the shell, or — with `[test] sandbox = true` — inside the
+ * OS sandbox (util/sandbox.ts), writable only in the repo and a temp dir, specloop's home
+ * (keys.json) hidden. Asked for but unavailable is an error, never a silent unsandboxed run.
+ */
+function testArgv(ctx: Context, opts: RunTestsOptions): [string, string[], boolean] {
+  if (!ctx.config.test.sandbox) return [opts.command, [], true];
+  const info = sandboxAvailable(ctx.env);
+  if (!info.available || !info.tool)
+    throw new UsageError(`[test] sandbox = true, but no sandbox is available: ${info.reason}`, {
+      code: 'E_SANDBOX',
+      hint: 'install bubblewrap (Linux) or set `[test] sandbox = false`',
+    });
+  const root = opts.root ?? opts.cwd;
+  // Hiding a home that contains the repo would hide the repo; a missing one needs no hiding.
+  const hide = existsSync(ctx.home) && relative(ctx.home, root).startsWith('..');
+  const [bin, args] = sandboxArgv(info.tool, {
+    command: opts.command,
+    cwd: opts.cwd,
+    writable: [root],
+    hidden: hide ? [ctx.home] : [],
+  });
+  return [bin, args, false];
 }
 
 /** The last `maxChars` of test output, cut at a line start, for prompts. */

@@ -209,6 +209,15 @@ describe('default ignores', () => {
       'Cargo.lock',
       '.eslintcache',
       'a/.eslintcache',
+      '.env',
+      '.env.production',
+      'api/.env.local',
+      '.env-staging',
+      '.envrc',
+      '.env.example',
+      'a/.env.sample',
+      '.env.template',
+      'src/environment.ts',
     ];
     for (const p of paths) expect({ p, ignored: isDefaultIgnored(p) }).toEqual({ p, ignored: ig.ignores(p) });
   });

@@ -1,7 +1,9 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { pathGate } from '../../../src/core/run/path-gate.js';
+import { isGitSegment, pathGate } from '../../../src/core/run/path-gate.js';
 import { useCleanups } from '../../support/cleanups.js';
 
 /**
@@ -97,5 +99,43 @@ describe('pathGate', () => {
     symlinkSync(root, alias);
     expect(pathGate(alias, 'src/a.js')).toMatchObject({ ok: true, rel: 'src/a.js' });
     refused('../x', /\.\./);
+  });
+
+  it('refuses .git in any case and in the spellings other file systems treat as .git', () => {
+    refused('.GIT/config', /\.git/);
+    refused('.Git/hooks/pre-commit', /\.git/);
+    refused('sub/.gIt', /\.git/);
+    refused('.git./config', /\.git/);
+    refused('.git /config', /\.git/);
+    refused('GIT~1/config', /\.git/);
+    refused('.g\u200cit/config', /\.git/);
+    expect(isGitSegment('.gitignore')).toBe(false);
+    expect(isGitSegment('.github')).toBe(false);
+    expect(pathGate(root, '.github/workflows/ci.yml')).toMatchObject({ ok: true });
+  });
+
+  it("refuses a worktree's or submodule's .git file", () => {
+    mkdirSync(join(root, 'vendor/sub'), { recursive: true });
+    writeFileSync(join(root, 'vendor/sub/.git'), 'gitdir: ../../.git/modules/sub\n');
+    refused('vendor/sub/.git', /\.git/);
+  });
+
+  it('refuses a hard link (its inode may be a file outside the repo)', () => {
+    linkSync(join(outside, 'secret.txt'), join(root, 'inside.txt'));
+    refused('inside.txt', /hard links/);
+  });
+
+  it('refuses a FIFO, a socket and a device', async () => {
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+    refused('pipe', /named pipe/);
+    symlinkSync('/dev/null', join(root, 'null'));
+    refused('null', /outside|device/);
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(join(root, 'sock'), r));
+    try {
+      refused('sock', /socket/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -131,6 +131,14 @@ const ROOT_EXTS = ['cache', 'pid', 'seed', 'pid.lock', 'tgz'];
 /** Name prefixes at any depth (`npm-debug.log*`, `repomix-output.*`). */
 const PREFIXES = ['npm-debug.log', 'yarn-debug.log', 'yarn-error.log', 'repomix-output.', 'repopack-output.'];
 
+/**
+ * dotenv files (`.env`, `.env.local`, `.env.production`, `.env-prod`, `.envrc` …) hold the
+ * secrets of whoever runs the code; the documented templates beside them do not.
+ */
+const ENV_FILE = /^\.env(?:$|[.\-_]|rc$)/;
+const ENV_TEMPLATES = new Set(['.env.example', '.env.sample', '.env.template']);
+const isEnvFile = (name: string) => ENV_FILE.test(name) && !ENV_TEMPLATES.has(name);
+
 const names = new Set(NAMES);
 const dirs = new Set(DIRS);
 const rootDirs = new Set(ROOT_DIRS);
@@ -153,7 +161,8 @@ export function isDefaultIgnored(rel: string, isDir = false): boolean {
   for (let i = 0; i <= last; i++) {
     const s = segs[i]!;
     const dir = i < last || isDir;
-    if (names.has(s) || (dir && dirs.has(s)) || (i === 0 && dir && rootDirs.has(s))) return true;
+    if (names.has(s) || isEnvFile(s) || (dir && dirs.has(s)) || (i === 0 && dir && rootDirs.has(s)))
+      return true;
     if (dir && (hasExt(s, exts) || PREFIXES.some((p) => s.startsWith(p)))) return true;
   }
   if (segs[0] === '.vuepress' && segs[1] === 'dist' && (last >= 2 || isDir)) return true;
@@ -172,4 +181,9 @@ export const DEFAULT_IGNORE: readonly string[] = [
   ...EXTS.map((e) => `*.${e}`),
   ...ROOT_EXTS.map((e) => `/*.${e}`),
   ...PREFIXES.map((p) => `${p}*`),
+  '.env.*',
+  '.env-*',
+  '.env_*',
+  '.envrc',
+  ...[...ENV_TEMPLATES].map((t) => `!${t}`),
 ];

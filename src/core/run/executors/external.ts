@@ -1,7 +1,9 @@
+import { AGENT_KEYS, childEnv } from '../../../util/child-env.js';
 import { run } from '../../../util/spawn.js';
 import { findOnPath } from '../../../util/which.js';
 import type { Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
+import { knownSecrets } from '../../keys/index.js';
 import type { Usage } from '../events.js';
 import type { Executor, ExecutorInput, ExecutorOptions, ExecutorResult } from './types.js';
 
@@ -96,9 +98,14 @@ export async function spawnAgent(ctx: Context, o: SpawnAgentOptions): Promise<Ex
     if (text) input.onEvent({ type: 'activity', step: input.step, text: text.slice(0, 200) });
   };
   if (input.signal.aborted) throw new InterruptedError();
+  const name = o.bin.split('/').pop() ?? o.bin;
   const r = await run(o.bin, o.args, {
     cwd: input.repoDir,
-    env: { ...ctx.env, NO_COLOR: '1' },
+    // The agent's own key only: no other credential reaches code the agent runs (child-env.ts).
+    env: {
+      ...childEnv(ctx.env, { keep: AGENT_KEYS[name] ?? [], secrets: knownSecrets(ctx) }),
+      NO_COLOR: '1',
+    },
     input: o.stdin,
     timeoutMs: o.timeoutMs,
     signal: input.signal,
@@ -109,7 +116,6 @@ export async function spawnAgent(ctx: Context, o: SpawnAgentOptions): Promise<Ex
   const parsed = o.finish();
   if (parsed.usage.inputTokens || parsed.usage.outputTokens || parsed.cost)
     input.onEvent({ type: 'usage', step: input.step, ...parsed.usage, cost: parsed.cost });
-  const name = o.bin.split('/').pop();
   let reason: string | undefined;
   if (r.timedOut) reason = `${name} was killed after ${Math.round(o.timeoutMs / 1000)} s`;
   else if (r.code !== 0) {

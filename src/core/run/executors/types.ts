@@ -1,3 +1,4 @@
+import type { IntegrityPolicy } from '../../integrity/index.js';
 import type { OnEvent, Usage } from '../events.js';
 
 export type ExecutorName = 'builtin' | 'aider' | 'claude' | 'codex';
@@ -18,6 +19,8 @@ export interface ExecutorInput {
   maxCost?: number;
   signal: AbortSignal;
   onEvent: OnEvent;
+  /** What the step may not change (src/core/integrity); the builtin tools refuse it up front. */
+  integrity?: IntegrityPolicy;
   /** Test hook: called at named points (the CLI maps SPECLOOP_CRASH_AT to a SIGKILL). */
   crash?: (point: string) => void;
 }

@@ -47,6 +47,8 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
       const session = {
         root: input.repoDir,
         seen: new Set<string>(),
+        policy: input.integrity,
+        signal: input.signal,
         // The tool call itself is already shown as activity (`run_tests`).
         runTests: async () => {
           const r = await runTests(ctx, {
@@ -117,6 +119,18 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
         let finished: { summary: string } | undefined;
         let lastInvalid = '';
         for (const call of r.toolCalls) {
+          // The budget counts calls, not replies: one reply with 200 calls runs 40 at most.
+          if (calls >= maxToolCalls || input.signal.aborted) {
+            results.push({
+              toolCallId: call.id,
+              toolName: call.name,
+              output: input.signal.aborted
+                ? 'interrupted'
+                : `not run: the tool-call budget (${maxToolCalls}) is used up`,
+              isError: true,
+            });
+            continue;
+          }
           calls++;
           if (finished) {
             results.push({
@@ -143,6 +157,7 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
           });
         }
         messages.push({ role: 'tool', results });
+        if (input.signal.aborted) throw new InterruptedError();
         if (finished) return result(true, { summary: finished.summary });
         if (invalidInARow >= MAX_INVALID_IN_A_ROW)
           return result(false, {

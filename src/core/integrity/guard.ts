@@ -1,0 +1,206 @@
+import { lstat, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { atomicWrite } from '../../util/atomic-write.js';
+import { runGit } from '../../util/git.js';
+import { hiddenByIgnore, isIgnoreFile } from './ignore-lines.js';
+import { CONFIG_NAME, type IntegrityPolicy, protectedReason, STATE_DIR } from './policy.js';
+
+/** One forbidden change a step made, and why (the text the next attempt reads). */
+export interface Violation {
+  path: string;
+  reason: string;
+}
+
+/**
+ * The protected files as they were when the attempt started: content, or null when absent.
+ * Keys are repo-relative, except git internals, which are absolute (a worktree's git dir
+ * lies outside it).
+ */
+export interface Snapshot {
+  files: Map<string, Buffer | null>;
+  /** ms since epoch: files modified after this were created or changed by the attempt. */
+  takenAt: number;
+}
+
+interface GuardOptions {
+  repoDir: string;
+  policy: IntegrityPolicy;
+  env: Record<string, string | undefined>;
+}
+
+const MAX_WALK = 2000;
+
+async function read(abs: string): Promise<Buffer | null> {
+  try {
+    return (await lstat(abs)).isFile() ? await readFile(abs) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function walk(abs: string, rel: string, out: string[]): Promise<void> {
+  const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (out.length >= MAX_WALK) return;
+    const r = `${rel}/${e.name}`;
+    if (e.isDirectory()) await walk(join(abs, e.name), r, out);
+    else out.push(r);
+  }
+}
+
+async function git(o: GuardOptions, args: string[]): Promise<string> {
+  const r = await runGit(o.repoDir, args, { env: o.env, extraEnv: { GIT_OPTIONAL_LOCKS: '0' } });
+  return r.code === 0 ? r.stdout : '';
+}
+
+const lines0 = (s: string) => s.split('\0').filter(Boolean);
+
+/** Git's own files a hostile step could use to run code at our commit (hooks) or hide work. */
+async function gitInternals(o: GuardOptions): Promise<string[]> {
+  const common = (await git(o, ['rev-parse', '--git-common-dir'])).trim();
+  if (!common) return [];
+  const dir = isAbsolute(common) ? common : resolve(o.repoDir, common);
+  const hooks: string[] = [];
+  await walk(join(dir, 'hooks'), join(dir, 'hooks'), hooks);
+  return [join(dir, 'config'), join(dir, 'info', 'exclude'), join(dir, 'info', 'attributes'), ...hooks];
+}
+
+/** Every path whose content the snapshot keeps (existing now or named by the policy). */
+async function guardedPaths(o: GuardOptions): Promise<string[]> {
+  const tracked = lines0(
+    await git(o, [
+      'ls-files',
+      '-z',
+      '-co',
+      '--exclude-standard',
+      '--',
+      `:(glob)**/${CONFIG_NAME}`,
+      ':(glob)**/.gitignore',
+    ]),
+  );
+  const state: string[] = [];
+  await walk(join(o.repoDir, STATE_DIR, 'templates'), `${STATE_DIR}/templates`, state);
+  return [
+    ...new Set([
+      ...o.policy.files,
+      CONFIG_NAME,
+      '.gitignore',
+      ...tracked,
+      ...state,
+      ...(await gitInternals(o)),
+    ]),
+  ];
+}
+
+const absOf = (o: GuardOptions, p: string) => (isAbsolute(p) ? p : join(o.repoDir, p));
+
+/** Record the protected files before an attempt runs. */
+export async function takeSnapshot(o: GuardOptions & { now: number }): Promise<Snapshot> {
+  const files = new Map<string, Buffer | null>();
+  for (const p of await guardedPaths(o)) files.set(p, await read(absOf(o, p)));
+  return { files, takenAt: o.now };
+}
+
+const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
+
+/** Files the attempt created or changed that git now ignores (the candidates a new ignore line hides). */
+async function newIgnored(o: GuardOptions, since: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of lines0(await git(o, ['ls-files', '-z', '-o', '-i', '--exclude-standard']))) {
+    const st = await stat(join(o.repoDir, p)).catch(() => undefined);
+    if (st && st.mtimeMs >= since - 1000) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * What the attempt changed that the policy forbids: protected files that differ from the
+ * snapshot or appeared in the tree, and .gitignore changes whose new lines hide files the
+ * attempt created.
+ */
+export async function findViolations(o: GuardOptions & { snapshot: Snapshot }): Promise<Violation[]> {
+  const found = new Map<string, string>();
+  const ignoreChanges: { path: string; before: string; after: string }[] = [];
+  const paths = new Set([...o.snapshot.files.keys(), ...(await guardedPaths(o))]);
+  for (const p of paths) {
+    const before = o.snapshot.files.get(p) ?? null;
+    const after = await read(absOf(o, p));
+    if (same(before, after)) continue;
+    if (isIgnoreFile(p) && !isAbsolute(p)) {
+      ignoreChanges.push({
+        path: p,
+        before: before?.toString('utf8') ?? '',
+        after: after?.toString('utf8') ?? '',
+      });
+      continue;
+    }
+    found.set(
+      p,
+      isAbsolute(p)
+        ? `${p} is git's internal data; a step changes the work tree only`
+        : (protectedReason(o.policy, p) ?? `${p} is protected`),
+    );
+  }
+  // Anything else the status shows under a protected name (a new nested specloop.toml …).
+  const status = lines0(await git(o, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  for (const entry of status) {
+    const p = entry.slice(3);
+    // specloop's own machine state (journal, run records) is written during the attempt BY
+    // specloop; its templates are compared through the snapshot above.
+    if (p.split('/')[0] === STATE_DIR || o.snapshot.files.has(p)) continue;
+    const why = entry.length > 3 ? protectedReason(o.policy, p) : undefined;
+    if (why && !found.has(p)) found.set(p, why);
+  }
+  if (ignoreChanges.length > 0) {
+    const created = await newIgnored(o, o.snapshot.takenAt);
+    for (const c of ignoreChanges) {
+      const hidden = hiddenByIgnore({ ignoreFile: c.path, before: c.before, after: c.after, created });
+      if (hidden.length > 0)
+        found.set(
+          c.path,
+          `${c.path}: the new lines hide files this step created (${hidden.slice(0, 5).join(', ')}); a step's files must reach its commit — do not ignore them`,
+        );
+    }
+  }
+  return [...found].map(([path, reason]) => ({ path, reason }));
+}
+
+/** Put every violated file back as the snapshot had it (or as HEAD has it, or remove it). */
+export async function restoreViolations(
+  o: GuardOptions & { snapshot: Snapshot; violations: Violation[] },
+): Promise<void> {
+  for (const v of o.violations) {
+    const abs = absOf(o, v.path);
+    if (o.snapshot.files.has(v.path)) {
+      const before = o.snapshot.files.get(v.path) ?? null;
+      if (before === null) await rm(abs, { force: true, recursive: true });
+      else await atomicWrite(abs, before);
+      continue;
+    }
+    const inHead = await runGit(o.repoDir, ['cat-file', '-e', `HEAD:${v.path}`], { env: o.env });
+    if (inHead.code === 0) await runGit(o.repoDir, ['checkout', 'HEAD', '--', v.path], { env: o.env });
+    else await rm(abs, { force: true, recursive: true });
+  }
+}
+
+/** The paragraph the next attempt's prompt carries when the last one broke the rule. */
+export function violationNote(violations: Violation[]): string {
+  if (violations.length === 0) return '';
+  return [
+    'specloop undid changes your last attempt made to files a step may not touch:',
+    ...violations.map((v) => `- ${v.reason}`),
+    'Those files are back as they were and will not be committed. Make the step pass by changing the code and its tests.',
+  ].join('\n');
+}
+
+/**
+ * The landing check in one call: find what the attempt changed against the rule, put it
+ * back, and say why. Run after every executor attempt and before anything is committed.
+ */
+export async function enforceIntegrity(
+  o: GuardOptions & { snapshot: Snapshot },
+): Promise<{ violations: Violation[]; note: string }> {
+  const violations = await findViolations(o);
+  if (violations.length > 0) await restoreViolations({ ...o, violations });
+  return { violations, note: violationNote(violations) };
+}
