@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { readAll } from '../util/read-all.js';
 import type { App } from './app.js';

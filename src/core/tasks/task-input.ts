@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { Progress } from '../../util/progress.js';
 import { readAll } from '../../util/read-all.js';
 import type { PackConfig } from '../config/schema.js';
