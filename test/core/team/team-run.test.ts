@@ -56,7 +56,7 @@ describe('run --team (in-process members, stand-in executor)', () => {
     const authors = new Set(git(bare, 'log', '--format=%an', '--grep=Specloop-Step', 'main').split('\n'));
     expect([...authors].every((a) => names.includes(a))).toBe(true);
     expect(root).toBeTruthy();
-  });
+  }, 90_000); // three members poll a shared remote: slow on a loaded 2-core box
 
   it('an expired claim of a vanished teammate is taken over, with a message', async () => {
     const { clone } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
