@@ -1,5 +1,6 @@
 import type { RegisterFn } from './app.js';
 import { register as ask } from './ask.js';
+import { register as board } from './board.js';
 import { register as claim } from './claim.js';
 import { register as done } from './done.js';
 import { register as idea } from './idea.js';
@@ -34,4 +35,5 @@ export const COMMANDS: RegisterFn[] = [
   team,
   claim,
   done,
+  board,
 ];
