@@ -25,7 +25,10 @@ function route() {
 
 function header() {
   document.getElementById('project').textContent = `· ${state.project.name}`;
-  const parts = [state.project.planPath, state.project.branch ? `on ${state.project.branch}` : 'detached HEAD'];
+  const parts = [
+    state.project.planPath,
+    state.project.branch ? `on ${state.project.branch}` : 'detached HEAD',
+  ];
   if (state.team) parts.push(`team ${state.team.remote}/${state.team.branch}`);
   const c = state.counts;
   parts.push(`${c.landed} of ${state.cards.length} landed`);
@@ -49,8 +52,7 @@ async function render(reason) {
     const focused = document.activeElement?.closest?.('.card')?.dataset.step;
     renderBoard(main, state);
     if (focused) main.querySelector(`.card[data-step="${focused}"] .card-link`)?.focus();
-  }
-  else if (r.view === 'graph') await renderGraph(main, state);
+  } else if (r.view === 'graph') await renderGraph(main, state);
   else if (r.view === 'team') await renderTeam(main, state);
   else if (r.view === 'step') {
     // A live update re-renders the step page only when its own card changed (keeps open details, scroll).
@@ -119,7 +121,11 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowDown') next = links[i + 1];
   if (e.key === 'ArrowUp') next = links[i - 1];
   if (e.key === 'ArrowRight') next = links.slice(i + 1).find((l) => col(l) !== col(link));
-  if (e.key === 'ArrowLeft') next = links.slice(0, i).reverse().find((l) => col(l) !== col(link));
+  if (e.key === 'ArrowLeft')
+    next = links
+      .slice(0, i)
+      .reverse()
+      .find((l) => col(l) !== col(link));
   if (next) {
     e.preventDefault();
     next.focus();

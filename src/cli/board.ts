@@ -56,12 +56,14 @@ Examples:
           from: flags.from,
           cli: { command: process.execPath, args: [join(packageRoot(), 'bin', 'specloop.js')] },
         });
-        if (flags.json) printJson(ctx.stdout, { url: board.url, host: board.host, port: board.port, token: board.token });
+        if (flags.json)
+          printJson(ctx.stdout, { url: board.url, host: board.host, port: board.port, token: board.token });
         else ctx.stdout.write(`${board.url}\n`);
         ctx.stderr.write('specloop board: serving; Ctrl-C to stop\n');
         if (flags.open) {
           const { openUrl } = await import('../util/open-url.js');
-          if (!(await openUrl(board.url, ctx.env))) ctx.stderr.write('could not open a browser: open the URL above\n');
+          if (!(await openUrl(board.url, ctx.env)))
+            ctx.stderr.write('could not open a browser: open the URL above\n');
         }
         await new Promise<void>((resolve) => {
           if (ctx.signal.aborted) return resolve();

@@ -35,7 +35,8 @@ export async function readRunControl(repoRoot: string): Promise<RunControl> {
 /** Ask the run in `repoRoot` to pause before its next step. */
 export async function pauseRun(repoRoot: string, o: { by?: string; now?: number } = {}): Promise<RunControl> {
   const ignore = join(repoRoot, DIR, '.gitignore');
-  if (!existsSync(ignore)) await atomicWrite(ignore, '# specloop run control (pause/resume); safe to delete\n*\n');
+  if (!existsSync(ignore))
+    await atomicWrite(ignore, '# specloop run control (pause/resume); safe to delete\n*\n');
   const c: RunControl = { paused: true, by: o.by, at: new Date(o.now ?? Date.now()).toISOString() };
   await atomicWrite(runControlPath(repoRoot), `${JSON.stringify(c)}\n`);
   return c;

@@ -10,7 +10,9 @@ export async function openUrl(
   env: Record<string, string | undefined>,
   platform = process.platform,
 ): Promise<boolean> {
-  const candidates = [env.BROWSER, platform === 'darwin' ? 'open' : 'xdg-open'].filter((c): c is string => Boolean(c));
+  const candidates = [env.BROWSER, platform === 'darwin' ? 'open' : 'xdg-open'].filter((c): c is string =>
+    Boolean(c),
+  );
   for (const c of candidates) {
     const cmd = findOnPath(c, env);
     if (!cmd) continue;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -108,7 +109,9 @@ export async function shot(page: Page, name: string): Promise<void> {
 /** The column a step's card is in, as the page shows it. */
 export function cardColumn(page: Page, step: number): Promise<string | null> {
   return page.evaluate(
-    (n) => document.querySelector(`.card[data-step="${n}"]`)?.closest('.column')?.getAttribute('data-column') ?? null,
+    (n) =>
+      document.querySelector(`.card[data-step="${n}"]`)?.closest('.column')?.getAttribute('data-column') ??
+      null,
     step,
   );
 }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,7 +100,9 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.click('.card[data-step="2"] .card-link');
     await page.waitForSelector('.d2h-file-wrapper');
     expect(await page.textContent('.prompt')).toContain('WRITE out/input.txt input');
-    expect(await page.textContent('.commit')).toContain(git(dir, 'log', '-1', '--format=%H', '--grep=^Specloop-Step: 2'));
+    expect(await page.textContent('.commit')).toContain(
+      git(dir, 'log', '-1', '--format=%H', '--grep=^Specloop-Step: 2'),
+    );
     expect(await page.textContent('#diff')).toContain('out/input.txt');
     await shot(page, 'step');
     await page.click('[data-diff="side-by-side"]');
@@ -124,7 +127,9 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     const errors = consoleErrors(page);
     await page.goto(`${board.url}#/graph`);
     await page.waitForSelector('svg .node', { timeout: 20_000 });
-    const critical = await page.$$eval('svg .node.critical', (n) => n.map((e) => e.textContent?.match(/Step (\d+)/)?.[1]));
+    const critical = await page.$$eval('svg .node.critical', (n) =>
+      n.map((e) => e.textContent?.match(/Step (\d+)/)?.[1]),
+    );
     // 1 → 2 → 4 (or 1 → 3 → 4): three steps long, through 1 and 4.
     expect(critical).toHaveLength(3);
     expect(critical).toEqual(expect.arrayContaining(['1', '4']));
@@ -144,7 +149,8 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.goto(board.url);
     await page.waitForSelector('.card-link');
     await page.focus('.card[data-step="1"] .card-link');
-    const focused = () => page.evaluate(() => document.activeElement?.closest('.card')?.getAttribute('data-step'));
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.closest('.card')?.getAttribute('data-step'));
     await page.focus('.card[data-step="2"] .card-link');
     await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe('3');
@@ -159,7 +165,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.waitForSelector('.board');
   }, 60_000);
 
-  it("a failed step is in Failed, and its page shows why and the failing test output", async () => {
+  it('a failed step is in Failed, and its page shows why and the failing test output', async () => {
     const { dir, env } = setup([
       { title: 'base', actions: ['WRITE out/base.txt base'] },
       { title: 'breaks the build', deps: [1], actions: ['WRITE out/bad.txt BROKEN'] },

@@ -28,7 +28,10 @@ function card(c, critical) {
   const landed = c.landed?.commit
     ? `<p class="landed">${esc(c.landed.commit.slice(0, 7))}${c.landed.author ? ` by ${esc(c.landed.author)}` : ''}</p>`
     : '';
-  const waiting = c.column === 'blocked' && c.waitingOn.length ? `<p class="waiting">waits on ${c.waitingOn.join(', ')}</p>` : '';
+  const waiting =
+    c.column === 'blocked' && c.waitingOn.length
+      ? `<p class="waiting">waits on ${c.waitingOn.join(', ')}</p>`
+      : '';
   const reason = c.reason ? `<p class="reason">${esc(c.reason)}</p>` : '';
   return `<li class="card ${c.column}${critical.has(c.step) ? ' critical' : ''}" data-step="${c.step}">
 <a href="#/step/${c.step}" class="card-link"><span class="num">Step ${c.step}</span> <span class="title">${esc(c.title)}</span></a>

@@ -24,7 +24,9 @@ async function layout(cards) {
     },
     children: cards.map((c) => ({ id: `s${c.step}`, width: W, height: H })),
     edges: cards.flatMap((c) =>
-      c.dependsOn.filter((d) => known.has(d)).map((d) => ({ id: `e${d}-${c.step}`, sources: [`s${d}`], targets: [`s${c.step}`] })),
+      c.dependsOn
+        .filter((d) => known.has(d))
+        .map((d) => ({ id: `e${d}-${c.step}`, sources: [`s${d}`], targets: [`s${c.step}`] })),
     ),
   };
   const laid = await elk.layout(graph);
@@ -57,12 +59,19 @@ export async function renderGraph(main, state) {
   const criticalEdges = new Set(state.criticalPath.slice(1).map((n, i) => `e${state.criticalPath[i]}-${n}`));
   const frontier = new Set(state.frontier);
   const edges = laid.edges
-    .map((e) => `<path class="edge${criticalEdges.has(e.id) ? ' critical' : ''}" d="${edgePath(e)}" marker-end="url(#arrow)"/>`)
+    .map(
+      (e) =>
+        `<path class="edge${criticalEdges.has(e.id) ? ' critical' : ''}" d="${edgePath(e)}" marker-end="url(#arrow)"/>`,
+    )
     .join('');
   const nodes = laid.children
     .map((n) => {
       const c = byId.get(n.id);
-      const cls = [c.column, critical.has(c.step) ? 'critical' : '', frontier.has(c.step) ? 'frontier' : ''].join(' ');
+      const cls = [
+        c.column,
+        critical.has(c.step) ? 'critical' : '',
+        frontier.has(c.step) ? 'frontier' : '',
+      ].join(' ');
       const title = c.title.length > 22 ? `${c.title.slice(0, 21)}…` : c.title;
       return `<a href="#/step/${c.step}" class="node-link" aria-label="Step ${c.step}: ${esc(c.title)} (${COLUMN_LABELS[c.column]})">
 <g class="node ${cls}" transform="translate(${n.x},${n.y})"><rect width="${W}" height="${H}" rx="6"/>

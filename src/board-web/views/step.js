@@ -15,11 +15,21 @@ function attempt(a, open) {
   const parts = [];
   if (a.reason) parts.push(`<p class="reason"><strong>Why it was rejected:</strong> ${esc(a.reason)}</p>`);
   if (a.testOutput)
-    parts.push(`<h4>Test output</h4><pre class="test-output" tabindex="0" aria-label="Test output of attempt ${a.attempt}">${highlightFailures(a.testOutput)}</pre>`);
+    parts.push(
+      `<h4>Test output</h4><pre class="test-output" tabindex="0" aria-label="Test output of attempt ${a.attempt}">${highlightFailures(a.testOutput)}</pre>`,
+    );
   if (a.transcript)
-    parts.push(`<h4>Agent output</h4><pre class="transcript" tabindex="0" aria-label="Agent output of attempt ${a.attempt}">${esc(a.transcript)}</pre>`);
-  if (a.prompt) parts.push(`<details><summary>Prompt of this attempt</summary><pre tabindex="0">${esc(a.prompt)}</pre></details>`);
-  if (a.diff) parts.push(`<details><summary>Diff of this attempt</summary><pre tabindex="0">${esc(a.diff)}</pre></details>`);
+    parts.push(
+      `<h4>Agent output</h4><pre class="transcript" tabindex="0" aria-label="Agent output of attempt ${a.attempt}">${esc(a.transcript)}</pre>`,
+    );
+  if (a.prompt)
+    parts.push(
+      `<details><summary>Prompt of this attempt</summary><pre tabindex="0">${esc(a.prompt)}</pre></details>`,
+    );
+  if (a.diff)
+    parts.push(
+      `<details><summary>Diff of this attempt</summary><pre tabindex="0">${esc(a.diff)}</pre></details>`,
+    );
   if (a.files.length) parts.push(`<p class="files">Other files: ${a.files.map(esc).join(', ')}</p>`);
   return `<details class="attempt ${state}"${open ? ' open' : ''}><summary>Attempt ${a.attempt} · run ${esc(a.runId)} · <span class="verdict">${state}</span></summary>${parts.join('')}</details>`;
 }
@@ -27,10 +37,15 @@ function attempt(a, open) {
 function actions(card, team) {
   const b = [];
   if (team && card.column !== 'landed') {
-    if (!card.holder || card.holder.expired) b.push(`<button type="button" class="btn" data-act="claim">Claim step ${card.step}</button>`);
-    else b.push(`<button type="button" class="btn" data-act="release">Release claim of ${esc(card.holder.name)}</button>`);
+    if (!card.holder || card.holder.expired)
+      b.push(`<button type="button" class="btn" data-act="claim">Claim step ${card.step}</button>`);
+    else
+      b.push(
+        `<button type="button" class="btn" data-act="release">Release claim of ${esc(card.holder.name)}</button>`,
+      );
   }
-  if (card.column === 'failed') b.push(`<button type="button" class="btn" data-act="retry">Retry step ${card.step}</button>`);
+  if (card.column === 'failed')
+    b.push(`<button type="button" class="btn" data-act="retry">Retry step ${card.step}</button>`);
   return b.length ? `<div class="actions" role="group" aria-label="Actions">${b.join(' ')}</div>` : '';
 }
 

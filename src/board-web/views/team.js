@@ -18,10 +18,26 @@ async function chart(el, series) {
     scales: { x: { time: true }, cost: { auto: true } },
     series: [
       {},
-      { label: 'steps landed', stroke: '#2563eb', width: 2, scale: 'y', paths: window.uPlot.paths.stepped({ align: 1 }) },
-      { label: 'cost (USD)', stroke: '#b45309', width: 2, scale: 'cost', value: (_u, v) => (v == null ? '' : usd(v)) },
+      {
+        label: 'steps landed',
+        stroke: '#2563eb',
+        width: 2,
+        scale: 'y',
+        paths: window.uPlot.paths.stepped({ align: 1 }),
+      },
+      {
+        label: 'cost (USD)',
+        stroke: '#b45309',
+        width: 2,
+        scale: 'cost',
+        value: (_u, v) => (v == null ? '' : usd(v)),
+      },
     ],
-    axes: [{}, { scale: 'y', label: 'steps' }, { scale: 'cost', side: 1, label: 'USD', grid: { show: false } }],
+    axes: [
+      {},
+      { scale: 'y', label: 'steps' },
+      { scale: 'cost', side: 1, label: 'USD', grid: { show: false } },
+    ],
   };
   el.innerHTML = '';
   plot = new window.uPlot(opts, [series.t, series.landed, series.cost], el);

@@ -34,7 +34,10 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** The token this request carries: header, `?token=`, or the cookie set by the first visit. */
-export function requestToken(req: IncomingMessage, url: URL): { value?: string; via?: 'header' | 'query' | 'cookie' } {
+export function requestToken(
+  req: IncomingMessage,
+  url: URL,
+): { value?: string; via?: 'header' | 'query' | 'cookie' } {
   const h = req.headers[TOKEN_HEADER];
   if (typeof h === 'string') return { value: h, via: 'header' };
   const q = url.searchParams.get('token');
@@ -67,8 +70,16 @@ export function checkAccess(
   const valid = same(t.value, o.token);
   if (o.action) {
     if (valid && t.via === 'header') return { ok: true };
-    return { ok: false, status: 403, message: 'actions need the board token (open the URL the board printed)' };
+    return {
+      ok: false,
+      status: 403,
+      message: 'actions need the board token (open the URL the board printed)',
+    };
   }
   if (o.loopback || valid) return { ok: true, setCookie: valid && t.via === 'query' };
-  return { ok: false, status: 401, message: 'this board needs its token: open the URL `specloop board` printed' };
+  return {
+    ok: false,
+    status: 401,
+    message: 'this board needs its token: open the URL `specloop board` printed',
+  };
 }

@@ -30,7 +30,8 @@ export interface ActionResult {
 
 function stepOf(body: Record<string, unknown>): number {
   const n = Number(body.step);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError('the action needs a step number', { hint: '{"step": 3}' });
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError('the action needs a step number', { hint: '{"step": 3}' });
   return n;
 }
 
@@ -48,15 +49,26 @@ export async function runAction(
     case 'claim': {
       const r = await claim(ctx, { from: deps.from, step: stepOf(body), name: who });
       await model.fetchTeam();
-      return { message: `step ${r.step} ${r.renewed ? 'is still' : 'is now'} yours (${r.holder}@${r.host})`, result: r };
+      return {
+        message: `step ${r.step} ${r.renewed ? 'is still' : 'is now'} yours (${r.holder}@${r.host})`,
+        result: r,
+      };
     }
     case 'release': {
-      const r = await release(ctx, { from: deps.from, step: stepOf(body), name: who, force: body.force === true });
+      const r = await release(ctx, {
+        from: deps.from,
+        step: stepOf(body),
+        name: who,
+        force: body.force === true,
+      });
       await model.fetchTeam();
       return { message: `released step ${r.step} (was claimed by ${r.holder})`, result: r };
     }
     case 'pause':
-      return { message: 'the run pauses before its next step', result: await pauseRun(repoRoot, { by: who ?? 'board' }) };
+      return {
+        message: 'the run pauses before its next step',
+        result: await pauseRun(repoRoot, { by: who ?? 'board' }),
+      };
     case 'resume':
       return { message: 'the run goes on', result: await resumeRun(repoRoot) };
     case 'retry': {
@@ -64,9 +76,20 @@ export async function runAction(
       const card = state.cards.find((c) => c.step === step);
       if (!card) throw new UsageError(`the plan has no step ${step}`);
       if (card.column !== 'failed' && card.column !== 'ready')
-        throw new UsageError(`step ${step} is ${card.column}, not failed`, { hint: 'only a failed (or ready) step is retried' });
-      if (!deps.cli) throw new UsageError('retry is not available in this board', { hint: `run \`specloop run --step ${step}\`` });
-      const args = [...deps.cli.args, 'run', '--step', String(step), ...(deps.from ? ['--from', deps.from] : [])];
+        throw new UsageError(`step ${step} is ${card.column}, not failed`, {
+          hint: 'only a failed (or ready) step is retried',
+        });
+      if (!deps.cli)
+        throw new UsageError('retry is not available in this board', {
+          hint: `run \`specloop run --step ${step}\``,
+        });
+      const args = [
+        ...deps.cli.args,
+        'run',
+        '--step',
+        String(step),
+        ...(deps.from ? ['--from', deps.from] : []),
+      ];
       const logDir = join(repoRoot, '.specloop', 'board');
       mkdirSync(logDir, { recursive: true });
       // The folder ignores itself: the log never shows in `git status` or a step commit.
@@ -81,7 +104,10 @@ export async function runAction(
         detached: true,
       });
       child.unref();
-      return { message: `started \`specloop run --step ${step}\` (output: .specloop/board/retry-step-${step}.log)`, result: { pid: child.pid, log } };
+      return {
+        message: `started \`specloop run --step ${step}\` (output: .specloop/board/retry-step-${step}.log)`,
+        result: { pid: child.pid, log },
+      };
     }
     default:
       throw new UsageError(`unknown action "${name}"`, { hint: `one of ${ACTIONS.join(', ')}` });

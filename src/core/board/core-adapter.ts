@@ -116,7 +116,13 @@ export async function commitDiff(
   if (r.code !== 0) return undefined;
   const [head, patch = ''] = r.stdout.split('\x1e');
   const [h, author, at, subject] = (head ?? '').split('\x1f');
-  return { commit: h ?? commit, author: author ?? '', at: at ?? '', subject: subject ?? '', patch: patch.trimStart() };
+  return {
+    commit: h ?? commit,
+    author: author ?? '',
+    at: at ?? '',
+    subject: subject ?? '',
+    patch: patch.trimStart(),
+  };
 }
 
 /** The repository's git directory (absolute; a worktree's own). */

@@ -42,7 +42,9 @@ export async function readJournalView(repoRoot: string, planId: string): Promise
     return {
       branch: typeof p.branch === 'string' ? p.branch : undefined,
       active: p.active && typeof p.active.step === 'number' ? p.active : undefined,
-      history: Array.isArray(p.history) ? p.history.filter((h: JournalEntry) => typeof h?.step === 'number') : [],
+      history: Array.isArray(p.history)
+        ? p.history.filter((h: JournalEntry) => typeof h?.step === 'number')
+        : [],
     };
   } catch {
     return { history: [] };

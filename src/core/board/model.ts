@@ -77,7 +77,10 @@ export class BoardModel {
     this.teamMode ??= await hasTeamRemote(this.ctx, root);
     if (!this.teamMode) return;
     try {
-      this.team = { ...(await teamSnapshot(this.ctx, this.opts)), fetchedAt: new Date(this.ctx.clock.now()).toISOString() };
+      this.team = {
+        ...(await teamSnapshot(this.ctx, this.opts)),
+        fetchedAt: new Date(this.ctx.clock.now()).toISOString(),
+      };
       this.teamError = undefined;
     } catch (err) {
       this.teamError = (err as Error).message.split('\n')[0];

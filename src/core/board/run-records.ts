@@ -27,7 +27,9 @@ const dirs = (d: string) => {
 /** Run ids, oldest first (ids sort by time; mtime breaks ties for foreign names). */
 export function runIds(repoRoot: string): string[] {
   const root = runsDir(repoRoot);
-  return dirs(root).sort((a, b) => statSync(join(root, a)).mtimeMs - statSync(join(root, b)).mtimeMs || (a < b ? -1 : 1));
+  return dirs(root).sort(
+    (a, b) => statSync(join(root, a)).mtimeMs - statSync(join(root, b)).mtimeMs || (a < b ? -1 : 1),
+  );
 }
 
 async function text(file: string): Promise<string> {
@@ -38,7 +40,12 @@ async function text(file: string): Promise<string> {
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** One attempt; `metaOnly` skips the text files (the cards need only the metadata). */
-async function readAttempt(dir: string, runId: string, attempt: number, metaOnly = false): Promise<AttemptRecord> {
+async function readAttempt(
+  dir: string,
+  runId: string,
+  attempt: number,
+  metaOnly = false,
+): Promise<AttemptRecord> {
   const rec: AttemptRecord = { runId, attempt, files: [] };
   for (const name of readdirSync(dir).sort()) {
     const file = join(dir, name);
@@ -60,7 +67,12 @@ async function readAttempt(dir: string, runId: string, attempt: number, metaOnly
     } else if (low.includes('prompt')) rec.prompt = await text(file);
     else if (low.includes('test')) rec.testOutput = await text(file);
     else if (low.endsWith('.diff') || low.endsWith('.patch')) rec.diff = await text(file);
-    else if (low.includes('transcript') || low.includes('output') || low.endsWith('.log') || low.endsWith('.jsonl'))
+    else if (
+      low.includes('transcript') ||
+      low.includes('output') ||
+      low.endsWith('.log') ||
+      low.endsWith('.jsonl')
+    )
       rec.transcript = (rec.transcript ? `${rec.transcript}\n` : '') + (await text(file));
     else rec.files.push(name);
   }

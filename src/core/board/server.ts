@@ -99,19 +99,16 @@ export async function startBoard(ctx: Context, o: BoardOptions): Promise<BoardSe
     onChange: () => void refresh(),
   });
   let fetching = false;
-  const fetchTimer = setInterval(
-    async () => {
-      if (fetching) return;
-      fetching = true;
-      try {
-        await model.fetchTeam();
-        await refresh();
-      } finally {
-        fetching = false;
-      }
-    },
-    Math.max(1, o.fetchIntervalSec) * 1000,
-  );
+  const fetchTimer = setInterval(async () => {
+    if (fetching) return;
+    fetching = true;
+    try {
+      await model.fetchTeam();
+      await refresh();
+    } finally {
+      fetching = false;
+    }
+  }, Math.max(1, o.fetchIntervalSec) * 1000);
   fetchTimer.unref();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -179,14 +176,20 @@ export async function startBoard(ctx: Context, o: BoardOptions): Promise<BoardSe
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new UsageError(`port ${o.port} on ${o.host} is in use`, { hint: 'pick another with --port N (0: any free port)' })
+          ? new UsageError(`port ${o.port} on ${o.host} is in use`, {
+              hint: 'pick another with --port N (0: any free port)',
+            })
           : new WorkError(`cannot listen on ${o.host}:${o.port}: ${err.message}`, { hint: 'check --host' }),
       ),
     );
     server.listen(o.port, o.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const shown = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' || o.host === '::' ? hostname() : o.host;
+  const shown = o.host.includes(':')
+    ? `[${o.host}]`
+    : o.host === '0.0.0.0' || o.host === '::'
+      ? hostname()
+      : o.host;
   return {
     url: `http://${shown}:${port}/?token=${token}`,
     host: o.host,

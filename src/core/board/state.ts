@@ -3,7 +3,7 @@ import type { Plan } from '../plan/index.js';
 import type { RunControl } from '../run-control.js';
 import type { LandedStep, PlanSource, TeamStatus } from './core-adapter.js';
 import type { JournalView } from './journal-view.js';
-import { type AttemptRecord, type BoardState, COLUMNS, type Card, type Column } from './types.js';
+import { type AttemptRecord, type BoardState, type Card, COLUMNS, type Column } from './types.js';
 
 /** Everything the board state is computed from; gathered by the server, pure from here on. */
 export interface Sources {
@@ -86,7 +86,8 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     if (running) card.phase = active.phase;
     const k = running ? active.attempt : last?.attempts;
     if (k) card.attempt = { k, n: s.maxAttempts };
-    if (rec?.ok !== undefined) card.lastTest = { ok: rec.ok, durationMs: rec.testDurationMs ?? rec.durationMs };
+    if (rec?.ok !== undefined)
+      card.lastTest = { ok: rec.ok, durationMs: rec.testDurationMs ?? rec.durationMs };
     else if (last) card.lastTest = { ok: last.ok };
     if (hist.length) {
       card.tokens = {
@@ -95,7 +96,9 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
       };
       card.cost = hist.reduce((a, h) => a + (h.cost || 0), 0);
     }
-    const reason = (running ? active.reason : undefined) ?? (column === 'failed' ? (last?.reason ?? rec?.reason) : undefined);
+    const reason =
+      (running ? active.reason : undefined) ??
+      (column === 'failed' ? (last?.reason ?? rec?.reason) : undefined);
     if (reason) card.reason = reason;
     if (column === 'landed')
       card.landed = local?.commit
@@ -121,7 +124,13 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     criticalPath: criticalPath(s.src.plan, landedSet),
     frontier: cards.filter((c) => c.column === 'ready').map((c) => c.step),
     team: s.team
-      ? { remote: s.team.remote, branch: s.team.branch, tip: s.team.tip, fetchedAt: s.team.fetchedAt, error: s.teamError }
+      ? {
+          remote: s.team.remote,
+          branch: s.team.branch,
+          tip: s.team.tip,
+          fetchedAt: s.team.fetchedAt,
+          error: s.teamError,
+        }
       : undefined,
     run: {
       active: active && RUNNING_PHASES.has(active.phase) ? active.step : undefined,

@@ -1,6 +1,6 @@
-import { callLogPath } from '../logs/index.js';
-import { openDb } from '../logs/db.js';
 import type { Context } from '../context.js';
+import { openDb } from '../logs/db.js';
+import { callLogPath } from '../logs/index.js';
 import type { BoardState, TeamMember, TeamView } from './types.js';
 
 interface CallPoint {
@@ -15,7 +15,10 @@ interface CallPoint {
  * is per user, not per project: calls of the run command in the board's time window are
  * the best attribution it offers. An absent log is no calls.
  */
-export async function runCalls(ctx: Pick<Context, 'home' | 'cwd' | 'projectRoot' | 'config'>, sinceIso: string): Promise<CallPoint[]> {
+export async function runCalls(
+  ctx: Pick<Context, 'home' | 'cwd' | 'projectRoot' | 'config'>,
+  sinceIso: string,
+): Promise<CallPoint[]> {
   const { existsSync } = await import('node:fs');
   const file = callLogPath(ctx);
   if (!existsSync(file)) return [];
@@ -26,7 +29,12 @@ export async function runCalls(ctx: Pick<Context, 'home' | 'cwd' | 'projectRoot'
         "SELECT time, cost, input_tokens AS input, output_tokens AS output FROM calls WHERE command = 'run' AND time >= ? ORDER BY time",
       )
       .all(sinceIso) as { time: string; cost: number | null; input: number | null; output: number | null }[];
-    return rows.map((r) => ({ t: Date.parse(r.time) / 1000, cost: r.cost ?? 0, input: r.input ?? 0, output: r.output ?? 0 }));
+    return rows.map((r) => ({
+      t: Date.parse(r.time) / 1000,
+      cost: r.cost ?? 0,
+      input: r.input ?? 0,
+      output: r.output ?? 0,
+    }));
   } finally {
     db.close();
   }
@@ -58,7 +66,8 @@ export function teamView(state: BoardState, calls: CallPoint[]): TeamView {
   }
   const events: { t: number; landed: number; cost: number }[] = [];
   for (const c of state.cards)
-    if (c.column === 'landed' && c.landed?.at) events.push({ t: Date.parse(c.landed.at) / 1000, landed: 1, cost: 0 });
+    if (c.column === 'landed' && c.landed?.at)
+      events.push({ t: Date.parse(c.landed.at) / 1000, landed: 1, cost: 0 });
   for (const p of calls) events.push({ t: p.t, landed: 0, cost: p.cost });
   events.sort((a, b) => a.t - b.t);
   const series: TeamView['series'] = { t: [], landed: [], cost: [] };
@@ -72,7 +81,9 @@ export function teamView(state: BoardState, calls: CallPoint[]): TeamView {
     series.cost.push(Math.round(cost * 1e6) / 1e6);
   }
   return {
-    members: [...members.values()].sort((a, b) => b.landed.length - a.landed.length || a.name.localeCompare(b.name)),
+    members: [...members.values()].sort(
+      (a, b) => b.landed.length - a.landed.length || a.name.localeCompare(b.name),
+    ),
     series,
     totals: {
       cost,
