@@ -132,6 +132,11 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
+// "In its column for N min" ages without any change: refresh the board's text now and then.
+setInterval(() => {
+  if (route().view === 'board') schedule('tick');
+}, 15_000);
+
 getJson('/api/state')
   .then((s) => {
     state ??= s;

@@ -103,7 +103,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
 /** Save a screenshot under docs/board/ (the docs use them). */
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  // Cropped to the content (a short viewport + full page), so the PNGs stay small.
+  const size = page.viewportSize();
+  if (size) await page.setViewportSize({ width: size.width, height: 240 });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (size) await page.setViewportSize(size);
 }
 
 /** The column a step's card is in, as the page shows it. */

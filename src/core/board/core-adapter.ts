@@ -73,10 +73,18 @@ async function addAuthors(repoRoot: string, steps: LandedStep[]): Promise<void> 
   for (const s of steps) Object.assign(s, s.commit ? info.get(s.commit) : {});
 }
 
-/** The team view of the remote (fetches claim refs and the integration branch). */
-export async function teamSnapshot(ctx: Context, o: { from?: string }): Promise<TeamStatus> {
+/** The team's view of the remote (fetches claim refs and the integration branch), with landing times. */
+export async function teamSnapshot(
+  ctx: Context,
+  o: { from?: string; repoRoot: string },
+): Promise<TeamStatus & { landed: Map<number, LandedStep> }> {
   const target = await findTarget(ctx, o);
-  return teamStatus(ctx, target);
+  const status = await teamStatus(ctx, target);
+  const landed = status.steps
+    .filter((s) => s.state === 'done')
+    .map((s): LandedStep => ({ step: s.step, commit: s.commit, author: s.author }));
+  await addAuthors(o.repoRoot, landed);
+  return { ...status, landed: new Map(landed.map((l) => [l.step, l])) };
 }
 
 /** Whether the repository has the configured team remote at all (no remote: a solo board). */

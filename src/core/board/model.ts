@@ -6,12 +6,11 @@ import {
   hasTeamRemote,
   landedSteps,
   loadPlan,
-  type TeamStatus,
   teamSnapshot,
 } from './core-adapter.js';
 import { readJournalView } from './journal-view.js';
 import { latestAttempts, stepAttempts } from './run-records.js';
-import { ColumnClock, computeState } from './state.js';
+import { ColumnClock, computeState, type Sources } from './state.js';
 import { runCalls, teamView } from './team-view.js';
 import type { BoardState, StepDetail, TeamView } from './types.js';
 
@@ -22,7 +21,7 @@ import type { BoardState, StepDetail, TeamView } from './types.js';
  */
 export class BoardModel {
   private clock = new ColumnClock();
-  private team?: TeamStatus & { fetchedAt: string };
+  private team?: Sources['team'];
   private teamError?: string;
   private teamMode?: boolean;
   private current?: BoardState;
@@ -78,7 +77,7 @@ export class BoardModel {
     if (!this.teamMode) return;
     try {
       this.team = {
-        ...(await teamSnapshot(this.ctx, this.opts)),
+        ...(await teamSnapshot(this.ctx, { ...this.opts, repoRoot: root })),
         fetchedAt: new Date(this.ctx.clock.now()).toISOString(),
       };
       this.teamError = undefined;

@@ -11,7 +11,7 @@ export interface Sources {
   landed: Map<number, LandedStep>;
   journal: JournalView;
   attempts: Map<number, AttemptRecord>;
-  team?: TeamStatus & { fetchedAt: string };
+  team?: TeamStatus & { fetchedAt: string; landed: Map<number, LandedStep> };
   teamError?: string;
   control: RunControl;
   maxAttempts: number;
@@ -40,7 +40,7 @@ const REVIEW_PHASES = new Set(['review', 'awaiting-review', 'reviewing']);
 
 /** The board: one card per step, in the column its state puts it. */
 export function computeState(s: Sources, clock: ColumnClock): BoardState {
-  const teamDone = new Map((s.team?.steps ?? []).filter((t) => t.state === 'done').map((t) => [t.step, t]));
+  const teamDone = s.team?.landed ?? new Map<number, LandedStep>();
   const landedSet = new Set([...s.landed.keys(), ...teamDone.keys()]);
   const history = new Map<number, JournalView['history']>();
   for (const h of s.journal.history) history.set(h.step, [...(history.get(h.step) ?? []), h]);
@@ -59,7 +59,7 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     let known: string | undefined;
     if (local || remote) {
       column = 'landed';
-      known = local?.at;
+      known = local?.at ?? remote?.at;
     } else if (active?.step === n && REVIEW_PHASES.has(active.phase)) {
       column = 'review';
       known = active.startedAt;
@@ -100,12 +100,9 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
       (running ? active.reason : undefined) ??
       (column === 'failed' ? (last?.reason ?? rec?.reason) : undefined);
     if (reason) card.reason = reason;
+    const l = local?.commit ? local : (remote ?? local);
     if (column === 'landed')
-      card.landed = local?.commit
-        ? { commit: local.commit, author: local.author, at: local.at, subject: local.subject }
-        : remote?.commit
-          ? { commit: remote.commit, author: remote.author }
-          : {};
+      card.landed = { commit: l?.commit, author: l?.author, at: l?.at, subject: l?.subject };
     return card;
   });
   const counts = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as Record<Column, number>;

@@ -71,6 +71,8 @@ export function teamView(state: BoardState, calls: CallPoint[]): TeamView {
   for (const p of calls) events.push({ t: p.t, landed: 0, cost: p.cost });
   events.sort((a, b) => a.t - b.t);
   const series: TeamView['series'] = { t: [], landed: [], cost: [] };
+  // The chart starts from zero a minute before the first event (a single point has no range).
+  if (events.length) events.unshift({ t: (events[0]?.t ?? 0) - 60, landed: 0, cost: 0 });
   let landed = 0;
   let cost = 0;
   for (const e of events) {
