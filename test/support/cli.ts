@@ -62,6 +62,7 @@ export const COMMANDS = [
   'team',
   'claim',
   'done',
+  'board',
 ] as const;
 
 export const BIN = fileURLToPath(new URL('../../bin/specloop.js', import.meta.url));
