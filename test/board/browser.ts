@@ -8,6 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { buildContext } from '../../src/cli/context.js';
 import { type BoardServer, startBoard } from '../../src/core/board/index.js';
+import { BIN } from '../support/cli.js';
 
 /**
  * Browser-test support: Debian's headless Chromium driven by playwright-core (never a
@@ -75,6 +76,8 @@ export async function startTestBoard(
     port: 0,
     fetchIntervalSec: ctx.config.board.fetchIntervalSec,
     token: o.token,
+    // Retry starts the built CLI, as `specloop board` does.
+    cli: { command: process.execPath, args: [BIN] },
   });
 }
 

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -193,6 +193,17 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     }
     await shot(page, 'step-failed');
     expect(await axeViolations(page)).toEqual([]);
+
+    // The user fixes the cause and retries from the page: `specloop run --step 2` lands it.
+    writeFileSync(join(dir, 'check.sh'), 'echo ok\n');
+    git(dir, 'commit', '-q', '-m', 'accept the report', '--', 'check.sh');
+    await page.click('[data-act="retry"]');
+    await expect
+      .poll(() => page.textContent('#toast'), { timeout: 10_000 })
+      .toContain('specloop run --step 2');
+    await page.goto(`${board.url}#/board`);
+    await expect.poll(() => cardColumn(page, 2), { timeout: 60_000 }).toBe('landed');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Specloop-Step,valueonly)').trim()).toBe('2');
     expect(errors).toEqual([]);
   }, 90_000);
 });
