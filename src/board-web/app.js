@@ -53,8 +53,13 @@ async function render(reason) {
     renderBoard(main, state);
     if (focused) main.querySelector(`.card[data-step="${focused}"] .card-link`)?.focus();
   } else if (r.view === 'graph') await renderGraph(main, state);
-  else if (r.view === 'team') await renderTeam(main, state);
-  else if (r.view === 'step') {
+  else if (r.view === 'team') {
+    // Lease ages change on every fetch; the team view is redrawn when who-holds-what changes.
+    const key = JSON.stringify([state.team?.tip, state.cards.map((c) => [c.column, c.holder?.name])]);
+    if (reason === 'live' && key === render.lastTeam) return;
+    render.lastTeam = key;
+    await renderTeam(main, state);
+  } else if (r.view === 'step') {
     // A live update re-renders the step page only when its own card changed (keeps open details, scroll).
     const card = JSON.stringify(state.cards.find((c) => String(c.step) === r.arg));
     if (reason === 'live' && card === render.lastCard) return;
@@ -98,6 +103,7 @@ for (const [id, name] of [
 
 window.addEventListener('hashchange', () => {
   render.lastCard = undefined;
+  render.lastTeam = undefined;
   schedule('route').then(() => main.focus({ preventScroll: true }));
 });
 
