@@ -81,6 +81,21 @@ export async function startTestBoard(
   });
 }
 
+/** The board in `cwd` and a page on it (both closed after the test), collecting console errors. */
+export async function openBoardPage(
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  cleanups: { push(...fns: Array<() => unknown>): void },
+  cwd: string,
+  env: Record<string, string>,
+  viewport?: { width: number; height: number },
+): Promise<{ board: BoardServer; page: Page; errors: string[] }> {
+  const board = await startTestBoard(cwd, env);
+  cleanups.push(() => board.close());
+  const page = await browser.newPage(viewport);
+  cleanups.push(() => page.close());
+  return { board, page, errors: consoleErrors(page) };
+}
+
 /** Collect console errors and page errors (every test asserts there were none). */
 export function consoleErrors(page: Page): string[] {
   const errors: string[] = [];

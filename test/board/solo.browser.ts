@@ -10,12 +10,11 @@ import { installTeamClaude } from '../support/team-standin.js';
 import {
   axeViolations,
   cardColumn,
-  consoleErrors,
   hasChromium,
   launchBrowser,
+  openBoardPage,
   SKIP_REASON,
   shot,
-  startTestBoard,
 } from './browser.js';
 
 /**
@@ -52,11 +51,10 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
 
   it('shows a run live: cards move to Landed as the commits land, without a reload', async () => {
     const { dir, env } = setup(PLAN);
-    const board = await startTestBoard(dir, env);
-    cleanups.push(() => board.close());
-    const page = await browser.newPage({ width: 1400, height: 900 });
-    cleanups.push(() => page.close());
-    const errors = consoleErrors(page);
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env, {
+      width: 1400,
+      height: 900,
+    });
     await page.goto(board.url);
     await page.waitForSelector('.card[data-step="4"]');
     expect(await cardColumn(page, 1)).toBe('ready');
@@ -120,11 +118,10 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
 
   it('the dependency view highlights the critical path and the ready frontier', async () => {
     const { dir, env } = setup(PLAN);
-    const board = await startTestBoard(dir, env);
-    cleanups.push(() => board.close());
-    const page = await browser.newPage({ width: 1200, height: 600 });
-    cleanups.push(() => page.close());
-    const errors = consoleErrors(page);
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env, {
+      width: 1200,
+      height: 600,
+    });
     await page.goto(`${board.url}#/graph`);
     await page.waitForSelector('svg .node', { timeout: 20_000 });
     const critical = await page.$$eval('svg .node.critical', (n) =>
@@ -142,10 +139,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
 
   it('keyboard: arrow keys move between cards, Enter opens the step page', async () => {
     const { dir, env } = setup(PLAN);
-    const board = await startTestBoard(dir, env);
-    cleanups.push(() => board.close());
-    const page = await browser.newPage();
-    cleanups.push(() => page.close());
+    const { board, page } = await openBoardPage(browser, cleanups, dir, env);
     await page.goto(board.url);
     await page.waitForSelector('.card-link');
     await page.focus('.card[data-step="1"] .card-link');
@@ -172,11 +166,10 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     ]);
     const r = await startSpecloop(['run'], { cwd: dir, env }).done;
     expect(r.code).toBe(1);
-    const board = await startTestBoard(dir, env);
-    cleanups.push(() => board.close());
-    const page = await browser.newPage({ width: 1200, height: 900 });
-    cleanups.push(() => page.close());
-    const errors = consoleErrors(page);
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env, {
+      width: 1200,
+      height: 900,
+    });
     await page.goto(board.url);
     await page.waitForSelector('.card[data-step="2"]');
     expect(await cardColumn(page, 1)).toBe('landed');

@@ -10,12 +10,11 @@ import { installTeamClaude } from '../support/team-standin.js';
 import {
   axeViolations,
   cardColumn,
-  consoleErrors,
   hasChromium,
   launchBrowser,
+  openBoardPage,
   SKIP_REASON,
   shot,
-  startTestBoard,
 } from './browser.js';
 
 /**
@@ -56,11 +55,10 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
       string,
     ];
 
-    const board = await startTestBoard(alice, env);
-    cleanups.push(() => board.close());
-    const page = await browser.newPage({ width: 1400, height: 800 });
-    cleanups.push(() => page.close());
-    const errors = consoleErrors(page);
+    const { board, page, errors } = await openBoardPage(browser, cleanups, alice, env, {
+      width: 1400,
+      height: 800,
+    });
     await page.goto(board.url);
     await page.waitForSelector('.card[data-step="5"]');
     await page.evaluate(() => {
