@@ -64,3 +64,25 @@ export async function waitWhilePaused(
     c = await readRunControl(repoRoot);
   }
 }
+
+/**
+ * The run core's between-steps hook for pause / resume: while the control file says
+ * paused, the run waits (and asks again) before starting its next step.
+ */
+export function pauseHook(pollMs = 500) {
+  return {
+    name: 'pause',
+    async beforeNextStep(
+      _ctx: unknown,
+      e: { repo: string },
+    ): Promise<{ action: 'continue' } | { action: 'wait'; ms: number; reason: string }> {
+      const c = await readRunControl(e.repo);
+      if (!c.paused) return { action: 'continue' };
+      return {
+        action: 'wait',
+        ms: pollMs,
+        reason: `paused${c.by ? ` by ${c.by}` : ''}: \`specloop board\` → Resume, or delete .specloop/control/run.json`,
+      };
+    },
+  };
+}
