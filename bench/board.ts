@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * `npm run bench:board`: `specloop board` on a 200-step plan (random DAG, 80 steps landed).
  * Measures, in Debian's headless Chromium:

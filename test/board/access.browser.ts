@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -92,10 +90,9 @@ describe.skipIf(!hasChromium)('specloop board access (token)', () => {
     await page.goto(`http://127.0.0.1:${board.port}/`);
     await page.waitForSelector('.card[data-step="1"]');
     // The cookie alone (what a cross-site form would carry) is not enough for an action.
-    const status = await page.evaluate(async () => {
-      const r = await fetch('/api/actions/pause', { method: 'POST', body: '{}' });
-      return r.status;
-    });
+    const status = await page.evaluate(
+      "fetch('/api/actions/pause', { method: 'POST', body: '{}' }).then((r) => r.status)",
+    );
     expect(status).toBe(403);
     expect((await board.model.refresh()).run.paused).toBe(false);
   }, 60_000);

@@ -38,7 +38,9 @@ describe('specloop board (CLI)', () => {
     while (!stdout.includes('"token"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const printed = JSON.parse(stdout);
     expect(printed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
-    const state = await (await fetch(`http://127.0.0.1:${printed.port}/api/state`)).json();
+    const state = (await (await fetch(`http://127.0.0.1:${printed.port}/api/state`)).json()) as {
+      cards: { title: string }[];
+    };
     expect(state.cards.map((c: { title: string }) => c.title)).toEqual(['one', 'two']);
     stop.abort();
     expect(await running).toBe(0);

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,9 +58,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.waitForSelector('.card[data-step="4"]');
     expect(await cardColumn(page, 1)).toBe('ready');
     expect(await cardColumn(page, 4)).toBe('blocked');
-    await page.evaluate(() => {
-      (window as unknown as { loadedOnce: number }).loadedOnce = 1;
-    });
+    await page.evaluate('window.loadedOnce = 1');
     const run = startSpecloop(['run'], { cwd: dir, env });
     // Watch the page: every card must pass through Landed, in an order the DAG allows.
     const seen: Record<number, string[]> = { 1: [], 2: [], 3: [], 4: [] };
@@ -85,7 +82,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     // Each card was seen before it landed (live, not just the end state), and running at some point.
     expect(seen[4]![0]).toBe('blocked');
     expect(Object.values(seen).some((cols) => cols.includes('running'))).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: number }).loadedOnce)).toBe(1);
+    expect(await page.evaluate('window.loadedOnce')).toBe(1);
     // The landed card names the commit git has for the step.
     const sha = git(dir, 'log', '-1', '--format=%h', '--grep=^Specloop-Step: 4');
     await expect
@@ -144,7 +141,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.waitForSelector('.card-link');
     await page.focus('.card[data-step="1"] .card-link');
     const focused = () =>
-      page.evaluate(() => document.activeElement?.closest('.card')?.getAttribute('data-step'));
+      page.evaluate("document.activeElement?.closest('.card')?.getAttribute('data-step')");
     await page.focus('.card[data-step="2"] .card-link');
     await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe('3');

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -61,9 +60,7 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     });
     await page.goto(board.url);
     await page.waitForSelector('.card[data-step="5"]');
-    await page.evaluate(() => {
-      (window as unknown as { loadedOnce: number }).loadedOnce = 1;
-    });
+    await page.evaluate('window.loadedOnce = 1');
 
     expect((await runCli(['claim', '2'], { cwd: bob, env })).code).toBe(0);
     expect((await runCli(['claim', '3'], { cwd: carol, env })).code).toBe(0);
@@ -80,7 +77,7 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     expect(await page.textContent('.card[data-step="3"] .holder')).toContain('person');
     expect(await page.textContent('.card[data-step="1"] .landed')).toContain('by dave');
     expect(await cardColumn(page, 5)).toBe('ready');
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: number }).loadedOnce)).toBe(1);
+    expect(await page.evaluate('window.loadedOnce')).toBe(1);
     await shot(page, 'board-team');
     expect(await axeViolations(page)).toEqual([]);
 
