@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { atomicWrite } from '../../util/atomic-write.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { pauseRun, resumeRun } from '../run-control.js';
@@ -93,7 +94,7 @@ export async function runAction(
       const logDir = join(repoRoot, '.specloop', 'board');
       mkdirSync(logDir, { recursive: true });
       // The folder ignores itself: the log never shows in `git status` or a step commit.
-      if (!existsSync(join(logDir, '.gitignore'))) writeFileSync(join(logDir, '.gitignore'), '*\n');
+      if (!existsSync(join(logDir, '.gitignore'))) await atomicWrite(join(logDir, '.gitignore'), '*\n');
       const log = join(logDir, `retry-step-${step}.log`);
       const fd = openSync(log, 'w');
       // Detached: the run outlives the page and the board, exactly as if started in a terminal.
