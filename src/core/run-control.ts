@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../util/atomic-write.js';
+import type { BetweenStepsHook } from './run/index.js';
 
 /**
  * Pause / resume of a running `specloop run`, through a control file in the repository:
@@ -69,20 +70,22 @@ export async function waitWhilePaused(
  * The run core's between-steps hook for pause / resume: while the control file says
  * paused, the run waits (and asks again) before starting its next step.
  */
-export function pauseHook(pollMs = 500) {
+export function pauseHook(pollMs = 500): BetweenStepsHook {
+  let announced = false;
   return {
     name: 'pause',
-    async beforeNextStep(
-      _ctx: unknown,
-      e: { repo: string },
-    ): Promise<{ action: 'continue' } | { action: 'wait'; ms: number; reason: string }> {
-      const c = await readRunControl(e.repo);
-      if (!c.paused) return { action: 'continue' };
-      return {
-        action: 'wait',
-        ms: pollMs,
-        reason: `paused${c.by ? ` by ${c.by}` : ''}: \`specloop board\` → Resume, or delete .specloop/control/run.json`,
-      };
+    async beforeNextStep(_ctx, e) {
+      const c = e.next === undefined ? { paused: false } : await readRunControl(e.repo);
+      if (!c.paused) {
+        announced = false;
+        return { action: 'continue' };
+      }
+      // The reason is printed once per pause, not on every poll.
+      const reason = announced
+        ? undefined
+        : `paused${c.by ? ` by ${c.by}` : ''} before step ${e.next}: resume on \`specloop board\`, or delete .specloop/control/run.json`;
+      announced = true;
+      return { action: 'wait', ms: pollMs, reason };
     },
   };
 }

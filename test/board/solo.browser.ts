@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -112,6 +112,26 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('pause from the page holds a running `specloop run` before its next step; resume lets it go on', async () => {
+    const { dir, env } = setup(PLAN.slice(0, 2));
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env);
+    await page.goto(board.url);
+    await page.waitForSelector('.card[data-step="2"]');
+    await page.click('#pause');
+    await page.waitForSelector('#resume:not([hidden])');
+    expect(existsSync(join(dir, '.specloop', 'control', 'run.json'))).toBe(true);
+    const run = startSpecloop(['run'], { cwd: dir, env });
+    // Paused before step 1: nothing starts.
+    await page.waitForTimeout(3000);
+    expect(await cardColumn(page, 1)).toBe('ready');
+    expect(run.stderr()).toContain('paused by board before step 1');
+    await page.click('#resume');
+    await expect.poll(() => cardColumn(page, 2), { timeout: 60_000 }).toBe('landed');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(errors).toEqual([]);
+  }, 90_000);
 
   it('the dependency view highlights the critical path and the ready frontier', async () => {
     const { dir, env } = setup(PLAN);

@@ -4,7 +4,8 @@
  * definition of a landed step (reverts, plan identity), only this file follows.
  */
 import type { Context } from '../context.js';
-import { git, loadPlanSource, type PlanSource, tickedSteps, trailerSteps } from '../run/index.js';
+import * as git from '../git/index.js';
+import { doneSteps, loadPlanSource, type PlanSource, landedSteps as runLandedSteps } from '../run/index.js';
 import {
   claimStep,
   findTarget,
@@ -33,64 +34,59 @@ export async function loadPlan(ctx: Context, o: { from?: string }): Promise<Plan
 }
 
 /** The checked-out branch (undefined when detached). */
-export function currentBranch(repoRoot: string): Promise<string | undefined> {
-  return git.currentBranch(repoRoot);
+export function currentBranch(ctx: Context, repoRoot: string): Promise<string | undefined> {
+  return git.currentBranch(repoRoot, { env: ctx.env });
 }
+
+const todoRelOf = (src: PlanSource) => src.todoPath.slice(src.repoRoot.length + 1);
+const asLanded = (
+  n: number,
+  l: { commit: string; subject: string; author: string; date: string } | undefined,
+) => (l ? { step: n, commit: l.commit, subject: l.subject, author: l.author, at: l.date } : { step: n });
 
 /**
- * Steps landed on `ref` (default HEAD) by run's definition: trailer commits of this plan
- * (since the plan's fresh start) plus boxes ticked in the working todo.md.
+ * Steps done on HEAD by the run core's one definition (trailer commits of this plan that
+ * were not reverted, since the plan's fresh start), plus boxes ticked by hand in todo.md.
  */
-export async function landedSteps(src: PlanSource, ref = 'HEAD'): Promise<Map<number, LandedStep>> {
-  const todoRel = src.todoPath.slice(src.repoRoot.length + 1);
-  const commits = await trailerSteps(src.repoRoot, {
+export async function landedSteps(ctx: Context, src: PlanSource): Promise<Map<number, LandedStep>> {
+  const done = await doneSteps(ctx, {
+    dir: src.repoRoot,
     planId: src.planId,
-    todoRel,
-    ref,
+    todoRel: todoRelOf(src),
     workingTodo: src.todoOnDisk ? src.todoText : undefined,
+    todoText: src.todoText,
   });
-  const out = new Map<number, LandedStep>();
-  for (const [n, c] of commits) out.set(n, { step: n, commit: c.commit, subject: c.subject });
-  await addAuthors(src.repoRoot, [...out.values()]);
-  for (const n of tickedSteps(src.todoText)) if (!out.has(n)) out.set(n, { step: n });
-  return out;
-}
-
-/** Fill author and time of landed commits (one git call). */
-async function addAuthors(repoRoot: string, steps: LandedStep[]): Promise<void> {
-  const commits = [...new Set(steps.map((s) => s.commit).filter((c): c is string => Boolean(c)))];
-  if (!commits.length) return;
-  const r = await git.gitTry(repoRoot, ['show', '-s', '--no-walk', '--format=%H%x1f%an%x1f%aI', ...commits]);
-  const info = new Map(
-    r.stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => {
-        const [h, an, at] = l.split('\x1f');
-        return [h, { author: an, at }] as const;
-      }),
-  );
-  for (const s of steps) Object.assign(s, s.commit ? info.get(s.commit) : {});
+  return new Map([...done].map(([n, l]) => [n, asLanded(n, l)]));
 }
 
 /** The team's view of the remote (fetches claim refs and the integration branch), with landing times. */
 export async function teamSnapshot(
   ctx: Context,
-  o: { from?: string; repoRoot: string },
+  o: { from?: string; src: PlanSource },
 ): Promise<TeamStatus & { landed: Map<number, LandedStep> }> {
-  const target = await findTarget(ctx, o);
-  const status = await teamStatus(ctx, target);
-  const landed = status.steps
-    .filter((s) => s.state === 'done')
-    .map((s): LandedStep => ({ step: s.step, commit: s.commit, author: s.author }));
-  await addAuthors(o.repoRoot, landed);
-  return { ...status, landed: new Map(landed.map((l) => [l.step, l])) };
+  const status = await teamStatus(ctx, await findTarget(ctx, o));
+  const onTip = await runLandedSteps(ctx, {
+    dir: o.src.repoRoot,
+    planId: o.src.planId,
+    ref: status.tip,
+    todoRel: todoRelOf(o.src),
+  });
+  const landed = new Map<number, LandedStep>();
+  for (const s of status.steps)
+    if (s.state === 'done')
+      landed.set(
+        s.step,
+        onTip.has(s.step)
+          ? asLanded(s.step, onTip.get(s.step))
+          : { step: s.step, commit: s.commit, author: s.author },
+      );
+  return { ...status, landed };
 }
 
 /** Whether the repository has the configured team remote at all (no remote: a solo board). */
 export async function hasTeamRemote(ctx: Context, repoRoot: string): Promise<boolean> {
-  const r = await git.gitTry(repoRoot, ['remote', 'get-url', ctx.config.team.remote]);
-  return r.code === 0;
+  const r = await git.tryGit(repoRoot, ['remote', 'get-url', ctx.config.team.remote], { env: ctx.env });
+  return r.ok;
 }
 
 /** `specloop claim N` — the same call the CLI makes. */
@@ -110,18 +106,16 @@ export async function release(
 
 /** `git show` of a landed commit: header fields and the patch. */
 export async function commitDiff(
+  ctx: Context,
   repoRoot: string,
   commit: string,
 ): Promise<{ commit: string; author: string; at: string; subject: string; patch: string } | undefined> {
-  const r = await git.gitTry(repoRoot, [
-    'show',
-    '--no-color',
-    '--format=%H%x1f%an <%ae>%x1f%aI%x1f%s%x1e',
-    '--patch',
-    '--find-renames',
-    commit,
-  ]);
-  if (r.code !== 0) return undefined;
+  const r = await git.tryGit(
+    repoRoot,
+    ['show', '--no-color', '--format=%H%x1f%an <%ae>%x1f%aI%x1f%s%x1e', '--patch', '--find-renames', commit],
+    { env: ctx.env },
+  );
+  if (!r.ok) return undefined;
   const [head, patch = ''] = r.stdout.split('\x1e');
   const [h, author, at, subject] = (head ?? '').split('\x1f');
   return {
@@ -134,6 +128,6 @@ export async function commitDiff(
 }
 
 /** The repository's git directory (absolute; a worktree's own). */
-export async function gitDir(repoRoot: string): Promise<string> {
-  return (await git.git(repoRoot, ['rev-parse', '--absolute-git-dir'])).trim();
+export async function gitDir(ctx: Context, repoRoot: string): Promise<string> {
+  return (await git.git(repoRoot, ['rev-parse', '--absolute-git-dir'], { env: ctx.env })).trim();
 }

@@ -42,11 +42,11 @@ export class BoardModel {
   async refresh(): Promise<BoardState> {
     const src = await loadPlan(this.ctx, this.opts);
     const [landed, journal, attempts, control, branch] = await Promise.all([
-      landedSteps(src),
+      landedSteps(this.ctx, src),
       readJournalView(src.repoRoot, src.planId),
       latestAttempts(src.repoRoot),
       readRunControl(src.repoRoot),
-      currentBranch(src.repoRoot),
+      currentBranch(this.ctx, src.repoRoot),
     ]);
     this.current = computeState(
       {
@@ -72,12 +72,12 @@ export class BoardModel {
    * snapshot and shows the error.
    */
   async fetchTeam(): Promise<void> {
-    const root = this.current?.project.repoRoot ?? (await loadPlan(this.ctx, this.opts)).repoRoot;
-    this.teamMode ??= await hasTeamRemote(this.ctx, root);
+    const src = await loadPlan(this.ctx, this.opts);
+    this.teamMode ??= await hasTeamRemote(this.ctx, src.repoRoot);
     if (!this.teamMode) return;
     try {
       this.team = {
-        ...(await teamSnapshot(this.ctx, { ...this.opts, repoRoot: root })),
+        ...(await teamSnapshot(this.ctx, { ...this.opts, src })),
         fetchedAt: new Date(this.ctx.clock.now()).toISOString(),
       };
       this.teamError = undefined;
@@ -94,7 +94,9 @@ export class BoardModel {
     const src = await loadPlan(this.ctx, this.opts);
     const step = src.plan.steps.find((s) => s.number === n);
     const attempts = await stepAttempts(src.repoRoot, n);
-    const diff = card.landed?.commit ? await commitDiff(src.repoRoot, card.landed.commit) : undefined;
+    const diff = card.landed?.commit
+      ? await commitDiff(this.ctx, src.repoRoot, card.landed.commit)
+      : undefined;
     return { card, prompt: step?.prompt ?? '', context: step?.context ?? '', attempts, diff };
   }
 

@@ -95,7 +95,7 @@ export async function startBoard(ctx: Context, o: BoardOptions): Promise<BoardSe
   const watcher = watchSources({
     repoRoot: first.project.repoRoot,
     planDir: dirname(join(first.project.repoRoot, first.project.planPath)),
-    gitDir: await gitDir(first.project.repoRoot),
+    gitDir: await gitDir(ctx, first.project.repoRoot),
     onChange: () => void refresh(),
   });
   let fetching = false;

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { pauseHook } from '../run-control.js';
 import type { AttemptObserver, RunHooks } from './seams.js';
 import type { RunSettings } from './settings.js';
 
@@ -7,7 +8,7 @@ import type { RunSettings } from './settings.js';
  * integrity policy, the review gate, pause/resume), so the step loop itself never changes.
  */
 export function defaultRunHooks(_ctx: Context, _s: RunSettings): RunHooks {
-  return { preLand: [], attempts: [], betweenSteps: [] };
+  return { preLand: [], attempts: [], betweenSteps: [pauseHook()] };
 }
 
 /** Merge hook sets (defaults first, then a caller's extras, e.g. a test's). */
