@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildContext } from '../../src/cli/context.js';
@@ -32,6 +32,19 @@ async function waitForState(
       i = buf.indexOf('\n\n');
     }
   }
+}
+
+/** The board in `dir`, started as `specloop board` starts it (context from the CLI layer). */
+function boardIn(dir: string) {
+  const io = {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, SPECLOOP_HOME: join(dir, '..', 'home') },
+    cwd: dir,
+    stdin: process.stdin,
+    stdout: { write: () => {}, isTTY: false },
+    stderr: { write: () => {}, isTTY: false },
+    signal: new AbortController().signal,
+  };
+  return startBoard(buildContext(io, {}, 'board'), { host: '127.0.0.1', port: 0, fetchIntervalSec: 60 });
 }
 
 describe('board server', () => {
@@ -77,5 +90,31 @@ describe('board server', () => {
     // Printed, never asserted as a time (shared machines): the requirement is "within a second".
     console.log(`board: a landing reached the page in ${Date.now() - t} ms`);
     expect(board.model.state?.cards.map((c) => c.column)).toEqual(['landed', 'ready']);
+  });
+
+  it("a reverted step goes back from Landed (the run core's definition of landed)", async () => {
+    const dir = join(cleanups.tmp('specloop-board-revert-'), 'repo');
+    mkdirSync(dir);
+    seedRepo(dir, [{ title: 'one', actions: [] }]);
+    writeFileSync(join(dir, 'out', 'one.txt'), 'one\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'step 1: one\n\nSpecloop-Step: 1\nSpecloop-Plan: prompt_plan');
+    const io = {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, SPECLOOP_HOME: join(dir, '..', 'home') },
+      cwd: dir,
+      stdin: process.stdin,
+      stdout: { write: () => {}, isTTY: false },
+      stderr: { write: () => {}, isTTY: false },
+      signal: new AbortController().signal,
+    };
+    const board = await startBoard(buildContext(io, {}, 'board'), {
+      host: '127.0.0.1',
+      port: 0,
+      fetchIntervalSec: 60,
+    });
+    cleanups.push(() => board.close());
+    expect((await board.model.refresh()).cards[0]?.column).toBe('landed');
+    git(dir, 'revert', '--no-edit', 'HEAD');
+    expect((await board.model.refresh()).cards[0]?.column).toBe('ready');
   });
 });
