@@ -57,19 +57,7 @@ describe('board server', () => {
       { title: 'one', actions: [] },
       { title: 'two', deps: [1], actions: [] },
     ]);
-    const io = {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SPECLOOP_HOME: join(dir, '..', 'home') },
-      cwd: dir,
-      stdin: process.stdin,
-      stdout: { write: () => {}, isTTY: false },
-      stderr: { write: () => {}, isTTY: false },
-      signal: new AbortController().signal,
-    };
-    const board = await startBoard(buildContext(io, {}, 'board'), {
-      host: '127.0.0.1',
-      port: 0,
-      fetchIntervalSec: 60,
-    });
+    const board = await boardIn(dir);
     cleanups.push(() => board.close());
     const events = `http://127.0.0.1:${board.port}/api/events`;
     await waitForState(events, (s) => s.cards[0]?.column === 'ready');
@@ -99,19 +87,7 @@ describe('board server', () => {
     writeFileSync(join(dir, 'out', 'one.txt'), 'one\n');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'step 1: one\n\nSpecloop-Step: 1\nSpecloop-Plan: prompt_plan');
-    const io = {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SPECLOOP_HOME: join(dir, '..', 'home') },
-      cwd: dir,
-      stdin: process.stdin,
-      stdout: { write: () => {}, isTTY: false },
-      stderr: { write: () => {}, isTTY: false },
-      signal: new AbortController().signal,
-    };
-    const board = await startBoard(buildContext(io, {}, 'board'), {
-      host: '127.0.0.1',
-      port: 0,
-      fetchIntervalSec: 60,
-    });
+    const board = await boardIn(dir);
     cleanups.push(() => board.close());
     expect((await board.model.refresh()).cards[0]?.column).toBe('landed');
     git(dir, 'revert', '--no-edit', 'HEAD');
