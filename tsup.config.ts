@@ -8,7 +8,8 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: true,
-  sourcemap: true,
+  // Maps only on request (SPECLOOP_SOURCEMAP=1 for debugging): the published package ships none.
+  sourcemap: process.env.SPECLOOP_SOURCEMAP === '1',
   clean: false,
   outDir: process.env.SPECLOOP_BUILD_DIR ?? 'dist',
   external: ['better-sqlite3'],

@@ -4,6 +4,8 @@ import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { LlmClient } from '../core/llm/types.js';
 import { specloopCacheDir, specloopHome } from '../util/paths.js';
+import { calmSink } from '../util/progress.js';
+import { findProjectRoot } from '../util/project-root.js';
 import type { CliIO, GlobalOptions } from './app.js';
 
 /** Build the Context for one command run. Config is loaded now; the LLM client on first use. */
@@ -15,34 +17,40 @@ export function buildContext(
   opts: { configOptional?: boolean } = {},
 ): Context {
   const cwd = global.cwd ? resolve(io.cwd, global.cwd) : io.cwd;
-  const home = specloopHome(io.env);
+  // --no-color means what NO_COLOR means, for us and for the tools we start.
+  const env = global.color === false ? { ...io.env, NO_COLOR: '1' } : io.env;
+  const home = specloopHome(env);
+  const stderr = calmSink(io.stderr, { env });
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfig({ cwd, env: io.env, home, overrides });
+    loaded = loadConfig({ cwd, env, home, overrides });
   } catch (err) {
     if (!opts.configOptional || !(err instanceof UsageError)) throw err;
-    io.stderr.write(`warning: ignoring invalid configuration: ${err.message}\n`);
+    stderr.write(`warning: ignoring invalid configuration: ${err.message}\n`);
     loaded = { config: makeConfig({}), sources: [], taskOrigins: {} };
   }
-  const verbose = Boolean(global.verbose || io.env.SPECLOOP_DEBUG);
+  const verbose = Boolean(global.verbose || env.SPECLOOP_DEBUG);
+  const root = findProjectRoot(cwd, loaded.projectRoot);
+  if (verbose) stderr.write(`debug: project root: ${root.dir} (${root.reason})\n`);
   let llm: Promise<LlmClient> | undefined;
   const ctx: Context = {
     cwd,
-    env: io.env,
+    env,
     home,
-    cacheDir: specloopCacheDir(io.env),
+    cacheDir: specloopCacheDir(env),
     config: loaded.config,
     projectRoot: loaded.projectRoot,
+    root: root.dir,
     taskOrigins: loaded.taskOrigins,
     stdout: io.stdout,
-    stderr: io.stderr,
+    stderr,
     stdin: io.stdin,
     clock: { now: () => Date.now() },
     log: {
-      info: (m) => io.stderr.write(`${m}\n`),
-      warn: (m) => io.stderr.write(`warning: ${m}\n`),
+      info: (m) => stderr.write(`${m}\n`),
+      warn: (m) => stderr.write(`warning: ${m}\n`),
       debug: (m) => {
-        if (verbose) io.stderr.write(`debug: ${m}\n`);
+        if (verbose) stderr.write(`debug: ${m}\n`);
       },
     },
     command,

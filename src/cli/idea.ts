@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
+import { projectFile } from './project-paths.js';
 
 interface IdeaFlags {
   file?: string;
@@ -29,7 +30,7 @@ export function register(program: Command, app: App): void {
     .option('--answers <file>', 'answer from a file instead of the terminal: one answer per paragraph')
     .option('--resume [id]', 'continue the newest unfinished session (or the one with this id)')
     .option('--max-questions <n>', 'stop asking after this many answers', positiveInt, 30)
-    .option('-o, --output <file>', 'where to write the spec (default spec.md)')
+    .option('-o, --output <file>', 'where to write the spec (default: spec.md at the project root)')
     .option('-f, --force', 'replace an existing spec instead of writing spec.<n>.md')
     .option('--json', 'when done, print {id, transcript, spec, numbered, answered, reason} on stdout')
     .addHelpText(
@@ -73,7 +74,8 @@ Examples:
             resume: flags.resume,
             model: flags.model,
             maxQuestions: flags.maxQuestions,
-            output: flags.output,
+            // Absolute, so a resumed session writes the same file from any directory.
+            output: flags.output === undefined ? undefined : projectFile(ctx, flags.output, 'spec.md'),
             force: Boolean(flags.force),
             input,
             onEvent: render,
@@ -81,7 +83,7 @@ Examples:
           .finally(() => render.stop());
         const spec = relative(ctx.cwd, result.specPath);
         const plan =
-          spec === 'spec.md'
+          result.specPath === projectFile(ctx, undefined, 'spec.md')
             ? 'specloop plan'
             : `specloop plan --spec ${/^[\w./-]+$/.test(spec) ? spec : `'${spec}'`}`;
         ctx.stderr.write(`next: review ${spec}, then \`${plan}\`\n`);

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import type { Context } from '../core/context.js';
 import { packageVersion } from '../util/paths.js';
 import { type App, type CliIO, type GlobalOptions, type RegisterFn, reportError } from './app.js';
 import { COMMANDS } from './registry.js';
@@ -10,22 +11,30 @@ function makeApp(io: CliIO, program: Command): App {
     action(name, fn, opts) {
       return async (...args) => {
         const global = program.opts<GlobalOptions>();
+        let ctx: Context | undefined;
         try {
           // Lazy: config loading (zod, smol-toml) is not needed for --help.
           const { buildContext } = await import('./context.js');
-          const ctx = buildContext(io, global, name, opts?.configOverrides?.(...args), {
+          ctx = buildContext(io, global, name, opts?.configOverrides?.(...args), {
             configOptional: opts?.configOptional,
           });
           const code = await fn(ctx, ...args);
           app.exitCode = typeof code === 'number' ? code : 0;
         } catch (err) {
+          // A status line left by the failed work must not have the error glued to it.
+          ctx?.stderr.status?.(undefined);
           app.exitCode = reportError(err, io.stderr, Boolean(global.verbose || io.env.SPECLOOP_DEBUG));
+        } finally {
+          ctx?.stderr.status?.(undefined);
         }
       };
     },
   };
   return app;
 }
+
+/** Where the documentation lives (package.json homepage). */
+export const DOCS_URL = 'https://github.com/specloop/specloop/tree/main/docs';
 
 /** Route commander's output to our sinks; its usage errors get the same prefix as ours. */
 function output(io: CliIO) {
@@ -66,7 +75,8 @@ Getting started:
 
 Environment: SPECLOOP_MODEL, SPECLOOP_HOME, OPENAI_API_KEY, OPENAI_BASE_URL,
 ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OLLAMA_HOST, GITHUB_TOKEN, GITHUB_API_URL.
-Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.`,
+Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.
+Docs: ${DOCS_URL} (also in the package's docs/ folder).`,
   );
   const app = makeApp(io, program);
   for (const register of COMMANDS as RegisterFn[]) register(program, app);
@@ -125,7 +135,13 @@ export async function runMain(): Promise<void> {
     cwd: process.cwd(),
     stdin: process.stdin,
     stdout: { write: (s) => void process.stdout.write(s), isTTY: Boolean(process.stdout.isTTY) },
-    stderr: { write: (s) => void process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY) },
+    stderr: {
+      write: (s) => void process.stderr.write(s),
+      isTTY: Boolean(process.stderr.isTTY),
+      get columns() {
+        return process.stderr.columns;
+      },
+    },
     signal: controller.signal,
   };
   const code = await main(process.argv.slice(2), io);

@@ -6,31 +6,37 @@ import { formatUsd } from '../util/format.js';
 import { createProgress } from '../util/progress.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
+import { projectFile } from './project-paths.js';
 
 interface PlanFlags {
-  spec: string;
+  spec?: string;
   tdd: boolean;
   model?: string;
-  output: string;
-  todo: string;
+  output?: string;
+  todo?: string;
   force?: boolean;
   dryRun?: boolean;
   json?: boolean;
   repairs: string;
+  sync?: boolean;
 }
 
 export function register(program: Command, app: App): void {
   program
     .command('plan')
     .description('turn spec.md into prompt_plan.md (small test-first steps, one prompt each) and todo.md')
-    .option('-s, --spec <file>', 'the specification to plan from', 'spec.md')
+    .option('-s, --spec <file>', 'the specification to plan from (default: spec.md at the project root)')
     .option('--no-tdd', 'plain steps instead of test-first ones (default from config run.tdd)')
     .option('-m, --model <model>', 'provider:model for this run (default: models.plan, then models.default)')
-    .option('-o, --output <file>', 'where to write the plan', 'prompt_plan.md')
-    .option('--todo <file>', 'where to write the checklist', 'todo.md')
+    .option('-o, --output <file>', 'where to write the plan (default: prompt_plan.md at the project root)')
+    .option('--todo <file>', 'where to write the checklist (default: todo.md at the project root)')
     .option('-f, --force', 'replace existing plan / todo files')
     .option('--dry-run', 'print both files to stdout instead of writing them')
     .option('--json', 'print the result as JSON on stdout')
+    .option(
+      '--sync',
+      'rebuild todo.md from the plan as it is now (no model call; ticks of unchanged steps kept)',
+    )
     .addOption(new Option('--repairs <n>', 'repair rounds when the model breaks the format').default('2'))
     .addHelpText(
       'after',
@@ -44,10 +50,12 @@ Examples:
   specloop plan                          spec.md → prompt_plan.md + todo.md
   specloop plan --no-tdd -m anthropic:claude-sonnet-4-5
   specloop plan --spec docs/spec.md --dry-run | less
-  specloop plan --force                  regenerate over existing files`,
+  specloop plan --force                  regenerate over existing files
+  specloop plan --sync                   after editing prompt_plan.md: todo.md follows, ticks kept`,
     )
     .action(
       app.action('plan', async (ctx, flags: PlanFlags) => {
+        if (flags.sync) return syncTodoCommand(ctx, flags);
         const { planProject } = await import('../core/plan/index.js');
         const repairs = Number(flags.repairs);
         if (!Number.isInteger(repairs) || repairs < 0) {
@@ -56,9 +64,9 @@ Examples:
         }
         const render = progressRenderer(ctx);
         const result = await planProject(ctx, {
-          spec: flags.spec,
-          output: flags.output,
-          todo: flags.todo,
+          spec: projectFile(ctx, flags.spec, 'spec.md'),
+          output: projectFile(ctx, flags.output, 'prompt_plan.md'),
+          todo: projectFile(ctx, flags.todo, 'todo.md'),
           tdd: flags.tdd && ctx.config.run.tdd,
           model: flags.model,
           force: Boolean(flags.force),
@@ -143,4 +151,29 @@ function progressRenderer(ctx: Context): ((e: PlanEvent) => void) & { stop(): vo
     }
   };
   return Object.assign(fn, { stop: () => p.stop() });
+}
+
+/** `plan --sync`: todo.md follows an edited plan; nothing is asked of a model. */
+async function syncTodoCommand(ctx: Context, flags: PlanFlags): Promise<number> {
+  const { syncTodo } = await import('../core/plan/index.js');
+  const r = await syncTodo(ctx, {
+    plan: projectFile(ctx, flags.output, 'prompt_plan.md'),
+    todo: projectFile(ctx, flags.todo, 'todo.md'),
+    dryRun: Boolean(flags.dryRun),
+  });
+  const rel = relative(ctx.cwd, r.todoPath) || r.todoPath;
+  if (flags.json) printJson(ctx.stdout, { ...r, todoPath: rel });
+  else if (flags.dryRun) ctx.stdout.write(r.text);
+  for (const k of r.kept.filter((k) => k.from !== k.step))
+    ctx.stderr.write(`Step ${k.from} is now Step ${k.step}${k.done ? ' (still ticked)' : ''}\n`);
+  for (const n of r.added) ctx.stderr.write(`Step ${n} is new or retitled: unticked\n`);
+  for (const x of r.removed)
+    ctx.stderr.write(
+      `dropped Step ${x.from} ("${x.title}"): no longer in the plan${x.done ? ' (it was ticked)' : ''}\n`,
+    );
+  const ticked = r.kept.filter((k) => k.done).length;
+  ctx.stderr.write(
+    `${r.written ? 'wrote' : flags.dryRun ? 'would write' : 'unchanged:'} ${rel}: ${r.kept.length + r.added.length} steps, ${ticked} ticked\n`,
+  );
+  return 0;
 }

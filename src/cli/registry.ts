@@ -2,6 +2,8 @@ import type { RegisterFn } from './app.js';
 import { register as ask } from './ask.js';
 import { register as board } from './board.js';
 import { register as claim } from './claim.js';
+import { register as completion } from './completion.js';
+import { register as doctor } from './doctor.js';
 import { register as done } from './done.js';
 import { register as idea } from './idea.js';
 import { register as init } from './init.js';
@@ -16,6 +18,7 @@ import { register as status } from './status.js';
 import { register as task } from './task.js';
 import { register as team } from './team.js';
 import { register as templates } from './templates.js';
+import { register as undo } from './undo.js';
 
 /** Every command, in help order (the workflow's order). */
 export const COMMANDS: RegisterFn[] = [
@@ -35,5 +38,8 @@ export const COMMANDS: RegisterFn[] = [
   team,
   claim,
   done,
+  doctor,
+  completion,
+  undo,
   board,
 ];

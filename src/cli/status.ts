@@ -3,12 +3,13 @@ import type { Context } from '../core/context.js';
 import type { ProjectStatus } from '../core/plan/index.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
+import { projectFile } from './project-paths.js';
 
 interface StatusFlags {
   json?: boolean;
-  spec: string;
-  plan: string;
-  todo: string;
+  spec?: string;
+  plan?: string;
+  todo?: string;
 }
 
 export function register(program: Command, app: App): void {
@@ -16,9 +17,9 @@ export function register(program: Command, app: App): void {
     .command('status')
     .description('show spec / plan / todo state: steps done, the next step, ready steps, mismatches')
     .option('--json', 'print the status as JSON')
-    .option('--spec <file>', 'the specification', 'spec.md')
-    .option('--plan <file>', 'the prompt plan', 'prompt_plan.md')
-    .option('--todo <file>', 'the checklist', 'todo.md')
+    .option('--spec <file>', 'the specification (default: spec.md at the project root)')
+    .option('--plan <file>', 'the prompt plan (default: prompt_plan.md at the project root)')
+    .option('--todo <file>', 'the checklist (default: todo.md at the project root)')
     .addHelpText(
       'after',
       `
@@ -33,7 +34,11 @@ Examples:
     .action(
       app.action('status', async (ctx, flags: StatusFlags) => {
         const { projectStatus } = await import('../core/plan/index.js');
-        const s = await projectStatus(ctx, { spec: flags.spec, plan: flags.plan, todo: flags.todo });
+        const s = await projectStatus(ctx, {
+          spec: projectFile(ctx, flags.spec, 'spec.md'),
+          plan: projectFile(ctx, flags.plan, 'prompt_plan.md'),
+          todo: projectFile(ctx, flags.todo, 'todo.md'),
+        });
         if (flags.json) printJson(ctx.stdout, s);
         else printStatus(ctx, s);
         return s.plan.problems.length > 0 || s.mismatches.length > 0 ? 2 : 0;
@@ -75,11 +80,18 @@ function printStatus(ctx: Context, s: ProjectStatus): void {
   ctx.stdout.write(`${out.join('\n')}\n`);
 }
 
+/** The one command to run next, following the state: never "start with idea" once a plan exists. */
 function nextCommand(s: ProjectStatus): string | undefined {
+  if (s.plan.exists) {
+    if (!s.plan.valid) return undefined; // the problems and their hint are printed above
+    if (!s.todo.exists)
+      return `no ${s.todo.path}: rebuild it from the plan with \`specloop plan --sync\` (no model call)`;
+    if (s.mismatches.length > 0)
+      return 'or rebuild it from the plan, keeping the ticks: specloop plan --sync';
+    if (s.complete) return 'nothing left to run: `specloop run` prints how to merge the run branch';
+    if (s.next) return `continue with: specloop run (next: Step ${s.next.number})`;
+    return undefined;
+  }
   if (!s.spec.exists || s.spec.empty) return 'start with: specloop idea "what you want to build"';
-  if (!s.plan.exists) return 'then: specloop plan';
-  if (!s.todo.exists && s.plan.valid)
-    return `no ${s.todo.path}: progress is not tracked (regenerate both with \`specloop plan --force\`)`;
-  if (s.next && s.mismatches.length === 0 && s.plan.valid) return 'continue with: specloop run';
-  return undefined;
+  return 'then: specloop plan';
 }

@@ -7,6 +7,12 @@ export interface Sink {
   write(text: string): void;
   /** True when this stream is a terminal (spinners, colours, prompts allowed). */
   isTTY: boolean;
+  /** Terminal width in cells, when known (read at each draw: it follows resizes). */
+  columns?: number;
+  /** False when the terminal cannot redraw a line in place (TERM=dumb): progress prints plain lines. */
+  animate?: boolean;
+  /** Set by the calm terminal sink: the one live status line (`undefined` clears it). */
+  status?(text: string | undefined): void;
 }
 
 export interface Logger {
@@ -29,6 +35,11 @@ export interface Context {
   config: Config;
   /** Directory of the nearest specloop.toml, if any. */
   projectRoot?: string;
+  /**
+   * The project root (nearest specloop.toml, else the git root, else cwd): default spec.md,
+   * plan, todo.md and `.specloop/` live here. Read it with `rootOf(ctx)`.
+   */
+  root?: string;
   /** Where each configured task was defined (file path). */
   taskOrigins: Record<string, string>;
   stdout: Sink;
@@ -56,4 +67,9 @@ export interface Context {
 export interface FaultHooks {
   /** Reached a named point; `before` runs first when the hook fires (e.g. leave a torn temp file). */
   at(point: string, before?: () => void): void;
+}
+
+/** The project root of a context (see Context.root); cwd for contexts built without one. */
+export function rootOf(ctx: Pick<Context, 'root' | 'projectRoot' | 'cwd'>): string {
+  return ctx.root ?? ctx.projectRoot ?? ctx.cwd;
 }

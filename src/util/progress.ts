@@ -1,4 +1,5 @@
 import type { Sink } from '../core/context.js';
+import { canAnimate, columnsOf, fitToWidth } from './terminal.js';
 
 export interface Progress {
   start(text: string): void;
@@ -10,43 +11,110 @@ export interface Progress {
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** Without a live line, an update is printed at most this often (a log line, not a counter). */
+export const PLAIN_UPDATE_MS = 10_000;
 
 /**
- * A spinner on a TTY, plain lines otherwise (so logs and CI stay readable).
- * Always writes to the given sink — pass ctx.stderr, never stdout.
+ * A stderr sink with one live status line at the bottom. The line is cut to the terminal
+ * width (so it never wraps and leaves copies behind) and redrawn in place; anything else
+ * written to the sink (warnings, notices) clears it first and lands on its own lines
+ * above it. buildContext wraps ctx.stderr in one, so ctx.log.warn and progress cooperate.
  */
-export function createProgress(sink: Sink, opts: { intervalMs?: number } = {}): Progress {
-  let text = '';
+export function calmSink(
+  raw: Sink,
+  opts: { env?: Record<string, string | undefined>; intervalMs?: number } = {},
+): Sink {
+  const animate = raw.isTTY && raw.animate !== false && opts.env?.TERM !== 'dumb';
+  let text: string | undefined;
+  let shown = false;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
-  const live = sink.isTTY;
-  const draw = () => sink.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`);
-  const clear = () => {
-    if (timer) clearInterval(timer);
-    timer = undefined;
-    if (live) sink.write('\r\x1b[2K');
+  const draw = () => {
+    if (text === undefined) return;
+    // One cell short of the width: a line that fills the last column wraps on some terminals.
+    const body = fitToWidth(text, columnsOf(sink) - 3);
+    raw.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${body}`);
+    shown = true;
+  };
+  const sink: Sink = {
+    isTTY: raw.isTTY,
+    animate,
+    get columns() {
+      return raw.columns;
+    },
+    write(t) {
+      if (shown) raw.write('\r\x1b[2K');
+      shown = false;
+      raw.write(t);
+      // After a partial line (a prompt, a streamed answer) the status waits for the next status() call.
+      if (t.endsWith('\n')) draw();
+      else if (timer) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    },
+    status(next) {
+      if (!animate) return;
+      text = next;
+      if (next === undefined) {
+        if (timer) clearInterval(timer);
+        timer = undefined;
+        if (shown) raw.write('\r\x1b[2K');
+        shown = false;
+        return;
+      }
+      draw();
+      if (!timer) {
+        timer = setInterval(draw, opts.intervalMs ?? 80);
+        timer.unref();
+      }
+    },
+  };
+  return sink;
+}
+
+/**
+ * Progress on stderr: a live line on a terminal that can redraw (see calmSink); otherwise
+ * (a pipe, CI, TERM=dumb) plain lines — the start, an update at most every 10 s, the end —
+ * so a log never fills with counters. Always pass ctx.stderr, never stdout.
+ */
+export function createProgress(
+  target: Sink,
+  opts: { intervalMs?: number; now?: () => number; plainEveryMs?: number } = {},
+): Progress {
+  const sink = target.status ? target : calmSink(target, { intervalMs: opts.intervalMs });
+  const live = canAnimate(sink);
+  const now = opts.now ?? Date.now;
+  const every = opts.plainEveryMs ?? PLAIN_UPDATE_MS;
+  let printed = 0;
+  let last = '';
+  const plain = (t: string) => {
+    if (t === last) return;
+    last = t;
+    printed = now();
+    sink.write(`${t}\n`);
   };
   return {
     start(t) {
-      text = t;
-      if (!live) return sink.write(`${t}\n`);
-      clear();
-      draw();
-      timer = setInterval(draw, opts.intervalMs ?? 80);
-      timer.unref();
+      if (live) sink.status?.(t);
+      else plain(t);
     },
     update(t) {
-      text = t;
-      if (!live) sink.write(`${t}\n`);
+      if (live) sink.status?.(t);
+      else if (now() - printed >= every) plain(t);
     },
     succeed(t) {
-      clear();
+      sink.status?.(undefined);
+      last = '';
       sink.write(`${live ? '✔ ' : ''}${t}\n`);
     },
     fail(t) {
-      clear();
+      sink.status?.(undefined);
+      last = '';
       sink.write(`${live ? '✖ ' : ''}${t}\n`);
     },
-    stop: clear,
+    stop() {
+      sink.status?.(undefined);
+    },
   };
 }

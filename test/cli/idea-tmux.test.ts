@@ -27,8 +27,48 @@ describe.skipIf(SKIP)(`specloop idea in a terminal (tmux)${SKIP ? ` — skipped:
       cleanups.push(() => run.close());
       return run;
     };
-    return { dir, fake, start };
+    const startAt = (args: string[], width: number): TmuxRun => {
+      const run = tmuxSpecloop({ cwd: dir, env: { ...fake.env(), SPECLOOP_HOME: home }, args, width });
+      cleanups.push(() => run.close());
+      return run;
+    };
+    return { dir, fake, start, startAt };
   }
+
+  it('a bracketed paste of two paragraphs is one answer; the next Enter sends it', async () => {
+    const p = await project([Q1, Q2, SPEC_TEXT]);
+    const term = p.start(['idea', 'a budget CLI']);
+    await term.waitFor(`Q1 ${Q1}`);
+    term.paste('Just me, on Linux.\n\nLater maybe my partner, on a Mac.\n');
+    term.line('');
+    await term.waitFor(`Q2 ${Q2}`);
+    term.line('/done');
+    expect(await term.waitFor('EXIT=')).toContain('EXIT=0');
+    expect(p.fake.requests[1]!.messages.at(-1)!.content).toBe(
+      'Just me, on Linux.\n\nLater maybe my partner, on a Mac.',
+    );
+  });
+
+  it('at 60 columns a long question wraps at word boundaries, never inside a word', async () => {
+    const long =
+      'Which bank export formats should the import understand first, and should it guess the columns or ask you to map them?';
+    const p = await project([long, SPEC_TEXT]);
+    const term = p.startAt(['idea', 'a budget CLI'], 60);
+    await term.waitFor('(empty line sends');
+    const lines = term.screen().split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Q1 '));
+    const shown = lines.slice(
+      at,
+      lines.findIndex((l, i) => i > at && l.startsWith('(empty')),
+    );
+    expect(shown.length).toBeGreaterThan(1);
+    for (const l of shown) expect(l.length).toBeLessThan(60);
+    // Every word of the question is whole on some line.
+    const words = shown.join(' ').replace(/^Q1 /, '').split(/\s+/).filter(Boolean);
+    expect(words.join(' ')).toBe(long);
+    term.line('/done');
+    expect(await term.waitFor('EXIT=')).toContain('EXIT=0');
+  });
 
   it('streams one question at a time, takes multi-line answers, /done writes spec.md', async () => {
     const p = await project([Q1, Q2, SPEC_TEXT]);
@@ -95,7 +135,7 @@ describe.skipIf(SKIP)(`specloop idea in a terminal (tmux)${SKIP ? ` — skipped:
     await term.waitFor(`Q1 ${Q1}`);
     term.line('Just me.');
     term.line('');
-    await term.waitFor(/Q2 *$/m);
+    await term.waitFor(/Q2 thinking…$/m);
     term.keys('C-c');
     const screen = await term.waitFor('EXIT=');
     expect(screen).toContain('EXIT=130');

@@ -62,6 +62,8 @@ export const COMMANDS = [
   'team',
   'claim',
   'done',
+  'doctor',
+  'completion',
   'board',
 ] as const;
 

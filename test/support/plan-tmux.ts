@@ -18,6 +18,8 @@ export interface TmuxRun {
   keys(...keys: string[]): void;
   /** Type a line of text and press Enter. */
   line(text: string): void;
+  /** Paste text the way a terminal does (bracketed when the program asked for it). */
+  paste(text: string): void;
   waitFor(what: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Pid of the specloop process (a child of the pane's shell). */
   pid(): number;
@@ -30,7 +32,14 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * Run `node bin/specloop.js ARGS` in a real terminal: a detached tmux session (120×40)
  * on a private socket. The pane stays open after exit and shows `EXIT=<code>`.
  */
-export function tmuxSpecloop(opts: { cwd: string; env: Record<string, string>; args: string[] }): TmuxRun {
+export function tmuxSpecloop(opts: {
+  cwd: string;
+  env: Record<string, string>;
+  args: string[];
+  /** Terminal size (default 120×40). */
+  width?: number;
+  height?: number;
+}): TmuxRun {
   // A private server whose socket lives in the test's own temp dir (removed with it).
   const socket = join(opts.cwd, `.tmux-${++counter}.sock`);
   const script = join(opts.cwd, `.tmux-run-${counter}.sh`);
@@ -50,11 +59,27 @@ export function tmuxSpecloop(opts: { cwd: string; env: Record<string, string>; a
     ].join('\n'),
   );
   const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
-  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', '120', '-y', '40', `sh ${q(script)}`);
+  tmux(
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-s',
+    'main',
+    '-x',
+    String(opts.width ?? 120),
+    '-y',
+    String(opts.height ?? 40),
+    `sh ${q(script)}`,
+  );
   const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'main');
   return {
     screen,
     keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
+    paste: (text) => {
+      tmux('set-buffer', '-b', 'paste', text);
+      tmux('paste-buffer', '-p', '-d', '-b', 'paste', '-t', 'main');
+    },
     line: (text) => {
       tmux('send-keys', '-t', 'main', '-l', text);
       tmux('send-keys', '-t', 'main', 'Enter');

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import { createProgress } from '../../util/progress.js';
+import { columnsOf, createWordWrap } from '../../util/terminal.js';
 import type { Sink } from '../context.js';
 import type { BrainstormEvent } from './types.js';
 
@@ -35,7 +36,15 @@ export function brainstormRenderer(
   // the model ends the interview instead of asking; in logs it waits for the first words.
   let labelDue: number | undefined;
   let labelOpen = false;
+  let wrap: ReturnType<typeof createWordWrap> | undefined;
   const label = (n: number) => c.bold(c.cyan(`Q${n}`));
+  // Questions wrap at word boundaries to the terminal's width (read per question: resizes).
+  const startWrap = (n: number) => {
+    const lead = `Q${n} `.length;
+    const columns = sink.isTTY ? columnsOf(sink) - 1 : Number.POSITIVE_INFINITY;
+    wrap = createWordWrap({ columns, column: lead, indent: lead });
+    return `${label(n)} `;
+  };
   const render = (e: BrainstormEvent) => {
     switch (e.type) {
       case 'session':
@@ -45,28 +54,37 @@ export function brainstormRenderer(
         );
         return;
       case 'asking':
-        // In a terminal the empty line that sent the answer already separates the turns.
+        // In a terminal the empty line that sent the answer already separates the turns; a
+        // quiet "thinking…" after the counter says the model is at work, and goes with the first word.
         if (opts.interactive) {
-          sink.write(`${label(e.n)} `);
+          sink.write(`${label(e.n)} ${c.dim('thinking…')}`);
           labelOpen = true;
         } else labelDue = e.n;
         return;
       case 'question-delta':
-        if (labelDue !== undefined) sink.write(`\n${label(labelDue)} `);
+        if (labelOpen) sink.write(`\r\x1b[2K${startWrap(e.n)}`);
+        else if (labelDue !== undefined) sink.write(`\n${startWrap(labelDue)}`);
+        else if (!wrap) startWrap(e.n);
         labelDue = undefined;
         labelOpen = false;
-        sink.write(e.delta);
+        sink.write(wrap!.push(e.delta));
         return;
-      case 'question':
-        if (e.repeated) sink.write(`\n${label(e.n)} ${e.text}\n`);
-        else if (labelDue !== undefined) sink.write(`\n${label(e.n)} ${e.text}\n`);
-        else if (labelOpen) sink.write(`${e.text}\n`);
-        else sink.write('\n');
+      case 'question': {
+        const whole = (n: number) => {
+          const head = startWrap(n);
+          return `${head}${wrap!.push(e.text)}${wrap!.end()}`;
+        };
+        if (e.repeated) sink.write(`\n${whole(e.n)}\n`);
+        else if (labelDue !== undefined) sink.write(`\n${whole(e.n)}\n`);
+        else if (labelOpen) sink.write(`\r\x1b[2K${whole(e.n)}\n`);
+        else sink.write(`${wrap?.end() ?? ''}\n`);
+        wrap = undefined;
         labelDue = undefined;
         labelOpen = false;
         if (opts.interactive && firstQuestion) sink.write(c.dim('(empty line sends · /help)\n'));
         firstQuestion = false;
         return;
+      }
       case 'answer':
         if (!opts.interactive) sink.write(`${e.text.replace(/^/gm, '› ')}\n`);
         return;
@@ -84,7 +102,7 @@ export function brainstormRenderer(
         sink.write(`\n${HELP_TEXT}\n`);
         return;
       case 'done':
-        if (labelOpen) sink.write('\r\x1b[2K'); // the counter of a question that never came
+        if (labelOpen) sink.write('\r\x1b[2K'); // the counter (and thinking…) of a question that never came
         labelOpen = false;
         sink.write(
           `\n${c.green('✔')} questions done after ${e.answered} answer${e.answered === 1 ? '' : 's'}: ${REASONS[e.reason]}\n`,

@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import type { Context } from '../context.js';
+import { type Context, rootOf } from '../context.js';
 import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
 import type { LlmClient } from '../llm/types.js';
 import { loadTemplate, renderTemplate } from '../templates/index.js';
@@ -73,7 +73,7 @@ async function brainstorm(ctx: Context, opts: BrainstormOptions): Promise<Brains
     const llm = await ctx.llm();
     const model = opts.model ?? template.model;
     await interview(ctx, llm, { ...opts, emit, record, state, opening, model });
-    const specPath = resolve(ctx.cwd, opts.output ?? state.output ?? 'spec.md');
+    const specPath = resolve(rootOf(ctx), opts.output ?? state.output ?? 'spec.md');
     const written = await compileSpec(ctx, llm, {
       state,
       opening,
@@ -107,7 +107,7 @@ async function openSession(
   ctx: Context,
   opts: BrainstormOptions,
 ): Promise<{ file: string; state: SessionState; resumed: boolean }> {
-  const dir = brainstormDir(ctx.cwd);
+  const dir = brainstormDir(rootOf(ctx));
   if (opts.resume !== undefined) return { ...(await findResumable(dir, opts.resume)), resumed: true };
   const idea = (opts.idea ?? (await opts.input.askIdea?.()) ?? '').trim();
   if (!idea)

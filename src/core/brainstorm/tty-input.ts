@@ -10,6 +10,9 @@ import type { AnswerSource, Reply } from './types.js';
  * the terminal is back in cooked mode and Ctrl-C reaches the process as a real SIGINT.
  * Ctrl-C while typing rejects with InterruptedError; Ctrl-D on an empty answer is /done.
  */
+const PASTE_ON = '\x1b[?2004h';
+const PASTE_OFF = '\x1b[?2004l';
+
 export function ttyAnswers(io: { input: Readable; output: Writable; prompt?: string }): AnswerSource {
   const first = io.prompt ?? '› ';
   const more = ' '.repeat([...first].length);
@@ -21,17 +24,37 @@ export function ttyAnswers(io: { input: Readable; output: Writable; prompt?: str
       open = rl;
       const lines: string[] = [];
       let settled = false;
+      // Bracketed paste: the terminal marks pasted text, so a pasted answer with blank lines
+      // between its paragraphs stays one answer instead of being sent at its first blank line.
+      let pasting = false;
+      const onKey = (_: unknown, key?: { name?: string }) => {
+        if (key?.name === 'paste-start') pasting = true;
+        else if (key?.name === 'paste-end') pasting = false;
+      };
+      if (multiLine) {
+        io.output.write(PASTE_ON);
+        io.input.on('keypress', onKey);
+      }
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         open = undefined;
+        if (multiLine) {
+          io.input.off('keypress', onKey);
+          io.output.write(PASTE_OFF);
+        }
         rl.close();
         fn();
       };
       rl.on('line', (line) => {
         if (!multiLine) return finish(() => resolve(line));
+        if (pasting) {
+          lines.push(line);
+          rl.setPrompt(more);
+          return;
+        }
         if (line.trim() === '') {
-          if (lines.length > 0) return finish(() => resolve(lines.join('\n')));
+          if (lines.length > 0) return finish(() => resolve(lines.join('\n').replace(/\n+$/, '')));
         } else {
           lines.push(line);
           // A command alone on the first line needs no extra Enter.
@@ -44,7 +67,9 @@ export function ttyAnswers(io: { input: Readable; output: Writable; prompt?: str
         io.output.write('\n');
         finish(() => reject(new InterruptedError()));
       });
-      rl.on('close', () => finish(() => resolve(lines.length > 0 ? lines.join('\n') : undefined)));
+      rl.on('close', () =>
+        finish(() => resolve(lines.length > 0 ? lines.join('\n').replace(/\n+$/, '') : undefined)),
+      );
       rl.setPrompt(prompt);
       rl.prompt();
     });

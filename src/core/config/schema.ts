@@ -65,6 +65,8 @@ export const configSchema = z
         brainstorm: z.string().optional(),
         plan: z.string().optional(),
         code: z.string().optional(),
+        /** Short names for model strings: `sonnet = "anthropic:claude-sonnet-4-5"`. */
+        aliases: z.record(z.string(), z.string()).optional(),
       })
       .strict()
       .default({ default: 'openai:gpt-4o-mini' }),

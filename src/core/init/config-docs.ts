@@ -9,6 +9,7 @@ export const SECTION_DOCS: Record<string, string> = {
   'providers.openai': 'OpenAI. OPENAI_API_KEY / OPENAI_BASE_URL (env) are honored like the official SDK.',
   'providers.anthropic': 'Anthropic. ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL (env) are honored.',
   'providers.ollama': 'Local models through Ollama (OLLAMA_HOST is honored).',
+  'models.aliases': 'Short model names for -m and the roles; a bare known name (gpt-4o) needs none.',
   'providers.compatible':
     'Named OpenAI-compatible endpoints, used as "openai-compatible:<name>:<model>" (or "openai-compatible:<name>").',
   llm: 'Model calls: timeouts, retries on 429/5xx/timeouts (honoring retry-after), the call log.',
@@ -100,6 +101,7 @@ export const MAP_EXAMPLES: Record<string, string[]> = {
     'model = "qwen2.5-coder"',
   ],
   'llm.contextWindows': ['[llm.contextWindows]', '"ollama:qwen2.5-coder" = 131072'],
+  'models.aliases': ['[models.aliases]', 'sonnet = "anthropic:claude-sonnet-4-5"'],
   prices: ['[prices]', '"openai:gpt-4o-mini" = { input = 0.15, output = 0.6 }'],
   tasks: [
     '[tasks.api-review]',

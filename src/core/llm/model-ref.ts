@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { expandBareModel } from './bare-model.js';
 import type { Role } from './types.js';
 
 /** Providers a model string may name. */
@@ -61,6 +62,10 @@ export function parseModelRef(spec: string, config?: Config): ModelRef {
 
 /** The model string for a request: explicit model > `models.<role>` > `models.default`. */
 export function resolveModelSpec(config: Config, opts: { model?: string; role?: Role }): string {
+  return expandBareModel(pickModelSpec(config, opts), config);
+}
+
+function pickModelSpec(config: Config, opts: { model?: string; role?: Role }): string {
   if (opts.model) return opts.model;
   if (opts.role && opts.role !== 'default') {
     const m = config.models[opts.role];

@@ -13,5 +13,6 @@ export { parseTodo } from './parse-todo.js';
 export { type PlanProjectOptions, type PlanProjectResult, planProject, readSpec } from './plan-project.js';
 export { dependsLine, renderPlan, renderTodo, todoFromPlan } from './render.js';
 export { type ProjectStatus, projectStatus } from './status.js';
+export { mergeTodo, type SyncTodoOptions, type SyncTodoResult, syncTodo } from './sync-todo.js';
 export type { Plan, PlanProblem, PlanStep, Todo, TodoItem, TodoSubItem } from './types.js';
 export { planProblems, todoProblems } from './validate.js';

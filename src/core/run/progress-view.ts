@@ -1,5 +1,6 @@
 import { formatUsd } from '../../util/format.js';
-import { createProgress } from '../../util/progress.js';
+import { calmSink, createProgress } from '../../util/progress.js';
+import { canAnimate } from '../../util/terminal.js';
 import type { Sink } from '../context.js';
 import type { RunEvent } from './events.js';
 import type { RunPlanResult } from './types.js';
@@ -14,9 +15,11 @@ const fmtSecs = (ms: number) =>
  * The live view of a run on stderr: one status line (step k/n · attempt · what the executor
  * is doing · tests · tokens · cost) on a terminal, plain lines in logs and CI.
  */
-export function createRunView(sink: Sink) {
+export function createRunView(target: Sink) {
+  // Notes written while the status line shows must land above it, not glued to it.
+  const sink = target.status ? target : calmSink(target);
   const p = createProgress(sink);
-  const live = sink.isTTY;
+  const live = canAnimate(sink);
   let tokens = 0;
   let cost = 0;
   let costKnown = false;
@@ -29,7 +32,6 @@ export function createRunView(sink: Sink) {
     onEvent(e: RunEvent): void {
       switch (e.type) {
         case 'note':
-          if (live) p.stop();
           sink.write(`${e.text}\n`);
           break;
         case 'step-start':

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import { runCli } from '../support/cli.js';
+import type { FakeLlm } from '../support/fake-llm-server.js';
+import { git } from '../support/repo.js';
+import { agentHandler, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
+
+describe('specloop undo and redo (real git, fake LLM)', () => {
+  const cleanups = useCleanups();
+  const setup = async () => {
+    const dir = makeProject(cleanups.tmp('specloop-undo-'));
+    const fake = await cleanups.fakeLlm(agentHandler());
+    const cli = (args: string[], f: FakeLlm | undefined = fake) =>
+      runCli(args, { cwd: dir, env: { SPECLOOP_HOME: join(dir, '.home'), ...f?.env() } });
+    const r = await cli(['run']);
+    expect(r.code, r.stderr).toBe(0);
+    return { dir, fake, cli };
+  };
+
+  it('undo (no argument) reverts the last landed step and unticks its box in the same commit', async () => {
+    const s = await setup();
+    const r = await s.cli(['undo', '--json'], undefined);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ step: 3, hard: false, branch: 'specloop/prompt_plan' });
+    expect(history(s.dir).at(-1)).toBe(`undo step 3: ${TITLES[2]}||prompt_plan`);
+    expect(git(s.dir, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
+      'src/step3.js',
+      'test/step3.test.js',
+      'todo.md',
+    ]);
+    expect(existsSync(join(s.dir, 'src/step3.js'))).toBe(false);
+    expect(ticked(s.dir)).toEqual([1, 2]);
+    expect(git(s.dir, 'log', '-1', '--format=%(trailers:key=Specloop-Revert,valueonly)')).toBe(out.undone);
+    expect(git(s.dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('an undone step is not done for status and run --dry-run; run --step N runs it again', async () => {
+    const s = await setup();
+    expect((await s.cli(['undo', '2'], undefined)).code).toBe(0);
+    expect(ticked(s.dir)).toEqual([1, 3]);
+    const st = await s.cli(['status', '--json'], undefined);
+    expect(JSON.parse(st.stdout)).toMatchObject({ done: [1, 3], next: { number: 2 } });
+    const dry = await s.cli(['run', '--dry-run'], undefined);
+    expect(dry.stdout).toContain('step 2: Second function');
+    const redo = await s.cli(['run', '--step', '2']);
+    expect(redo.code, redo.stderr).toBe(0);
+    expect(ticked(s.dir)).toEqual([1, 2, 3]);
+    expect(history(s.dir).slice(-2)).toEqual([
+      `undo step 2: ${TITLES[1]}||prompt_plan`,
+      `step 2: ${TITLES[1]}|2|prompt_plan`,
+    ]);
+    expect(existsSync(join(s.dir, 'src/step2.js'))).toBe(true);
+  });
+
+  it('after a plain `git revert` of a step commit, run --dry-run would run that step again', async () => {
+    const s = await setup();
+    const step3 = git(s.dir, 'log', '--format=%H', '--grep=^Specloop-Step: 3');
+    git(s.dir, 'revert', '--no-edit', step3);
+    const dry = await s.cli(['run', '--dry-run'], undefined);
+    expect(dry.stdout).toContain('step 3: Third function');
+    expect(JSON.parse((await s.cli(['status', '--json'], undefined)).stdout).next).toMatchObject({
+      number: 3,
+    });
+  });
+
+  it('--hard drops an unpushed tip; refuses a step that is not at the tip', async () => {
+    const s = await setup();
+    const refused = await s.cli(['undo', '1', '--hard'], undefined);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--hard drops only the last commit');
+    const before = history(s.dir).length;
+    const r = await s.cli(['undo', '--hard'], undefined);
+    expect(r.code, r.stderr).toBe(0);
+    expect(history(s.dir)).toHaveLength(before - 1);
+    expect(ticked(s.dir)).toEqual([1, 2]);
+  });
+
+  it('--hard refuses pushed history', async () => {
+    const s = await setup();
+    const bare = cleanups.tmp('specloop-undo-remote-');
+    git(bare, 'init', '-q', '--bare');
+    git(s.dir, 'remote', 'add', 'origin', bare);
+    git(s.dir, 'push', '-q', 'origin', 'HEAD');
+    const r = await s.cli(['undo', '--hard'], undefined);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('would rewrite pushed history');
+  });
+
+  it('a dirty tree, an unknown step and a step not landed are usage errors; nothing is written', async () => {
+    const s = await setup();
+    const head = git(s.dir, 'rev-parse', 'HEAD');
+    expect((await s.cli(['undo', '7'], undefined)).stderr).toContain('step 7 has not landed');
+    await s.cli(['undo', '3'], undefined);
+    const twice = await s.cli(['undo', '3'], undefined);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('already undone');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(s.dir, 'src/index.js'), 'changed\n');
+    const dirty = await s.cli(['undo'], undefined);
+    expect(dirty.code).toBe(2);
+    expect(dirty.stderr).toContain('uncommitted changes');
+    expect(git(s.dir, 'rev-parse', 'HEAD~1')).toBe(head);
+  });
+});
