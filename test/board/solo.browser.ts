@@ -104,7 +104,19 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.waitForSelector('.d2h-file-side-diff');
     expect(await axeViolations(page)).toEqual([]);
 
-    // The dependency view: every step a node; nothing left, so no critical path.
+    // Undo from the page is `specloop undo 4`: a revert commit that unticks the box; the card leaves Landed.
+    await page.goto(`${board.url}#/step/4`);
+    await page.click('[data-act="undo"]');
+    await expect.poll(() => page.textContent('#toast'), { timeout: 15_000 }).toContain('undid step 4');
+    expect(git(dir, 'log', '-1', '--format=%s')).toBe('undo step 4: command line');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Specloop-Revert,valueonly)')).toBe(
+      git(dir, 'log', '-1', '--skip=1', '--format=%H'),
+    );
+    expect(git(dir, 'show', 'HEAD:todo.md')).toContain('- [ ] Step 4: command line');
+    await page.goto(`${board.url}#/board`);
+    await expect.poll(() => cardColumn(page, 4), { timeout: 10_000 }).toBe('ready');
+
+    // The dependency view: every step a node.
     await page.goto(`${board.url}#/graph`);
     await page.waitForSelector('svg .node', { timeout: 20_000 });
     expect(await page.$$eval('svg .node', (n) => n.length)).toBe(4);

@@ -44,6 +44,8 @@ function actions(card, team) {
         `<button type="button" class="btn" data-act="release">Release claim of ${esc(card.holder.name)}</button>`,
       );
   }
+  if (card.column === 'landed' && card.landed?.commit)
+    b.push(`<button type="button" class="btn" data-act="undo">Undo step ${card.step}</button>`);
   if (card.column === 'failed')
     b.push(`<button type="button" class="btn" data-act="retry">Retry step ${card.step}</button>`);
   return b.length ? `<div class="actions" role="group" aria-label="Actions">${b.join(' ')}</div>` : '';

@@ -5,6 +5,7 @@ import { atomicWrite } from '../../util/atomic-write.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { pauseRun, resumeRun } from '../run-control.js';
+import { undoStep } from '../undo/index.js';
 import { claim, release } from './core-adapter.js';
 import type { BoardModel } from './model.js';
 
@@ -13,9 +14,10 @@ import type { BoardModel } from './model.js';
  *   claim N        → `specloop claim N`         (team claimStep)
  *   release N      → `specloop team release N`  (team releaseStep)
  *   retry N        → `specloop run --step N`    (the CLI itself, as a child process)
+ *   undo N         → `specloop undo N`          (undoStep: a revert commit that unticks the box)
  *   pause / resume → the run-control file `specloop run` checks between steps
  */
-export const ACTIONS = ['claim', 'release', 'retry', 'pause', 'resume'] as const;
+export const ACTIONS = ['claim', 'release', 'retry', 'undo', 'pause', 'resume'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export interface ActionDeps {
@@ -64,6 +66,13 @@ export async function runAction(
       });
       await model.fetchTeam();
       return { message: `released step ${r.step} (was claimed by ${r.holder})`, result: r };
+    }
+    case 'undo': {
+      const r = await undoStep(ctx, { step: stepOf(body), from: deps.from });
+      return {
+        message: `undid step ${r.step} (${r.title})${r.revert ? `: revert ${r.revert.slice(0, 7)}` : ''}`,
+        result: r,
+      };
     }
     case 'pause':
       return {
