@@ -45,6 +45,8 @@ export async function launchBrowser(): Promise<{
     context,
     async newPage(viewport = { width: 1280, height: 800 }) {
       const page = await context.newPage();
+      // Generous: these tests share two cores with whole test suites (seen at load 20).
+      page.setDefaultTimeout(60_000);
       await page.setViewportSize(viewport);
       return page;
     },

@@ -63,7 +63,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     // Watch the page: every card must pass through Landed, in an order the DAG allows.
     const seen: Record<number, string[]> = { 1: [], 2: [], 3: [], 4: [] };
     let midShot = false;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
       for (const n of [1, 2, 3, 4]) {
         const col = await cardColumn(page, n);
@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     expect(await page.$$eval('svg .edge', (n) => n.length)).toBe(4);
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('pause from the page holds a running `specloop run` before its next step; resume lets it go on', async () => {
     const { dir, env } = setup(PLAN.slice(0, 2));
