@@ -59,6 +59,19 @@ describe('board state', () => {
     expect(s.project.planPath).toBe('prompt_plan.md');
   });
 
+  it('a step in flight in the journal of a run that is gone is not running, and says so', () => {
+    const journal = {
+      active: { step: 1, phase: 'executing', attempt: 1, startedAt: '2026-12-01T11:59:00Z' },
+      history: [],
+    };
+    const alive = computeState(base({ journal, runAlive: true }), new ColumnClock());
+    expect(columns(alive)[1]).toBe('running');
+    const gone = computeState(base({ journal, runAlive: false }), new ColumnClock());
+    expect(columns(gone)[1]).toBe('ready');
+    expect(gone.cards[0]?.reason).toContain('interrupted');
+    expect(gone.run.active).toBeUndefined();
+  });
+
   it("a teammate's live claim is running; an expired one is not", () => {
     const claim = (expired: boolean) => ({
       holder: 'bob',

@@ -50,3 +50,25 @@ export async function readJournalView(repoRoot: string, planId: string): Promise
     return { history: [] };
   }
 }
+
+/**
+ * Whether a `specloop run` is alive in this repository, from its lock `.specloop/run.lock`
+ * (read as data): false without a lock or when its process is gone; undefined when the
+ * lock names another host (a shared folder: cannot tell, so trust the journal).
+ */
+export async function runAlive(repoRoot: string, host: string): Promise<boolean | undefined> {
+  let lock: { pid?: unknown; host?: unknown };
+  try {
+    lock = JSON.parse(await readFile(join(repoRoot, '.specloop', 'run.lock'), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof lock.pid !== 'number') return false;
+  if (typeof lock.host === 'string' && lock.host && lock.host !== host) return undefined;
+  try {
+    process.kill(lock.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

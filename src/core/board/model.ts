@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Context } from '../context.js';
 import { readRunControl } from '../run-control.js';
 import {
@@ -8,7 +9,7 @@ import {
   loadPlan,
   teamSnapshot,
 } from './core-adapter.js';
-import { readJournalView } from './journal-view.js';
+import { readJournalView, runAlive } from './journal-view.js';
 import { latestAttempts, stepAttempts } from './run-records.js';
 import { ColumnClock, computeState, type Sources } from './state.js';
 import { runCalls, teamView } from './team-view.js';
@@ -41,12 +42,13 @@ export class BoardModel {
   /** Recompute from the local sources (cheap: a few git calls and file reads). */
   async refresh(): Promise<BoardState> {
     const src = await loadPlan(this.ctx, this.opts);
-    const [landed, journal, attempts, control, branch] = await Promise.all([
+    const [landed, journal, attempts, control, branch, alive] = await Promise.all([
       landedSteps(this.ctx, src),
       readJournalView(src.repoRoot, src.planId),
       latestAttempts(src.repoRoot),
       readRunControl(src.repoRoot),
       currentBranch(this.ctx, src.repoRoot),
+      runAlive(src.repoRoot, hostname()),
     ]);
     this.current = computeState(
       {
@@ -56,6 +58,7 @@ export class BoardModel {
         attempts,
         control,
         branch,
+        runAlive: alive,
         team: this.team,
         teamError: this.teamError,
         maxAttempts: this.ctx.config.run.maxAttempts,

@@ -14,6 +14,8 @@ export interface Sources {
   team?: TeamStatus & { fetchedAt: string; landed: Map<number, LandedStep> };
   teamError?: string;
   control: RunControl;
+  /** Whether a run holds the repository's run lock (false: a journal step in flight was interrupted). */
+  runAlive?: boolean;
   maxAttempts: number;
   branch?: string;
   now: number;
@@ -44,7 +46,12 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
   const landedSet = new Set([...s.landed.keys(), ...teamDone.keys()]);
   const history = new Map<number, JournalView['history']>();
   for (const h of s.journal.history) history.set(h.step, [...(history.get(h.step) ?? []), h]);
-  const active = s.journal.active;
+  // A step "in flight" in the journal of a run that is gone was interrupted: not running.
+  const active =
+    s.journal.active && !(s.runAlive === false && RUNNING_PHASES.has(s.journal.active.phase))
+      ? s.journal.active
+      : undefined;
+  const interrupted = s.journal.active && !active ? s.journal.active.step : undefined;
   const cards = s.src.plan.steps.map((step): Card => {
     const n = step.number;
     const hist = history.get(n) ?? [];
@@ -97,6 +104,9 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
       card.cost = hist.reduce((a, h) => a + (h.cost || 0), 0);
     }
     const reason =
+      (n === interrupted && column !== 'landed'
+        ? 'interrupted: the run stopped during this step; `specloop run` picks it up'
+        : undefined) ??
       (running ? active.reason : undefined) ??
       (column === 'failed' ? (last?.reason ?? rec?.reason) : undefined);
     if (reason) card.reason = reason;
