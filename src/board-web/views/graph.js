@@ -80,7 +80,7 @@ export async function renderGraph(main, state) {
     .join('');
   canvas.innerHTML = `<svg role="group" aria-label="Step dependency graph" width="${Math.ceil(laid.width)}" height="${Math.ceil(laid.height)}" viewBox="0 0 ${Math.ceil(laid.width)} ${Math.ceil(laid.height)}">
 
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>
 ${edges}${nodes}</svg>`;
   const summary = main.querySelector('#graph-summary');
   summary.textContent = `Critical path (${state.criticalPath.length} steps left): ${
