@@ -90,7 +90,7 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
       since: clock.since(n, column, known, s.now),
     };
     if (claim) card.holder = { name: claim.holder, ...claim };
-    if (running) card.phase = active.phase;
+    if (running && (column === 'running' || column === 'review')) card.phase = active.phase;
     const k = running ? active.attempt : last?.attempts;
     if (k) card.attempt = { k, n: s.maxAttempts };
     if (rec?.ok !== undefined)
