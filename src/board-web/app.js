@@ -102,6 +102,8 @@ for (const [id, name] of [
   });
 
 window.addEventListener('hashchange', () => {
+  // Clear the old view at once: a button of the previous step must never be clickable here.
+  main.innerHTML = '<p class="loading">Loading…</p>';
   render.lastCard = undefined;
   render.lastTeam = undefined;
   schedule('route').then(() => main.focus({ preventScroll: true }));

@@ -69,10 +69,12 @@ describe.skipIf(!hasChromium)('specloop board access (token)', () => {
     expect(board.url).toContain(`token=${board.token}`);
     await page.goto(`${base}/?token=${board.token}`);
     await page.waitForSelector('.card[data-step="1"]');
-    await expect.poll(() => page.textContent('#live')).toBe('live');
+    await expect.poll(() => page.textContent('#live'), { timeout: 15_000 }).toBe('live');
     // An action from the page carries the token in a header.
     await page.click('#pause');
-    await expect.poll(() => page.textContent('#toast')).toContain('pauses before its next step');
+    await expect
+      .poll(() => page.textContent('#toast'), { timeout: 15_000 })
+      .toContain('pauses before its next step');
     await page.waitForSelector('#resume:not([hidden])');
     await page.click('#resume');
     await page.waitForSelector('#pause:not([hidden])');

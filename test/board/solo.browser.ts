@@ -106,6 +106,7 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
 
     // Undo from the page is `specloop undo 4`: a revert commit that unticks the box; the card leaves Landed.
     await page.goto(`${board.url}#/step/4`);
+    await page.waitForSelector('#h-step:has-text("Step 4")');
     await page.click('[data-act="undo"]');
     await expect.poll(() => page.textContent('#toast'), { timeout: 15_000 }).toContain('undid step 4');
     expect(git(dir, 'log', '-1', '--format=%s')).toBe('undo step 4: command line');

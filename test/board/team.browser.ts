@@ -92,6 +92,7 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
 
     // Alice claims step 5 from its page: the claim ref on the remote is what `specloop claim` writes.
     await page.goto(`${board.url}#/step/5`);
+    await page.waitForSelector('#h-step:has-text("Step 5")');
     await page.click('[data-act="claim"]');
     await expect.poll(() => page.textContent('#toast'), { timeout: 15_000 }).toContain('step 5 is now yours');
     const status = JSON.parse((await runCli(['team', 'status', '--json'], { cwd: bob, env })).stdout);
@@ -111,6 +112,7 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     expect(git(bare, 'for-each-ref', '--format=%(refname)', 'refs/specloop/claims/')).not.toContain('/5');
     // Bob's claim is someone else's: the page's release is refused like the CLI's (no --force).
     await page.goto(`${board.url}#/step/2`);
+    await page.waitForSelector('#h-step:has-text("Step 2")');
     await page.click('[data-act="release"]');
     await expect.poll(() => page.textContent('#toast'), { timeout: 15_000 }).toContain('claimed by bob');
     expect(git(bare, 'for-each-ref', '--format=%(refname)', 'refs/specloop/claims/')).toContain('/2');
