@@ -1,30 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ActiveStep, HistoryEntry } from '../run/journal.js';
 
 /**
  * The part of `.specloop/run.json` (the run's journal) the board reads: which step is in
  * flight and in what phase, and the per-step history (attempts, tokens, cost, reason).
  * Read as data: an absent or unreadable journal is an empty one, never an error.
  */
-export interface JournalActive {
-  step: number;
-  phase: string;
-  attempt: number;
-  startedAt: string;
-  reason?: string;
-}
-
-export interface JournalEntry {
-  step: number;
-  ok: boolean;
-  attempts: number;
-  commit?: string;
-  reason?: string;
-  inputTokens: number;
-  outputTokens: number;
-  cost: number;
-  at: string;
-}
+/** The journal's own record types (run/journal.ts), read here as data. */
+/** `phase` as a string: a newer run may write phases this board does not know (e.g. review). */
+export type JournalActive = Omit<ActiveStep, 'phase'> & { phase: string };
+export type JournalEntry = HistoryEntry;
 
 export interface JournalView {
   branch?: string;
