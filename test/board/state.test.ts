@@ -37,6 +37,7 @@ describe('board state', () => {
           history: [
             {
               step: 3,
+              sessionIds: [],
               ok: false,
               attempts: 3,
               reason: 'tests red',
