@@ -11,7 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
   cardColumn,
   hasChromium,
   launchBrowser,
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     seedRepo(dir, plan());
     for (let n = 1; n <= LANDED; n++) land(dir, n);
     const board = await startTestBoard(dir, { SPECLOOP_HOME: join(root, 'home') });
+    if (process.env.BENCH_DEBUG) console.error(`board at ${board.url}`);
 
     const refresh: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -91,9 +95,13 @@ async function main(): Promise<void> {
     const graphMs = performance.now() - tg;
     await gpage.close();
 
+    // 20 viewers = 20 browser contexts: one browser allows ~6 connections per host, and each
+    // page holds an event stream (20 people, not 20 tabs of one person).
+    const viewers = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const pages = [];
     for (let i = 0; i < PAGES; i++) {
-      const p = await browser.newPage({ width: 1200, height: 800 });
+      const p = await (await viewers.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+      p.setDefaultTimeout(120_000);
       await p.goto(board.url);
       await p.waitForSelector(`.card[data-step="${STEPS}"]`);
       pages.push(p);
@@ -114,7 +122,7 @@ async function main(): Promise<void> {
       api.push(performance.now() - t);
     }
     const clients = board.clients();
-    for (const p of pages) await p.close();
+    await viewers.close();
     await board.close();
 
     console.log(`specloop board, ${STEPS}-step plan (${LANDED + 1} landed), headless Chromium`);

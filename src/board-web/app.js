@@ -77,8 +77,9 @@ function schedule(reason) {
   return rendering;
 }
 
+let es;
 function connect() {
-  const es = new EventSource('/api/events');
+  es = new EventSource('/api/events');
   es.addEventListener('open', () => (live.textContent = 'live'));
   es.addEventListener('state', (e) => {
     state = JSON.parse(e.data);
@@ -100,6 +101,16 @@ for (const [id, name] of [
       toast(err.message, true);
     }
   });
+
+// A browser keeps ~6 connections per host: a hidden tab gives its event stream back, so many
+// open board tabs never starve each other; it reconnects (and gets the state) when shown.
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) {
+    es?.close();
+    es = undefined;
+    live.textContent = 'paused while hidden';
+  } else if (!es) connect();
+});
 
 window.addEventListener('hashchange', () => {
   // Clear the old view at once: a button of the previous step must never be clickable here.

@@ -20,6 +20,18 @@ export const SKIP_REASON = `browser tests skipped: no Chromium at ${CHROMIUM} (a
 
 export const SHOTS = fileURLToPath(new URL('../../docs/board/', import.meta.url));
 
+/** Chromium's flags for tests: headless, no sandbox (containers), nothing that phones home. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Chromium with a fresh profile dir (persistent context: playwright passes --user-data-dir itself). */
 export async function launchBrowser(): Promise<{
   context: BrowserContext;
@@ -30,16 +42,7 @@ export async function launchBrowser(): Promise<{
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,

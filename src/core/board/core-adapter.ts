@@ -3,6 +3,7 @@
  * `run/index.ts` and `team/index.ts` (their public APIs): when the run core changes its
  * definition of a landed step (reverts, plan identity), only this file follows.
  */
+import { statSync } from 'node:fs';
 import type { Context } from '../context.js';
 import * as git from '../git/index.js';
 import { doneSteps, loadPlanSource, type PlanSource, landedSteps as runLandedSteps } from '../run/index.js';
@@ -33,6 +34,31 @@ export async function loadPlan(ctx: Context, o: { from?: string }): Promise<Plan
   return loadPlanSource(ctx, { repoRoot, from: o.from });
 }
 
+const stamp = (file: string) => {
+  try {
+    const st = statSync(file);
+    return `${st.ino}:${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'absent';
+  }
+};
+
+/**
+ * {@link loadPlan}, parsed again only when prompt_plan.md or todo.md changed (size or
+ * mtime): a 200-step plan takes most of a refresh to parse, and most refreshes are about
+ * commits and run records, not the plan.
+ */
+export function planLoader(ctx: Context, o: { from?: string }): () => Promise<PlanSource> {
+  let last: { key: string; src: PlanSource } | undefined;
+  return async () => {
+    const key = last ? `${stamp(last.src.planPath)}|${stamp(last.src.todoPath)}` : '';
+    if (last && key === last.key) return last.src;
+    const src = await loadPlan(ctx, o);
+    last = { key: `${stamp(src.planPath)}|${stamp(src.todoPath)}`, src };
+    return src;
+  };
+}
+
 /** The checked-out branch (undefined when detached). */
 export function currentBranch(ctx: Context, repoRoot: string): Promise<string | undefined> {
   return git.currentBranch(repoRoot, { env: ctx.env });
@@ -49,6 +75,11 @@ const asLanded = (
  * were not reverted, since the plan's fresh start), plus boxes ticked by hand in todo.md.
  */
 export async function landedSteps(ctx: Context, src: PlanSource): Promise<Map<number, LandedStep>> {
+  // History below a commit never changes: same HEAD and same todo text, same answer.
+  const head = await git.headCommit(src.repoRoot, { env: ctx.env });
+  const key = `${src.repoRoot}\0${head}\0${src.planId}\0${src.todoText}`;
+  const hit = landedCache.get(key);
+  if (hit) return new Map(hit);
   const done = await doneSteps(ctx, {
     dir: src.repoRoot,
     planId: src.planId,
@@ -56,8 +87,13 @@ export async function landedSteps(ctx: Context, src: PlanSource): Promise<Map<nu
     workingTodo: src.todoOnDisk ? src.todoText : undefined,
     todoText: src.todoText,
   });
-  return new Map([...done].map(([n, l]) => [n, asLanded(n, l)]));
+  const out = new Map([...done].map(([n, l]) => [n, asLanded(n, l)]));
+  landedCache.clear(); // one board, one plan: the last answer is the only one worth keeping
+  landedCache.set(key, out);
+  return new Map(out);
 }
+
+const landedCache = new Map<string, Map<number, LandedStep>>();
 
 /** The team's view of the remote (fetches claim refs and the integration branch), with landing times. */
 export async function teamSnapshot(

@@ -6,7 +6,8 @@ import {
   currentBranch,
   hasTeamRemote,
   landedSteps,
-  loadPlan,
+  type PlanSource,
+  planLoader,
   teamSnapshot,
 } from './core-adapter.js';
 import { readJournalView, runAlive } from './journal-view.js';
@@ -27,12 +28,14 @@ export class BoardModel {
   private teamMode?: boolean;
   private current?: BoardState;
   private readonly startedAt: string;
+  private readonly plan: () => Promise<PlanSource>;
 
   constructor(
     private readonly ctx: Context,
     private readonly opts: { from?: string } = {},
   ) {
     this.startedAt = new Date(ctx.clock.now()).toISOString();
+    this.plan = planLoader(ctx, opts);
   }
 
   get state(): BoardState | undefined {
@@ -41,7 +44,7 @@ export class BoardModel {
 
   /** Recompute from the local sources (cheap: a few git calls and file reads). */
   async refresh(): Promise<BoardState> {
-    const src = await loadPlan(this.ctx, this.opts);
+    const src = await this.plan();
     const [landed, journal, attempts, control, branch, alive] = await Promise.all([
       landedSteps(this.ctx, src),
       readJournalView(src.repoRoot, src.planId),
@@ -75,7 +78,7 @@ export class BoardModel {
    * snapshot and shows the error.
    */
   async fetchTeam(): Promise<void> {
-    const src = await loadPlan(this.ctx, this.opts);
+    const src = await this.plan();
     this.teamMode ??= await hasTeamRemote(this.ctx, src.repoRoot);
     if (!this.teamMode) return;
     try {
@@ -94,7 +97,7 @@ export class BoardModel {
     const state = this.current ?? (await this.refresh());
     const card = state.cards.find((c) => c.step === n);
     if (!card) return undefined;
-    const src = await loadPlan(this.ctx, this.opts);
+    const src = await this.plan();
     const step = src.plan.steps.find((s) => s.number === n);
     const attempts = await stepAttempts(src.repoRoot, n);
     const diff = card.landed?.commit
