@@ -1,5 +1,6 @@
 import type { RegisterFn } from './app.js';
 import { register as ask } from './ask.js';
+import { register as board } from './board.js';
 import { register as change } from './change.js';
 import { register as claim } from './claim.js';
 import { register as completion } from './completion.js';
@@ -48,4 +49,5 @@ export const COMMANDS: RegisterFn[] = [
   change,
   spec,
   trust,
+  board,
 ];

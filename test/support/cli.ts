@@ -67,6 +67,7 @@ export const COMMANDS = [
   'mcp',
   'change',
   'spec',
+  'board',
 ] as const;
 
 export const BIN = fileURLToPath(new URL('../../bin/specloop.js', import.meta.url));

@@ -164,6 +164,14 @@ export const configSchema = z
       })
       .strict()
       .default({ remote: 'origin', leaseSeconds: 300, linkIgnored: ['node_modules', '.venv', 'venv'] }),
+    /** `specloop board`: how often (seconds) the team remote's claims and integration branch are fetched. */
+    board: z
+      .object({
+        fetchIntervalSec: z.number().positive().default(10),
+        port: z.number().int().min(0).max(65535).default(4177),
+      })
+      .strict()
+      .default({ fetchIntervalSec: 10, port: 4177 }),
     /** Cost (USD) above which `task`/`ask` confirm before calling. */
     confirmCostOver: z.number().nonnegative().default(0.5),
   })

@@ -21,6 +21,7 @@ export const SECTION_DOCS: Record<string, string> = {
     'Named pipelines for `specloop task <name>`: pack → template → output. Redefine built-ins or add your own.',
   github: '`specloop issues post`.',
   team: '`specloop run --team`: coordination through the git remote.',
+  board: '`specloop board`: the live web board.',
 };
 
 export const KEY_DOCS: Record<string, string> = {
@@ -90,6 +91,8 @@ export const KEY_DOCS: Record<string, string> = {
   'team.leaseSeconds': 'a claim expires unless renewed within this time',
   'team.integrationBranch': 'branch steps land on (default: the run branch)',
   'team.linkIgnored': 'ignored root dirs each worktree links to the main checkout (no reinstall per step)',
+  'board.fetchIntervalSec': 'seconds between fetches of the team remote (claims, integration branch)',
+  'board.port': 'port of `specloop board` (0: any free port; --port wins)',
   confirmCostOver: 'ask before a `task`/`ask` call estimated to cost more than this many USD',
 };
 

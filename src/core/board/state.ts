@@ -1,0 +1,179 @@
+import { basename, relative, sep } from 'node:path';
+import type { Plan } from '../plan/index.js';
+import type { RunControl } from '../run-control.js';
+import type { LandedStep, PlanSource, TeamStatus } from './core-adapter.js';
+import type { JournalView } from './journal-view.js';
+import { type AttemptRecord, type BoardState, type Card, COLUMNS, type Column } from './types.js';
+
+/** Everything the board state is computed from; gathered by the server, pure from here on. */
+export interface Sources {
+  src: Pick<PlanSource, 'repoRoot' | 'plan' | 'planId' | 'planPath'>;
+  landed: Map<number, LandedStep>;
+  journal: JournalView;
+  attempts: Map<number, AttemptRecord>;
+  team?: TeamStatus & { fetchedAt: string; landed: Map<number, LandedStep> };
+  teamError?: string;
+  control: RunControl;
+  /** Whether a run holds the repository's run lock (false: a journal step in flight was interrupted). */
+  runAlive?: boolean;
+  maxAttempts: number;
+  branch?: string;
+  now: number;
+  warnings?: string[];
+}
+
+/**
+ * When each card entered its current column. The sources only know some of these times
+ * (a commit's date, a step's start), so the board remembers the moment it saw a change.
+ */
+export class ColumnClock {
+  private seen = new Map<number, { column: Column; since: string }>();
+  since(step: number, column: Column, known: string | undefined, now: number): string {
+    const prev = this.seen.get(step);
+    if (prev?.column === column) return prev.since;
+    const since = prev ? new Date(now).toISOString() : (known ?? new Date(now).toISOString());
+    this.seen.set(step, { column, since });
+    return since;
+  }
+}
+
+const RUNNING_PHASES = new Set(['executing', 'checking', 'committing', 'landing']);
+const REVIEW_PHASES = new Set(['review', 'awaiting-review', 'reviewing']);
+
+/** The board: one card per step, in the column its state puts it. */
+export function computeState(s: Sources, clock: ColumnClock): BoardState {
+  const teamDone = s.team?.landed ?? new Map<number, LandedStep>();
+  const landedSet = new Set([...s.landed.keys(), ...teamDone.keys()]);
+  const history = new Map<number, JournalView['history']>();
+  for (const h of s.journal.history) history.set(h.step, [...(history.get(h.step) ?? []), h]);
+  // A step "in flight" in the journal of a run that is gone was interrupted: not running.
+  const active =
+    s.journal.active && !(s.runAlive === false && RUNNING_PHASES.has(s.journal.active.phase))
+      ? s.journal.active
+      : undefined;
+  const interrupted = s.journal.active && !active ? s.journal.active.step : undefined;
+  const cards = s.src.plan.steps.map((step): Card => {
+    const n = step.number;
+    const hist = history.get(n) ?? [];
+    const last = hist.at(-1);
+    const rec = s.attempts.get(n);
+    const teamStep = s.team?.steps.find((t) => t.step === n);
+    const claim = teamStep?.claim;
+    const waitingOn = step.dependsOn.filter((d) => !landedSet.has(d));
+    const local = s.landed.get(n);
+    const remote = teamDone.get(n);
+    let column: Column;
+    let known: string | undefined;
+    if (local || remote) {
+      column = 'landed';
+      known = local?.at ?? remote?.at;
+    } else if (active?.step === n && REVIEW_PHASES.has(active.phase)) {
+      column = 'review';
+      known = active.startedAt;
+    } else if (active?.step === n && RUNNING_PHASES.has(active.phase)) {
+      column = 'running';
+      known = active.startedAt;
+    } else if (claim && !claim.expired) {
+      column = 'running';
+      known = new Date(s.now - claim.leaseAgeSeconds * 1000).toISOString();
+    } else if ((active?.step === n && active.phase === 'failed') || last?.ok === false) {
+      column = 'failed';
+      known = last?.at;
+    } else column = waitingOn.length ? 'blocked' : 'ready';
+    const running = active?.step === n && column !== 'landed';
+    const card: Card = {
+      step: n,
+      title: step.title,
+      column,
+      dependsOn: step.dependsOn,
+      waitingOn,
+      since: clock.since(n, column, known, s.now),
+    };
+    if (claim) card.holder = { name: claim.holder, ...claim };
+    if (running && (column === 'running' || column === 'review')) card.phase = active.phase;
+    const k = running ? active.attempt : last?.attempts;
+    if (k) card.attempt = { k, n: s.maxAttempts };
+    if (rec?.ok !== undefined)
+      card.lastTest = { ok: rec.ok, durationMs: rec.testDurationMs ?? rec.durationMs };
+    else if (last) card.lastTest = { ok: last.ok };
+    if (hist.length) {
+      card.tokens = {
+        input: hist.reduce((a, h) => a + (h.inputTokens || 0), 0),
+        output: hist.reduce((a, h) => a + (h.outputTokens || 0), 0),
+      };
+      card.cost = hist.reduce((a, h) => a + (h.cost || 0), 0);
+    }
+    const reason =
+      (n === interrupted && column !== 'landed'
+        ? 'interrupted: the run stopped during this step; `specloop run` picks it up'
+        : undefined) ??
+      (running ? active.reason : undefined) ??
+      (column === 'failed' ? (last?.reason ?? rec?.reason) : undefined);
+    if (reason) card.reason = reason;
+    const l = local?.commit ? local : (remote ?? local);
+    if (column === 'landed')
+      card.landed = { commit: l?.commit, author: l?.author, at: l?.at, subject: l?.subject };
+    return card;
+  });
+  const counts = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as Record<Column, number>;
+  for (const c of cards) counts[c.column] += 1;
+  return {
+    project: {
+      name: basename(s.src.repoRoot),
+      repoRoot: s.src.repoRoot,
+      planPath: relative(s.src.repoRoot, s.src.planPath).split(sep).join('/'),
+      planId: s.src.planId,
+      branch: s.branch,
+    },
+    generatedAt: new Date(s.now).toISOString(),
+    cards,
+    counts,
+    criticalPath: criticalPath(s.src.plan, landedSet),
+    frontier: cards.filter((c) => c.column === 'ready').map((c) => c.step),
+    team: s.team
+      ? {
+          remote: s.team.remote,
+          branch: s.team.branch,
+          tip: s.team.tip,
+          fetchedAt: s.team.fetchedAt,
+          error: s.teamError,
+        }
+      : undefined,
+    run: {
+      active: active && RUNNING_PHASES.has(active.phase) ? active.step : undefined,
+      phase: active?.phase,
+      paused: s.control.paused,
+      pausedBy: s.control.by,
+    },
+    warnings: [...(s.warnings ?? []), ...(s.teamError ? [`team remote: ${s.teamError}`] : [])],
+  };
+}
+
+/** The longest chain of steps not landed yet, first step first (what bounds the remaining wall time). */
+export function criticalPath(plan: Plan, landed: ReadonlySet<number>): number[] {
+  const byNumber = new Map(plan.steps.map((s) => [s.number, s]));
+  const memo = new Map<number, { len: number; prev?: number }>();
+  const depth = (n: number): number => {
+    const m = memo.get(n);
+    if (m) return m.len;
+    memo.set(n, { len: 1 }); // a cycle cannot occur (the plan parser refuses them); this guards anyway
+    let best: { len: number; prev?: number } = { len: 1 };
+    for (const d of byNumber.get(n)?.dependsOn ?? []) {
+      if (landed.has(d) || !byNumber.has(d)) continue;
+      const l = depth(d) + 1;
+      if (l > best.len) best = { len: l, prev: d };
+    }
+    memo.set(n, best);
+    return best.len;
+  };
+  let end: number | undefined;
+  let max = 0;
+  for (const s of plan.steps) {
+    if (landed.has(s.number)) continue;
+    const l = depth(s.number);
+    if (l > max) [max, end] = [l, s.number];
+  }
+  const path: number[] = [];
+  for (let n = end; n !== undefined; n = memo.get(n)?.prev) path.unshift(n);
+  return path;
+}

@@ -1,0 +1,91 @@
+/** The board's data model: what the server computes and the page renders. */
+
+export const COLUMNS = ['blocked', 'ready', 'running', 'review', 'landed', 'failed'] as const;
+export type Column = (typeof COLUMNS)[number];
+
+export interface Holder {
+  name: string;
+  host: string;
+  kind: 'bot' | 'human';
+  leaseAgeSeconds: number;
+  expiresInSeconds: number;
+  expired: boolean;
+}
+
+/** One step as a card. */
+export interface Card {
+  step: number;
+  title: string;
+  column: Column;
+  dependsOn: number[];
+  /** Dependencies not landed yet. */
+  waitingOn: number[];
+  holder?: Holder;
+  /** Attempt k of n (the running attempt, or how many the finished step took). */
+  attempt?: { k: number; n: number };
+  /** The last test run we know of. */
+  lastTest?: { ok: boolean; durationMs?: number };
+  tokens?: { input: number; output: number };
+  cost?: number;
+  /** ISO time the card entered its column (as far as the board knows). */
+  since: string;
+  landed?: { commit?: string; author?: string; at?: string; subject?: string };
+  /** Why the last attempt was rejected / the step failed. */
+  reason?: string;
+  /** Where the run is in the step (executing, checking, committing). */
+  phase?: string;
+}
+
+export interface BoardState {
+  project: { name: string; repoRoot: string; planPath: string; planId: string; branch?: string };
+  generatedAt: string;
+  cards: Card[];
+  counts: Record<Column, number>;
+  /** Longest dependency chain among the steps not landed yet (step numbers, in order). */
+  criticalPath: number[];
+  /** Steps ready to start now. */
+  frontier: number[];
+  team?: { remote: string; branch: string; tip: string; fetchedAt: string; error?: string };
+  run: { active?: number; phase?: string; paused: boolean; pausedBy?: string };
+  /** Problems reading a source (shown as a banner, never fatal). */
+  warnings: string[];
+}
+
+/** One attempt's record from `.specloop/runs/<run-id>/step-N/attempt-K/`. */
+export interface AttemptRecord {
+  runId: string;
+  attempt: number;
+  ok?: boolean;
+  reason?: string;
+  durationMs?: number;
+  testDurationMs?: number;
+  prompt?: string;
+  transcript?: string;
+  testOutput?: string;
+  diff?: string;
+  /** Other files of the record, by name. */
+  files: string[];
+}
+
+export interface StepDetail {
+  card: Card;
+  prompt: string;
+  context: string;
+  attempts: AttemptRecord[];
+  diff?: { commit: string; author: string; at: string; subject: string; patch: string };
+}
+
+export interface TeamMember {
+  name: string;
+  claims: number[];
+  landed: number[];
+  lastActivity?: string;
+  hosts: string[];
+}
+
+export interface TeamView {
+  members: TeamMember[];
+  /** Points for the chart: time (s since epoch), cumulative landed steps, cumulative cost (USD). */
+  series: { t: number[]; landed: number[]; cost: number[] };
+  totals: { cost: number; inputTokens: number; outputTokens: number; calls: number };
+}

@@ -1,0 +1,232 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import { git } from '../support/repo.js';
+import { startSpecloop } from '../support/run-process.js';
+import { type FixtureStep, seedRepo } from '../support/team-fixtures.js';
+import { installTeamClaude } from '../support/team-standin.js';
+import {
+  axeViolations,
+  cardColumn,
+  hasChromium,
+  launchBrowser,
+  openBoardPage,
+  SKIP_REASON,
+  shot,
+} from './browser.js';
+
+/**
+ * `specloop board` for one person, in headless Chromium: a real `specloop run` (the
+ * stand-in `claude` applies each step's action lines) lands a 4-step plan while the page
+ * is open; the cards move without a reload. Needs the built binary (`npx tsup`).
+ */
+if (!hasChromium) console.warn(SKIP_REASON);
+
+const PLAN: FixtureStep[] = [
+  { title: 'parse the config', actions: ['SLEEP 900', 'WRITE out/config.txt config'] },
+  { title: 'read the input', deps: [1], actions: ['SLEEP 900', 'WRITE out/input.txt input'] },
+  { title: 'write the report', deps: [1], actions: ['SLEEP 900', 'WRITE out/report.txt report'] },
+  { title: 'command line', deps: [2, 3], actions: ['SLEEP 900', 'WRITE out/cli.txt cli'] },
+];
+
+describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => {
+  const cleanups = useCleanups();
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+
+  const setup = (steps: FixtureStep[]) => {
+    const root = cleanups.tmp('specloop-board-');
+    const dir = join(root, 'repo');
+    mkdirSync(dir);
+    seedRepo(dir, steps, 'executor = "claude"\nmaxAttempts = 2\n');
+    const bin = installTeamClaude(join(root, 'bin'));
+    const env = { SPECLOOP_HOME: join(root, 'home'), PATH: `${bin}:${process.env.PATH}` };
+    return { dir, env };
+  };
+
+  it('shows a run live: cards move to Landed as the commits land, without a reload', async () => {
+    const { dir, env } = setup(PLAN);
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env, {
+      width: 1400,
+      height: 900,
+    });
+    await page.goto(board.url);
+    await page.waitForSelector('.card[data-step="4"]');
+    expect(await cardColumn(page, 1)).toBe('ready');
+    expect(await cardColumn(page, 4)).toBe('blocked');
+    await page.evaluate('window.loadedOnce = 1');
+    const run = startSpecloop(['run'], { cwd: dir, env });
+    // Watch the page: every card must pass through Landed, in an order the DAG allows.
+    const seen: Record<number, string[]> = { 1: [], 2: [], 3: [], 4: [] };
+    let midShot = false;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      for (const n of [1, 2, 3, 4]) {
+        const col = await cardColumn(page, n);
+        if (col && seen[n]!.at(-1) !== col) seen[n]!.push(col);
+      }
+      if (!midShot && seen[1]!.includes('landed') && (await page.$('.column[data-column="running"] .card'))) {
+        await shot(page, 'board-running');
+        midShot = true;
+      }
+      if ([1, 2, 3, 4].every((n) => seen[n]!.at(-1) === 'landed')) break;
+      await page.waitForTimeout(150);
+    }
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(0);
+    for (const n of [1, 2, 3, 4]) expect(seen[n]!.at(-1), `step ${n}: ${seen[n]}`).toBe('landed');
+    // Each card was seen before it landed (live, not just the end state), and running at some point.
+    expect(seen[4]![0]).toBe('blocked');
+    expect(Object.values(seen).some((cols) => cols.includes('running'))).toBe(true);
+    expect(await page.evaluate('window.loadedOnce')).toBe(1);
+    // The landed card names the commit git has for the step.
+    const sha = git(dir, 'log', '-1', '--format=%h', '--grep=^Specloop-Step: 4');
+    await expect
+      .poll(() => page.textContent('.card[data-step="4"] .landed'), { timeout: 5000 })
+      .toContain(sha.slice(0, 7));
+    await shot(page, 'board');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The step page: prompt, and the landed commit's diff rendered by diff2html.
+    await page.click('.card[data-step="2"] .card-link');
+    await page.waitForSelector('.d2h-file-wrapper');
+    expect(await page.textContent('.prompt')).toContain('WRITE out/input.txt input');
+    expect(await page.textContent('.commit')).toContain(
+      git(dir, 'log', '-1', '--format=%H', '--grep=^Specloop-Step: 2'),
+    );
+    expect(await page.textContent('#diff')).toContain('out/input.txt');
+    await shot(page, 'step');
+    await page.click('[data-diff="side-by-side"]');
+    await page.waitForSelector('.d2h-file-side-diff');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Undo from the page is `specloop undo 4`: a revert commit that unticks the box; the card leaves Landed.
+    await page.goto(`${board.url}#/step/4`);
+    await page.waitForSelector('#h-step:has-text("Step 4")');
+    await page.click('[data-act="undo"]');
+    await expect.poll(() => page.textContent('#toast'), { timeout: 15_000 }).toContain('undid step 4');
+    expect(git(dir, 'log', '-1', '--format=%s')).toBe('undo step 4: command line');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Specloop-Revert,valueonly)')).toBe(
+      git(dir, 'log', '-1', '--skip=1', '--format=%H'),
+    );
+    expect(git(dir, 'show', 'HEAD:todo.md')).toContain('- [ ] Step 4: command line');
+    await page.goto(`${board.url}#/board`);
+    await expect.poll(() => cardColumn(page, 4), { timeout: 10_000 }).toBe('ready');
+
+    // The dependency view: every step a node.
+    await page.goto(`${board.url}#/graph`);
+    await page.waitForSelector('svg .node', { timeout: 20_000 });
+    expect(await page.$$eval('svg .node', (n) => n.length)).toBe(4);
+    expect(await page.$$eval('svg .edge', (n) => n.length)).toBe(4);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('pause from the page holds a running `specloop run` before its next step; resume lets it go on', async () => {
+    const { dir, env } = setup(PLAN.slice(0, 2));
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env);
+    await page.goto(board.url);
+    await page.waitForSelector('.card[data-step="2"]');
+    await page.click('#pause');
+    await page.waitForSelector('#resume:not([hidden])');
+    expect(existsSync(join(dir, '.specloop', 'control', 'run.json'))).toBe(true);
+    const run = startSpecloop(['run'], { cwd: dir, env });
+    // Paused before step 1: nothing starts.
+    await page.waitForTimeout(3000);
+    expect(await cardColumn(page, 1)).toBe('ready');
+    expect(run.stderr()).toContain('paused by board before step 1');
+    await page.click('#resume');
+    await expect.poll(() => cardColumn(page, 2), { timeout: 60_000 }).toBe('landed');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('the dependency view highlights the critical path and the ready frontier', async () => {
+    const { dir, env } = setup(PLAN);
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env, {
+      width: 1200,
+      height: 600,
+    });
+    await page.goto(`${board.url}#/graph`);
+    await page.waitForSelector('svg .node', { timeout: 20_000 });
+    const critical = await page.$$eval('svg .node.critical', (n) =>
+      n.map((e) => e.textContent?.match(/Step (\d+)/)?.[1]),
+    );
+    // 1 → 2 → 4 (or 1 → 3 → 4): three steps long, through 1 and 4.
+    expect(critical).toHaveLength(3);
+    expect(critical).toEqual(expect.arrayContaining(['1', '4']));
+    expect(await page.$$eval('svg .node.frontier', (n) => n.length)).toBe(1);
+    expect(await page.textContent('#graph-summary')).toMatch(/Ready now: 1\./);
+    await shot(page, 'graph');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('keyboard: arrow keys move between cards, Enter opens the step page', async () => {
+    const { dir, env } = setup(PLAN);
+    const { board, page } = await openBoardPage(browser, cleanups, dir, env);
+    await page.goto(board.url);
+    await page.waitForSelector('.card-link');
+    await page.focus('.card[data-step="1"] .card-link');
+    const focused = () =>
+      page.evaluate("document.activeElement?.closest('.card')?.getAttribute('data-step')");
+    await page.focus('.card[data-step="2"] .card-link');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('3');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#h-step');
+    expect(await page.textContent('#h-step')).toBe('Step 3: write the report');
+    await page.keyboard.press('g');
+    await page.keyboard.press('t');
+    await page.waitForSelector('#h-team');
+    await page.keyboard.press('g');
+    await page.keyboard.press('b');
+    await page.waitForSelector('.board');
+  }, 60_000);
+
+  it('a failed step is in Failed, and its page shows why and the failing test output', async () => {
+    const { dir, env } = setup([
+      { title: 'base', actions: ['WRITE out/base.txt base'] },
+      { title: 'breaks the build', deps: [1], actions: ['WRITE out/bad.txt BROKEN'] },
+    ]);
+    const r = await startSpecloop(['run'], { cwd: dir, env }).done;
+    expect(r.code).toBe(1);
+    const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env, {
+      width: 1200,
+      height: 900,
+    });
+    await page.goto(board.url);
+    await page.waitForSelector('.card[data-step="2"]');
+    expect(await cardColumn(page, 1)).toBe('landed');
+    expect(await cardColumn(page, 2)).toBe('failed');
+    expect(await page.textContent('.card[data-step="2"] .reason')).toContain('the test command failed');
+    await page.click('.card[data-step="2"] .card-link');
+    await page.waitForSelector('#h-step');
+    expect(await page.textContent('.kv .reason')).toContain('the test command failed');
+    expect(await page.$('[data-act="retry"]')).not.toBeNull();
+    const attempts = await page.$$('.attempt');
+    if (attempts.length) {
+      // Run records (.specloop/runs/…): the test output is shown, the failing line marked.
+      expect(await page.textContent('.attempt .test-output')).toContain('found BROKEN');
+    }
+    await shot(page, 'step-failed');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The user fixes the cause and retries from the page: `specloop run --step 2` lands it.
+    writeFileSync(join(dir, 'check.sh'), 'echo ok\n');
+    git(dir, 'commit', '-q', '-m', 'accept the report', '--', 'check.sh');
+    await page.click('[data-act="retry"]');
+    await expect
+      .poll(() => page.textContent('#toast'), { timeout: 10_000 })
+      .toContain('specloop run --step 2');
+    await page.goto(`${board.url}#/board`);
+    await expect.poll(() => cardColumn(page, 2), { timeout: 60_000 }).toBe('landed');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Specloop-Step,valueonly)').trim()).toBe('2');
+    expect(errors).toEqual([]);
+  }, 90_000);
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ColumnClock, computeState, criticalPath, type Sources } from '../../src/core/board/index.js';
+import { parsePlan } from '../../src/core/plan/index.js';
+import { planText } from '../support/team-fixtures.js';
+
+const plan = parsePlan(
+  planText([
+    { title: 'a', actions: [] },
+    { title: 'b', deps: [1], actions: [] },
+    { title: 'c', deps: [1], actions: [] },
+    { title: 'd', deps: [2, 3], actions: [] },
+    { title: 'e', deps: [4], actions: [] },
+  ]),
+);
+
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+const base = (over: Partial<Sources> = {}): Sources => ({
+  src: { repoRoot: '/r', plan, planId: 'prompt_plan', planPath: '/r/prompt_plan.md' },
+  landed: new Map(),
+  journal: { history: [] },
+  attempts: new Map(),
+  control: { paused: false },
+  maxAttempts: 3,
+  now: NOW,
+  ...over,
+});
+const columns = (s: ReturnType<typeof computeState>) =>
+  Object.fromEntries(s.cards.map((c) => [c.step, c.column]));
+
+describe('board state', () => {
+  it('puts each step in the column its state says', () => {
+    const s = computeState(
+      base({
+        landed: new Map([[1, { step: 1, commit: 'abc1234', author: 'ann', at: '2026-12-01T11:00:00Z' }]]),
+        journal: {
+          active: { step: 2, phase: 'executing', attempt: 2, startedAt: '2026-12-01T11:59:00Z' },
+          history: [
+            {
+              step: 3,
+              sessionIds: [],
+              ok: false,
+              attempts: 3,
+              reason: 'tests red',
+              inputTokens: 10,
+              outputTokens: 4,
+              cost: 0.5,
+              at: 'x',
+            },
+          ],
+        },
+      }),
+      new ColumnClock(),
+    );
+    expect(columns(s)).toEqual({ 1: 'landed', 2: 'running', 3: 'failed', 4: 'blocked', 5: 'blocked' });
+    const [one, two, three] = s.cards;
+    expect(one?.landed).toMatchObject({ commit: 'abc1234', author: 'ann' });
+    expect(two?.attempt).toEqual({ k: 2, n: 3 });
+    expect(three).toMatchObject({ reason: 'tests red', cost: 0.5, tokens: { input: 10, output: 4 } });
+    expect(s.counts).toMatchObject({ landed: 1, running: 1, failed: 1, blocked: 2, ready: 0 });
+    expect(s.project.planPath).toBe('prompt_plan.md');
+  });
+
+  it('a step in flight in the journal of a run that is gone is not running, and says so', () => {
+    const journal = {
+      active: { step: 1, phase: 'executing', attempt: 1, startedAt: '2026-12-01T11:59:00Z' },
+      history: [],
+    };
+    const alive = computeState(base({ journal, runAlive: true }), new ColumnClock());
+    expect(columns(alive)[1]).toBe('running');
+    const gone = computeState(base({ journal, runAlive: false }), new ColumnClock());
+    expect(columns(gone)[1]).toBe('ready');
+    expect(gone.cards[0]?.reason).toContain('interrupted');
+    expect(gone.run.active).toBeUndefined();
+  });
+
+  it("a teammate's live claim is running; an expired one is not", () => {
+    const claim = (expired: boolean) => ({
+      holder: 'bob',
+      host: 'h',
+      kind: 'bot' as const,
+      leaseAgeSeconds: 5,
+      expiresInSeconds: expired ? -1 : 60,
+      expired,
+    });
+    const team = (expired: boolean) => ({
+      remote: 'origin',
+      branch: 'main',
+      planId: 'prompt_plan',
+      tip: 'f'.repeat(40),
+      fetchedAt: 'now',
+      counts: { done: 0, claimed: 1, ready: 0, blocked: 0 },
+      steps: [{ step: 1, title: 'a', state: 'claimed' as const, claim: claim(expired) }],
+      landed: new Map(),
+    });
+    expect(columns(computeState(base({ team: team(false) }), new ColumnClock()))[1]).toBe('running');
+    expect(columns(computeState(base({ team: team(true) }), new ColumnClock()))[1]).toBe('ready');
+  });
+
+  it('the critical path is the longest chain of steps not landed; the frontier is what is ready', () => {
+    expect(criticalPath(plan, new Set())).toHaveLength(4);
+    expect(criticalPath(plan, new Set([1, 2, 3]))).toEqual([4, 5]);
+    const s = computeState(base({ landed: new Map([[1, { step: 1 }]]) }), new ColumnClock());
+    expect(s.frontier).toEqual([2, 3]);
+  });
+
+  it('remembers when a card entered its column', () => {
+    const clock = new ColumnClock();
+    const first = computeState(base(), clock).cards[0]?.since;
+    const later = computeState(base({ now: NOW + 60_000 }), clock).cards[0]?.since;
+    expect(later).toBe(first);
+    const moved = computeState(base({ now: NOW + 120_000, landed: new Map([[1, { step: 1 }]]) }), clock);
+    expect(moved.cards[0]?.since).toBe(new Date(NOW + 120_000).toISOString());
+  });
+});
