@@ -1,5 +1,6 @@
 import type { Context } from '../../../context.js';
 import { InterruptedError, isSpecloopError } from '../../../errors.js';
+import { isInfraError } from '../../../llm/infra-error.js';
 import type { LlmMessage, LlmToolResult, LlmToolSpec } from '../../../llm/types.js';
 import { agentSystemPrompt, toolDescriptions } from '../../prompts.js';
 import { runTests, tailOutput } from '../../test-runner.js';
@@ -88,10 +89,13 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
             tools,
             signal: input.signal,
             command: ctx.command,
+            // Streamed, so llm.timeoutMs bounds the silence, not the whole (slow, reasoning) answer.
+            stream: true,
           });
         } catch (e) {
           if (input.signal.aborted || e instanceof InterruptedError) throw new InterruptedError();
-          if (isSpecloopError(e) && e.exitCode === 2) throw e; // no key, bad model string: not an attempt
+          // No key, bad model string, unreachable endpoint, rejected key …: not the step's fault.
+          if (isSpecloopError(e) && (e.exitCode === 2 || isInfraError(e))) throw e;
           return result(false, { reason: `model error: ${(e as Error).message}` });
         }
         usage.inputTokens += r.usage.inputTokens;
