@@ -127,6 +127,12 @@ function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
   };
 }
 
+const oneLine = (text: string, max: number) => {
+  const first = text.split('\n', 1)[0] as string;
+  const cut = first.length > max ? `${first.slice(0, max)}…` : first;
+  return cut.length < text.length && !cut.endsWith('…') ? `${cut} …` : cut;
+};
+
 const tail = (s: string) => (s.length > MAX_RAW ? s.slice(-MAX_RAW) : s);
 
 /** The raw output as one text for the run record: command line, both streams, exit. */
@@ -172,8 +178,9 @@ interface SpawnAgent extends ExternalAttempt {
 async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> {
   const { input, name } = o;
   const emit: Emit = {
-    activity: (text) => input.onEvent({ type: 'activity', step: input.step, text: text.slice(0, 200) }),
-    notice: (text) => input.onEvent({ type: 'note', text: `  ${name}: ${text.slice(0, 300)}` }),
+    // One line each: a heredoc in a shell command must not flood the terminal.
+    activity: (text) => input.onEvent({ type: 'activity', step: input.step, text: oneLine(text, 200) }),
+    notice: (text) => input.onEvent({ type: 'note', text: `  ${name}: ${oneLine(text, 300)}` }),
   };
   if (input.signal.aborted) throw new InterruptedError();
   const r = await run(o.bin, o.args, {
