@@ -3,7 +3,8 @@ import { InterruptedError, isSpecloopError } from '../../../errors.js';
 import { isInfraError } from '../../../llm/infra-error.js';
 import type { LlmMessage, LlmToolResult, LlmToolSpec } from '../../../llm/types.js';
 import { agentSystemPrompt, toolDescriptions } from '../../prompts.js';
-import { runTests, tailOutput } from '../../test-runner.js';
+import { failureExcerpt } from '../../test-excerpt.js';
+import { runTests } from '../../test-runner.js';
 import type { Executor, ExecutorInput, ExecutorOptions, ExecutorResult } from '../types.js';
 import { executeTool, TOOL_NAMES, toolSchemas } from './tools.js';
 
@@ -56,7 +57,7 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
             timeoutMs: input.testTimeoutMs,
             signal: input.signal,
           });
-          return { ok: r.ok, output: tailOutput(r.output, 12_000) };
+          return { ok: r.ok, output: failureExcerpt(r.output, { maxChars: 12_000 }) };
         },
       };
       const usage = { inputTokens: 0, outputTokens: 0 };
