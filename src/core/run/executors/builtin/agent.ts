@@ -24,6 +24,21 @@ function describeCall(name: string, input: unknown): string {
   return path ? `${name} ${path}` : name;
 }
 
+/** The conversation as readable text, for the attempt's run record (`specloop show --part transcript`). */
+export function renderTranscript(system: string, messages: LlmMessage[]): string {
+  const out = [`## system\n\n${system}`];
+  for (const m of messages) {
+    if (m.role === 'user') out.push(`## user\n\n${m.content}`);
+    else if (m.role === 'assistant') {
+      const calls = (m.toolCalls ?? []).map((c) => `→ ${c.name} ${JSON.stringify(c.input)}`);
+      out.push(`## assistant\n\n${[m.content, ...calls].filter(Boolean).join('\n')}`);
+    } else
+      for (const r of m.results)
+        out.push(`## tool ${r.toolName}${r.isError ? ' (error)' : ''}\n\n${r.output}`);
+  }
+  return `${out.join('\n\n')}\n`;
+}
+
 function cut(text: string): string {
   return text.length <= MAX_TOOL_OUTPUT ? text : `${text.slice(0, MAX_TOOL_OUTPUT)}\n[output truncated]`;
 }
@@ -71,6 +86,7 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
         ...extra,
         usage,
         cost,
+        transcript: renderTranscript(system, messages),
       });
       for (;;) {
         if (input.signal.aborted) throw new InterruptedError();
