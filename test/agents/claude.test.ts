@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import type { FakeRequest } from '../support/fake-llm-server.js';
-import { history, ticked } from '../support/run-fixtures.js';
-import { agentModel, ranTests } from './agent-model.js';
-import { agentProject } from './run-agent.js';
+import { agentModel } from './agent-model.js';
+import { agentProject, expectGreenRun, toolResults } from './run-agent.js';
 
 /** Claude Code itself (pinned, real binary) against the fake model: its contract with specloop. */
 describe('claude (real CLI)', () => {
@@ -13,23 +12,10 @@ describe('claude (real CLI)', () => {
   it('green: the agent runs the tests itself (allowed, no denial) and both steps land', async () => {
     const p = await agentProject(cleanups, 'claude', agentModel('claude'));
     const r = await p.run(['--json']);
-    expect(r.stderr).not.toContain('rejected');
-    expect(r.code).toBe(0);
-    expect(
-      history(p.dir)
-        .slice(-2)
-        .map((h) => h.split('|')[1]),
-    ).toEqual(['1', '2']);
-    expect(ticked(p.dir)).toEqual([1, 2]);
-    // Claude ran `node --test` and the model saw its TAP output: no "requires approval".
-    const results = p.fake.requests.flatMap((q) =>
-      q.messages.filter((m) => m.role === 'tool').map((m) => m.content),
-    );
-    expect(results.some(ranTests)).toBe(true);
-    expect(results.join('\n')).not.toContain('requires approval');
+    const summary = expectGreenRun(p, r);
+    // Claude ran `node --test` itself: no "This command requires approval".
+    expect(toolResults(p).join('\n')).not.toContain('requires approval');
     expect(p.fake.requests.every((q) => q.path === '/v1/messages')).toBe(true);
-    const summary = JSON.parse(r.stdout);
-    expect(summary.steps.map((s: { attempts: number }) => s.attempts)).toEqual([1, 1]);
     // Usage and cost as Claude reported them (its own price table, the fake's token counts).
     expect(summary.usage.inputTokens).toBeGreaterThan(0);
     expect(summary.cost).toBeGreaterThan(0);

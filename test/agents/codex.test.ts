@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
-import type { FakeReplyValue, FakeRequest } from '../support/fake-llm-server.js';
-import { history, ticked } from '../support/run-fixtures.js';
-import { agentModel, ranTests } from './agent-model.js';
-import { agentProject } from './run-agent.js';
+import type { FakeReplyValue } from '../support/fake-llm-server.js';
+import { agentModel } from './agent-model.js';
+import { agentProject, expectGreenRun } from './run-agent.js';
 
 /** The Codex CLI itself (pinned, real binary) against the fake model: its contract with specloop. */
 describe('codex (real CLI)', () => {
   const cleanups = useCleanups();
   // gpt-5 is unknown to Codex 0.171, so it offers plain function tools (exec_command) that the
   // fake can play; its default model offers only a JavaScript "code mode" tool.
-  const toolResults = (reqs: FakeRequest[]) =>
-    reqs.flatMap((q) => q.messages.filter((m) => m.role === 'tool').map((m) => m.content));
-
   it('green: codex runs the tests itself, both steps land; usage and cost are reported', async () => {
     const p = await agentProject(
       cleanups,
@@ -20,19 +16,9 @@ describe('codex (real CLI)', () => {
       agentModel('codex', { usage: { inputTokens: 2000, outputTokens: 200 } }),
     );
     const r = await p.run(['--json', '--model', 'gpt-5']);
-    expect(r.stderr).not.toContain('rejected');
-    expect(r.code).toBe(0);
-    expect(
-      history(p.dir)
-        .slice(-2)
-        .map((h) => h.split('|')[1]),
-    ).toEqual(['1', '2']);
-    expect(ticked(p.dir)).toEqual([1, 2]);
-    expect(toolResults(p.fake.requests).some(ranTests)).toBe(true);
+    const summary = expectGreenRun(p, r);
     // OPENAI_BASE_URL reached codex through the -c provider overrides: the fake got the calls.
     expect(p.fake.requests.every((q) => q.path === '/v1/responses')).toBe(true);
-    const summary = JSON.parse(r.stdout);
-    expect(summary.steps.map((s: { attempts: number }) => s.attempts)).toEqual([1, 1]);
     // 3 model turns per step × 2000 in / 200 out, priced as openai:gpt-5 ($1.25 / $10 per M).
     expect(summary.usage).toEqual({ inputTokens: 12000, outputTokens: 1200 });
     expect(summary.cost).toBeCloseTo((12000 * 1.25 + 1200 * 10) / 1e6, 9);

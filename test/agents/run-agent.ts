@@ -1,9 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Cleanups } from '../support/cleanups.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import type { FakeLlm, FakeReply, FakeReplyValue, FakeRequest } from '../support/fake-llm-server.js';
-import { makeProject } from '../support/run-fixtures.js';
+import { history, makeProject, ticked } from '../support/run-fixtures.js';
+import { ranTests } from './agent-model.js';
 import { agentsBin, agentsCache } from './install-clis.js';
 
 export interface AgentRun {
@@ -60,4 +62,31 @@ export async function agentProject(
       return r;
     },
   };
+}
+
+/** Every tool result the model was shown (what the agent's tools returned). */
+export const toolResults = (p: AgentRun): string[] =>
+  p.fake.requests.flatMap((q) => q.messages.filter((m) => m.role === 'tool').map((m) => m.content));
+
+/**
+ * The "done when" of a green 2-step run: exit 0, both steps committed with their trailers and
+ * ticked, each on its first attempt (no rejected green work), and the agent ran the project's
+ * tests itself (the model saw their TAP summary). Returns the `--json` summary.
+ */
+export function expectGreenRun(
+  p: AgentRun,
+  r: CliResult,
+): { usage: { inputTokens: number; outputTokens: number }; cost: number } {
+  expect(r.stderr).not.toContain('rejected');
+  expect(r.code).toBe(0);
+  expect(
+    history(p.dir)
+      .slice(-2)
+      .map((h) => h.split('|')[1]),
+  ).toEqual(['1', '2']);
+  expect(ticked(p.dir)).toEqual([1, 2]);
+  expect(toolResults(p).some(ranTests)).toBe(true);
+  const summary = JSON.parse(r.stdout);
+  expect(summary.steps.map((s: { attempts: number }) => s.attempts)).toEqual([1, 1]);
+  return summary;
 }

@@ -172,6 +172,8 @@ export interface RecordAttemptOptions {
   exclude: readonly string[];
   startedAt: number;
   now: number;
+  /** Keep the diff recorded earlier (the work is committed now: the tree no longer shows it). */
+  keepDiff?: boolean;
 }
 
 /**
@@ -202,7 +204,7 @@ export async function recordAttempt(ctx: Context, o: RecordAttemptOptions): Prom
       prompt: o.prompt,
       transcript: r?.transcript,
       tests: o.test?.output,
-      diff: await treeDiff(ctx, o.workDir, o.exclude),
+      diff: o.keepDiff ? undefined : await treeDiff(ctx, o.workDir, o.exclude),
     });
   } catch (err) {
     ctx.log.debug(`could not write the run record of step ${o.step}: ${(err as Error).message}`);

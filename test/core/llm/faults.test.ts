@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { readCalls } from '../../../src/core/logs/index.js';
 import { useCleanups } from '../../support/cleanups.js';
+import { deadPort } from '../../support/dead-port.js';
 import type { FakeReply } from '../../support/fake-llm-server.js';
 import { makeLlmContext } from '../../support/llm-context.js';
 
@@ -14,15 +14,6 @@ async function setup(env: Record<string, string | undefined>, llm: Record<string
 }
 
 const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
-
-/** A loopback port with nothing listening. */
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 describe('LLM client retries', () => {
   it.each<[string, FakeReply, boolean]>([

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { InfraError } from '../../../src/core/llm/infra-error.js';
 import { useCleanups } from '../../support/cleanups.js';
+import { deadPort } from '../../support/dead-port.js';
 import type { FakeReply } from '../../support/fake-llm-server.js';
 import { makeLlmContext } from '../../support/llm-context.js';
 
@@ -12,14 +12,6 @@ async function setup(env: Record<string, string | undefined>) {
   const s = await makeLlmContext({ env, config: { llm: { maxRetries: 3, retryBaseMs: 1 } } });
   cleanups.push(s.cleanup);
   return s;
-}
-
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 /** Each class of infrastructure failure stops at once — one request, no retry — with its cause. */
