@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildContext } from '../src/cli/context.js';
 import type { Executor } from '../src/core/run/index.js';
-import { runPlan } from '../src/core/run/index.js';
+import { resolveRunSettings, runPlan } from '../src/core/run/index.js';
 
 const steps = Number(process.argv[process.argv.indexOf('--steps') + 1]) || 20;
 const dir = mkdtempSync(join(tmpdir(), 'specloop-bench-run-'));
@@ -64,8 +64,8 @@ const io = {
 const ctx = buildContext(io, {}, 'run');
 let firstStepAt = 0;
 const t0 = performance.now();
-const result = await runPlan(ctx, {
-  executorOverride: executor,
+const result = await runPlan(ctx, resolveRunSettings(ctx, {}), {
+  executor,
   onEvent: (e) => {
     if (e.type === 'step-start' && e.index === 1) firstStepAt = performance.now();
     if (e.type === 'tests-end') testMs += e.durationMs;

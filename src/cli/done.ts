@@ -37,16 +37,21 @@ Examples:
   );
   cmd.action(
     app.action('done', async (ctx, raw: string, o: DoneFlags) => {
-      const team = await import('../core/team/index.js');
+      const [team, run] = await Promise.all([
+        import('../core/team/index.js'),
+        import('../core/run/index.js'),
+      ]);
       const step = stepArg(raw);
       const target = await team.findTarget(ctx, o);
-      const r = await team.doneStep(ctx, {
-        ...target,
-        step,
+      // The same settings resolution as `specloop run --team` (test command, remote, branch, name).
+      const settings = run.resolveRunSettings(ctx, {
+        team: true,
         testCommand: o.testCmd,
         name: o.name,
-        force: o.force,
+        remote: o.remote,
+        branch: o.branch,
       });
+      const r = await team.doneStep(ctx, settings, target.src, { step, force: o.force });
       if (o.json) printJson(ctx.stdout, r);
       else {
         ctx.stdout.write(`step ${step} integrated as ${r.commit.slice(0, 7)} on ${r.remote}/${r.branch}\n`);

@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { Context } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
+import type { Context, FaultHooks } from '../core/context.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
@@ -11,15 +10,26 @@ const usd = (v: string) => {
   return n;
 };
 
-/** SPECLOOP_CRASH_AT=point[:n] → SIGKILL ourselves the n-th time core code reaches `point` (tests only). */
-function crashHook(spec: string | undefined) {
+/**
+ * SPECLOOP_CRASH_AT (tests only) → the one fault-hook object on the context:
+ * `point[:n]` SIGKILLs this process the n-th time core code reaches `point`;
+ * `enospc@point[:n]` throws ENOSPC there instead (e.g. `enospc@write:run.json`).
+ */
+export function faultsFromEnv(spec: string | undefined): FaultHooks | undefined {
   if (!spec) return undefined;
-  const [name, nth = '1'] = spec.split(':');
+  const enospc = spec.startsWith('enospc@');
+  const [name, nth = '1'] = (enospc ? spec.slice('enospc@'.length) : spec).split(/:(?=\d+$)/);
   let seen = 0;
-  return (point: string, before?: () => void) => {
-    if (point !== name || ++seen < Number(nth)) return;
-    before?.();
-    process.kill(process.pid, 'SIGKILL');
+  return {
+    at(point, before) {
+      if (point !== name || ++seen < Number(nth)) return;
+      if (enospc)
+        throw Object.assign(new Error(`ENOSPC: no space left on device, write (${point})`), {
+          code: 'ENOSPC',
+        });
+      before?.();
+      process.kill(process.pid, 'SIGKILL');
+    },
   };
 }
 
@@ -69,9 +79,13 @@ export function register(program: Command, app: App): void {
     .option('--remote <name>', 'remote for --team (default: config team.remote)')
     .addHelpText('after', EXAMPLES)
     .action(
-      app.action('run', async (ctx, o: Record<string, unknown>, cmd: Command) => {
+      app.action('run', async (base, o: Record<string, unknown>, cmd: Command) => {
         const fromCli = (k: string) => cmd.getOptionValueSource(k) === 'cli';
-        const opts = {
+        const ctx: Context = { ...base, faults: faultsFromEnv(base.env.SPECLOOP_CRASH_AT) };
+        const run = await import('../core/run/index.js');
+        const { killLiveGroups } = await import('../util/spawn.js');
+        // Flags + config → one validated RunSettings, the same object for every mode.
+        const settings = run.resolveRunSettings(ctx, {
           step: o.step as number | undefined,
           next: o.next as boolean | undefined,
           all: o.all as boolean | undefined,
@@ -79,69 +93,69 @@ export function register(program: Command, app: App): void {
           executor: o.executor as string | undefined,
           model: o.model as string | undefined,
           testCommand: o.testCmd as string | undefined,
-          testTimeoutMs: o.testTimeout ? (o.testTimeout as number) * 1000 : undefined,
+          testTimeoutSec: o.testTimeout as number | undefined,
           maxAttempts: o.maxAttempts as number | undefined,
           tdd: fromCli('tdd') ? (o.tdd as boolean) : undefined,
-          branch: o.branch === false ? (false as const) : typeof o.branch === 'string' ? o.branch : undefined,
+          branch: o.branch === false ? false : typeof o.branch === 'string' ? o.branch : undefined,
           from: o.from as string | undefined,
           maxCost: o.maxCost as number | undefined,
           dryRun: o.dryRun as boolean | undefined,
           yes: o.yes as boolean | undefined,
-        };
-        const run = await import('../core/run/index.js');
+          parallel: o.parallel as number | undefined,
+          team: o.team as boolean | undefined,
+          remote: o.remote as string | undefined,
+        });
         const started = ctx.clock.now();
         // When a long run ends, a bell and a desktop notification, so the user can look away.
         const notify = (r: { exitCode: number }, body: string) =>
-          !o.dryRun &&
+          !settings.dryRun &&
           endOfRunNotice(
             ctx,
             started,
             r.exitCode === 0 ? 'specloop run: done' : 'specloop run stopped',
             body,
           );
-        if (o.parallel !== undefined || o.team) {
-          const team = (await import('../core/team/index.js').catch(() => ({}))) as Record<string, unknown>;
-          const fn = team[o.team ? 'runTeam' : 'runParallel'];
-          if (typeof fn !== 'function')
-            throw new UsageError(
-              `\`specloop run ${o.team ? '--team' : '--parallel'}\` is not yet available in this version`,
+        // Closing the terminal must not leave an executor editing the tree: kill the children.
+        const onHangup = () => {
+          killLiveGroups();
+          process.exit(129);
+        };
+        process.once('SIGHUP', onHangup);
+        try {
+          if (settings.mode !== 'solo') {
+            const { requireRepo } = await import('../core/git/index.js');
+            const repoRoot = await requireRepo(ctx.cwd, { env: ctx.env });
+            const src = await run.loadPlanSource(ctx, { repoRoot, from: settings.from });
+            const team = await import('../core/team/index.js');
+            const r = await (settings.mode === 'team' ? team.runTeam : team.runParallel)(ctx, settings, src);
+            if (o.json) printJson(ctx.stdout, r);
+            else if (r.dryRun) ctx.stdout.write(team.renderTeamDryRun(r));
+            await notify(
+              r,
+              r.exitCode === 0 ? 'every ready step has landed' : `exit ${r.exitCode}: see the terminal`,
             );
-          const topts = await run.teamRunOptions(ctx, {
-            ...opts,
-            parallel: o.parallel as number | undefined,
-            team: Boolean(o.team),
-            remote: o.remote as string | undefined,
-            json: Boolean(o.json),
-          });
-          const r = (await fn(ctx, topts)) as { exitCode: number };
-          if (o.json) printJson(ctx.stdout, r);
+            return r.exitCode;
+          }
+          const view = run.createRunView(ctx.stderr);
+          const result = await run.runPlan(ctx, settings, { onEvent: view.onEvent });
+          view.summary(result);
+          if (o.json) printJson(ctx.stdout, result);
+          else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
+          const last = result.steps.at(-1);
           await notify(
-            r,
-            r.exitCode === 0 ? 'every ready step has landed' : `exit ${r.exitCode}: see the terminal`,
+            result,
+            result.exitCode === 0
+              ? `${result.steps.length} step(s) committed on ${result.branch}; ${result.done.length}/${result.total} done`
+              : last && !last.ok
+                ? `step ${last.step} failed: ${last.reason ?? 'see the terminal'}`
+                : result.stopped === 'cost-limit'
+                  ? 'the cost limit was reached'
+                  : `exit ${result.exitCode}: see the terminal`,
           );
-          return r.exitCode;
+          return result.exitCode;
+        } finally {
+          process.removeListener('SIGHUP', onHangup);
         }
-        const view = run.createRunView(ctx.stderr);
-        const result = await run.runPlan(ctx, {
-          ...opts,
-          onEvent: view.onEvent,
-          crash: crashHook(ctx.env.SPECLOOP_CRASH_AT),
-        });
-        view.summary(result);
-        if (o.json) printJson(ctx.stdout, result);
-        else if (result.dryRun) ctx.stdout.write(run.renderDryRun(result));
-        const last = result.steps.at(-1);
-        await notify(
-          result,
-          result.exitCode === 0
-            ? `${result.steps.length} step(s) committed on ${result.branch}; ${result.done.length}/${result.total} done`
-            : last && !last.ok
-              ? `step ${last.step} failed: ${last.reason ?? 'see the terminal'}`
-              : result.stopped === 'cost-limit'
-                ? 'the cost limit was reached'
-                : `exit ${result.exitCode}: see the terminal`,
-        );
-        return result.exitCode;
       }),
     );
 }

@@ -45,4 +45,15 @@ export interface Context {
   /** Global options that affect the LLM layer. */
   llmOptions: { record?: string; replay?: string };
   verbose: boolean;
+  /**
+   * Test-only fault injection, built by the CLI from SPECLOOP_CRASH_AT (`src/cli/run.ts`);
+   * absent in production. Core code calls `ctx.faults?.at(point)` at named points.
+   */
+  faults?: FaultHooks;
+}
+
+/** One hook object for every injected fault (kill -9 at a point, a failing write). */
+export interface FaultHooks {
+  /** Reached a named point; `before` runs first when the hook fires (e.g. leave a torn temp file). */
+  at(point: string, before?: () => void): void;
 }

@@ -1,8 +1,8 @@
 import { run, type SpawnResult } from './spawn.js';
 
 export interface RunGitOptions {
-  /** The caller's environment (identity, HOME, PATH); defaults to this process's. */
-  env?: Record<string, string | undefined>;
+  /** The caller's environment (identity, HOME, PATH): the context's `env`, never read from the process here. */
+  env: Record<string, string | undefined>;
   /** Variables added on top, e.g. GIT_OPTIONAL_LOCKS=0 for read-only listings. */
   extraEnv?: Record<string, string>;
   /** A temporary index (GIT_INDEX_FILE) for plumbing that must not touch the real one. */
@@ -18,7 +18,7 @@ export interface RunGitOptions {
  * disabled so a remote asking for credentials fails instead of hanging, and C messages.
  */
 function gitEnv(opts: RunGitOptions): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = { ...(opts.env ?? process.env) };
+  const out: Record<string, string | undefined> = { ...opts.env };
   for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX']) delete out[k];
   if (opts.indexFile) out.GIT_INDEX_FILE = opts.indexFile;
   out.GIT_TERMINAL_PROMPT = '0';
@@ -31,7 +31,7 @@ function gitEnv(opts: RunGitOptions): Record<string, string | undefined> {
  * keep their own error handling. Never rejects for a non-zero exit; rejects when git
  * cannot be started at all.
  */
-export function runGit(cwd: string, args: string[], opts: RunGitOptions = {}): Promise<SpawnResult> {
+export function runGit(cwd: string, args: string[], opts: RunGitOptions): Promise<SpawnResult> {
   return run('git', args, {
     cwd,
     env: gitEnv(opts),

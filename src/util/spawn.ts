@@ -21,6 +21,26 @@ export interface SpawnOptions {
 }
 
 /**
+ * Process groups of the children running right now (each child leads its own group), and
+ * who wants to know when that changes: the run lock records them, so a run killed with -9
+ * lets the next one kill what it left behind, and SIGHUP handlers kill them on the spot.
+ */
+export const liveGroups = new Set<number>();
+export const groupListeners = new Set<() => void>();
+const changed = () => {
+  for (const l of groupListeners) l();
+};
+
+/** SIGKILL every live child group (the terminal closed, or the run is being torn down). */
+export function killLiveGroups(): void {
+  for (const g of liveGroups) {
+    try {
+      process.kill(-g, 'SIGKILL');
+    } catch {}
+  }
+}
+
+/**
  * Run a process to completion, capturing its output. A timeout kills the whole
  * process group (the child is a group leader), so a hanging test runner's own
  * children die with it.
@@ -34,6 +54,14 @@ export function run(cmd: string, args: string[], opts: SpawnOptions): Promise<Sp
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    const group = child.pid;
+    if (group) {
+      liveGroups.add(group);
+      changed();
+    }
+    const forget = () => {
+      if (group && liveGroups.delete(group)) changed();
+    };
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -63,11 +91,13 @@ export function run(cmd: string, args: string[], opts: SpawnOptions): Promise<Sp
       opts.onStderr?.(d);
     });
     child.on('error', (err) => {
+      forget();
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       reject(err);
     });
     child.on('close', (code, signal) => {
+      forget();
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       resolve({ code, signal, stdout, stderr, timedOut });

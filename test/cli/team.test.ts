@@ -38,18 +38,22 @@ describe('specloop team status / release', () => {
   };
   const claim = async (dir: string, step: number, holder: string, ageSeconds = 0, leaseSeconds = 300) => {
     const at = Date.now() - ageSeconds * 1000;
-    const sha = await writeClaimCommit(dir, {
-      step,
-      planId: 'prompt_plan',
-      holder,
-      host: 'box',
-      pid: 1,
-      kind: 'bot',
-      claimedAt: at,
-      renewedAt: at,
-      leaseSeconds,
-    });
-    await swapRemoteRef(dir, 'origin', claimRef('prompt_plan', step), undefined, sha);
+    const sha = await writeClaimCommit(
+      dir,
+      {
+        step,
+        planId: 'prompt_plan',
+        holder,
+        host: 'box',
+        pid: 1,
+        kind: 'bot',
+        claimedAt: at,
+        renewedAt: at,
+        leaseSeconds,
+      },
+      { env: process.env },
+    );
+    await swapRemoteRef(dir, 'origin', claimRef('prompt_plan', step), undefined, sha, { env: process.env });
   };
 
   it('shows every step: done with commit and author, claimed with lease age, ready, blocked', async () => {

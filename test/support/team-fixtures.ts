@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ExecuteFn } from '../../src/core/team/engine.js';
+import type { Context } from '../../src/core/context.js';
+import { loadPlanSource, type RunFlags, resolveRunSettings } from '../../src/core/run/index.js';
+import type { ExecuteFn, TeamDeps, TeamRunResult } from '../../src/core/team/index.js';
+import { runParallelImpl } from '../../src/core/team/parallel-run.js';
+import { runTeamImpl } from '../../src/core/team/team-run.js';
 import { git, initRepo } from './repo.js';
 
 /**
@@ -130,4 +134,22 @@ export function stepTrailers(repo: string, rev: string): number[] {
 
 export function readIf(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** `run --parallel` in-process: the same settings resolution as the CLI; `--no-branch` unless `branch` is given. */
+export async function parallelRun(
+  ctx: Context,
+  flags: RunFlags,
+  deps: TeamDeps = {},
+): Promise<TeamRunResult> {
+  const settings = resolveRunSettings(ctx, { branch: false, ...flags, parallel: flags.parallel ?? 1 });
+  const src = await loadPlanSource(ctx, { repoRoot: ctx.cwd, from: settings.from });
+  return runParallelImpl(ctx, settings, src, deps);
+}
+
+/** `run --team` in-process, with the CLI's settings resolution. */
+export async function teamRun(ctx: Context, flags: RunFlags, deps: TeamDeps = {}): Promise<TeamRunResult> {
+  const settings = resolveRunSettings(ctx, { ...flags, team: true });
+  const src = await loadPlanSource(ctx, { repoRoot: ctx.cwd, from: settings.from });
+  return runTeamImpl(ctx, settings, src, deps);
 }

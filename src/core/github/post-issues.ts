@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { runGit } from '../../util/git.js';
 import type { Context } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
+import { repoRoot } from '../git/index.js';
 import { resolveToken } from './auth.js';
 import { createGithubClient, type GithubApi } from './client.js';
 import { fatalGithubError, isFatalGithubError } from './errors.js';
@@ -57,11 +57,8 @@ export interface PostIssuesResult {
 
 async function stateRoot(ctx: Context): Promise<string> {
   if (ctx.projectRoot) return ctx.projectRoot;
-  try {
-    const r = await runGit(ctx.cwd, ['rev-parse', '--show-toplevel'], { env: ctx.env });
-    if (r.code === 0 && r.stdout.trim()) return r.stdout.trim();
-  } catch {}
-  return ctx.cwd;
+  const root = await repoRoot(ctx.cwd, { env: ctx.env }).catch(() => undefined);
+  return root || ctx.cwd;
 }
 
 async function readIssues(ctx: Context, file: string): Promise<ParsedIssue[]> {

@@ -1,6 +1,6 @@
-import { runGit } from '../../util/git.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { tryGit } from '../git/index.js';
 
 /** A GitHub repository, `owner/name`. */
 export interface RepoRef {
@@ -56,8 +56,8 @@ export async function originUrl(
   env: Record<string, string | undefined>,
 ): Promise<string | undefined> {
   try {
-    const r = await runGit(cwd, ['remote', 'get-url', 'origin'], { env });
-    return r.code === 0 ? r.stdout.trim() || undefined : undefined;
+    const r = await tryGit(cwd, ['remote', 'get-url', 'origin'], { env });
+    return r.ok ? r.stdout.trim() || undefined : undefined;
   } catch {
     return undefined;
   }

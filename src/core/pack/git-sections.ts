@@ -1,14 +1,14 @@
-import { runGit } from '../../util/git.js';
 import { UsageError } from '../errors.js';
+import { tryGit } from '../git/index.js';
 
 async function git(cwd: string, env: Record<string, string | undefined>, args: string[]): Promise<string> {
-  const res = await runGit(cwd, args, { env, extraEnv: { GIT_OPTIONAL_LOCKS: '0' } }).catch((err: Error) => {
+  const res = await tryGit(cwd, args, { env, extraEnv: { GIT_OPTIONAL_LOCKS: '0' } }).catch((err: Error) => {
     throw new UsageError(`cannot run git: ${err.message}`, {
       code: 'E_GIT',
       hint: 'install git, or drop --git-diff / --git-log',
     });
   });
-  if (res.code !== 0) {
+  if (!res.ok) {
     throw new UsageError(`git ${args[0]} failed in ${cwd}: ${res.stderr.trim().split('\n')[0]}`, {
       code: 'E_GIT',
       hint: '--git-diff and --git-log need a git repository (with at least one commit for --git-log)',

@@ -6,7 +6,8 @@ import {
   headCommit,
   isAncestor,
   validBranchName,
-} from './git.js';
+} from '../git/index.js';
+import { runErrors } from './run-errors.js';
 
 export interface BranchPlan {
   /** The branch the run will work on. */
@@ -22,7 +23,8 @@ export interface BranchPlan {
  * - `--branch NAME`: NAME, switched to if it exists, else created at HEAD;
  * - default: the branch this plan last ran on (journal), else `<prefix><planId>`. Such a
  *   branch already contained in HEAD is a finished, merged run (or one that never got a
- *   commit): a fresh `-2`, `-3` … branch is used instead of resurrecting it.
+ *   commit): a fresh `-2`, `-3` … branch is used instead of resurrecting it — unless HEAD is
+ *   detached on that branch (mid-plan): then the run returns to it.
  */
 export async function chooseBranch(
   repo: string,
@@ -30,10 +32,7 @@ export async function chooseBranch(
 ): Promise<BranchPlan> {
   const current = await currentBranch(repo, o);
   if (o.requested === false) {
-    if (!current)
-      throw new UsageError('HEAD is detached: --no-branch needs a branch to commit on', {
-        hint: 'check out a branch first, or drop --no-branch to let specloop create one',
-      });
+    if (!current) throw runErrors.detachedHead('--no-branch needs a branch to commit on');
     return { target: current, action: 'stay', current };
   }
   const fromJournal =
@@ -49,6 +48,14 @@ export async function chooseBranch(
   const head = await headCommit(repo, o);
   if (!head || !(await isAncestor(repo, wanted, head, o)))
     return { target: wanted, action: 'switch', current };
+  // A detached HEAD on (or behind) the run branch is a look at the plan's history mid-run,
+  // not a merged run: go back to the unfinished branch instead of starting a `-2` one.
+  if (!current) {
+    if (await isAncestor(repo, head, wanted, o)) return { target: wanted, action: 'switch', current };
+    throw runErrors.detachedHead(
+      `it is at ${head.slice(0, 10)}, which has commits that are not on the run branch ${wanted}`,
+    );
+  }
   for (let i = 2; ; i++) {
     const name = `${wanted}-${i}`;
     if (name === current) return { target: name, action: 'stay', current };

@@ -1,19 +1,13 @@
 /**
- * `specloop run`: the step loop (runPlan) and the building blocks the team scheduler reuses
- * from its worktrees — executeStep (agent + our checks, no commit), commitStep (one commit
- * with the todo tick and the `Specloop-Step` trailer), createExecutor, runTests, the git
- * helpers and the path gate. None of them assumes a cwd or a branch: pass the directory.
+ * The one run core. `specloop run` in every mode starts here: flags + config →
+ * `resolveRunSettings` (one validated RunSettings), the plan (`loadPlanSource`, once), then
+ * a mode — `runPlan` (solo) here, `runParallel` / `runTeam` in `core/team`, which reuse the
+ * shared pieces below: the attempt loop (`executeStep`: executor + our checks, no commit),
+ * the landing (`commitStep` solo; `stepMessage` + trailers for the integration commit),
+ * the ONE definition of a landed step (`landedSteps` / `doneSteps`), the seams (seams.ts)
+ * and the run lock. None of them assumes a cwd or a branch: pass the directory.
  */
-export { type CommitStepOptions, commitStep } from './commit-step.js';
-export { hasTicks, tickedSteps, trailerSteps } from './done-state.js';
 export type { OnEvent, RunEvent, Usage } from './events.js';
-export {
-  type ExecuteStepOptions,
-  type ExecuteStepResult,
-  executeStep,
-  isTddStep,
-  isTestFile,
-} from './execute-step.js';
 export {
   createExecutor,
   EXECUTOR_NAMES,
@@ -23,11 +17,46 @@ export {
   type ExecutorOptions,
   type ExecutorResult,
 } from './executors/index.js';
-export * as git from './git.js';
-export { PLAN_TRAILER, STEP_TRAILER, stepMessage } from './git.js';
+export { defaultRunHooks, mergeHooks, newRunId, notifyAttempt } from './hooks.js';
+export { type CommitStepOptions, commitStep } from './land-step.js';
+export {
+  doneSteps,
+  hasTicks,
+  type LandedStep,
+  type LandedStepsOptions,
+  landedSteps,
+  tickedSteps,
+} from './landed-steps.js';
+export { MACHINE_STATE, machineState } from './machine-state.js';
 export { type GateResult, pathGate } from './path-gate.js';
+export { planIdFor } from './plan-id.js';
 export { loadPlanSource, type PlanSource, todoPathFor } from './plan-source.js';
+export { type Prepared, type PrepareOptions, prepareRun as prepareRunBranch } from './prepare-run.js';
 export { createRunView, renderDryRun } from './progress-view.js';
-export { type RunPlanOptions, type RunPlanResult, runPlan, type StepReport } from './run-plan.js';
-export { teamRunOptions } from './team-options.js';
+export { runErrors } from './run-errors.js';
+export { acquireRunLock, type RunLock } from './run-lock.js';
+export type {
+  AttemptObserver,
+  AttemptRef,
+  BetweenStepsDecision,
+  BetweenStepsHook,
+  PreLandCheck,
+  PreLandVerdict,
+  RunHooks,
+  StepChange,
+} from './seams.js';
+export { checkStepRunnable, nextStep, type Selection } from './select.js';
+export { type RunFlags, type RunMode, type RunSettings, resolveRunSettings } from './settings.js';
+export { betweenSteps, type RunDeps, runPlan } from './solo-run.js';
+export {
+  type ExecuteStepOptions,
+  type ExecuteStepResult,
+  executeStep,
+  isTddStep,
+  isTestFile,
+  restorePaths,
+} from './step-attempts.js';
 export { type RunTestsOptions, runTests, type TestResult } from './test-runner.js';
+export { PLAN_TRAILER, REVERT_TRAILER, STEP_TRAILER, stepMessage } from './trailers.js';
+export type { RunPlanResult, StepReport } from './types.js';
+export { guardWrite } from './write-guard.js';

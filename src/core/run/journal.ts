@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
+import type { FaultHooks } from '../context.js';
+import { guardWrite } from './write-guard.js';
 
 /**
  * `.specloop/run.json`: a journal of what the step loop was doing, for the progress
@@ -52,13 +54,41 @@ const MAX_HISTORY = 200;
 
 export const journalPath = (repoRoot: string) => join(repoRoot, '.specloop', 'run.json');
 
-/** Read the journal; a missing or unreadable one is simply empty. */
+const PHASES = new Set<string>(['executing', 'checking', 'committing', 'failed']);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStep = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** One plan's entry, with anything malformed dropped (a hand-edited or torn journal). */
+function cleanPlan(v: unknown): PlanJournal {
+  const p = isObject(v) ? v : {};
+  const history = Array.isArray(p.history)
+    ? (p.history.filter((h) => isObject(h) && isStep(h.step)) as unknown as HistoryEntry[])
+    : [];
+  const a = p.active;
+  const active =
+    isObject(a) && isStep(a.step) && PHASES.has(String(a.phase))
+      ? ({ attempt: 1, startedAt: '', ...a } as unknown as ActiveStep)
+      : undefined;
+  return { branch: typeof p.branch === 'string' ? p.branch : undefined, active, history };
+}
+
+/**
+ * Read the journal. Missing, unreadable, garbled (`"history": {}`, not JSON, a directory
+ * where the file should be) — all read as empty or cleaned: the journal is a hint, git is
+ * the truth (prepare-run.ts rebuilds what matters from the commits and the tree).
+ */
 export async function readJournal(repoRoot: string): Promise<Journal> {
+  let raw: unknown;
   try {
-    const j = JSON.parse(await readFile(journalPath(repoRoot), 'utf8')) as Journal;
-    if (j?.version === 1 && j.plans && typeof j.plans === 'object') return j;
-  } catch {}
-  return { version: 1, plans: {} };
+    raw = JSON.parse(await readFile(journalPath(repoRoot), 'utf8'));
+  } catch {
+    return { version: 1, plans: {} };
+  }
+  const plans: Record<string, PlanJournal> = {};
+  if (isObject(raw) && raw.version === 1 && isObject(raw.plans))
+    for (const [id, p] of Object.entries(raw.plans)) plans[id] = cleanPlan(p);
+  return { version: 1, plans };
 }
 
 /** The journal entry of one plan (created empty). */
@@ -80,12 +110,18 @@ const GITIGNORE = `# specloop machine state (specloop run); safe to delete
 /.run.json.*
 /aider/
 /worktrees/
+/recovered/
+/run.lock
 `;
 
-export async function writeJournal(repoRoot: string, j: Journal): Promise<void> {
+export async function writeJournal(repoRoot: string, j: Journal, faults?: FaultHooks): Promise<void> {
   const ignore = join(repoRoot, '.specloop', '.gitignore');
-  if (!existsSync(ignore)) await atomicWrite(ignore, GITIGNORE);
+  if (!existsSync(ignore)) await guardWrite(ignore, () => atomicWrite(ignore, GITIGNORE));
   for (const p of Object.values(j.plans))
     if (p.history.length > MAX_HISTORY) p.history = p.history.slice(-MAX_HISTORY);
-  await atomicWrite(journalPath(repoRoot), `${JSON.stringify(j, null, 2)}\n`);
+  const file = journalPath(repoRoot);
+  // A directory where run.json belongs (a hand mistake) holds nothing of ours: replace it.
+  if ((await stat(file).catch(() => undefined))?.isDirectory())
+    await rm(file, { recursive: true, force: true });
+  await guardWrite(file, () => atomicWrite(file, `${JSON.stringify(j, null, 2)}\n`), faults);
 }

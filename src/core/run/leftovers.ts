@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { type GitOptions, git } from './git.js';
+import { type GitOptions, git } from '../git/index.js';
 
 /** `.name.<pid>.<random>.tmp`: the temp file of an atomic write (src/util/atomic-write.ts). */
 const ATOMIC_TEMP = /(^|\/)\.[^/]+\.(\d+)\.[^/.]+\.tmp$/;
@@ -55,7 +55,7 @@ export async function removeDeadTemps(
  * A `.git/index.lock` left by a killed git blocks every commit. Wait briefly (a live git may
  * be finishing), then refuse with the fix rather than deleting a lock someone may hold.
  */
-export async function checkIndexLock(repo: string, o: GitOptions = {}): Promise<void> {
+export async function checkIndexLock(repo: string, o: GitOptions): Promise<void> {
   const gitDir = (await git(repo, ['rev-parse', '--absolute-git-dir'], o)).trim();
   const lock = join(gitDir, 'index.lock');
   for (let i = 0; i < 15 && existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));

@@ -4,7 +4,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { checkAgreement, type Plan, parsePlan, parseTodo, todoFromPlan } from '../plan/index.js';
-import { planIdFor } from '../team/plan-id.js';
+import { planIdFor } from './plan-id.js';
 
 /** Everything the run needs to know about the plan it executes. */
 export interface PlanSource {

@@ -3,13 +3,24 @@ import { relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import {
+  commit,
+  createBranch,
+  git,
+  showFile,
+  stageAll,
+  status,
+  statusLine,
+  switchBranch,
+} from '../git/index.js';
 import { markStep } from '../plan/index.js';
 import { type BranchPlan, chooseBranch } from './branch.js';
-import { tickedSteps, trailerSteps } from './done-state.js';
-import { commit, createBranch, git, machineState, showFile, stageAll, status, switchBranch } from './git.js';
 import { type ActiveStep, type Journal, planJournal, readJournal, writeJournal } from './journal.js';
+import { landedSteps, tickedSteps } from './landed-steps.js';
 import { checkIndexLock, removeDeadTemps } from './leftovers.js';
+import { machineState } from './machine-state.js';
 import type { PlanSource } from './plan-source.js';
+import { runErrors } from './run-errors.js';
 import { setupFiles } from './setup-files.js';
 
 export interface PrepareOptions {
@@ -21,7 +32,10 @@ export interface PrepareOptions {
   validate?: (done: ReadonlyMap<number, string | undefined>, active?: ActiveStep) => void;
   /** True when no step would run: then nothing is written (no branch for nothing). */
   idle?: (done: ReadonlySet<number>, active?: ActiveStep) => boolean;
-  crash?: (point: string) => void;
+  /** The step the run would do next, for work found in the tree without a journal entry. */
+  resumeStep?: (done: ReadonlySet<number>) => number | undefined;
+  /** An earlier run died here (its lock was stale): leftovers in the tree are its work. */
+  interrupted?: boolean;
 }
 
 export interface Prepared {
@@ -99,16 +113,29 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   const ref = branch.action === 'switch' ? `refs/heads/${branch.target}` : 'HEAD';
   let todo = src.todoText;
   if (branch.action === 'switch' && !todoDirty) todo = (await showFile(repo, ref, todoRel, { env })) ?? todo;
-  const trailers = await trailerSteps(repo, { env, planId: src.planId, todoRel, ref, workingTodo: todo });
+  const trailers = await landedSteps(ctx, { dir: repo, planId: src.planId, todoRel, ref, workingTodo: todo });
   if (active && trailers.has(active.step)) active = undefined; // committed; the journal was behind
-  if (other.length && !active && !o.yes) {
-    const list = other.slice(0, 8).map((e) => `  ${e.code} ${e.path}`);
-    if (other.length > 8) list.push(`  … and ${other.length - 8} more`);
-    throw new UsageError(`the working tree has uncommitted changes:\n${list.join('\n')}`, {
-      code: 'E_DIRTY',
-      hint: 'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch',
-    });
+  if (other.length && !active && branch.action === 'stay' && !o.yes) {
+    // Recovery from git alone (the journal is lost or garbled): changes in the tree of the
+    // plan's own run branch, left by a run that died (stale lock) or sitting on a branch with
+    // this plan's commits, are the next step's unfinished work — handed to the executor as
+    // such, never committed as "save work before run" (which made the step look empty forever).
+    const ownBranch =
+      branch.target.startsWith(`${ctx.config.run.branchPrefix}${src.planId}`) ||
+      (typeof o.branch === 'string' && trailers.size > 0);
+    const known = new Set(src.plan.steps.map((s) => s.number));
+    const doneNow = new Set([...tickedSteps(todo), ...trailers.keys()].filter((n) => known.has(n)));
+    const next = o.interrupted || ownBranch ? o.resumeStep?.(doneNow) : undefined;
+    if (next !== undefined) {
+      active = { step: next, phase: 'executing', attempt: 1, startedAt: '' };
+      notes.push(`found unfinished work in the tree without a journal entry: treated as step ${next}'s`);
+    }
   }
+  if (other.length && !active && !o.yes)
+    throw runErrors.dirty(
+      other.map(statusLine),
+      'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch',
+    );
 
   const known = new Set(src.plan.steps.map((s) => s.number));
   if (active && known.has(active.step)) todo = markStep(todo, active.step, false);
@@ -131,7 +158,7 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   if (branch.action === 'switch') await switchBranch(repo, branch.target, { env });
   if (branch.action !== 'stay')
     notes.push(`${branch.action === 'create' ? 'created' : 'switched to'} branch ${branch.target}`);
-  o.crash?.('branch');
+  ctx.faults?.at('branch');
   if (other.length && !active) {
     // The plan files get their own commit below ("specloop: add plan"), not this one.
     await stageAll(repo, { env, exclude: [...ownFiles, ...planRels] });
@@ -154,9 +181,9 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
     await commit(repo, `specloop: ${added ? 'add' : 'update'} plan\n`, { env, paths });
     notes.push(`committed ${paths.join(', ')} ("specloop: ${added ? 'add' : 'update'} plan")`);
   }
-  o.crash?.('plan-committed');
+  ctx.faults?.at('plan-committed');
   pj.branch = branch.target;
   pj.active = active;
-  await writeJournal(repo, journal);
+  await writeJournal(repo, journal, ctx.faults);
   return { branch, done, active, journal, notes };
 }

@@ -2,7 +2,7 @@ import { formatUsd } from '../../util/format.js';
 import { createProgress } from '../../util/progress.js';
 import type { Sink } from '../context.js';
 import type { RunEvent } from './events.js';
-import type { RunPlanResult } from './run-plan.js';
+import type { RunPlanResult } from './types.js';
 
 const fmtTokens = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 const fmtSecs = (ms: number) =>

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_CONFIG } from '../config/load.js';
-import { git } from './git.js';
+import { git } from '../git/index.js';
 
 /** A .gitignore line that `specloop init` writes (its header comment, `.specloop/*`, `!.specloop/templates/`). */
 const isInitLine = (line: string) => {
@@ -18,7 +18,7 @@ const isInitLine = (line: string) => {
 export async function setupFiles(
   repo: string,
   entries: Array<{ code: string; path: string }>,
-  env?: Record<string, string | undefined>,
+  env: Record<string, string | undefined>,
 ): Promise<string[]> {
   const out: string[] = [];
   if (entries.some((e) => e.path === PROJECT_CONFIG)) out.push(PROJECT_CONFIG);

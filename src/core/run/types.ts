@@ -1,33 +1,4 @@
-import type { OnEvent, Usage } from './events.js';
-import type { Executor } from './executors/types.js';
-
-export interface RunPlanOptions {
-  step?: number;
-  next?: boolean;
-  all?: boolean;
-  until?: number;
-  /** builtin | aider | claude | codex (default: config `run.executor`). */
-  executor?: string;
-  model?: string;
-  /** Default: config `test.command`; none → exit 2. */
-  testCommand?: string;
-  testTimeoutMs?: number;
-  maxAttempts?: number;
-  tdd?: boolean;
-  /** `--branch NAME`, or false for `--no-branch`. */
-  branch?: string | false;
-  /** Run the steps of this prompt_plan-format file instead of prompt_plan.md. */
-  from?: string;
-  /** USD; no new attempt starts once this much was spent. Default: config `run.maxCost`. */
-  maxCost?: number;
-  dryRun?: boolean;
-  yes?: boolean;
-  onEvent?: OnEvent;
-  /** Test hook (SPECLOOP_CRASH_AT): called at named points; the CLI turns a match into SIGKILL. */
-  crash?: (point: string, before?: () => void) => void;
-  /** Use this executor instead of creating one by name (tests, benchmarks). */
-  executorOverride?: Executor;
-}
+import type { Usage } from './events.js';
 
 export interface StepReport {
   step: number;
@@ -58,7 +29,8 @@ export interface RunPlanResult {
   done: number[];
   remaining: number[];
   total: number;
-  stopped?: 'failed' | 'cost-limit';
+  /** `paused`: a between-steps hook stopped the run (exit 0; run again to continue). */
+  stopped?: 'failed' | 'cost-limit' | 'paused';
   usage: Usage;
   cost: number;
   costKnown: boolean;

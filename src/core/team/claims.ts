@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { emptyTree, git, gitLine, tryGit } from './git.js';
+import { emptyTree, type GitOptions, git, gitLine, tryGit } from '../git/index.js';
 
 /**
  * Claims live on the shared remote as `refs/specloop/claims/<plan-id>/<step>`, each pointing
@@ -87,17 +87,13 @@ export function decodeClaim(message: string, sha: string): Claim | undefined {
 }
 
 /** Write a claim commit into the local object store (nothing is pushed yet). */
-export async function writeClaimCommit(repo: string, info: ClaimInfo): Promise<string> {
-  const tree = await emptyTree(repo);
+export async function writeClaimCommit(repo: string, info: ClaimInfo, g: GitOptions): Promise<string> {
+  const tree = await emptyTree(repo, g);
   // A fixed identity: the clone may have no user.name configured, and the holder is in the body anyway.
   const ident = { GIT_AUTHOR_NAME: info.holder, GIT_AUTHOR_EMAIL: 'specloop@localhost' };
   return gitLine(repo, ['commit-tree', tree, '-m', encodeClaim(info)], {
-    env: {
-      ...process.env,
-      ...ident,
-      GIT_COMMITTER_NAME: info.holder,
-      GIT_COMMITTER_EMAIL: 'specloop@localhost',
-    },
+    ...g,
+    extraEnv: { ...ident, GIT_COMMITTER_NAME: info.holder, GIT_COMMITTER_EMAIL: 'specloop@localhost' },
   });
 }
 
@@ -115,7 +111,7 @@ export async function swapRemoteRef(
   ref: string,
   expected: string | undefined,
   next: string | undefined,
-  opts: { signal?: AbortSignal } = {},
+  opts: GitOptions,
 ): Promise<SwapResult> {
   const spec = `${next ?? ''}:${ref}`;
   const r = await tryGit(
@@ -135,7 +131,7 @@ export async function remoteRefValue(
   repo: string,
   remote: string,
   ref: string,
-  opts: { signal?: AbortSignal } = {},
+  opts: GitOptions,
 ): Promise<string | undefined> {
   const r = await tryGit(repo, ['ls-remote', remote, ref], opts);
   if (!r.ok) throw pushRefused(remote, r.stderr);
@@ -157,12 +153,16 @@ export function pushRefused(remote: string, gitMessage: string): UsageError {
 }
 
 /** Read the claim commits mirrored under `prefix` (after a fetch) → step → claim. */
-export async function readClaimRefs(repo: string, prefix: string): Promise<Map<number, Claim>> {
-  const out = await git(repo, [
-    'for-each-ref',
-    '--format=%(refname)%00%(objectname)%00%(contents)%00%00',
-    `${prefix}/`,
-  ]);
+export async function readClaimRefs(
+  repo: string,
+  prefix: string,
+  g: GitOptions,
+): Promise<Map<number, Claim>> {
+  const out = await git(
+    repo,
+    ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(contents)%00%00', `${prefix}/`],
+    g,
+  );
   const claims = new Map<number, Claim>();
   for (const rec of out.split('\0\0')) {
     const [refname, sha, message] = rec.replace(/^\n/, '').split('\0');

@@ -1,4 +1,4 @@
-import type { DoneStep } from './done-steps.js';
+import type { LandedStep } from '../run/index.js';
 
 /** The shared picture a scheduling round works from. */
 export interface View {
@@ -7,7 +7,7 @@ export interface View {
   /** Steps done on the integration branch (trailer or ticked box). */
   done: Set<number>;
   /** Where each done step landed, when a trailer says so. */
-  doneInfo: Map<number, DoneStep>;
+  doneInfo: Map<number, LandedStep>;
   /** Steps someone else is working on right now (live claims). */
   heldByOthers: Set<number>;
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Context } from '../context.js';
-import { tryGit } from './git.js';
+import { tryGit } from '../git/index.js';
 
 /** Who is claiming: a name for people to read, plus where the process runs. */
 export interface Identity {

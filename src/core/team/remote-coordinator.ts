@@ -1,3 +1,4 @@
+import type { GitOptions } from '../git/index.js';
 import {
   type Claim,
   type ClaimInfo,
@@ -9,11 +10,11 @@ import {
 } from './claims.js';
 import type { Coordinator } from './coordinator.js';
 import { type Identity, pidAlive } from './identity.js';
-import { viewAt } from './local-coordinator.js';
 import { Mutex, sleep } from './mutex.js';
 import { fetchRemoteState } from './remote-state.js';
+import { viewAt } from './view.js';
 
-export interface RemoteCoordinatorOptions {
+export interface RemoteCoordinatorOptions extends GitOptions {
   repoRoot: string;
   remote: string;
   branch: string;
@@ -40,6 +41,7 @@ export function isMyLeftover(c: Claim, me: Identity): boolean {
  */
 export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
   const now = o.now ?? Date.now;
+  const g: GitOptions = { env: o.env };
   const net = new Mutex(); // one git network operation at a time in this clone (shared ref locks)
   const mine = new Map<number, Claim>();
   /** A renewal in flight per step: release waits for it, or it could re-create the claim after we deleted it. */
@@ -60,7 +62,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
     }
   };
   const swap = (ref: string, expected: string | undefined, next: string | undefined) =>
-    net.run(() => swapRemoteRef(o.repoRoot, o.remote, ref, expected, next));
+    net.run(() => swapRemoteRef(o.repoRoot, o.remote, ref, expected, next, g));
   const mustTip = (tip: string | undefined) => {
     if (!tip) throw new Error(`${o.remote}/${o.branch} disappeared`);
     return tip;
@@ -86,7 +88,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
       const rs = await fetch();
       claims = rs.claims;
       const tip = mustTip(rs.tip);
-      const v = await viewAt(o.repoRoot, tip, o.planId, o.todoPath);
+      const v = await viewAt(o.repoRoot, { ...g, rev: tip, planId: o.planId, todoPath: o.todoPath });
       for (const [step, c] of claims) {
         if (!v.done.has(step) || mine.has(step)) continue;
         // A claim on a step that already landed only confuses `team status`: remove it.
@@ -103,7 +105,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
       const old = claims.get(step);
       if (old && !available(old)) return false;
       const next = info(step, now());
-      const sha = await writeClaimCommit(o.repoRoot, next);
+      const sha = await writeClaimCommit(o.repoRoot, next, g);
       const r = await swap(claimRef(o.planId, step), old?.sha, sha);
       if (!r.ok) return false;
       mine.set(step, { ...next, sha });
@@ -122,7 +124,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
         if (!cur) return;
         try {
           const next = info(step, cur.claimedAt);
-          const sha = await writeClaimCommit(o.repoRoot, next);
+          const sha = await writeClaimCommit(o.repoRoot, next, g);
           const r = await swap(claimRef(o.planId, step), cur.sha, sha);
           if (r.ok) mine.set(step, { ...next, sha });
           else {

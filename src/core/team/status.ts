@@ -1,10 +1,11 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { blockedSteps, readySteps } from '../plan/index.js';
+import type { PlanSource } from '../run/index.js';
 import { type Claim, isExpired, leaseDeadline } from './claims.js';
-import { viewAt } from './local-coordinator.js';
 import { fetchRemoteState, type RemoteState, resolveRemote } from './remote-state.js';
-import { type PlanSetup, resolvePlan } from './setup.js';
+import { type PlanSetup, planSetupFrom } from './team-setup.js';
+import { viewAt } from './view.js';
 
 /** One step as the team sees it. */
 export interface StepStatus {
@@ -38,9 +39,9 @@ export interface TeamStatus {
   counts: Record<StepStatus['state'], number>;
 }
 
+/** The plan (loaded once, by the run core) and where the team shares it. */
 export interface TeamTarget {
-  planFile: string;
-  todoFile?: string;
+  src: PlanSource;
   remote?: string;
   integrationBranch?: string;
 }
@@ -50,9 +51,15 @@ export async function loadTeamState(
   ctx: Context,
   o: TeamTarget,
 ): Promise<PlanSetup & { remote: string; branch: string; state: RemoteState & { tip: string } }> {
-  const p = await resolvePlan(ctx, o);
+  const p = planSetupFrom(o.src);
   const { remote, branch } = await resolveRemote(ctx, p.repoRoot, o);
-  const state = await fetchRemoteState(p.repoRoot, { remote, branch, planId: p.planId, signal: ctx.signal });
+  const state = await fetchRemoteState(p.repoRoot, {
+    env: ctx.env,
+    remote,
+    branch,
+    planId: p.planId,
+    signal: ctx.signal,
+  });
   if (!state.tip)
     throw new UsageError(`${remote} has no branch ${branch} yet`, {
       code: 'E_NO_BRANCH',
@@ -64,7 +71,12 @@ export async function loadTeamState(
 /** `specloop team status`: every step — done (commit, author), claimed (who, lease age), ready, blocked. */
 export async function teamStatus(ctx: Context, o: TeamTarget): Promise<TeamStatus> {
   const t = await loadTeamState(ctx, o);
-  const v = await viewAt(t.repoRoot, t.state.tip, t.planId, t.todoPath);
+  const v = await viewAt(t.repoRoot, {
+    env: ctx.env,
+    rev: t.state.tip,
+    planId: t.planId,
+    todoPath: t.todoPath,
+  });
   const now = ctx.clock.now();
   const ready = new Set(readySteps(t.plan, v.done));
   const blocked = new Map(blockedSteps(t.plan, v.done).map((b) => [b.step, b.waitingOn]));

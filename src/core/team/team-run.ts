@@ -1,24 +1,20 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { parsePlan } from '../plan/index.js';
+import { currentBranch, type GitOptions, isAncestor, resolveCommit, status, tryGit } from '../git/index.js';
+import { type Plan, parsePlan } from '../plan/index.js';
+import { acquireRunLock, newRunId, type PlanSource, type RunSettings } from '../run/index.js';
 import { swapRemoteRef } from './claims.js';
-import { runEngine } from './engine.js';
-import { defaultExecute } from './exec-step.js';
-import { currentBranch, isAncestor, resolveCommit, statusLines, tryGit } from './git.js';
+import { plannedWaves } from './dry-run.js';
 import { type Identity, resolveIdentity } from './identity.js';
-import { recoverWorktrees } from './parallel.js';
+import { recoverWorktrees } from './parallel-run.js';
 import { remoteCoordinator } from './remote-coordinator.js';
-import { fetchRemoteState, resolveRemote } from './remote-state.js';
+import { fetchRemoteState, peekRemoteState, resolveRemote } from './remote-state.js';
 import { summarize } from './result.js';
-import {
-  type RunSetup,
-  requireCommitted,
-  requireStep,
-  resolveSetup,
-  type TeamDeps,
-  withDependencies,
-} from './setup.js';
-import type { TeamRunOptions, TeamRunResult } from './types.js';
+import { runScheduler } from './scheduler.js';
+import { type RunSetup, requireCommitted, resolveSetup, type TeamDeps, targetsFor } from './team-setup.js';
+import type { TeamRunResult } from './types.js';
+import { viewAt } from './view.js';
+import { worktreeExecutor } from './worktree-step.js';
 import { excludeWorktrees } from './worktrees.js';
 
 /** Everything team commands share: the run setup plus remote, branch and who we are. */
@@ -33,33 +29,48 @@ export interface TeamSetup extends RunSetup {
 
 /**
  * Resolve the remote (exit 2 with git's message when it is missing or unreachable), the
- * integration branch (publishing the local one when the remote has none yet) and who
- * we are. The plan must be committed on the remote branch as the working copy has it.
+ * integration branch (publishing the local one when the remote has none yet, unless
+ * `dryRun`) and who we are. The plan that counts is the one on the remote branch.
  */
-export async function resolveTeam(ctx: Context, opts: TeamRunOptions): Promise<TeamSetup> {
-  const s = await resolveSetup(ctx, opts);
-  const { remote, branch } = await resolveRemote(ctx, s.repoRoot, opts);
-  let rs = await fetchRemoteState(s.repoRoot, { remote, branch, planId: s.planId, signal: ctx.signal });
-  if (!rs.tip) {
-    const local = await resolveCommit(s.repoRoot, `refs/heads/${branch}`);
+export async function resolveTeam(
+  ctx: Context,
+  s: RunSettings,
+  src: PlanSource,
+  deps: TeamDeps = {},
+): Promise<TeamSetup> {
+  const g: GitOptions = { env: ctx.env, signal: ctx.signal };
+  const setup = resolveSetup(ctx, s, src, deps);
+  const { remote, branch } = await resolveRemote(ctx, setup.repoRoot, {
+    remote: s.remote,
+    integrationBranch: typeof s.branch === 'string' ? s.branch : undefined,
+  });
+  const read = s.dryRun ? peekRemoteState : fetchRemoteState;
+  const o = { ...g, remote, branch, planId: setup.planId };
+  let rs = await read(setup.repoRoot, o);
+  let tip = rs.tip;
+  if (!tip) {
+    const local = await resolveCommit(setup.repoRoot, `refs/heads/${branch}`, g);
     if (!local)
       throw new UsageError(`neither ${remote} nor this clone has a branch ${branch}`, {
         hint: 'push the branch with the plan first, or name another with --branch / team.integrationBranch',
       });
-    await requireCommitted(s.repoRoot, local, branch, [s.planPath, s.todoPath]);
-    await swapRemoteRef(s.repoRoot, remote, `refs/heads/${branch}`, undefined, local);
-    ctx.stderr.write(`published ${branch} to ${remote} as the integration branch\n`);
-    rs = await fetchRemoteState(s.repoRoot, { remote, branch, planId: s.planId, signal: ctx.signal });
+    await requireCommitted(setup.repoRoot, local, branch, [setup.planPath, setup.todoPath], g);
+    tip = local;
+    if (!s.dryRun) {
+      await swapRemoteRef(setup.repoRoot, remote, `refs/heads/${branch}`, undefined, local, g);
+      ctx.stderr.write(`published ${branch} to ${remote} as the integration branch\n`);
+      rs = await fetchRemoteState(setup.repoRoot, o);
+      tip = rs.tip as string;
+    }
   }
-  const tip = rs.tip as string;
   return {
-    ...s,
-    ...(await planOnTip(s, tip, `${remote}/${branch}`, opts.steps)),
+    ...setup,
+    plan: await planOnTip(setup, tip, `${remote}/${branch}`, g),
     remote,
     branch,
     tip,
-    me: await resolveIdentity(ctx, s.repoRoot, opts.name),
-    leaseSeconds: opts.leaseSeconds ?? ctx.config.team.leaseSeconds,
+    me: await resolveIdentity(ctx, setup.repoRoot, s.name),
+    leaseSeconds: s.leaseSeconds,
   };
 }
 
@@ -67,16 +78,11 @@ export async function resolveTeam(ctx: Context, opts: TeamRunOptions): Promise<T
  * In team mode the plan that counts is the one on the remote branch (the worktrees are cut
  * from it; a clone that is behind still has an older todo.md, which is fine).
  */
-async function planOnTip(
-  s: RunSetup,
-  tip: string,
-  label: string,
-  steps?: number[],
-): Promise<Pick<RunSetup, 'plan' | 'targets'>> {
-  const r = await tryGit(s.repoRoot, ['show', `${tip}:${s.planPath}`]);
+async function planOnTip(s: RunSetup, tip: string, label: string, g: GitOptions): Promise<Plan> {
+  const r = await tryGit(s.repoRoot, ['show', `${tip}:${s.planPath}`], g);
   const missing = !r.ok
     ? s.planPath
-    : s.todoPath && !(await tryGit(s.repoRoot, ['cat-file', '-e', `${tip}:${s.todoPath}`])).ok
+    : s.todoPath && !(await tryGit(s.repoRoot, ['cat-file', '-e', `${tip}:${s.todoPath}`], g)).ok
       ? s.todoPath
       : undefined;
   if (missing)
@@ -84,58 +90,102 @@ async function planOnTip(
       code: 'E_PLAN_NOT_COMMITTED',
       hint: `the team works from ${label}: commit and push ${missing} first`,
     });
-  const plan = parsePlan(r.stdout, { file: `${label}:${s.planPath}` });
-  for (const n of steps ?? []) requireStep(plan, n);
-  return { plan, targets: withDependencies(plan, steps ?? plan.steps.map((st) => st.number)) };
+  return parsePlan(r.stdout, { file: `${label}:${s.planPath}` });
 }
 
 /** `run --team`: claim ready steps on the remote, run them in worktrees, land them fast-forward only. */
 export async function runTeamImpl(
   ctx: Context,
-  opts: TeamRunOptions,
+  s: RunSettings,
+  src: PlanSource,
   deps: TeamDeps = {},
 ): Promise<TeamRunResult> {
-  const started = Date.now();
-  const t = await resolveTeam(ctx, opts);
+  const started = ctx.clock.now();
+  const g: GitOptions = { env: ctx.env };
   const say = (line: string) => ctx.stderr.write(`${line}\n`);
-  const execute = deps.execute ?? (await defaultExecute(ctx, opts, t));
-  say(`team run as ${t.me.name}@${t.me.host} on ${t.remote}/${t.branch} (lease ${t.leaseSeconds} s)`);
-  await excludeWorktrees(t.repoRoot);
-  await recoverWorktrees(t.repoRoot, t.planId, t.tip, t.todoPath, say);
-  const coordinator = remoteCoordinator({ ...t, say });
-  const result = await runEngine(ctx, {
-    plan: t.plan,
-    repoRoot: t.repoRoot,
-    planId: t.planId,
-    todoPath: t.todoPath,
-    coordinator,
-    execute,
-    test: t.test,
-    parallel: t.parallel,
-    maxRebases: t.maxRebases,
-    targets: t.targets,
-    maxCost: opts.maxCost ?? ctx.config.run.maxCost,
-    landedBy: `Integrated by ${t.me.name}@${t.me.host} (specloop run --team).`,
-    say,
-  });
-  await followRemote(t, say);
-  return summarize('team', `${t.remote}/${t.branch}`, t, result, started, say);
+  if (s.dryRun) {
+    const t = await resolveTeam(ctx, s, src, deps);
+    const rs = await peekRemoteState(t.repoRoot, {
+      ...g,
+      remote: t.remote,
+      branch: t.branch,
+      planId: t.planId,
+    });
+    const v = await viewAt(t.repoRoot, { ...g, rev: t.tip, planId: t.planId, todoPath: t.todoPath });
+    const targets = targetsFor(t.plan, s, v.done);
+    const held = new Set([...rs.claims.keys()]);
+    return {
+      mode: 'team',
+      dryRun: true,
+      planned: plannedWaves(t.plan, targets, v.done, s.parallel, held),
+      integrationBranch: `${t.remote}/${t.branch}`,
+      outcomes: [],
+      done: [...v.done].sort((a, b) => a - b),
+      remaining: [...targets].filter((n) => !v.done.has(n)).sort((a, b) => a - b),
+      cost: 0,
+      durationMs: ctx.clock.now() - started,
+      exitCode: 0,
+    };
+  }
+  const lock = await acquireRunLock(src.repoRoot, { command: 'specloop run --team', now: started });
+  try {
+    const t = await resolveTeam(ctx, s, src, deps);
+    const runId = newRunId(ctx);
+    const execute = deps.execute ?? (await worktreeExecutor(ctx, s, t, runId));
+    say(`team run as ${t.me.name}@${t.me.host} on ${t.remote}/${t.branch} (lease ${t.leaseSeconds} s)`);
+    await excludeWorktrees(t.repoRoot, g);
+    await recoverWorktrees(t.repoRoot, { ...g, planId: t.planId, tip: t.tip, todoPath: t.todoPath }, say);
+    const start = await viewAt(t.repoRoot, { ...g, rev: t.tip, planId: t.planId, todoPath: t.todoPath });
+    const targets = targetsFor(t.plan, s, start.done);
+    const coordinator = remoteCoordinator({ ...t, env: ctx.env, say, now: () => ctx.clock.now() });
+    const result = await runScheduler(ctx, {
+      env: ctx.env,
+      runId,
+      mode: 'team',
+      hooks: t.hooks,
+      plan: t.plan,
+      repoRoot: t.repoRoot,
+      planId: t.planId,
+      todoPath: t.todoPath,
+      coordinator,
+      execute,
+      test: t.test,
+      parallel: s.parallel,
+      maxRebases: s.maxRebases,
+      targets,
+      maxCost: s.maxCost,
+      landedBy: `Integrated by ${t.me.name}@${t.me.host} (specloop run --team).`,
+      say,
+    });
+    await followRemote(t, g, say);
+    return summarize(
+      'team',
+      `${t.remote}/${t.branch}`,
+      t,
+      targets,
+      result,
+      { started, now: ctx.clock.now() },
+      say,
+    );
+  } finally {
+    await lock.release();
+  }
 }
 
 /**
  * Bring the local integration branch up to the remote one when that is a fast-forward
  * (and, when it is checked out, only with a clean tree), so the user sees the result.
  */
-export async function followRemote(t: TeamSetup, say: (s: string) => void): Promise<void> {
-  const remoteTip = await resolveCommit(t.repoRoot, `refs/remotes/${t.remote}/${t.branch}`);
-  const local = await resolveCommit(t.repoRoot, `refs/heads/${t.branch}`);
+export async function followRemote(t: TeamSetup, g: GitOptions, say: (s: string) => void): Promise<void> {
+  const remoteTip = await resolveCommit(t.repoRoot, `refs/remotes/${t.remote}/${t.branch}`, g);
+  const local = await resolveCommit(t.repoRoot, `refs/heads/${t.branch}`, g);
   if (!remoteTip || !local || local === remoteTip) return;
-  if (!(await isAncestor(t.repoRoot, local, remoteTip))) return;
-  if ((await currentBranch(t.repoRoot)) === t.branch) {
-    if ((await statusLines(t.repoRoot, { untracked: false })).length > 0) return;
-    const r = await tryGit(t.repoRoot, ['merge', '--ff-only', '--quiet', remoteTip]);
+  if (!(await isAncestor(t.repoRoot, local, remoteTip, g))) return;
+  if ((await currentBranch(t.repoRoot, g)) === t.branch) {
+    if ((await status(t.repoRoot, { ...g, untracked: false, exclude: ['.specloop'] })).length > 0) return;
+    const r = await tryGit(t.repoRoot, ['merge', '--ff-only', '--quiet', remoteTip], g);
     if (r.ok) say(`${t.branch} fast-forwarded to ${t.remote}/${t.branch}`);
     return;
   }
-  await tryGit(t.repoRoot, ['update-ref', `refs/heads/${t.branch}`, remoteTip, local]);
+  await tryGit(t.repoRoot, ['update-ref', `refs/heads/${t.branch}`, remoteTip, local], g);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, lstat, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
-import { git, isAncestor, resolveCommit, statusLines, tryGit } from './git.js';
+import { type GitOptions, git, isAncestor, resolveCommit, status, tryGit } from '../git/index.js';
 import { Mutex } from './mutex.js';
 
 /**
@@ -19,8 +19,12 @@ const locked = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => {
 /** Where step worktrees live, relative to the repository root. */
 export const WORKTREES_DIR = '.specloop/worktrees';
 
-export function worktreeDir(repoRoot: string, step: number): string {
-  return join(repoRoot, WORKTREES_DIR, String(step));
+/**
+ * A step's worktree: keyed by plan id AND step, so one plan's kept failed worktree is never
+ * reused or force-removed by another plan's recovery (two plans in one repository).
+ */
+export function worktreeDir(repoRoot: string, planId: string, step: number | string): string {
+  return join(repoRoot, WORKTREES_DIR, planId, String(step));
 }
 
 /**
@@ -35,13 +39,13 @@ export function stepBranch(planId: string, step: number): string {
 export const RECOVERED_DIR = '.specloop/recovered';
 
 /** Keep worktrees and rescued patches out of the main worktree's `git status` (repo-local exclude, nothing committed). */
-export function excludeWorktrees(repoRoot: string): Promise<void> {
-  return addExcludes(repoRoot, [`/${WORKTREES_DIR}/`, `/${RECOVERED_DIR}/`]);
+export function excludeWorktrees(repoRoot: string, g: GitOptions): Promise<void> {
+  return addExcludes(repoRoot, [`/${WORKTREES_DIR}/`, `/${RECOVERED_DIR}/`], g);
 }
 
 /** Append lines to the repository's `info/exclude` (shared by its worktrees) unless present. */
-async function addExcludes(repoRoot: string, lines: string[]): Promise<void> {
-  let common = (await git(repoRoot, ['rev-parse', '--git-common-dir'])).trim();
+async function addExcludes(repoRoot: string, lines: string[], g: GitOptions): Promise<void> {
+  let common = (await git(repoRoot, ['rev-parse', '--git-common-dir'], g)).trim();
   if (!isAbsolute(common)) common = join(repoRoot, common);
   const file = join(common, 'info', 'exclude');
   const text = existsSync(file) ? await readFile(file, 'utf8') : '';
@@ -65,8 +69,8 @@ export interface StepWorktree {
   notes: string[];
 }
 
-async function registeredWorktrees(repoRoot: string): Promise<Set<string>> {
-  const out = await git(repoRoot, ['worktree', 'list', '--porcelain']);
+async function registeredWorktrees(repoRoot: string, g: GitOptions): Promise<Set<string>> {
+  const out = await git(repoRoot, ['worktree', 'list', '--porcelain'], g);
   return new Set(
     out
       .split('\n')
@@ -79,15 +83,22 @@ async function registeredWorktrees(repoRoot: string): Promise<Set<string>> {
  * Save uncommitted changes of a worktree left by a crash as a patch under
  * `.specloop/recovered/`, then clean it. Committed work is never touched here.
  */
-async function rescueDirty(repoRoot: string, dir: string, step: number, notes: string[]): Promise<void> {
-  const dirty = await statusLines(dir);
+async function rescueDirty(
+  repoRoot: string,
+  dir: string,
+  o: { planId: string; step: number; now: number },
+  notes: string[],
+  g: GitOptions,
+): Promise<void> {
+  const dirty = await status(dir, g);
   if (dirty.length === 0) return;
-  await git(dir, ['add', '-A']);
-  const patch = await git(dir, ['diff', '--cached', '--binary']);
-  const file = join(repoRoot, RECOVERED_DIR, `step-${step}-${Date.now()}.patch`);
+  const step = o.step;
+  await git(dir, ['add', '-A'], g);
+  const patch = await git(dir, ['diff', '--cached', '--binary'], g);
+  const file = join(repoRoot, RECOVERED_DIR, `${o.planId}-step-${step}-${o.now}.patch`);
   await atomicWrite(file, `${patch}\n`);
-  await git(dir, ['reset', '-q', '--hard']);
-  await git(dir, ['clean', '-q', '-fd']);
+  await git(dir, ['reset', '-q', '--hard'], g);
+  await git(dir, ['clean', '-q', '-fd'], g);
   notes.push(`step ${step}: uncommitted changes left by an interrupted run saved to ${file}`);
 }
 
@@ -99,11 +110,11 @@ async function rescueDirty(repoRoot: string, dir: string, step: number, notes: s
  */
 export function prepareWorktree(
   repoRoot: string,
-  o: { planId: string; step: number; base: string; link?: readonly string[] },
+  o: GitOptions & { planId: string; step: number; base: string; link?: readonly string[]; now: number },
 ): Promise<StepWorktree> {
   return locked(repoRoot, async () => {
     const wt = await prepareUnlocked(repoRoot, o);
-    await linkIgnored(repoRoot, wt.dir, o.link ?? []);
+    await linkIgnored(repoRoot, wt.dir, o.link ?? [], o);
     return wt;
   });
 }
@@ -115,17 +126,23 @@ export function prepareWorktree(
  * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
  * directories only, not a link).
  */
-async function linkIgnored(repoRoot: string, dir: string, names: readonly string[]): Promise<void> {
+async function linkIgnored(
+  repoRoot: string,
+  dir: string,
+  names: readonly string[],
+  g: GitOptions,
+): Promise<void> {
   const wanted: string[] = [];
   for (const name of names) {
     if (!(await stat(join(repoRoot, name)).catch(() => undefined))?.isDirectory()) continue;
-    if ((await tryGit(repoRoot, ['check-ignore', '-q', '--', name])).ok) wanted.push(name);
+    if ((await tryGit(repoRoot, ['check-ignore', '-q', '--', name], { env: g.env })).ok) wanted.push(name);
   }
   if (wanted.length === 0) return;
   // Excluded before it exists: a link can never be picked up by a step's `git add -A`.
   await addExcludes(
     repoRoot,
     wanted.map((n) => `/${n}`),
+    { env: g.env },
   );
   for (const name of wanted) {
     const at = join(dir, name);
@@ -135,40 +152,37 @@ async function linkIgnored(repoRoot: string, dir: string, names: readonly string
 
 async function prepareUnlocked(
   repoRoot: string,
-  o: { planId: string; step: number; base: string },
+  o: GitOptions & { planId: string; step: number; base: string; now: number },
 ): Promise<StepWorktree> {
-  const dir = worktreeDir(repoRoot, o.step);
+  const g: GitOptions = { env: o.env };
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
   const notes: string[] = [];
-  await git(repoRoot, ['worktree', 'prune']);
-  const known = await registeredWorktrees(repoRoot);
+  await git(repoRoot, ['worktree', 'prune'], g);
+  const known = await registeredWorktrees(repoRoot, g);
   if (existsSync(dir) && !known.has(dir)) {
     // A directory that is not a registered worktree holds no commits: safe to remove.
     await rm(dir, { recursive: true, force: true });
     notes.push(`step ${o.step}: removed a half-created worktree`);
   }
-  const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
-  const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base));
+  const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
+  const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base, g));
   if (existsSync(dir)) {
-    await rescueDirty(repoRoot, dir, o.step, notes);
-    const head = await resolveCommit(dir, 'HEAD');
+    await rescueDirty(repoRoot, dir, o, notes, g);
+    const head = await resolveCommit(dir, 'HEAD', g);
     if (
       head &&
-      (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'])).stdout.trim() !== `refs/heads/${branch}`
+      (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'], g)).stdout.trim() !== `refs/heads/${branch}`
     ) {
-      await git(dir, ['checkout', '-q', '-B', branch, hasWork ? (branchTip as string) : o.base]);
-    } else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base]);
+      await git(dir, ['checkout', '-q', '-B', branch, hasWork ? (branchTip as string) : o.base], g);
+    } else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base], g);
   } else {
-    await mkdir(join(repoRoot, WORKTREES_DIR), { recursive: true });
-    await git(repoRoot, [
-      'worktree',
-      'add',
-      '-q',
-      '-B',
-      branch,
-      dir,
-      hasWork ? (branchTip as string) : o.base,
-    ]);
+    await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
+    await git(
+      repoRoot,
+      ['worktree', 'add', '-q', '-B', branch, dir, hasWork ? (branchTip as string) : o.base],
+      g,
+    );
   }
   if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
   return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
@@ -178,31 +192,34 @@ async function prepareUnlocked(
  * Remove a step's worktree. Its branch is deleted only when every commit on it is
  * contained in `landedOn`; otherwise it is kept and the note says so.
  */
-export function removeWorktree(
-  repoRoot: string,
-  o: { planId: string; step: number; landedOn?: string; landedAs?: string; ignore?: string[] },
-): Promise<string | undefined> {
+type RemoveOptions = GitOptions & {
+  planId: string;
+  step: number;
+  landedOn?: string;
+  landedAs?: string;
+  ignore?: string[];
+};
+
+export function removeWorktree(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
   return locked(repoRoot, () => removeUnlocked(repoRoot, o));
 }
 
-async function removeUnlocked(
-  repoRoot: string,
-  o: { planId: string; step: number; landedOn?: string; landedAs?: string; ignore?: string[] },
-): Promise<string | undefined> {
-  const dir = worktreeDir(repoRoot, o.step);
+async function removeUnlocked(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
+  const g: GitOptions = { env: o.env };
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
   if (existsSync(dir)) {
-    const r = await tryGit(repoRoot, ['worktree', 'remove', '--force', dir]);
+    const r = await tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g);
     if (!r.ok) await rm(dir, { recursive: true, force: true });
   }
-  await tryGit(repoRoot, ['worktree', 'prune']);
-  const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`);
+  await tryGit(repoRoot, ['worktree', 'prune'], g);
+  const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
   if (!tip) return undefined;
   if (
-    (o.landedOn && (await isAncestor(repoRoot, tip, o.landedOn))) ||
-    (o.landedAs && (await sameWork(repoRoot, tip, o.landedAs, o.ignore)))
+    (o.landedOn && (await isAncestor(repoRoot, tip, o.landedOn, g))) ||
+    (o.landedAs && (await sameWork(repoRoot, tip, o.landedAs, o.ignore ?? [], g)))
   ) {
-    await git(repoRoot, ['branch', '-q', '-D', branch]);
+    await git(repoRoot, ['branch', '-q', '-D', branch], g);
     return undefined;
   }
   return `kept branch ${branch}: it has commits that did not land`;
@@ -217,24 +234,17 @@ async function sameWork(
   repoRoot: string,
   tip: string,
   landed: string,
-  ignore: string[] = [],
+  ignore: string[],
+  g: GitOptions,
 ): Promise<boolean> {
-  const r = await tryGit(repoRoot, [
-    'diff',
-    '--quiet',
-    tip,
-    landed,
-    '--',
-    '.',
-    ...ignore.map((p) => `:(exclude,top)${p}`),
-  ]);
-  return r.ok;
+  const args = ['diff', '--quiet', tip, landed, '--', '.', ...ignore.map((p) => `:(exclude,top)${p}`)];
+  return (await tryGit(repoRoot, args, g)).ok;
 }
 
-/** Steps that have a worktree directory (left by an earlier or interrupted run). */
-export async function existingWorktreeSteps(repoRoot: string): Promise<number[]> {
+/** Steps of `planId` that have a worktree directory (left by an earlier or interrupted run). */
+export async function existingWorktreeSteps(repoRoot: string, planId: string): Promise<number[]> {
   const { readdir } = await import('node:fs/promises');
-  const root = join(repoRoot, WORKTREES_DIR);
+  const root = join(repoRoot, WORKTREES_DIR, planId);
   if (!existsSync(root)) return [];
   return (await readdir(root))
     .map(Number)

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareLanding } from '../../../src/core/team/land.js';
+import { prepareLanding } from '../../../src/core/team/integration-commit.js';
 import { prepareWorktree } from '../../../src/core/team/worktrees.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { git, tempDir } from '../../support/repo.js';
@@ -20,7 +20,13 @@ describe('preparing a step for the integration branch', () => {
       { title: 'two', actions: [] },
     ]);
     const base = git(dir, 'rev-parse', 'HEAD');
-    const wt = await prepareWorktree(dir, { planId: 'prompt_plan', step: 2, base });
+    const wt = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'prompt_plan',
+      step: 2,
+      base,
+    });
     writeFileSync(join(wt.dir, stepFile), stepText);
     git(wt.dir, 'add', '-A');
     git(wt.dir, 'commit', '-q', '-m', 'wip');
@@ -29,6 +35,7 @@ describe('preparing a step for the integration branch', () => {
     git(dir, 'commit', '-q', '-m', 'Step 1\n\nSpecloop-Step: 1\nSpecloop-Plan: prompt_plan');
     const tip = git(dir, 'rev-parse', 'HEAD');
     const input = {
+      env: process.env,
       repoRoot: dir,
       dir: wt.dir,
       step: { number: 2, title: 'two' },

@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlanFormatError } from '../../../src/core/plan/index.js';
-import type { ExecuteFn } from '../../../src/core/team/engine.js';
-import { prepareLanding } from '../../../src/core/team/land.js';
-import { runParallelImpl } from '../../../src/core/team/parallel.js';
+import type { ExecuteFn } from '../../../src/core/team/index.js';
+import { prepareLanding } from '../../../src/core/team/integration-commit.js';
 import { stepBranch, worktreeDir } from '../../../src/core/team/worktrees.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
@@ -13,6 +12,7 @@ import {
   CHECK_SH,
   type FixtureStep,
   fakeExecute,
+  parallelRun,
   seedRepo,
   stepTrailers,
 } from '../../support/team-fixtures.js';
@@ -24,12 +24,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     cleanups.push(t.cleanup);
     const dir = seedRepo(t.dir, steps);
     const ctx = makeTestContext({ cwd: dir, config: { test: { command: 'sh check.sh' } } });
-    const opts = {
-      planFile: join(dir, 'prompt_plan.md'),
-      todoFile: join(dir, 'todo.md'),
-      testCommand: 'sh check.sh',
-    };
-    return { dir, ctx, opts };
+    return { dir, ctx };
   };
   const DAG: FixtureStep[] = [
     { title: 'base', actions: ['WRITE out/base.txt base'] },
@@ -40,7 +35,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
   ];
 
   it('lands every step of a DAG exactly once, running independent steps at the same time', async () => {
-    const { dir, ctx, opts } = setup(DAG);
+    const { dir, ctx } = setup(DAG);
     let now = 0;
     let peak = 0;
     const inner = fakeExecute();
@@ -52,7 +47,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
         now--;
       }
     };
-    const r = await runParallelImpl(ctx, { ...opts, parallel: 3 }, { execute });
+    const r = await parallelRun(ctx, { parallel: 3 }, { execute });
     expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
     // Never more than --parallel; and independent steps did overlap.
     expect(peak).toBeLessThanOrEqual(3);
@@ -64,18 +59,18 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     expect(readFileSync(join(dir, 'todo.md'), 'utf8')).not.toContain('[ ]');
     expect(readFileSync(join(dir, 'out', 'join.txt'), 'utf8')).toBe('join\n');
     expect(git(dir, 'status', '--porcelain')).toBe('');
-    expect(existsSync(worktreeDir(dir, 2))).toBe(false);
+    expect(existsSync(worktreeDir(dir, 'prompt_plan', 2))).toBe(false);
     expect(git(dir, 'branch', '--list', 'specloop-step/*')).toBe('');
   });
 
   it('two independent steps touching the same file land through a retry on the new base', async () => {
-    const { dir, ctx, opts } = setup([
+    const { dir, ctx } = setup([
       { title: 'base', actions: ['WRITE out/base.txt base'] },
       { title: 'left', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt left'] },
       { title: 'right', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt right'] },
     ]);
     const calls: { step: number; prompt: string; dir: string }[] = [];
-    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute(calls) });
+    const r = await parallelRun(ctx, { parallel: 2 }, { execute: fakeExecute(calls) });
     expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
     const shared = readFileSync(join(dir, 'out', 'shared.txt'), 'utf8')
       .trim()
@@ -91,7 +86,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
   });
 
   it('the retry note comes from a project template when there is one', async () => {
-    const { dir, ctx, opts } = setup([
+    const { dir, ctx } = setup([
       { title: 'base', actions: ['WRITE out/base.txt base'] },
       { title: 'left', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt left'] },
       { title: 'right', deps: [1], actions: ['SLEEP 100', 'APPEND out/shared.txt right'] },
@@ -104,7 +99,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     git(dir, 'add', '-f', '.specloop/templates/team-conflict.md');
     git(dir, 'commit', '-qm', 'our retry note');
     const calls: { step: number; prompt: string; dir: string }[] = [];
-    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute(calls) });
+    const r = await parallelRun(ctx, { parallel: 2 }, { execute: fakeExecute(calls) });
     expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
     const retried = r.outcomes.find((o) => o.rebases > 0);
     const retryCall = calls.filter((c) => c.step === retried?.step)[1];
@@ -113,7 +108,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
   });
 
   it('worktrees get the main checkout’s ignored node_modules as a link, never committed', async () => {
-    const { dir, ctx, opts } = setup([
+    const { dir, ctx } = setup([
       { title: 'one', actions: ['WRITE out/one.txt one'] },
       { title: 'two', deps: [], actions: ['WRITE out/two.txt two'] },
     ]);
@@ -126,7 +121,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     git(dir, 'commit', '-qm', 'tests need node_modules');
     mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
     writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
-    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute() });
+    const r = await parallelRun(ctx, { parallel: 2 }, { execute: fakeExecute() });
     expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
     expect([...stepTrailers(dir, 'main')].sort()).toEqual([1, 2]);
     expect(git(dir, 'log', '--name-only', '--format=', 'main').split('\n')).not.toContain('node_modules');
@@ -135,38 +130,47 @@ describe('run --parallel (engine with a stand-in executor)', () => {
   });
 
   it('an executor’s own edit of todo.md is undone: only specloop ticks, in the landing commit', async () => {
-    const { dir, ctx, opts } = setup([
+    const { dir, ctx } = setup([
       { title: 'one', actions: ['WRITE out/one.txt one', 'APPEND todo.md - [x] Step 1: done by the agent'] },
     ]);
-    const r = await runParallelImpl(ctx, opts, { execute: fakeExecute() });
+    const r = await parallelRun(ctx, {}, { execute: fakeExecute() });
     expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
     expect(git(dir, 'show', 'main:todo.md')).toBe('# Todo\n\n- [x] Step 1: one');
   });
 
   it('a failing step blocks only its dependents; the run exits 1 and keeps its worktree', async () => {
-    const { dir, ctx, opts } = setup([
+    const { dir, ctx } = setup([
       { title: 'base', actions: ['WRITE out/base.txt base'] },
       { title: 'broken', deps: [1], actions: ['WRITE out/x.txt BROKEN'] },
       { title: 'fine', deps: [1], actions: ['WRITE out/y.txt fine'] },
       { title: 'after broken', deps: [2], actions: ['WRITE out/z.txt z'] },
     ]);
-    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute() });
+    const r = await parallelRun(ctx, { parallel: 2 }, { execute: fakeExecute() });
     expect(r.exitCode).toBe(1);
     expect(r.done).toEqual([1, 3]);
     expect(r.remaining).toEqual([2, 4]);
     expect(r.outcomes.find((o) => o.step === 2)?.status).toBe('failed');
-    expect(existsSync(join(worktreeDir(dir, 2), 'out', 'x.txt'))).toBe(true);
+    expect(existsSync(join(worktreeDir(dir, 'prompt_plan', 2), 'out', 'x.txt'))).toBe(true);
   });
 
   it('resumes committed work left by a crash without running the executor again', async () => {
-    const { dir, ctx, opts } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
+    const { dir, ctx } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
     const base = git(dir, 'rev-parse', 'HEAD');
-    git(dir, 'worktree', 'add', '-q', '-b', stepBranch('prompt_plan', 1), worktreeDir(dir, 1), base);
-    writeFileSync(join(worktreeDir(dir, 1), 'out', 'only.txt'), 'only\n');
-    git(worktreeDir(dir, 1), 'add', '-A');
-    git(worktreeDir(dir, 1), 'commit', '-q', '-m', 'wip');
+    git(
+      dir,
+      'worktree',
+      'add',
+      '-q',
+      '-b',
+      stepBranch('prompt_plan', 1),
+      worktreeDir(dir, 'prompt_plan', 1),
+      base,
+    );
+    writeFileSync(join(worktreeDir(dir, 'prompt_plan', 1), 'out', 'only.txt'), 'only\n');
+    git(worktreeDir(dir, 'prompt_plan', 1), 'add', '-A');
+    git(worktreeDir(dir, 'prompt_plan', 1), 'commit', '-q', '-m', 'wip');
     const calls: { step: number; prompt: string; dir: string }[] = [];
-    const r = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute(calls) });
+    const r = await parallelRun(ctx, { parallel: 2 }, { execute: fakeExecute(calls) });
     expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
     expect(calls).toHaveLength(0);
     expect(stepTrailers(dir, 'main')).toEqual([1]);
@@ -174,14 +178,15 @@ describe('run --parallel (engine with a stand-in executor)', () => {
   });
 
   it('a crash after landing but before cleanup: the leftover worktree and branch are removed', async () => {
-    const { dir, ctx, opts } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
+    const { dir, ctx } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
     const base = git(dir, 'rev-parse', 'HEAD');
-    const wt = worktreeDir(dir, 1);
+    const wt = worktreeDir(dir, 'prompt_plan', 1);
     git(dir, 'worktree', 'add', '-q', '-b', stepBranch('prompt_plan', 1), wt, base);
     writeFileSync(join(wt, 'out', 'only.txt'), 'only\n');
     git(wt, 'add', '-A');
     git(wt, 'commit', '-q', '-m', 'wip');
     const landed = await prepareLanding({
+      env: ctx.env,
       repoRoot: dir,
       dir: wt,
       step: { number: 1, title: 'only' },
@@ -192,7 +197,7 @@ describe('run --parallel (engine with a stand-in executor)', () => {
       test: async () => ({ ok: true, output: '' }),
     });
     git(dir, 'merge', '--ff-only', '-q', (landed as { commit: string }).commit);
-    const r = await runParallelImpl(ctx, opts, { execute: fakeExecute() });
+    const r = await parallelRun(ctx, {}, { execute: fakeExecute() });
     expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
     expect(ctx.err()).toContain('step 1: already integrated; removed its leftover worktree\n');
     expect(existsSync(wt)).toBe(false);
@@ -201,24 +206,21 @@ describe('run --parallel (engine with a stand-in executor)', () => {
   });
 
   it('a dependency cycle is a usage error naming the cycle', async () => {
-    const { ctx, opts } = setup([
+    const { ctx } = setup([
       { title: 'a', deps: [2], actions: [] },
       { title: 'b', deps: [1], actions: [] },
     ]);
-    const err = await runParallelImpl(ctx, { ...opts, parallel: 2 }, { execute: fakeExecute() }).catch(
-      (e) => e,
-    );
+    const err = await parallelRun(ctx, { parallel: 2 }, { execute: fakeExecute() }).catch((e) => e);
     expect(err).toBeInstanceOf(PlanFormatError);
     expect(err.message).toMatch(/cycle: Step \d → Step \d → Step \d/);
   });
 
-  it('refuses an uncommitted plan', async () => {
-    const { dir, ctx, opts } = setup([{ title: 'only', actions: [] }]);
+  it('an edited plan is committed by itself first ("specloop: update plan"), as in a solo run', async () => {
+    const { dir, ctx } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
     writeFileSync(join(dir, 'todo.md'), '# Todo\n\n- [ ] Step 1: only\n- extra\n');
-    const err = await runParallelImpl(ctx, { ...opts, yes: true }, { execute: fakeExecute() }).catch(
-      (e) => e,
-    );
-    expect(err.exitCode).toBe(2);
-    expect(err.message).toContain('todo.md');
+    const r = await parallelRun(ctx, {}, { execute: fakeExecute() });
+    expect(r.exitCode, ctx.err()).toBe(0);
+    expect(git(dir, 'log', '--format=%s', 'main')).toContain('specloop: update plan');
+    expect(stepTrailers(dir, 'main')).toEqual([1]);
   });
 });

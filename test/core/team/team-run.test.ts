@@ -3,11 +3,16 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimRef, swapRemoteRef, writeClaimCommit } from '../../../src/core/team/claims.js';
-import { runTeamImpl } from '../../../src/core/team/team-run.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
 import { git, tempDir } from '../../support/repo.js';
-import { type FixtureStep, fakeExecute, makeRemote, stepTrailers } from '../../support/team-fixtures.js';
+import {
+  type FixtureStep,
+  fakeExecute,
+  makeRemote,
+  stepTrailers,
+  teamRun,
+} from '../../support/team-fixtures.js';
 
 const DAG: FixtureStep[] = [
   { title: 'base', actions: ['WRITE out/base.txt base'] },
@@ -28,14 +33,12 @@ describe('run --team (in-process members, stand-in executor)', () => {
   const member = (dir: string, name: string, extra: Record<string, unknown> = {}) => {
     const ctx = makeTestContext({ cwd: dir });
     const opts = {
-      planFile: join(dir, 'prompt_plan.md'),
-      todoFile: join(dir, 'todo.md'),
       testCommand: 'sh check.sh',
       name,
       leaseSeconds: 5,
       ...extra,
     };
-    return { ctx, run: () => runTeamImpl(ctx, opts, { execute: fakeExecute() }) };
+    return { ctx, run: () => teamRun(ctx, opts, { execute: fakeExecute() }) };
   };
 
   it('three members share a DAG: every step lands exactly once and no claim is left', async () => {
@@ -58,18 +61,22 @@ describe('run --team (in-process members, stand-in executor)', () => {
   it('an expired claim of a vanished teammate is taken over, with a message', async () => {
     const { clone } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
     const dir = clone('alice');
-    const stale = await writeClaimCommit(dir, {
-      step: 1,
-      planId: 'prompt_plan',
-      holder: 'ghost',
-      host: 'elsewhere',
-      pid: 1,
-      kind: 'bot',
-      claimedAt: Date.now() - 60_000,
-      renewedAt: Date.now() - 60_000,
-      leaseSeconds: 2,
-    });
-    await swapRemoteRef(dir, 'origin', claimRef('prompt_plan', 1), undefined, stale);
+    const stale = await writeClaimCommit(
+      dir,
+      {
+        step: 1,
+        planId: 'prompt_plan',
+        holder: 'ghost',
+        host: 'elsewhere',
+        pid: 1,
+        kind: 'bot',
+        claimedAt: Date.now() - 60_000,
+        renewedAt: Date.now() - 60_000,
+        leaseSeconds: 2,
+      },
+      { env: process.env },
+    );
+    await swapRemoteRef(dir, 'origin', claimRef('prompt_plan', 1), undefined, stale, { env: process.env });
     const m = member(dir, 'alice');
     const r = await m.run();
     expect(r.exitCode).toBe(0);
@@ -79,28 +86,30 @@ describe('run --team (in-process members, stand-in executor)', () => {
   it('waits for a live claim of a teammate instead of taking the step', async () => {
     const { bare, clone } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
     const dir = clone('alice');
-    const live = await writeClaimCommit(dir, {
-      step: 1,
-      planId: 'prompt_plan',
-      holder: 'bob',
-      host: 'elsewhere',
-      pid: 1,
-      kind: 'human',
-      claimedAt: Date.now(),
-      renewedAt: Date.now(),
-      leaseSeconds: 3600,
-    });
-    await swapRemoteRef(dir, 'origin', claimRef('prompt_plan', 1), undefined, live);
+    const live = await writeClaimCommit(
+      dir,
+      {
+        step: 1,
+        planId: 'prompt_plan',
+        holder: 'bob',
+        host: 'elsewhere',
+        pid: 1,
+        kind: 'human',
+        claimedAt: Date.now(),
+        renewedAt: Date.now(),
+        leaseSeconds: 3600,
+      },
+      { env: process.env },
+    );
+    await swapRemoteRef(dir, 'origin', claimRef('prompt_plan', 1), undefined, live, { env: process.env });
     const ac = new AbortController();
     const ctx = makeTestContext({ cwd: dir, signal: ac.signal });
     const opts = {
-      planFile: join(dir, 'prompt_plan.md'),
-      todoFile: join(dir, 'todo.md'),
       testCommand: 'sh check.sh',
       name: 'alice',
     };
     setTimeout(() => ac.abort(), 1500);
-    const err = await runTeamImpl(ctx, opts, { execute: fakeExecute() }).catch((e) => e);
+    const err = await teamRun(ctx, opts, { execute: fakeExecute() }).catch((e) => e);
     expect(err?.name).toBe('InterruptedError');
     expect(stepTrailers(bare, 'main')).toEqual([]);
     expect(git(bare, 'rev-parse', claimRef('prompt_plan', 1))).toBe(live);
@@ -117,7 +126,7 @@ describe('run --team (in-process members, stand-in executor)', () => {
       await new Promise((r) => setTimeout(r, 50));
       sha = git(bare, 'for-each-ref', '--format=%(objectname)', ref);
     }
-    await swapRemoteRef(dir, 'origin', ref, sha, undefined);
+    await swapRemoteRef(dir, 'origin', ref, sha, undefined, { env: process.env });
     const r = await running;
     expect(r.exitCode).toBe(1);
     expect(r.outcomes[0]).toMatchObject({

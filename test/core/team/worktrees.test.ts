@@ -23,9 +23,15 @@ describe('step worktrees', () => {
 
   it('cuts a worktree on the step branch at the base, kept out of git status', async () => {
     const { dir, tip } = repo();
-    await excludeWorktrees(dir);
-    const wt = await prepareWorktree(dir, { planId: 'p', step: 3, base: tip });
-    expect(wt.dir).toBe(worktreeDir(dir, 3));
+    await excludeWorktrees(dir, { env: process.env });
+    const wt = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'p',
+      step: 3,
+      base: tip,
+    });
+    expect(wt.dir).toBe(worktreeDir(dir, 'p', 3));
     expect(git(wt.dir, 'rev-parse', 'HEAD')).toBe(tip);
     expect(git(wt.dir, 'symbolic-ref', '--short', 'HEAD')).toBe(stepBranch('p', 3));
     expect(wt.resumed).toBe(false);
@@ -34,10 +40,22 @@ describe('step worktrees', () => {
 
   it('a dirty worktree left by a crash is saved as a patch and cleaned', async () => {
     const { dir, tip } = repo();
-    const first = await prepareWorktree(dir, { planId: 'p', step: 1, base: tip });
+    const first = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'p',
+      step: 1,
+      base: tip,
+    });
     writeFileSync(join(first.dir, 'out', 'half.txt'), 'half done\n');
     writeFileSync(join(first.dir, 'check.sh'), 'exit 1\n');
-    const again = await prepareWorktree(dir, { planId: 'p', step: 1, base: tip });
+    const again = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'p',
+      step: 1,
+      base: tip,
+    });
     expect(git(again.dir, 'status', '--porcelain')).toBe('');
     expect(again.resumed).toBe(false);
     const patches = readdirSync(join(dir, '.specloop', 'recovered'));
@@ -49,36 +67,62 @@ describe('step worktrees', () => {
 
   it('committed work on the step branch survives and is resumed, even without the directory', async () => {
     const { dir, tip } = repo();
-    const wt = await prepareWorktree(dir, { planId: 'p', step: 2, base: tip });
+    const wt = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'p',
+      step: 2,
+      base: tip,
+    });
     writeFileSync(join(wt.dir, 'out', 'two.txt'), 'two\n');
     git(wt.dir, 'add', '-A');
     git(wt.dir, 'commit', '-q', '-m', 'wip');
     const work = git(wt.dir, 'rev-parse', 'HEAD');
     writeFileSync(join(wt.dir, 'out', 'extra.txt'), 'uncommitted\n');
-    const again = await prepareWorktree(dir, { planId: 'p', step: 2, base: tip });
+    const again = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'p',
+      step: 2,
+      base: tip,
+    });
     expect(again.resumed).toBe(true);
     expect(git(again.dir, 'rev-parse', 'HEAD')).toBe(work);
     expect(existsSync(join(again.dir, 'out', 'extra.txt'))).toBe(false);
     // The directory vanished (e.g. deleted by hand): the branch still resumes.
     git(dir, 'worktree', 'remove', '--force', again.dir);
-    const third = await prepareWorktree(dir, { planId: 'p', step: 2, base: tip });
+    const third = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'p',
+      step: 2,
+      base: tip,
+    });
     expect(third.resumed).toBe(true);
     expect(git(third.dir, 'rev-parse', 'HEAD')).toBe(work);
   });
 
   it('removing keeps a branch with unlanded commits and deletes a landed one', async () => {
     const { dir, tip } = repo();
-    const wt = await prepareWorktree(dir, { planId: 'p', step: 4, base: tip });
+    const wt = await prepareWorktree(dir, {
+      env: process.env,
+      now: Date.now(),
+      planId: 'p',
+      step: 4,
+      base: tip,
+    });
     writeFileSync(join(wt.dir, 'out', 'four.txt'), 'four\n');
     git(wt.dir, 'add', '-A');
     git(wt.dir, 'commit', '-q', '-m', 'wip');
     const work = git(wt.dir, 'rev-parse', 'HEAD');
-    const kept = await removeWorktree(dir, { planId: 'p', step: 4, landedOn: tip });
+    const kept = await removeWorktree(dir, { env: process.env, planId: 'p', step: 4, landedOn: tip });
     expect(kept).toContain('kept branch');
     expect(existsSync(wt.dir)).toBe(false);
     expect(git(dir, 'rev-parse', stepBranch('p', 4))).toBe(work);
-    await prepareWorktree(dir, { planId: 'p', step: 4, base: tip });
-    expect(await removeWorktree(dir, { planId: 'p', step: 4, landedOn: work })).toBeUndefined();
+    await prepareWorktree(dir, { env: process.env, now: Date.now(), planId: 'p', step: 4, base: tip });
+    expect(
+      await removeWorktree(dir, { env: process.env, planId: 'p', step: 4, landedOn: work }),
+    ).toBeUndefined();
     expect(() => git(dir, 'rev-parse', '--verify', '-q', stepBranch('p', 4))).toThrow();
   });
 });

@@ -1,17 +1,64 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { requireRepo, status } from '../git/index.js';
 import type { OnEvent } from './events.js';
-import { createExecutor } from './executors/index.js';
-import { machineState, requireRepo, status } from './git.js';
-import { loadPlanSource } from './plan-source.js';
+import { createExecutor, type Executor } from './executors/index.js';
+import { defaultRunHooks, mergeHooks, newRunId } from './hooks.js';
+import { machineState } from './machine-state.js';
+import { loadPlanSource, type PlanSource } from './plan-source.js';
 import { prepareRun } from './prepare-run.js';
-import { runOneStep } from './run-step.js';
-import { checkSelection, checkStepRunnable, nextStep, type Selection, selectionFrom } from './select.js';
-import type { RunPlanOptions, RunPlanResult } from './types.js';
+import { acquireRunLock } from './run-lock.js';
+import type { BetweenStepsHook, RunHooks } from './seams.js';
+import { checkSelection, checkStepRunnable, nextStep, type Selection } from './select.js';
+import type { RunSettings } from './settings.js';
+import { runOneStep } from './solo-step.js';
+import type { RunPlanResult } from './types.js';
 
-export type { RunPlanOptions, RunPlanResult, StepReport } from './types.js';
+export type { RunPlanResult, StepReport } from './types.js';
+
+/** What a caller may add to a solo run besides its settings (tests, benchmarks, the board). */
+export interface RunDeps {
+  onEvent?: OnEvent;
+  /** Use this executor instead of creating one by name (tests, benchmarks). */
+  executor?: Executor;
+  /** Hooks added to the defaults (hooks.ts). */
+  hooks?: Partial<RunHooks>;
+}
+
+/** The plan file's mtime, to notice an edit between steps. */
+const planStamp = async (src: PlanSource) => (await stat(src.planPath).catch(() => undefined))?.mtimeMs ?? 0;
+
+/**
+ * The between-steps seam: re-read the plan and todo when the plan file changed (a step not
+ * yet started may have been edited), then ask each hook whether to go on, wait or stop.
+ */
+export async function betweenSteps(
+  ctx: Context,
+  o: {
+    hooks: BetweenStepsHook[];
+    runId: string;
+    mode: RunSettings['mode'];
+    repo: string;
+    planId: string;
+    done: number[];
+    next?: number;
+    planChanged: boolean;
+    note: (text: string) => void;
+  },
+): Promise<{ stop?: string }> {
+  for (const h of o.hooks) {
+    for (;;) {
+      const d = await h.beforeNextStep(ctx, o);
+      if (d.action === 'continue') break;
+      if (d.action === 'stop') return { stop: `${h.name}: ${d.reason}` };
+      if (d.reason) o.note(d.reason);
+      if (ctx.signal.aborted) return { stop: 'interrupted' };
+      await new Promise((r) => setTimeout(r, d.ms));
+    }
+  }
+  return {};
+}
 
 function simulate(
   plan: Parameters<typeof nextStep>[0],
@@ -29,45 +76,66 @@ function simulate(
 }
 
 /**
- * `specloop run`: execute the plan's remaining steps one by one on the run branch. Each
+ * `specloop run` (solo): execute the plan's remaining steps one by one on the run branch. Each
  * step: executor → our checks (executeStep) → one commit with the todo tick and the
  * `Specloop-Step` trailer (commitStep). A step that exhausts its attempts stops the run
  * (exitCode 1) with its work left uncommitted. Safe to kill at any point: see prepare-run.ts.
+ * One run per repository at a time (run-lock.ts).
  */
-export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<RunPlanResult> {
+export async function runPlan(ctx: Context, o: RunSettings, deps: RunDeps = {}): Promise<RunPlanResult> {
+  const lock = o.dryRun
+    ? undefined
+    : await acquireRunLock(await requireRepo(ctx.cwd, { env: ctx.env }), {
+        command: 'specloop run',
+        now: ctx.clock.now(),
+      });
+  try {
+    return await runSolo(ctx, o, deps, lock?.killedLeftovers.length ? lock.killedLeftovers : undefined);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function runSolo(
+  ctx: Context,
+  o: RunSettings,
+  deps: RunDeps,
+  killed: number[] | undefined,
+): Promise<RunPlanResult> {
   const started = ctx.clock.now();
-  const onEvent: OnEvent = o.onEvent ?? (() => {});
-  const sel = selectionFrom(o);
+  const onEvent: OnEvent = deps.onEvent ?? (() => {});
+  const sel = o.selection;
+  const runId = newRunId(ctx);
+  const hooks = mergeHooks(defaultRunHooks(ctx, o), deps.hooks);
   const repo = await requireRepo(ctx.cwd, { env: ctx.env });
-  const src = await loadPlanSource(ctx, { repoRoot: repo, from: o.from });
+  let src = await loadPlanSource(ctx, { repoRoot: repo, from: o.from });
+  let stamp = await planStamp(src);
   checkSelection(src.plan, sel);
-  const testCommand = o.testCommand ?? ctx.config.test.command;
-  if (!testCommand?.trim())
-    throw new UsageError('no test command configured: specloop only commits steps its own test run accepts', {
-      code: 'E_NO_TEST_CMD',
-      hint: 'run `specloop init` (it detects one and writes [test] command to specloop.toml), or pass --test-cmd "npm test"',
-    });
+  const testCommand = o.testCommand;
   const executor =
-    o.executorOverride ??
-    (await createExecutor(ctx, o.executor ?? ctx.config.run.executor, {
+    deps.executor ??
+    (await createExecutor(ctx, o.executor, {
       model: o.model,
-      maxToolCalls: ctx.config.run.maxToolCalls,
+      maxToolCalls: o.maxToolCalls,
       preflight: !o.dryRun,
     }));
+  if (killed)
+    onEvent({ type: 'note', text: `stopped ${killed.length} process group(s) left running by a killed run` });
   const prepared = await prepareRun(ctx, src, {
     branch: o.branch,
     yes: o.yes,
     dryRun: o.dryRun,
-    crash: o.crash,
+    interrupted: Boolean(killed),
     validate: (done, active) => checkStepRunnable(src.plan, sel, done, active?.step),
     idle: (done, active) => simulate(src.plan, sel, new Set(done), active?.step).length === 0,
+    resumeStep: (done) => nextStep(src.plan, sel, done, 0),
   });
   for (const text of prepared.notes) onEvent({ type: 'note', text });
   const done = new Set(prepared.done.keys());
   let active = prepared.active?.step;
   const title = (n: number) => src.plan.steps.find((s) => s.number === n)?.title ?? `step ${n}`;
   const planned = simulate(src.plan, sel, done, active).map((n) => ({ step: n, title: title(n) }));
-  const maxCost = o.maxCost ?? ctx.config.run.maxCost;
+  const maxCost = o.maxCost;
   const result: RunPlanResult = {
     planId: src.planId,
     planFile: relative(repo, src.planPath),
@@ -76,7 +144,7 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
     branchAction: prepared.branch.action,
     executor: executor.label,
     testCommand,
-    dryRun: Boolean(o.dryRun),
+    dryRun: o.dryRun,
     planned,
     steps: [],
     done: [],
@@ -101,7 +169,31 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
   const projectDir = ctx.projectRoot ? relative(repo, ctx.projectRoot) : '';
   const testDir = projectDir && !projectDir.startsWith('..') ? projectDir : undefined;
   for (;;) {
+    let planChanged = false;
+    if (result.steps.length > 0 && (await planStamp(src)) !== stamp) {
+      // The plan was edited during the run: later steps run as they read now.
+      src = await loadPlanSource(ctx, { repoRoot: repo, from: o.from });
+      stamp = await planStamp(src);
+      planChanged = true;
+      onEvent({ type: 'note', text: `${result.planFile} changed: re-read it before the next step` });
+    }
     const n = nextStep(src.plan, sel, done, result.steps.length, active);
+    const gate = await betweenSteps(ctx, {
+      hooks: hooks.betweenSteps,
+      runId,
+      mode: 'solo',
+      repo,
+      planId: src.planId,
+      done: [...done],
+      next: n,
+      planChanged,
+      note: (text) => onEvent({ type: 'note', text }),
+    });
+    if (gate.stop) {
+      result.stopped = 'paused';
+      result.hint = `${gate.stop}; run \`specloop run\` again to continue`;
+      break;
+    }
     if (n === undefined) break;
     if (maxCost !== undefined && result.cost >= maxCost) {
       result.stopped = 'cost-limit';
@@ -129,7 +221,9 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
       done: [...done],
       maxCost: maxCost === undefined ? undefined : maxCost - result.cost,
       existing: active === n && prepared.active?.phase === 'executing' ? 'continue' : 'verify',
-      run: o,
+      settings: o,
+      runId,
+      hooks,
       onEvent,
     });
     result.usage.inputTokens += report.usage.inputTokens;
@@ -151,6 +245,6 @@ export async function runPlan(ctx: Context, o: RunPlanOptions = {}): Promise<Run
     done.add(n);
     active = undefined;
   }
-  if (result.stopped) result.exitCode = 1;
+  if (result.stopped && result.stopped !== 'paused') result.exitCode = 1;
   return finish();
 }

@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type GitOptions, git, gitDir, tryGit } from '../git/index.js';
 import { markStep } from '../plan/index.js';
-import { stepMessage } from '../run/git.js';
-import { doneSteps } from './done-steps.js';
-import { git, tryGit } from './git.js';
+import { landedSteps, stepMessage } from '../run/index.js';
 
 /**
  * Preparing a step for the integration branch. The step branch keeps the step's own
@@ -11,7 +10,7 @@ import { git, tryGit } from './git.js';
  * todo.md; the commit that lands is built with plumbing on top of the current tip:
  * the branch's tree plus the tick, with the `Specloop-Step` / `Specloop-Plan` trailers.
  */
-export interface PrepareLanding {
+export interface PrepareLanding extends GitOptions {
   /** Main repository root (shared object store). */
   repoRoot: string;
   /** The step's worktree. */
@@ -44,15 +43,21 @@ const clip = (s: string) => (s.length > MAX_DETAILS ? `${s.slice(0, MAX_DETAILS)
  * A conflict aborts the rebase (the branch is unchanged) and reports what clashed.
  */
 export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
-  const already = (await doneSteps(o.repoRoot, o.tip, o.planId)).get(o.step.number);
+  const g: GitOptions = { env: o.env };
+  // Exactly once: a step landed meanwhile (a teammate, a run that lost its claim) is not landed again.
+  const already = (
+    await landedSteps(g, { dir: o.repoRoot, planId: o.planId, ref: o.tip, todoRel: o.todoPath })
+  ).get(o.step.number);
   if (already) return { kind: 'already', commit: already.commit, author: already.author };
-  const forkPoint = (await git(o.dir, ['merge-base', 'HEAD', o.tip])).trim();
-  const previousDiff = await git(o.dir, ['diff', forkPoint, 'HEAD']);
-  const rebase = await tryGit(o.dir, ['rebase', '--quiet', o.tip]);
+  const forkPoint = (await git(o.dir, ['merge-base', 'HEAD', o.tip], g)).trim();
+  const previousDiff = await git(o.dir, ['diff', forkPoint, 'HEAD'], g);
+  const rebase = await tryGit(o.dir, ['rebase', '--quiet', o.tip], g);
   if (!rebase.ok) {
-    const files = (await git(o.dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
-    const details = await git(o.dir, ['diff']);
-    await tryGit(o.dir, ['rebase', '--abort']);
+    const files = (await git(o.dir, ['diff', '--name-only', '--diff-filter=U'], g))
+      .split('\n')
+      .filter(Boolean);
+    const details = await git(o.dir, ['diff'], g);
+    await tryGit(o.dir, ['rebase', '--abort'], g);
     if (files.length === 0) throw new Error(`git rebase failed: ${rebase.stderr.trim()}`);
     return { kind: 'conflict', files, details: clip(details), previousDiff: clip(previousDiff) };
   }
@@ -63,9 +68,10 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
 
 /** The commit to publish: HEAD's tree (+ the todo tick), parent `tip` (squash) or HEAD (keep). */
 async function landingCommit(o: PrepareLanding): Promise<string> {
-  let tree = (await git(o.dir, ['rev-parse', 'HEAD^{tree}'])).trim();
+  const g: GitOptions = { env: o.env };
+  let tree = (await git(o.dir, ['rev-parse', 'HEAD^{tree}'], g)).trim();
   if (o.todoPath) tree = await tickInTree(o, tree);
-  const head = (await git(o.dir, ['rev-parse', 'HEAD'])).trim();
+  const head = (await git(o.dir, ['rev-parse', 'HEAD'], g)).trim();
   const parent = o.mode === 'squash' || head === o.tip ? o.tip : head;
   const message = stepMessage({
     step: o.step.number,
@@ -74,25 +80,26 @@ async function landingCommit(o: PrepareLanding): Promise<string> {
     body: o.body,
     context: o.step.context,
   });
-  return (await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { input: message })).trim();
+  return (await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { ...g, input: message })).trim();
 }
 
 /** A tree equal to `tree` except that todo.md has this step's box ticked (a temp index; nothing checked out changes). */
 async function tickInTree(o: PrepareLanding, tree: string): Promise<string> {
+  const g: GitOptions = { env: o.env };
   const path = o.todoPath as string;
-  const entry = (await git(o.dir, ['ls-tree', tree, '--', path])).trim();
+  const entry = (await git(o.dir, ['ls-tree', tree, '--', path], g)).trim();
   if (!entry) return tree; // todo.md is not tracked: nothing to tick
   const [mode] = entry.split(/\s/);
-  const text = await git(o.dir, ['cat-file', 'blob', `${tree}:${path}`]);
+  const text = await git(o.dir, ['cat-file', 'blob', `${tree}:${path}`], g);
   const ticked = markStep(text, o.step.number, true);
   if (ticked === text) return tree;
-  const blob = (await git(o.dir, ['hash-object', '-w', '--stdin'], { input: ticked })).trim();
-  const gitDir = (await git(o.dir, ['rev-parse', '--absolute-git-dir'])).trim();
-  const index = join(gitDir, `specloop-tick-${process.pid}-${o.step.number}.index`);
+  const blob = (await git(o.dir, ['hash-object', '-w', '--stdin'], { ...g, input: ticked })).trim();
+  const index = join(await gitDir(o.dir, g), `specloop-tick-${process.pid}-${o.step.number}.index`);
+  const gi = { ...g, indexFile: index };
   try {
-    await git(o.dir, ['read-tree', tree], { indexFile: index });
-    await git(o.dir, ['update-index', '--cacheinfo', `${mode},${blob},${path}`], { indexFile: index });
-    return (await git(o.dir, ['write-tree'], { indexFile: index })).trim();
+    await git(o.dir, ['read-tree', tree], gi);
+    await git(o.dir, ['update-index', '--cacheinfo', `${mode},${blob},${path}`], gi);
+    return (await git(o.dir, ['write-tree'], gi)).trim();
   } finally {
     await rm(index, { force: true });
   }

@@ -1,26 +1,18 @@
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
+import type { GitEnv } from '../git/index.js';
 import { type Plan, type PlanStep, readySteps } from '../plan/index.js';
+import { betweenSteps, type RunHooks, type RunMode } from '../run/index.js';
 import type { Coordinator, View } from './coordinator.js';
 import { Mutex, sleep } from './mutex.js';
-import { runStepTask } from './step-task.js';
-import type { StepOutcome } from './types.js';
-
-/** Runs the agent + test loop for a step in `dir` without committing (run's executeStep). */
-export type ExecuteFn = (o: {
-  dir: string;
-  step: PlanStep;
-  /** Steps done on the base the worktree was cut from. */
-  done: number[];
-  /** Why the step is redone (a conflict or red tests on a new base), appended to its prompt. */
-  note?: string;
-  signal: AbortSignal;
-}) => Promise<{ ok: boolean; attempts: number; reason?: string; cost: number }>;
-
-/** Runs the test command in `dir`. */
-export type TestFn = (dir: string, signal: AbortSignal) => Promise<{ ok: boolean; output: string }>;
+import type { ExecuteFn, StepOutcome, TestFn } from './types.js';
+import { runWorktreeStep } from './worktree-step.js';
 
 export interface EngineOptions {
+  env: GitEnv;
+  runId: string;
+  mode: RunMode;
+  hooks: RunHooks;
   plan: Plan;
   repoRoot: string;
   planId: string;
@@ -44,16 +36,19 @@ export interface EngineResult {
   view: View;
   cost: number;
   stoppedForCost: boolean;
+  /** A between-steps hook stopped the run (pause): why. */
+  paused?: string;
 }
 
 /**
- * The scheduler shared by `--parallel` and `--team`: start ready steps (up to `parallel`
+ * The scheduler shared by `--parallel` and `--team` (the integration queue's invariant: at
+ * most one landing at a time per process, each on the tip it was tested on): start ready steps (up to `parallel`
  * at once) in their own worktrees, and land each green one through a single integration
  * queue — rebase onto the tip, retest, publish fast-forward, tick todo.md in that commit.
  * A conflict or a red rebase sends the step back to the executor on the new base, a
  * bounded number of times. A failed step blocks only the steps that depend on it.
  */
-export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineResult> {
+export async function runScheduler(ctx: Context, o: EngineOptions): Promise<EngineResult> {
   const coord = o.coordinator;
   const queue = new Mutex();
   const running = new Map<number, Promise<void>>();
@@ -70,7 +65,7 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
 
   const start = (n: number, base: View) => {
     const step = byNumber.get(n) as PlanStep;
-    const p = runStepTask(
+    const p = runWorktreeStep(
       {
         o,
         queue,
@@ -78,6 +73,7 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
         addCost: (c) => (cost += c),
         templates: ctx,
         linkIgnored: ctx.config.team.linkIgnored,
+        now: () => ctx.clock.now(),
       },
       step,
       base,
@@ -114,6 +110,7 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
     running.set(n, p);
   };
 
+  let paused: string | undefined;
   try {
     for (;;) {
       if (stop.signal.aborted) break;
@@ -122,8 +119,26 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
       const ready = readySteps(o.plan, view.done).filter(
         (n) => o.targets.has(n) && !running.has(n) && !failed.has(n) && !view.heldByOthers.has(n),
       );
+      if (ready.length && running.size < o.parallel && !paused) {
+        const gate = await betweenSteps(ctx, {
+          hooks: o.hooks.betweenSteps,
+          runId: o.runId,
+          mode: o.mode,
+          repo: o.repoRoot,
+          planId: o.planId,
+          done: [...view.done],
+          next: ready[0],
+          planChanged: false,
+          note: o.say,
+        });
+        if (gate.stop) {
+          paused = gate.stop;
+          o.say(`${gate.stop}: no new step starts; running steps finish`);
+        }
+      }
+      if (paused && running.size === 0) break;
       let contended = false; // a teammate claimed a step between our look and our claim
-      for (const n of ready) {
+      for (const n of paused ? [] : ready) {
         if (running.size >= o.parallel) break;
         if (o.maxCost !== undefined && cost >= o.maxCost) {
           stoppedForCost = true;
@@ -158,5 +173,5 @@ export async function runEngine(ctx: Context, o: EngineOptions): Promise<EngineR
     throw new InterruptedError(
       'interrupted: unfinished steps keep their worktrees and resume on the next run',
     );
-  return { outcomes, view, cost, stoppedForCost };
+  return { outcomes, view, cost, stoppedForCost, paused };
 }

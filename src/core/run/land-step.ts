@@ -2,8 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
+import type { FaultHooks } from '../context.js';
+import { commit, type GitOptions, stageAll } from '../git/index.js';
 import { markStep } from '../plan/index.js';
-import { commit, type GitOptions, MACHINE_STATE, stageAll, stepMessage } from './git.js';
+import { MACHINE_STATE } from './machine-state.js';
+import { stepMessage } from './trailers.js';
+import { guardWrite } from './write-guard.js';
 
 export interface CommitStepOptions extends GitOptions {
   step: number;
@@ -17,11 +21,11 @@ export interface CommitStepOptions extends GitOptions {
   context?: string;
   /** Extra repo-relative paths kept out of the commit (besides .specloop/). */
   exclude?: string[];
-  crash?: (point: string, before?: () => void) => void;
+  faults?: FaultHooks;
 }
 
 /**
- * Commit a finished step: tick its box in todo.md (atomically), stage everything but
+ * The solo landing: commit a finished step in place: tick its box in todo.md (atomically), stage everything but
  * specloop's machine state, and make ONE commit whose message carries `Specloop-Step: N`
  * and `Specloop-Plan: <id>`. The tick and the work land together, so a crash leaves either
  * both or neither in history — the recovery in prepare-run.ts relies on that.
@@ -34,16 +38,16 @@ export async function commitStep(repoDir: string, o: CommitStepOptions): Promise
     if (ticked !== text) {
       // Test hook: a kill in the middle of the atomic write leaves a stray temp file beside
       // todo.md and the old content in place; prepare-run removes such leftovers.
-      o.crash?.('todo-temp', () =>
+      o.faults?.at('todo-temp', () =>
         writeFileSync(join(dirname(todo), `.${basename(todo)}.${process.pid}.dead.tmp`), ticked.slice(0, 10)),
       );
-      await atomicWrite(todo, ticked);
-      o.crash?.('todo-written');
+      await guardWrite(todo, () => atomicWrite(todo, ticked), o.faults);
+      o.faults?.at('todo-written');
     }
   }
   // No abort signal for git itself: killing git mid-commit would leave .git/index.lock behind.
   await stageAll(repoDir, { env: o.env, exclude: [...MACHINE_STATE, ...(o.exclude ?? [])] });
-  o.crash?.('staged');
+  o.faults?.at('staged');
   const message =
     o.message ??
     stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId, context: o.context });

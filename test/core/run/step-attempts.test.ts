@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../../src/core/errors.js';
 import { parsePlan } from '../../../src/core/plan/index.js';
-import { executeStep, isTddStep, isTestFile } from '../../../src/core/run/execute-step.js';
 import { createBuiltinExecutor } from '../../../src/core/run/executors/builtin/agent.js';
 import type { Executor, ExecutorInput, ExecutorResult } from '../../../src/core/run/executors/types.js';
+import { executeStep, isTddStep, isTestFile } from '../../../src/core/run/step-attempts.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { makeTestContext } from '../../support/context.js';
 import { tempDir, writeFiles } from '../../support/repo.js';

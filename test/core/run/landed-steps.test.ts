@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { commitStep } from '../../../src/core/run/commit-step.js';
-import { trailerSteps } from '../../../src/core/run/done-state.js';
-import { status, stepCommits, stepMessage } from '../../../src/core/run/git.js';
+import { status as gitStatus } from '../../../src/core/git/index.js';
+import { commitStep as commitStepG, landedSteps, stepMessage } from '../../../src/core/run/index.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { git, initRepo, tempDir, writeFiles } from '../../support/repo.js';
 import { todoText } from '../../support/run-fixtures.js';
 
-describe('git state of a run', () => {
+const G = { env: process.env };
+const status = (dir: string, o: { exclude?: string[]; paths?: string[] } = {}) =>
+  gitStatus(dir, { ...G, ...o });
+const commitStep = (dir: string, o: Omit<Parameters<typeof commitStepG>[1], 'env'>) =>
+  commitStepG(dir, { ...G, ...o });
+const trailerSteps = (dir: string, o: { planId: string; todoRel?: string; workingTodo?: string }) =>
+  landedSteps(G, { dir, ...o });
+
+describe('landed steps: the one definition of done', () => {
   const cleanups = useCleanups();
   const repo = (files: Record<string, string> = {}) => {
     const t = tempDir();
@@ -45,13 +52,13 @@ describe('git state of a run', () => {
     expect(await status(dir, { exclude: ['.specloop'] })).toEqual([]);
   });
 
-  it('stepCommits finds trailer commits of the plan only', async () => {
+  it('landedSteps finds trailer commits of the plan only', async () => {
     const dir = repo({ 'todo.md': todoText(T) });
     writeFiles(dir, { 'a.txt': 'a' });
     await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
     writeFiles(dir, { 'b.txt': 'b' });
     await commitStep(dir, { step: 2, planId: 'other' });
-    const found = await stepCommits(dir, { planId: 'p' });
+    const found = await trailerSteps(dir, { planId: 'p' });
     expect([...found.keys()]).toEqual([1]);
     expect(found.get(1)?.subject).toBe('step 1: step 1');
   });
@@ -86,6 +93,41 @@ describe('git state of a run', () => {
     writeFiles(dir, { 'todo.md': todoText(T, [2]) });
     git(dir, 'commit', '-qam', 'lost the tick of step 1');
     expect([...(await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' })).keys()].sort()).toEqual([1, 2]);
+  });
+
+  it('a step whose commit was reverted (git revert) is not landed; reverting the revert lands it again', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    writeFiles(dir, { 'b.txt': 'b' });
+    const two = await commitStep(dir, { step: 2, todoPath: 'todo.md', planId: 'p' });
+    git(dir, 'revert', '--no-edit', two);
+    expect([...(await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' })).keys()]).toEqual([1]);
+    git(dir, 'revert', '--no-edit', 'HEAD');
+    const again = await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' });
+    expect([...again.keys()].sort()).toEqual([1, 2]);
+    expect(again.get(2)?.commit).toBe(two);
+  });
+
+  it("specloop's own undo (a Specloop-Revert trailer) takes a step back; landing it again counts the new commit", async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    const one = await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    git(dir, 'revert', '--no-commit', one);
+    git(dir, 'commit', '-q', '-m', `undo step 1\n\nSpecloop-Revert: ${one}`);
+    expect((await trailerSteps(dir, { planId: 'p' })).size).toBe(0);
+    writeFiles(dir, { 'a.txt': 'a2' });
+    const redo = await commitStep(dir, { step: 1, planId: 'p' });
+    expect((await trailerSteps(dir, { planId: 'p' })).get(1)?.commit).toBe(redo);
+  });
+
+  it('a step landed twice counts its first landing', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    const first = await commitStep(dir, { step: 1, planId: 'p' });
+    writeFiles(dir, { 'a.txt': 'b' });
+    await commitStep(dir, { step: 1, planId: 'p' });
+    expect((await trailerSteps(dir, { planId: 'p' })).get(1)?.commit).toBe(first);
   });
 
   it('status lists every untracked file (not folders) and honours excludes', async () => {

@@ -10,9 +10,9 @@ import {
   writeClaimCommit,
 } from './claims.js';
 import { resolveIdentity } from './identity.js';
-import { viewAt } from './local-coordinator.js';
-import { requireStep } from './setup.js';
 import { humanSeconds, loadTeamState, type TeamTarget } from './status.js';
+import { requireStep } from './team-setup.js';
+import { viewAt } from './view.js';
 
 /** A person's claim: long, since nobody renews it while they work by hand. */
 export const HUMAN_LEASE_SECONDS = 8 * 3600;
@@ -41,7 +41,8 @@ export async function claimStep(
   const t = await loadTeamState(ctx, o);
   requireStep(t.plan, o.step);
   const me = await resolveIdentity(ctx, t.repoRoot, o.name);
-  const v = await viewAt(t.repoRoot, t.state.tip, t.planId, t.todoPath);
+  const g = { env: ctx.env };
+  const v = await viewAt(t.repoRoot, { ...g, rev: t.state.tip, planId: t.planId, todoPath: t.todoPath });
   const landed = v.doneInfo.get(o.step);
   if (v.done.has(o.step))
     throw new UsageError(
@@ -70,8 +71,8 @@ export async function claimStep(
     renewedAt: now,
     leaseSeconds: o.leaseSeconds ?? HUMAN_LEASE_SECONDS,
   };
-  const sha = await writeClaimCommit(t.repoRoot, info);
-  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), old?.sha, sha);
+  const sha = await writeClaimCommit(t.repoRoot, info, g);
+  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), old?.sha, sha, g);
   if (!r.ok)
     throw new UsageError(`someone claimed step ${o.step} a moment ago`, {
       code: 'E_CLAIMED',
@@ -115,7 +116,9 @@ export async function releaseStep(
       code: 'E_NOT_YOURS',
       hint: `ask them, or pass --force if their run is gone (it stops at its next lease renewal)`,
     });
-  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), c.sha, undefined);
+  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), c.sha, undefined, {
+    env: ctx.env,
+  });
   if (!r.ok)
     throw new UsageError(`the claim on step ${o.step} changed while releasing it`, {
       hint: 'look again: `specloop team status`',

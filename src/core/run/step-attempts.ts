@@ -1,12 +1,17 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
+import { git, status, tryGit } from '../git/index.js';
 import type { Plan, PlanStep } from '../plan/index.js';
 import { type OnEvent, type Usage, zeroUsage } from './events.js';
 import type { Executor } from './executors/types.js';
 import { packContext, relevantFiles } from './failure-context.js';
-import { machineState, status } from './git.js';
+import { mergeHooks, notifyAttempt } from './hooks.js';
+import { machineState } from './machine-state.js';
 import { retryPrompt, stepPrompt } from './prompts.js';
+import type { AttemptRef, PreLandCheck, RunHooks } from './seams.js';
+import type { RunMode } from './settings.js';
 import { runTests, type TestResult, tailOutput } from './test-runner.js';
 
 export interface ExecuteStepOptions {
@@ -44,7 +49,10 @@ export interface ExecuteStepOptions {
   onPhase?: (phase: 'executing' | 'checking', attempt: number) => void | Promise<void>;
   onEvent?: OnEvent;
   signal?: AbortSignal;
-  crash?: (point: string) => void;
+  /** Pre-land checks and attempt observers (seams.ts); none by default. */
+  hooks?: RunHooks;
+  /** Identifies the attempts in lifecycle events. */
+  run?: { runId: string; planId: string; mode: RunMode };
 }
 
 export interface ExecuteStepResult {
@@ -107,13 +115,35 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     changed: [],
   };
 
+  const hooks = o.hooks ?? mergeHooks();
+  const who = o.run ?? { runId: '', planId: '', mode: 'solo' as const };
+  const ref = (attempt: number): AttemptRef => ({ ...who, step: n, attempt, dir: o.repoDir });
+  const note = (text: string) => onEvent({ type: 'note', text: `step ${n}: ${text}` });
   const changedNow = async () =>
     (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
-  const check = async (): Promise<Check> => {
-    const changed = await changedNow();
+  const runChecks = async (when: PreLandCheck['when'], attempt: number, changed: string[]) => {
+    for (const c of hooks.preLand) {
+      if (c.when !== when) continue;
+      const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed });
+      for (const t of v.notes ?? []) note(t);
+      if ('restore' in v && v.restore?.length) {
+        await restorePaths(ctx, o.repoDir, v.restore);
+        changed = await changedNow();
+      }
+      if (!v.ok) return { reason: `${c.name}: ${v.reason}`, changed };
+    }
+    return { changed };
+  };
+  const check = async (attempt: number): Promise<Check> => {
+    let changed = await changedNow();
     if (changed.length === 0) return { ok: false, reason: 'the attempt changed no files', changed };
+    const before = await runChecks('before-tests', attempt, changed);
+    changed = before.changed;
+    if (before.reason) return { ok: false, reason: before.reason, changed };
+    if (changed.length === 0)
+      return { ok: false, reason: 'the attempt changed no files it may change', changed };
     onEvent({ type: 'tests-start', step: n, command: o.testCommand });
-    o.crash?.('tests');
+    ctx.faults?.at('tests');
     const test = await runTests(ctx, {
       cwd: testCwd,
       command: o.testCommand,
@@ -127,6 +157,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       durationMs: test.durationMs,
       timedOut: test.timedOut,
     });
+    await notifyAttempt(hooks, 'testsRan', { ...ref(attempt), result: test }, note);
     if (!test.ok)
       return {
         ok: false,
@@ -141,7 +172,9 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
         changed,
         test,
       };
-    return { ok: true, changed, test };
+    const after = await runChecks('after-tests', attempt, changed);
+    if (after.reason) return { ok: false, reason: after.reason, changed: after.changed, test };
+    return { ok: true, changed: after.changed, test };
   };
   const accept = (c: Check) =>
     Object.assign(res, { ok: true, changed: c.changed, lastTest: c.test, reason: undefined });
@@ -158,9 +191,10 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     // A finished but unchecked attempt (killed during the tests), or a hand fix after a failed run.
     onEvent({ type: 'verify-existing', step: n });
     await o.onPhase?.('checking', 0);
-    last = await check();
+    last = await check(0);
     if (last.ok) return accept(last);
     last.reason = `work already in the tree was checked first: ${last.reason}`;
+    await notifyAttempt(hooks, 'attemptRejected', { ...ref(0), reason: last.reason, test: last.test }, note);
   }
 
   const firstPrompt =
@@ -195,6 +229,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
           testCommand: o.testCommand,
         })
       : firstPrompt;
+    await notifyAttempt(hooks, 'attemptStarted', { ...ref(attempt), prompt }, note);
     const r = await o.executor.run({
       repoDir: o.repoDir,
       step: n,
@@ -205,8 +240,9 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       maxCost: o.maxCost === undefined ? undefined : o.maxCost - res.cost,
       signal,
       onEvent,
-      crash: o.crash,
+      crash: ctx.faults ? (point) => ctx.faults?.at(point) : undefined,
     });
+    await notifyAttempt(hooks, 'executorFinished', { ...ref(attempt), result: r }, note);
     res.attempts = attempt;
     res.usage.inputTokens += r.usage.inputTokens;
     res.usage.outputTokens += r.usage.outputTokens;
@@ -214,8 +250,8 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     else res.cost += r.cost;
     if (r.sessionId) res.sessionIds.push(r.sessionId);
     await o.onPhase?.('checking', attempt);
-    o.crash?.('executor');
-    const c = await check();
+    ctx.faults?.at('executor');
+    const c = await check(attempt);
     if (r.ok && c.ok) {
       onEvent({ type: 'attempt-end', step: n, attempt, ok: true });
       return accept(c);
@@ -223,7 +259,29 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     // The executor's own failure (budget, invalid calls, CLI error) outranks the checks.
     last = r.ok ? c : { ...c, ok: false, reason: r.reason ?? 'the executor failed' };
     onEvent({ type: 'attempt-end', step: n, attempt, ok: false, reason: last.reason });
+    await notifyAttempt(
+      hooks,
+      'attemptRejected',
+      { ...ref(attempt), reason: last.reason ?? 'unknown', test: last.test },
+      note,
+    );
   }
   Object.assign(res, { reason: last?.reason, changed: last?.changed ?? [], lastTest: last?.test });
   return res;
+}
+
+/**
+ * Put `paths` (repo-relative) back as they are at HEAD — the commit the step works on —
+ * or remove them when HEAD does not have them (files the step should not have created).
+ */
+export async function restorePaths(ctx: Pick<Context, 'env'>, dir: string, paths: string[]): Promise<void> {
+  const env = { env: ctx.env };
+  for (const p of paths) {
+    if ((await tryGit(dir, ['cat-file', '-e', `HEAD:${p}`], env)).ok)
+      await git(dir, ['checkout', '-q', 'HEAD', '--', p], env);
+    else {
+      await tryGit(dir, ['rm', '-q', '--cached', '--ignore-unmatch', '--', p], env);
+      await rm(join(dir, p), { recursive: true, force: true });
+    }
+  }
 }

@@ -1,15 +1,20 @@
-import { InterruptedError, WorkError } from '../errors.js';
+import { readFile } from 'node:fs/promises';
+import type { Context } from '../context.js';
+import { InterruptedError } from '../errors.js';
+import { type GitOptions, git, tryGit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
+import { createExecutor, executeStep, notifyAttempt, type RunSettings, STEP_TRAILER } from '../run/index.js';
 import type { View } from './coordinator.js';
-import type { EngineOptions } from './engine.js';
-import { git, tryGit } from './git.js';
-import { prepareLanding } from './land.js';
+import { prepareLanding } from './integration-commit.js';
+import { landThroughQueue } from './integration-queue.js';
 import type { Mutex } from './mutex.js';
 import { conflictNote, redNote, type TemplateRoots } from './retry-notes.js';
-import type { StepOutcome } from './types.js';
+import type { EngineOptions } from './scheduler.js';
+import type { RunSetup } from './team-setup.js';
+import type { ExecuteFn, StepOutcome } from './types.js';
 import { prepareWorktree, removeWorktree } from './worktrees.js';
 
-/** What the step tasks of one run share. */
+/** What the worktree steps of one run share. */
 export interface TaskShared {
   o: EngineOptions;
   /** The integration queue: one landing at a time. */
@@ -21,6 +26,54 @@ export interface TaskShared {
   templates: TemplateRoots;
   /** Ignored root directories (node_modules …) each worktree links to the main checkout's. */
   linkIgnored: readonly string[];
+  now(): number;
+}
+
+/**
+ * The executor seam for worktree steps: the run core's attempt loop (`executeStep`, the
+ * same as solo, with the same settings and hooks), which edits and tests in the step's
+ * worktree and leaves the committing to the landing. Activity is prefixed with the step.
+ */
+export async function worktreeExecutor(
+  ctx: Context,
+  s: RunSettings,
+  setup: RunSetup,
+  runId: string,
+): Promise<ExecuteFn> {
+  const executor = await createExecutor(ctx, s.executor, {
+    model: s.model,
+    maxToolCalls: s.maxToolCalls,
+    preflight: true,
+  });
+  const spec = setup.specPath ? await readFile(setup.specPath, 'utf8').catch(() => undefined) : undefined;
+  return async ({ dir, step, done, note, signal }) => {
+    const say = (t: string) => ctx.stderr.write(`step ${step.number}: ${t}\n`);
+    const r = await executeStep(ctx, {
+      repoDir: dir,
+      plan: setup.plan,
+      step,
+      executor,
+      testCommand: s.testCommand,
+      testTimeoutMs: s.testTimeoutMs,
+      maxAttempts: s.maxAttempts,
+      tdd: s.tdd,
+      spec,
+      done,
+      note,
+      ignore: setup.todoPath ? [setup.todoPath] : [],
+      signal,
+      hooks: setup.hooks,
+      run: { runId, planId: setup.planId, mode: s.mode },
+      onEvent: (e) => {
+        if (e.type === 'attempt-start') say(`attempt ${e.attempt}/${e.maxAttempts} with ${executor.label}`);
+        else if (e.type === 'attempt-end' && !e.ok)
+          say(`attempt ${e.attempt} failed — ${e.reason ?? 'unknown reason'}`);
+        else if (e.type === 'tests-end') say(`tests ${e.ok ? 'green' : 'red'}`);
+        else if (e.type === 'note') say(e.text);
+      },
+    });
+    return { ok: r.ok, attempts: r.attempts, reason: r.reason, cost: r.cost };
+  };
 }
 
 /**
@@ -29,11 +82,12 @@ export interface TaskShared {
  * most `maxRebases` times). The claim is held (lease renewed) throughout; losing it stops
  * the step. Returns how it ended; the worktree of a failed step is kept for a look.
  */
-export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): Promise<StepOutcome> {
+export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View): Promise<StepOutcome> {
   const { o } = sh;
+  const g: GitOptions = { env: o.env };
   const coord = o.coordinator;
   const n = step.number;
-  const started = Date.now();
+  const started = sh.now();
   const ac = new AbortController();
   const onAbort = () => ac.abort();
   sh.signal.addEventListener('abort', onAbort, { once: true });
@@ -49,7 +103,7 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
     status,
     attempts,
     rebases,
-    durationMs: Date.now() - started,
+    durationMs: sh.now() - started,
     ...extra,
   });
   const runExecutor = async (dir: string, done: number[], note?: string) => {
@@ -61,24 +115,31 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
   };
   try {
     const wt = await prepareWorktree(o.repoRoot, {
+      ...g,
       planId: o.planId,
       step: n,
       base: base.tip,
       link: sh.linkIgnored,
+      now: sh.now(),
     });
     for (const note of wt.notes) o.say(note);
-    let tip = base.tip;
     if (!wt.resumed) {
       o.say(`step ${n}: started — ${step.title}`);
       const r = await runExecutor(wt.dir, [...base.done]);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the executor did not get the tests green' });
-      await commitWork(wt.dir, n, o.todoPath);
+      await commitWork(wt.dir, n, o.todoPath, g);
     }
     for (;;) {
-      const res = await sh.queue.run(async () => {
-        for (let race = 0; ; race++) {
-          tip = await coord.currentTip();
-          const prep = await prepareLanding({
+      const res = await landThroughQueue({
+        queue: sh.queue,
+        branch: coord.branch,
+        step: n,
+        currentTip: () => coord.currentTip(),
+        publish: (commit, tip) => coord.publish(commit, tip),
+        onLostRace: () => o.say(`step ${n}: ${coord.branch} moved while landing; rebasing onto the new tip`),
+        prepare: (tip) =>
+          prepareLanding({
+            ...g,
             repoRoot: o.repoRoot,
             dir: wt.dir,
             step: { number: n, title: step.title, context: step.context },
@@ -88,31 +149,45 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
             mode: 'squash',
             body: o.landedBy,
             test: (dir) => o.test(dir, ac.signal),
-          });
-          if (prep.kind !== 'ready') return prep;
-          if (await coord.publish(prep.commit, tip)) return { kind: 'landed' as const, commit: prep.commit };
-          if (race >= 20)
-            throw new WorkError(`step ${n}: lost the race to ${coord.branch} 20 times in a row`);
-          o.say(`step ${n}: ${coord.branch} moved while landing; rebasing onto the new tip`);
-        }
+          }),
       });
       if (res.kind === 'landed') {
-        await git(wt.dir, ['update-ref', `refs/heads/${wt.branch}`, res.commit]);
-        const kept = await removeWorktree(o.repoRoot, { planId: o.planId, step: n, landedOn: res.commit });
+        await git(wt.dir, ['update-ref', `refs/heads/${wt.branch}`, res.commit], g);
+        const kept = await removeWorktree(o.repoRoot, {
+          ...g,
+          planId: o.planId,
+          step: n,
+          landedOn: res.commit,
+        });
         if (kept) o.say(`step ${n}: ${kept}`);
         o.say(`step ${n}: landed ${res.commit.slice(0, 7)} on ${coord.branch}`);
+        await notifyAttempt(
+          o.hooks,
+          'stepLanded',
+          {
+            runId: o.runId,
+            planId: o.planId,
+            mode: o.mode,
+            step: n,
+            attempt: attempts,
+            dir: wt.dir,
+            commit: res.commit,
+            attempts,
+          },
+          o.say,
+        );
         return outcome('landed', { commit: res.commit });
       }
       if (res.kind === 'already') {
         o.say(
           `step ${n}: already integrated by ${res.author} (${res.commit.slice(0, 7)}); dropping this copy`,
         );
-        const kept = await removeWorktree(o.repoRoot, { planId: o.planId, step: n });
+        const kept = await removeWorktree(o.repoRoot, { ...g, planId: o.planId, step: n });
         if (kept) o.say(`step ${n}: ${kept}`);
         return outcome('skipped', { commit: res.commit, reason: `already integrated by ${res.author}` });
       }
       rebases += 1;
-      const landed = (await stepsBetween(o.repoRoot, wt.base, tip)).map((s) => `step ${s}`);
+      const landed = (await stepsBetween(o.repoRoot, wt.base, res.tip, g)).map((s) => `step ${s}`);
       if (rebases > o.maxRebases)
         return outcome('failed', {
           reason: `still ${res.kind === 'conflict' ? 'conflicting' : 'red'} after ${o.maxRebases} retries on a new base`,
@@ -122,7 +197,7 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
         o.say(
           `step ${n}: conflicts with newer work in ${res.files.join(', ')}; retrying on the new base (${rebases}/${o.maxRebases})`,
         );
-        await git(wt.dir, ['reset', '-q', '--hard', tip]);
+        await git(wt.dir, ['reset', '-q', '--hard', res.tip], g);
         note = await conflictNote(sh.templates, { ...res, landed });
       } else {
         o.say(`step ${n}: tests red after rebasing onto the new base; retrying (${rebases}/${o.maxRebases})`);
@@ -131,7 +206,7 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
       const doneNow = [...(await coord.refresh()).done];
       const r = await runExecutor(wt.dir, doneNow, note);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the retry on the new base failed' });
-      await commitWork(wt.dir, n, o.todoPath);
+      await commitWork(wt.dir, n, o.todoPath, g);
     }
   } catch (err) {
     if (lost) return outcome('skipped', { reason: lost });
@@ -146,22 +221,24 @@ export async function runStepTask(sh: TaskShared, step: PlanStep, base: View): P
  * Commit the executor's changes in the worktree. The tick and the trailers come at landing,
  * so an executor's own edit of todo.md is undone here (it would conflict with other steps' ticks).
  */
-async function commitWork(dir: string, n: number, todoPath?: string): Promise<void> {
-  if (todoPath && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`])).ok)
-    await git(dir, ['checkout', '-q', 'HEAD', '--', todoPath]);
-  await git(dir, ['add', '--all', '--', ':/', ':(exclude,top).specloop']);
-  const staged = await tryGit(dir, ['diff', '--cached', '--quiet']);
+async function commitWork(
+  dir: string,
+  n: number,
+  todoPath: string | undefined,
+  g: GitOptions,
+): Promise<void> {
+  if (todoPath && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`], g)).ok)
+    await git(dir, ['checkout', '-q', 'HEAD', '--', todoPath], g);
+  await git(dir, ['add', '--all', '--', ':/', ':(exclude,top).specloop'], g);
+  const staged = await tryGit(dir, ['diff', '--cached', '--quiet'], g);
   if (staged.ok) return;
-  await git(dir, ['commit', '-q', '--no-verify', '-m', `specloop: work on step ${n} (not landed yet)`]);
+  await git(dir, ['commit', '-q', '--no-verify', '-m', `specloop: work on step ${n} (not landed yet)`], g);
 }
 
 /** Step numbers whose trailers appear on `tip` but not on `base`. */
-async function stepsBetween(repo: string, base: string, tip: string): Promise<number[]> {
-  const out = await git(repo, [
-    'log',
-    '--format=%(trailers:key=Specloop-Step,valueonly,separator=%x2C)',
-    `${base}..${tip}`,
-  ]);
+async function stepsBetween(repo: string, base: string, tip: string, g: GitOptions): Promise<number[]> {
+  const fmt = `--format=%(trailers:key=${STEP_TRAILER},valueonly,separator=%x2C)`;
+  const out = await git(repo, ['log', fmt, `${base}..${tip}`], g);
   return out
     .split(/[\n,]/)
     .map((s) => Number(s.trim()))

@@ -2,14 +2,17 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { InterruptedError, WorkError } from '../errors.js';
 import type { PlanStep } from '../plan/index.js';
-import { commitStep } from './commit-step.js';
 import type { OnEvent } from './events.js';
-import { executeStep } from './execute-step.js';
 import type { Executor } from './executors/types.js';
-import { machineState } from './git.js';
+import { notifyAttempt } from './hooks.js';
 import { type ActiveStep, type Journal, planJournal, writeJournal } from './journal.js';
+import { commitStep } from './land-step.js';
+import { machineState } from './machine-state.js';
 import type { PlanSource } from './plan-source.js';
-import type { RunPlanOptions, StepReport } from './types.js';
+import type { RunHooks } from './seams.js';
+import type { RunSettings } from './settings.js';
+import { executeStep } from './step-attempts.js';
+import type { StepReport } from './types.js';
 
 export interface RunOneStep {
   repo: string;
@@ -24,7 +27,9 @@ export interface RunOneStep {
   /** USD still allowed. */
   maxCost?: number;
   existing: 'verify' | 'continue';
-  run: RunPlanOptions;
+  settings: RunSettings;
+  runId: string;
+  hooks: RunHooks;
   onEvent: OnEvent;
 }
 
@@ -36,14 +41,14 @@ const now = (ctx: Context) => new Date(ctx.clock.now()).toISOString();
  * attempts and checks (executeStep), then one commit with the tick and the trailers.
  */
 export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepReport & { costKnown: boolean }> {
-  const { step, run: o, onEvent } = s;
+  const { step, settings: o, onEvent } = s;
   const n = step.number;
   const t0 = ctx.clock.now();
   const pj = planJournal(s.journal, s.src.planId);
-  const save = () => writeJournal(s.repo, s.journal);
+  const save = () => writeJournal(s.repo, s.journal, ctx.faults);
   pj.active = { step: n, phase: 'executing', attempt: 1, startedAt: now(ctx) };
   await save();
-  o.crash?.('journal');
+  ctx.faults?.at('journal');
   let r: Awaited<ReturnType<typeof executeStep>>;
   try {
     r = await executeStep(ctx, {
@@ -69,7 +74,8 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
       },
       onEvent,
       signal: ctx.signal,
-      crash: o.crash,
+      hooks: s.hooks,
+      run: { runId: s.runId, planId: s.src.planId, mode: 'solo' },
     });
   } catch (err) {
     if (err instanceof InterruptedError)
@@ -114,7 +120,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
     planId: s.src.planId,
     exclude: machineState(ctx, s.repo),
     env: ctx.env,
-    crash: o.crash,
+    faults: ctx.faults,
   }).catch((err: Error) => {
     throw new WorkError(`step ${n} passed its checks but could not be committed: ${err.message}`, {
       code: 'E_COMMIT',
@@ -122,11 +128,26 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
       cause: err,
     });
   });
-  o.crash?.('committed');
+  ctx.faults?.at('committed');
   pj.active = undefined;
   pj.history.push({ ...entry, ok: true, commit: sha });
   await save();
-  o.crash?.('step-done');
+  ctx.faults?.at('step-done');
+  await notifyAttempt(
+    s.hooks,
+    'stepLanded',
+    {
+      runId: s.runId,
+      planId: s.src.planId,
+      mode: 'solo',
+      step: n,
+      attempt: r.attempts,
+      dir: s.repo,
+      commit: sha,
+      attempts: r.attempts,
+    },
+    (text) => onEvent({ type: 'note', text }),
+  );
   onEvent({ type: 'step-end', step: n, ok: true, attempts: r.attempts, commit: sha });
   return { ...report, commit: sha, durationMs: ctx.clock.now() - t0 };
 }

@@ -1,0 +1,23 @@
+/**
+ * The one git layer: every git process of run, team, pack and github goes through
+ * `tryGit` / `git` here (the environment policy of `src/util/git.ts`, the context's env,
+ * one error type `GitError`). Functions take the repository or worktree directory
+ * explicitly and never assume a cwd or a branch.
+ */
+export {
+  branchExists,
+  createBranch,
+  currentBranch,
+  emptyTree,
+  gitDir,
+  headCommit,
+  isAncestor,
+  repoRoot,
+  requireRepo,
+  resolveCommit,
+  showFile,
+  switchBranch,
+  validBranchName,
+} from './refs.js';
+export { type GitEnv, GitError, type GitOptions, type GitResult, git, gitLine, tryGit } from './run-git.js';
+export { commit, excludeSpecs, type StatusEntry, stageAll, status, statusLine } from './work-tree.js';

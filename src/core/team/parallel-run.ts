@@ -1,0 +1,134 @@
+import type { Context } from '../context.js';
+import { type GitOptions, resolveCommit } from '../git/index.js';
+import {
+  acquireRunLock,
+  newRunId,
+  type PlanSource,
+  prepareRunBranch,
+  type RunSettings,
+} from '../run/index.js';
+import { plannedWaves } from './dry-run.js';
+import { localCoordinator } from './local-coordinator.js';
+import { summarize } from './result.js';
+import { runScheduler } from './scheduler.js';
+import { requireCommitted, resolveSetup, type TeamDeps, targetsFor } from './team-setup.js';
+import type { TeamRunResult } from './types.js';
+import { viewAt } from './view.js';
+import { worktreeExecutor } from './worktree-step.js';
+import { excludeWorktrees, existingWorktreeSteps, removeWorktree } from './worktrees.js';
+
+/**
+ * `run --parallel N` on one machine. The run branch is prepared exactly as for a solo run
+ * (the same `--branch` / `--no-branch` / `--yes` meaning: fresh `specloop/<plan>` branch,
+ * plan files committed, crash leftovers recovered) and becomes the integration branch; then
+ * the scheduler runs ready steps in worktrees. `--dry-run` writes nothing at all.
+ */
+export async function runParallelImpl(
+  ctx: Context,
+  s: RunSettings,
+  src: PlanSource,
+  deps: TeamDeps = {},
+): Promise<TeamRunResult> {
+  const started = ctx.clock.now();
+  const g: GitOptions = { env: ctx.env };
+  const setup = resolveSetup(ctx, s, src, deps);
+  const say = (t: string) => ctx.stderr.write(`${t}\n`);
+  if (s.dryRun) {
+    const prepared = await prepareRunBranch(ctx, src, { branch: s.branch, yes: s.yes, dryRun: true });
+    const done = new Set(prepared.done.keys());
+    const targets = targetsFor(setup.plan, s, done);
+    return {
+      mode: 'parallel',
+      dryRun: true,
+      planned: plannedWaves(setup.plan, targets, done, s.parallel),
+      integrationBranch: prepared.branch.target,
+      outcomes: [],
+      done: [...done].sort((a, b) => a - b),
+      remaining: [...targets].filter((n) => !done.has(n)).sort((a, b) => a - b),
+      cost: 0,
+      durationMs: ctx.clock.now() - started,
+      exitCode: 0,
+    };
+  }
+  const lock = await acquireRunLock(setup.repoRoot, { command: 'specloop run --parallel', now: started });
+  try {
+    const execute = deps.execute ?? (await worktreeExecutor(ctx, s, setup, newRunId(ctx)));
+    const prepared = await prepareRunBranch(ctx, src, { branch: s.branch, yes: s.yes });
+    for (const n of prepared.notes) say(n);
+    const branch = prepared.branch.target;
+    const tip = (await resolveCommit(setup.repoRoot, `refs/heads/${branch}`, g)) as string;
+    await requireCommitted(setup.repoRoot, tip, branch, [setup.planPath, setup.todoPath], g);
+    await excludeWorktrees(setup.repoRoot, g);
+    await recoverWorktrees(
+      setup.repoRoot,
+      { ...g, planId: setup.planId, tip, todoPath: setup.todoPath },
+      say,
+    );
+    const start = await viewAt(setup.repoRoot, {
+      ...g,
+      rev: tip,
+      planId: setup.planId,
+      todoPath: setup.todoPath,
+    });
+    const targets = targetsFor(setup.plan, s, start.done);
+    const result = await runScheduler(ctx, {
+      env: ctx.env,
+      runId: newRunId(ctx),
+      mode: 'parallel',
+      hooks: setup.hooks,
+      plan: setup.plan,
+      repoRoot: setup.repoRoot,
+      planId: setup.planId,
+      todoPath: setup.todoPath,
+      coordinator: localCoordinator({
+        ...g,
+        repoRoot: setup.repoRoot,
+        branch,
+        planId: setup.planId,
+        todoPath: setup.todoPath,
+      }),
+      execute,
+      test: setup.test,
+      parallel: s.parallel,
+      maxRebases: s.maxRebases,
+      targets,
+      maxCost: s.maxCost,
+      landedBy: '',
+      say,
+    });
+    return summarize('parallel', branch, setup, targets, result, { started, now: ctx.clock.now() }, say);
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Worktrees of this plan's steps that are already done (a crash after landing) are removed;
+ * the rest resume when scheduled. Other plans' worktrees are never touched.
+ */
+export async function recoverWorktrees(
+  repoRoot: string,
+  o: GitOptions & { planId: string; tip: string; todoPath?: string },
+  say: (t: string) => void,
+): Promise<void> {
+  const steps = await existingWorktreeSteps(repoRoot, o.planId);
+  if (steps.length === 0) return;
+  const { done, doneInfo } = await viewAt(repoRoot, {
+    env: o.env,
+    rev: o.tip,
+    planId: o.planId,
+    todoPath: o.todoPath,
+  });
+  for (const n of steps) {
+    if (!done.has(n)) continue;
+    const kept = await removeWorktree(repoRoot, {
+      env: o.env,
+      planId: o.planId,
+      step: n,
+      landedOn: o.tip,
+      landedAs: doneInfo.get(n)?.commit,
+      ignore: o.todoPath ? [o.todoPath] : [],
+    });
+    say(`step ${n}: already integrated; removed its leftover worktree${kept ? ` (${kept})` : ''}`);
+  }
+}

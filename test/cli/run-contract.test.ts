@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import { MODES, type Mode, makeScene, snapshot } from '../support/contract-fixtures.js';
+import { git as gitRaw, tempDir } from '../support/repo.js';
+import { type FixtureStep, planText, todoText } from '../support/team-fixtures.js';
+
+/**
+ * The contract of the one run core: the same scenario, the same flags, the same outcome
+ * in every mode — solo, `--parallel 2`, `--team` (bare remote + clone).
+ */
+const THREE: FixtureStep[] = [
+  { title: 'one', actions: ['WRITE out/one.txt one'] },
+  { title: 'two', actions: ['WRITE out/two.txt two'] },
+  { title: 'three', actions: ['WRITE out/three.txt three'] },
+];
+
+describe.each(MODES)('specloop run contract (%s)', (mode: Mode) => {
+  const cleanups = useCleanups();
+  const scene = (steps: FixtureStep[], extra: Record<string, string> = {}) => {
+    const t = tempDir(`specloop-contract-${mode}-`);
+    cleanups.push(t.cleanup);
+    return makeScene(t.dir, mode, steps, extra);
+  };
+
+  it('--dry-run changes nothing: tree, .specloop/, refs, worktrees and the remote are byte-identical', async () => {
+    const s = scene(THREE);
+    const before = snapshot(s);
+    const r = await s.run(['--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/step 1: one/);
+    expect(r.stdout).toMatch(/step 3: three/);
+    expect(snapshot(s)).toEqual(before);
+    expect(s.landed()).toEqual([]);
+  }, 30_000);
+
+  it('--next runs one step, --until 2 the steps up to 2, --step 3 only step 3', async () => {
+    const s = scene(THREE);
+    let r = await s.run(['--next']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed()).toEqual([1]);
+    r = await s.run(['--until', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed()).toEqual([1, 2]);
+    r = await s.run(['--step', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed()).toEqual([1, 2, 3]);
+    r = await s.run(['--step', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('step 3 is already done');
+  }, 60_000);
+
+  it('a red step is not landed and the run exits 1; --max-attempts bounds the attempts', async () => {
+    const s = scene([
+      { title: 'fine', actions: ['WRITE out/fine.txt fine'] },
+      { title: 'red', deps: [1], actions: ['WRITE out/red.txt BROKEN'] },
+    ]);
+    const r = await s.run(['--max-attempts', '1']);
+    expect(r.code).toBe(1);
+    expect(s.landed()).toEqual([1]);
+    expect(r.stderr).not.toMatch(/attempt 2/);
+  }, 60_000);
+
+  it('--test-timeout kills a hanging test command in every mode', async () => {
+    const s = scene([{ title: 'hang', actions: ['WRITE out/HANG x'] }]);
+    const t0 = Date.now();
+    const r = await s.run(['--test-timeout', '1', '--max-attempts', '1', '--json']);
+    expect(r.code).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(25_000);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/timed out|tests red|killed after 1 s/);
+    expect(s.landed()).toEqual([]);
+  }, 40_000);
+
+  it('flags that cannot apply are refused with exit 2 and the reason', async () => {
+    const s = scene(THREE);
+    const before = snapshot(s);
+    const r = mode === 'team' ? await s.run(['--yes']) : await s.run(['--remote', 'origin']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(mode === 'team' ? /--yes does not apply to --team/ : /--remote does not apply/);
+    expect(snapshot(s)).toEqual(before);
+  }, 30_000);
+
+  it('two plans in one repository: each lands its own steps under its own plan id', async () => {
+    const other: FixtureStep[] = [{ title: 'other one', actions: ['WRITE out/other.txt other'] }];
+    const s = scene(THREE, { 'other.md': planText(other), 'other.todo.md': todoText(other) });
+    let r = await s.run([]);
+    expect(r.code, r.stderr).toBe(0);
+    r = await s.run(['--from', 'other.md']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed('prompt_plan')).toEqual([1, 2, 3]);
+    expect(s.landed('other')).toEqual([1]);
+    if (mode !== 'team') expect(gitRaw(s.dir, 'status', '--porcelain')).toBe('');
+  }, 90_000);
+});
