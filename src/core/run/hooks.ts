@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { runRecordObserver } from './record-observer.js';
 import type { AttemptObserver, RunHooks } from './seams.js';
 import type { RunSettings } from './settings.js';
 
@@ -6,8 +7,8 @@ import type { RunSettings } from './settings.js';
  * The hooks every run gets. Features add theirs here, one line each (run records, the
  * integrity policy, the review gate, pause/resume), so the step loop itself never changes.
  */
-export function defaultRunHooks(_ctx: Context, _s: RunSettings): RunHooks {
-  return { preLand: [], attempts: [], betweenSteps: [] };
+export function defaultRunHooks(ctx: Context, s: RunSettings): RunHooks {
+  return { preLand: [], attempts: [runRecordObserver(ctx, { executor: s.executor })], betweenSteps: [] };
 }
 
 /** Merge hook sets (defaults first, then a caller's extras, e.g. a test's). */

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { runGit } from '../../util/git.js';
 import type { Context } from '../context.js';
+import { excludeSpecs } from '../git/index.js';
 import type { Usage } from './events.js';
 import type { ExecutorResult } from './executors/types.js';
-import { excludeSpecs } from './git.js';
 
 /**
  * Run records: `.specloop/runs/<run-id>/step-<N>/attempt-<K>/` holds what each attempt was
@@ -91,6 +92,10 @@ export async function treeDiff(ctx: Context, dir: string, exclude: readonly stri
 export async function writeAttemptRecord(repo: string, rec: AttemptRecord): Promise<string> {
   const dir = attemptDir(repo, rec.meta.runId, rec.meta.step, rec.meta.attempt);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Self-ignoring: records never show in `git status` nor reach a commit, whatever the
+  // project's own ignore rules say.
+  const ignore = join(runsRoot(repo), '.gitignore');
+  if (!existsSync(ignore)) await atomicWrite(ignore, '# specloop run records; safe to delete\n*\n');
   const put = (name: string, text: string | undefined) =>
     text === undefined ? undefined : atomicWrite(join(dir, name), text, { mode: 0o600 });
   await Promise.all([

@@ -33,6 +33,8 @@ export interface RunFlags {
   leaseSeconds?: number;
   /** Retries of a step on a new base after a conflict or red rebase (parallel/team). */
   maxRebases?: number;
+  /** Start although the suite is red before the first step (test-preflight.ts). */
+  allowRed?: boolean;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface RunSettings {
   leaseSeconds: number;
   maxRebases: number;
   maxToolCalls: number;
+  /** Start although the test suite is red before the first step. */
+  allowRed: boolean;
 }
 
 /**
@@ -121,5 +125,6 @@ export function resolveRunSettings(ctx: Pick<Context, 'config'>, f: RunFlags): R
     leaseSeconds: f.leaseSeconds ?? c.team.leaseSeconds,
     maxRebases: f.maxRebases ?? 3,
     maxToolCalls: c.run.maxToolCalls,
+    allowRed: Boolean(f.allowRed),
   };
 }

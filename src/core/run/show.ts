@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { requireRepo } from './git.js';
+import { requireRepo } from '../git/index.js';
 import { type RecordPart, readStepRecord, type StepRecord } from './run-record.js';
 import { failureExcerpt } from './test-excerpt.js';
 

@@ -116,6 +116,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
     step: n,
     title: step.title,
     context: step.context,
+    body: r.summary,
     todoPath: s.src.todoPath,
     planId: s.src.planId,
     exclude: machineState(ctx, s.repo),

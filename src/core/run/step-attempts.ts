@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { git, status, tryGit } from '../git/index.js';
@@ -12,7 +13,9 @@ import { machineState } from './machine-state.js';
 import { retryPrompt, stepPrompt } from './prompts.js';
 import type { AttemptRef, PreLandCheck, RunHooks } from './seams.js';
 import type { RunMode } from './settings.js';
-import { runTests, type TestResult, tailOutput } from './test-runner.js';
+import { failureExcerpt } from './test-excerpt.js';
+import { assertTestCommandRuns } from './test-preflight.js';
+import { runTests, type TestResult } from './test-runner.js';
 
 export interface ExecuteStepOptions {
   /** Repository or worktree root: the executor works here, tests run here. */
@@ -68,6 +71,8 @@ export interface ExecuteStepResult {
   /** Files the step changed (repo-relative). */
   changed: string[];
   lastTest?: TestResult;
+  /** The accepted attempt's own summary (the agent's finish / final message), for the commit body. */
+  summary?: string;
 }
 
 /** Test files by the usual conventions of JS/TS, Python, Go, Ruby, Rust, Java … */
@@ -158,6 +163,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       timedOut: test.timedOut,
     });
     await notifyAttempt(hooks, 'testsRan', { ...ref(attempt), result: test }, note);
+    assertTestCommandRuns(test);
     if (!test.ok)
       return {
         ok: false,
@@ -209,7 +215,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) throw new InterruptedError();
     if (o.maxCost !== undefined && res.cost >= o.maxCost) {
-      res.reason = `cost limit reached ($${res.cost.toFixed(2)} of $${o.maxCost.toFixed(2)})`;
+      res.reason = `cost limit reached (${formatUsd(res.cost)} of ${formatUsd(o.maxCost)})`;
       return res;
     }
     onEvent({ type: 'attempt-start', step: n, attempt, maxAttempts });
@@ -221,7 +227,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
           attempt,
           maxAttempts,
           reason: last.reason ?? 'unknown',
-          testOutput: last.test ? tailOutput(last.test.output) : '(the tests were not run)',
+          testOutput: last.test ? failureExcerpt(last.test.output) : '(the tests were not run)',
           context: await packContext(ctx, {
             repoDir: o.repoDir,
             files: await relevantFiles(o.repoDir, last.changed, last.test?.output ?? ''),
@@ -254,6 +260,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     const c = await check(attempt);
     if (r.ok && c.ok) {
       onEvent({ type: 'attempt-end', step: n, attempt, ok: true });
+      res.summary = r.summary?.trim().slice(0, 2000) || undefined;
       return accept(c);
     }
     // The executor's own failure (budget, invalid calls, CLI error) outranks the checks.
@@ -267,6 +274,8 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     );
   }
   Object.assign(res, { reason: last?.reason, changed: last?.changed ?? [], lastTest: last?.test });
+  // A red step shows why: the failures of its last test run, not just "exit 1".
+  if (last?.test && !last.test.ok) note(`the last test run's failures:\n${indentExcerpt(last.test.output)}`);
   return res;
 }
 
@@ -285,3 +294,7 @@ export async function restorePaths(ctx: Pick<Context, 'env'>, dir: string, paths
     }
   }
 }
+
+/** The failure excerpt of a test run, indented, for the terminal. */
+export const indentExcerpt = (output: string): string =>
+  failureExcerpt(output, { maxChars: 2000 }).replace(/^/gm, '    | ');
