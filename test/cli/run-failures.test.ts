@@ -6,6 +6,7 @@ import { deadPort } from '../support/dead-port.js';
 import type { FakeReply } from '../support/fake-llm-server.js';
 import { git, writeFiles } from '../support/repo.js';
 import { agentHandler, makeProject } from '../support/run-fixtures.js';
+import { runProcess } from '../support/run-process.js';
 
 /**
  * What a user sees when a run cannot work: infrastructure failures stop at once with their
@@ -102,5 +103,25 @@ describe('specloop run: failures that stop the run, failures that show why', () 
     const prompt = await runCli(['show', '1', '--attempt', '2', '--part', 'prompt'], { cwd: dir });
     expect(prompt.stdout).toContain('This is attempt 2 of 2');
     expect(prompt.stdout).toContain('-1 !== 1');
+  });
+
+  it('a crash in attempt 2 is recovered as attempt 2, with attempt 1’s reason and the tests run on what was left', async () => {
+    const dir = project();
+    const fake = await cleanups.fakeLlm(agentHandler((_s, retry) => !retry));
+    const env = { SPECLOOP_HOME: join(dir, '.home'), ...fake.env() };
+    // Attempt 1 writes 2 files (red); attempt 2's first write is the 3rd: killed there.
+    const first = await runProcess(['run'], { cwd: dir, env: { ...env, SPECLOOP_CRASH_AT: 'tool:3' } });
+    expect(first.code).not.toBe(0);
+    const before = fake.requests.length;
+    const again = await runProcess(['run'], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    const resumed = fake.requests.slice(before).find((q) => q.tools.length > 0);
+    const prompt = resumed?.messages.find((m) => m.role === 'user')?.content ?? '';
+    expect(prompt).toContain('This is attempt 2 of 3');
+    expect(prompt).toContain('attempt 1: the test command failed (exit 1)');
+    expect(prompt).toContain('attempt 2 was interrupted before it finished');
+    // The tests ran on the interrupted attempt's files (its first write already fixed the value).
+    expect(prompt).toContain('the tests pass on them');
+    expect(prompt).toMatch(/# pass \d+/);
   });
 });

@@ -24,6 +24,8 @@ export interface ActiveStep {
   attempt: number;
   startedAt: string;
   reason?: string;
+  /** Reasons of the step's rejected attempts so far (kept across a crash). */
+  reasons?: string[];
 }
 
 export interface HistoryEntry {

@@ -46,7 +46,15 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
   const t0 = ctx.clock.now();
   const pj = planJournal(s.journal, s.src.planId);
   const save = () => writeJournal(s.repo, s.journal, ctx.faults);
-  pj.active = { step: n, phase: 'executing', attempt: 1, startedAt: now(ctx) };
+  // A recovered step keeps the interrupted attempt's number and the earlier reasons.
+  const prev = s.existing === 'continue' && pj.active?.step === n ? pj.active : undefined;
+  pj.active = {
+    step: n,
+    phase: 'executing',
+    attempt: prev?.attempt ?? 1,
+    startedAt: prev?.startedAt ?? now(ctx),
+    reasons: prev?.reasons ?? [],
+  };
   await save();
   ctx.faults?.at('journal');
   let r: Awaited<ReturnType<typeof executeStep>>;
@@ -66,6 +74,12 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
       ignore: [relative(s.repo, s.src.todoPath)],
       maxCost: s.maxCost,
       existing: s.existing,
+      resume: prev ? { attempt: prev.attempt, reasons: prev.reasons ?? [] } : undefined,
+      onRejected: async (attempt, reason) => {
+        const cur = pj.active as ActiveStep;
+        pj.active = { ...cur, reasons: [...(cur.reasons ?? []).slice(0, attempt - 1), reason] };
+        await save();
+      },
       onPhase: async (phase, attempt) => {
         const cur = pj.active as ActiveStep;
         if (cur.phase === phase && cur.attempt === attempt) return;

@@ -48,6 +48,13 @@ export interface ExecuteStepOptions {
    * the executor as an interrupted attempt's partial work, without accepting them as they are.
    */
   existing?: 'verify' | 'continue';
+  /**
+   * With `existing: 'continue'`: the interrupted attempt's number and the reasons of the
+   * attempts before it (the journal's), so the recovered attempt keeps the count and history.
+   */
+  resume?: { attempt: number; reasons: string[] };
+  /** Told each rejected attempt's reason (the journal keeps them for a crash recovery). */
+  onRejected?: (attempt: number, reason: string) => void | Promise<void>;
   /** Told when an attempt starts executing and when its result is being checked (journal). */
   onPhase?: (phase: 'executing' | 'checking', attempt: number) => void | Promise<void>;
   onEvent?: OnEvent;
@@ -188,10 +195,19 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   let last: Check | undefined;
   const leftover = await changedNow();
   if (leftover.length > 0 && o.existing === 'continue') {
+    // Test what the interrupted attempt left (never accepted as it is: it did not finish), so
+    // the recovered attempt starts from its failures, with the earlier attempts' reasons.
+    const c = await check(0);
+    const k = o.resume?.attempt ?? 1;
+    const earlier = (o.resume?.reasons ?? []).map((r, i) => `attempt ${i + 1}: ${r}`);
+    const tested = c.test ? (c.test.ok ? '; the tests pass on them' : '; the tests fail on them') : '';
     last = {
+      ...c,
       ok: false,
-      reason: 'an earlier attempt was interrupted before it finished; its partial changes are in the tree',
-      changed: leftover,
+      reason: [
+        ...earlier,
+        `attempt ${k} was interrupted before it finished; its partial changes are in the tree${tested}`,
+      ].join('\n'),
     };
   } else if (leftover.length > 0) {
     // A finished but unchecked attempt (killed during the tests), or a hand fix after a failed run.
@@ -212,7 +228,9 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       testCommand: o.testCommand,
       tdd: tddStep,
     })) + (o.note ? `\n\n${o.note}` : '');
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  const first =
+    o.existing === 'continue' && leftover.length > 0 ? Math.min(o.resume?.attempt ?? 1, maxAttempts) : 1;
+  for (let attempt = first; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) throw new InterruptedError();
     if (o.maxCost !== undefined && res.cost >= o.maxCost) {
       res.reason = `cost limit reached (${formatUsd(res.cost)} of ${formatUsd(o.maxCost)})`;
@@ -272,6 +290,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       { ...ref(attempt), reason: last.reason ?? 'unknown', test: last.test },
       note,
     );
+    await o.onRejected?.(attempt, last.reason ?? 'unknown');
   }
   Object.assign(res, { reason: last?.reason, changed: last?.changed ?? [], lastTest: last?.test });
   // A red step shows why: the failures of its last test run, not just "exit 1".
