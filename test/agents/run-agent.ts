@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { Cleanups } from '../support/cleanups.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import type { FakeLlm, FakeReply, FakeReplyValue, FakeRequest } from '../support/fake-llm-server.js';
+import { git } from '../support/repo.js';
 import { history, makeProject, ticked } from '../support/run-fixtures.js';
 import { ranTests } from './agent-model.js';
 import { agentsBin, agentsCache } from './install-clis.js';
@@ -88,5 +89,8 @@ export function expectGreenRun(
   expect(toolResults(p).some(ranTests)).toBe(true);
   const summary = JSON.parse(r.stdout);
   expect(summary.steps.map((s: { attempts: number }) => s.attempts)).toEqual([1, 1]);
+  // The agent's own summary (finish / final message) is the commit body, above the trailers.
+  const body = git(p.dir, 'log', '-1', '--format=%B');
+  expect(body).toMatch(/Step 2: wrote src\/step2\.js and its test; the tests pass\.\n\nSpecloop-Step: 2\n/);
   return summary;
 }

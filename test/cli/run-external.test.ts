@@ -228,4 +228,19 @@ describe('specloop run with aider / claude / codex', () => {
     expect(r.stderr).toContain('npm install -g @openai/codex');
     expect(git(s.dir, 'branch', '--show-current')).toBe('main');
   });
+
+  it('an executor that reports no usage shows "usage unknown", never "0 tokens"', async () => {
+    const s = setup({ titles: ['Only'] });
+    const r = await run(s, ['--executor', 'aider'], { STANDIN_AIDER_USAGE: 'none' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('(usage unknown)');
+    expect(r.stderr).not.toContain('0 tokens');
+  });
+
+  it('the --parallel summary says what the run cost', async () => {
+    const s = setup();
+    const r = await run(s, ['--executor', 'claude', '--parallel', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/3 steps landed on \S+ in [\d.]+ s, \$0\.06/);
+  });
 });

@@ -49,7 +49,7 @@ function main(print) {
 `;
 
 // Real aider creates its repo-map cache (SQLite) in the repo root on every run, and prints
-// one of its usage-report variants (STANDIN_AIDER_USAGE: plain | hit | write+hit | nocost).
+// one of its usage-report variants (STANDIN_AIDER_USAGE: plain | hit | write+hit | nocost | none).
 const AIDER = `${COMMON}
 main((files) => {
   fs.mkdirSync('.aider.tags.cache.v4', { recursive: true });
@@ -59,6 +59,7 @@ main((files) => {
   if (usage === 'hit') console.log('Tokens: 12k sent, 2.3k cache hit, 345 received. Cost: $0.0123 message, $0.05 session.');
   else if (usage === 'write+hit') console.log('Tokens: 12k sent, 1.2k cache write, 2.3k cache hit, 345 received.\\nCost: $0.02 message, $0.05 session.');
   else if (usage === 'nocost') console.log('Tokens: 950 sent, 120 received.');
+  else if (usage === 'none') {}
   else console.log('Tokens: 1.5k sent, 250 received. Cost: $0.01 message, $0.01 session.');
 });
 `;

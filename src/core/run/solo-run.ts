@@ -243,6 +243,7 @@ async function runSolo(
     result.usage.outputTokens += report.usage.outputTokens;
     result.cost += report.cost;
     result.costKnown &&= report.costKnown;
+    if (!report.usageKnown) result.usageKnown = false;
     result.steps.push(report);
     if (!report.ok) {
       result.stopped = report.reason?.startsWith('cost limit') ? 'cost-limit' : 'failed';

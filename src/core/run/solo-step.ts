@@ -40,7 +40,10 @@ const now = (ctx: Context) => new Date(ctx.clock.now()).toISOString();
  * cleared, or failed) so a crash at any instant is recoverable (prepare-run.ts): the step's
  * attempts and checks (executeStep), then one commit with the tick and the trailers.
  */
-export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepReport & { costKnown: boolean }> {
+export async function runOneStep(
+  ctx: Context,
+  s: RunOneStep,
+): Promise<StepReport & { costKnown: boolean; usageKnown: boolean }> {
   const { step, settings: o, onEvent } = s;
   const n = step.number;
   const t0 = ctx.clock.now();
@@ -105,6 +108,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
     usage: r.usage,
     cost: r.cost,
     costKnown: r.costKnown,
+    usageKnown: r.usageKnown !== false,
     durationMs: 0,
     sessionIds: r.sessionIds,
   };

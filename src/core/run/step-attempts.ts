@@ -74,6 +74,8 @@ export interface ExecuteStepResult {
   /** USD, 0 when unknown. */
   cost: number;
   costKnown: boolean;
+  /** False when an attempt's executor reported no usage at all ("usage unknown", not 0). */
+  usageKnown?: boolean;
   sessionIds: string[];
   /** Files the step changed (repo-relative). */
   changed: string[];
@@ -270,6 +272,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     res.attempts = attempt;
     res.usage.inputTokens += r.usage.inputTokens;
     res.usage.outputTokens += r.usage.outputTokens;
+    if (r.usageKnown === false) res.usageKnown = false;
     if (r.cost === null) res.costKnown = res.costKnown && r.usage.inputTokens + r.usage.outputTokens === 0;
     else res.cost += r.cost;
     if (r.sessionId) res.sessionIds.push(r.sessionId);
