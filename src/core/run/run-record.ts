@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -56,12 +55,6 @@ export interface AttemptRecord {
 
 /** Where a repository's run records live. */
 export const runsRoot = (repo: string): string => join(repo, '.specloop', 'runs');
-
-/** A sortable, unique run id: `20261201-121530-3fa2`. */
-export function newRunId(now: number): string {
-  const iso = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${iso}-${randomBytes(2).toString('hex')}`;
-}
 
 export const attemptDir = (repo: string, runId: string, step: number, attempt: number): string =>
   join(runsRoot(repo), runId, `step-${step}`, `attempt-${attempt}`);

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newRunId, readStepRecord, recordAttempt } from '../../../src/core/run/run-record.js';
+import { newRunId } from '../../../src/core/run/hooks.js';
+import { readStepRecord, recordAttempt } from '../../../src/core/run/run-record.js';
 import { assertTestCommandRuns, testPreflight } from '../../../src/core/run/test-preflight.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { runCli } from '../../support/cli.js';
@@ -17,7 +18,7 @@ describe('run records and `specloop show`', () => {
   async function recorded() {
     const dir = initRepo(cleanups.tmp('specloop-rec-'), { 'src/a.js': 'export const a = 1;\n' });
     const ctx = makeTestContext({ cwd: dir });
-    const runId = newRunId(Date.UTC(2026, 11, 1, 12, 0, 0));
+    const runId = newRunId({ clock: { now: () => Date.UTC(2026, 11, 1, 12, 0, 0) } } as never);
     writeFiles(dir, { 'src/a.js': 'export const a = 2;\n', 'src/b.js': 'export const b = 1;\n' });
     const base = {
       root: dir,
@@ -62,7 +63,7 @@ describe('run records and `specloop show`', () => {
     const { dir, runId } = await recorded();
     const rec = await readStepRecord(dir, 2);
     expect(rec?.runId).toBe(runId);
-    expect(runId).toMatch(/^20261201-120000-[0-9a-f]{4}$/);
+    expect(runId).toMatch(/^20261201T120000-\d+$/);
     expect(rec?.attempts.map((a) => [a.attempt, a.ok, a.reason])).toEqual([
       [1, false, 'the test command failed (exit 1)'],
       [2, true, undefined],
