@@ -34,8 +34,26 @@ Examples:
       app.action('status', async (ctx, flags: StatusFlags) => {
         const { projectStatus } = await import('../core/plan/index.js');
         const s = await projectStatus(ctx, { spec: flags.spec, plan: flags.plan, todo: flags.todo });
-        if (flags.json) printJson(ctx.stdout, s);
-        else printStatus(ctx, s);
+        // What git says: the steps that landed (trailers, reverts excluded) — the run's own definition.
+        const { planProgress } = await import('../core/run/index.js');
+        const progress = await planProgress(ctx, { planFile: flags.plan, todoFile: flags.todo });
+        if (flags.json)
+          printJson(ctx.stdout, {
+            ...s,
+            landed: progress?.landed ?? [],
+            tickedOnly: progress?.tickedOnly ?? [],
+          });
+        else {
+          printStatus(ctx, s);
+          if (progress?.landed.length)
+            ctx.stdout.write(
+              `landed:  ${progress.landed.map((l) => `Step ${l.step} (${l.commit.slice(0, 7)})`).join(', ')}\n`,
+            );
+          if (progress?.landed.length && progress.tickedOnly.length)
+            ctx.stdout.write(
+              `ticked without a step commit (by hand, or reverted): ${progress.tickedOnly.map((n) => `Step ${n}`).join(', ')}\n`,
+            );
+        }
         return s.plan.problems.length > 0 || s.mismatches.length > 0 ? 2 : 0;
       }),
     );

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -36,8 +36,11 @@ describe('specloop logs', () => {
   it('logs a failed call with its error', async () => {
     fake = await cleanups.fakeLlm([{ fault: '500' }]);
     const dir = home();
+    // The retries still happen (and are logged), without 7 s of real backoff between them.
+    writeFileSync(join(dir, 'config.toml'), '[llm]\nretryBaseMs = 0\n');
     const r = await cli(dir, ['ask', 'x'], { SPECLOOP_DEBUG: undefined });
     expect(r.code).toBe(1);
+    expect(r.stderr).toContain('after 4 attempts');
     const [row] = JSON.parse((await cli(dir, ['logs', '-n', '1', '--json'])).stdout);
     expect(row.error).toContain('HTTP 500');
   });

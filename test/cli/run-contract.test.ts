@@ -90,4 +90,31 @@ describe.each(MODES)('specloop run contract (%s)', (mode: Mode) => {
     expect(s.landed('other')).toEqual([1]);
     if (mode !== 'team') expect(gitRaw(s.dir, 'status', '--porcelain')).toBe('');
   }, 90_000);
+
+  it('--branch NAME is the branch the steps land on; --test-cmd replaces the configured test command', async () => {
+    const s = scene(THREE);
+    if (mode === 'team') gitRaw(s.dir, 'branch', 'feature');
+    let r = await s.run(['--branch', 'feature', '--next']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed('prompt_plan', 'feature')).toEqual([1]);
+    r = await s.run([
+      '--branch',
+      'feature',
+      '--next',
+      '--test-cmd',
+      'echo always red; exit 3',
+      '--max-attempts',
+      '1',
+    ]);
+    expect(r.code).toBe(1);
+    expect(s.landed('prompt_plan', 'feature')).toEqual([1]);
+  }, 60_000);
+
+  it('--no-branch lands on the branch checked out (main; in team mode the remote branch it tracks)', async () => {
+    const s = scene(THREE);
+    const r = await s.run(['--no-branch', '--until', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed('prompt_plan', 'main')).toEqual([1, 2]);
+    if (mode !== 'team') expect(gitRaw(s.dir, 'branch', '--list', 'specloop/*')).toBe('');
+  }, 60_000);
 });

@@ -71,17 +71,36 @@ describe('specloop run survives kill -9 anywhere', () => {
     ['committed:3', 'good'], // after the last commit
   ];
 
+  // Each case is two independent processes in its own repo: run three side by side (the
+  // machine mostly waits on process start-up and git); more only thrash a 2-core box.
+  let slots = 3;
+  const waiting: Array<() => void> = [];
+  const limited = async <T>(fn: () => Promise<T>): Promise<T> => {
+    while (slots === 0) await new Promise<void>((r) => waiting.push(r));
+    slots--;
+    try {
+      return await fn();
+    } finally {
+      slots++;
+      waiting.shift()?.();
+    }
+  };
   for (const [point, which] of points) {
-    it(`kill -9 at ${point}, then resume → same final repo`, async () => {
-      const dir = project();
-      const f = which === 'good' ? good : flaky;
-      const crashed = await runProcess(['run'], { cwd: dir, env: env(dir, f, { SPECLOOP_CRASH_AT: point }) });
-      expect(crashed.signal, `${point} was never reached:\n${crashed.stderr}`).toBe('SIGKILL');
-      const resumed = await runProcess(['run'], { cwd: dir, env: env(dir, f) });
-      expect(resumed.code, resumed.stderr).toBe(0);
-      expect(state(dir)).toEqual(reference);
-      expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    });
+    it.concurrent(`kill -9 at ${point}, then resume → same final repo`, { timeout: 180_000 }, () =>
+      limited(async () => {
+        const dir = project();
+        const f = which === 'good' ? good : flaky;
+        const crashed = await runProcess(['run'], {
+          cwd: dir,
+          env: env(dir, f, { SPECLOOP_CRASH_AT: point }),
+        });
+        expect(crashed.signal, `${point} was never reached:\n${crashed.stderr}`).toBe('SIGKILL');
+        const resumed = await runProcess(['run'], { cwd: dir, env: env(dir, f) });
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(state(dir)).toEqual(reference);
+        expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      }),
+    );
   }
 
   it('a commit that fails (pre-commit hook) is retried by the next run without redoing the step', async () => {

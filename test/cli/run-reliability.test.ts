@@ -107,6 +107,21 @@ describe('specloop run reliability', () => {
     expect(git(s.dir, 'log', '--format=%s', 'specloop/prompt_plan')).not.toContain('save work before run');
   }, 60_000);
 
+  it('work committed by hand after a crash mid-step is checked and the step lands, not "changed no files"', async () => {
+    const s = scene('solo', THREE);
+    const crashed = await runProcess(['run'], {
+      cwd: s.dir,
+      env: { ...s.env, SPECLOOP_CRASH_AT: 'executor' },
+    });
+    expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+    git(s.dir, 'add', '-A', '--', 'out');
+    git(s.dir, 'commit', '-q', '-m', 'wip: my own commit of the half-done step');
+    const r = await runProcess(['run'], { cwd: s.dir, env: s.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed()).toEqual([1, 2, 3]);
+    expect(r.stderr).not.toContain('changed no files');
+  }, 60_000);
+
   it('a malformed journal is rebuilt; a file named .specloop is a clear error, never "internal error"', async () => {
     const s = scene('solo', THREE);
     const cli = (args: string[]) => runCli(['run', ...args], { cwd: s.dir, env: s.env });

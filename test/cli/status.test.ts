@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { VALID_PLAN, VALID_TODO } from '../support/plan-fixtures.js';
-import { tempDir, writeFiles } from '../support/repo.js';
+import { git, initRepo, tempDir, writeFiles } from '../support/repo.js';
 
 describe('specloop status', () => {
   const cleanups = useCleanups();
@@ -85,5 +85,23 @@ describe('specloop status', () => {
     const r = await status({ 'prompt_plan.md': plan }, ['--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).plan.problems[0]).toContain('dependency cycle: Step 2 → Step 4 → Step 2');
+  });
+
+  it("shows what landed in git; a reverted step is not landed (the run core's one definition)", async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    initRepo(t.dir, { 'spec.md': 's', 'prompt_plan.md': VALID_PLAN, 'todo.md': VALID_TODO });
+    writeFiles(t.dir, { 'a.txt': 'a', 'todo.md': VALID_TODO.replace('- [ ] Step 1:', '- [x] Step 1:') });
+    git(t.dir, 'add', '-A');
+    git(t.dir, 'commit', '-q', '-m', 'step 1: x\n\nSpecloop-Step: 1\nSpecloop-Plan: prompt_plan');
+    const sha = git(t.dir, 'rev-parse', 'HEAD');
+    const cli = (args: string[]) =>
+      runCli(['status', ...args], { cwd: t.dir, env: { SPECLOOP_HOME: t.dir } });
+    expect((await cli([])).stdout).toContain(`landed:  Step 1 (${sha.slice(0, 7)})`);
+    expect(JSON.parse((await cli(['--json'])).stdout).landed).toMatchObject([{ step: 1, commit: sha }]);
+    git(t.dir, 'revert', '--no-edit', sha);
+    const after = JSON.parse((await cli(['--json'])).stdout);
+    expect(after.landed).toEqual([]);
+    expect(after.done).toEqual([]);
   });
 });

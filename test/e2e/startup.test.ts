@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, COMMANDS } from '../support/cli.js';
+import { COMMANDS } from '../support/cli.js';
 import { heavyChains, traceBin } from '../support/e2e-trace.js';
 import { tempDir } from '../support/repo.js';
 
@@ -65,30 +64,3 @@ describe('help stays light', () => {
     expect(Object.keys(heavyChains(r.edges, ROOT))).toContain('gpt-tokenizer');
   });
 });
-
-describe('help start-up time (printed, never asserted)', () => {
-  it('measures specloop --help wall time', () => {
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const start = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [BIN, '--help'], {
-        cwd: t.dir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, SPECLOOP_HOME: join(t.dir, 'home') },
-      });
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-      expect(r.status).toBe(0);
-    }
-    const sorted = [...times].sort((a, b) => a - b);
-    const nodeAlone = spawnTime(['-e', '0']);
-    console.log(
-      `specloop --help wall time over 5 runs: median ${sorted[2]!.toFixed(0)} ms ` +
-        `(min ${sorted[0]!.toFixed(0)}, max ${sorted[4]!.toFixed(0)}); bare \`node -e 0\`: ${nodeAlone.toFixed(0)} ms`,
-    );
-  });
-});
-
-function spawnTime(args: string[]): number {
-  const start = process.hrtime.bigint();
-  spawnSync(process.execPath, args);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}

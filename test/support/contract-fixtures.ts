@@ -38,8 +38,8 @@ export interface Scene {
   run(args: string[]): ReturnType<typeof runCli>;
   /** The mode's flags, for real processes. */
   flags: string[];
-  /** Step numbers landed for `planId` on the branch the mode lands on, oldest first. */
-  landed(planId?: string): number[];
+  /** Step numbers landed for `planId` on the branch the mode lands on (or `branch`), oldest first. */
+  landed(planId?: string, branch?: string): number[];
 }
 
 export function makeScene(
@@ -79,9 +79,9 @@ export function makeScene(
     env,
     flags,
     run: (args) => runCli(['run', ...flags, ...args], { cwd: dir, env }),
-    landed(planId = 'prompt_plan') {
+    landed(planId = 'prompt_plan', branch?: string) {
       const repo = bare ?? dir;
-      const rev = bare ? 'main' : `specloop/${planId}`;
+      const rev = branch ?? (bare ? 'main' : `specloop/${planId}`);
       if (!bare && !git(dir, 'branch', '--list', rev)) return [];
       const log = git(
         repo,

@@ -7,6 +7,8 @@
  * the ONE definition of a landed step (`landedSteps` / `doneSteps`), the seams (seams.ts)
  * and the run lock. None of them assumes a cwd or a branch: pass the directory.
  */
+
+export { betweenSteps } from './between-steps.js';
 export type { OnEvent, RunEvent, Usage } from './events.js';
 export {
   createExecutor,
@@ -30,11 +32,12 @@ export {
 export { MACHINE_STATE, machineState } from './machine-state.js';
 export { type GateResult, pathGate } from './path-gate.js';
 export { planIdFor } from './plan-id.js';
+export { type PlanProgress, planProgress } from './plan-progress.js';
 export { loadPlanSource, type PlanSource, todoPathFor } from './plan-source.js';
 export { type Prepared, type PrepareOptions, prepareRun as prepareRunBranch } from './prepare-run.js';
 export { createRunView, renderDryRun } from './progress-view.js';
 export { runErrors } from './run-errors.js';
-export { acquireRunLock, type RunLock } from './run-lock.js';
+export { acquireRunLock, pidAlive, type RunLock } from './run-lock.js';
 export type {
   AttemptObserver,
   AttemptRef,
@@ -47,7 +50,7 @@ export type {
 } from './seams.js';
 export { checkStepRunnable, nextStep, type Selection } from './select.js';
 export { type RunFlags, type RunMode, type RunSettings, resolveRunSettings } from './settings.js';
-export { betweenSteps, type RunDeps, runPlan } from './solo-run.js';
+export { type RunDeps, runPlan } from './solo-run.js';
 export {
   type ExecuteStepOptions,
   type ExecuteStepResult,

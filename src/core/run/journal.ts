@@ -23,6 +23,8 @@ export interface ActiveStep {
   phase: Phase;
   attempt: number;
   startedAt: string;
+  /** HEAD when the step started: commits after it that specloop did not make are the step's work. */
+  base?: string;
   reason?: string;
   /** Reasons of the step's rejected attempts so far (kept across a crash). */
   reasons?: string[];
@@ -118,7 +120,10 @@ const GITIGNORE = `# specloop machine state (specloop run); safe to delete
 
 export async function writeJournal(repoRoot: string, j: Journal, faults?: FaultHooks): Promise<void> {
   const ignore = join(repoRoot, '.specloop', '.gitignore');
-  if (!existsSync(ignore)) await guardWrite(ignore, () => atomicWrite(ignore, GITIGNORE));
+  // Ours (by its header) but older: rewrite, so new machine files (run.lock) stay ignored too.
+  const current = existsSync(ignore) ? await readFile(ignore, 'utf8').catch(() => '') : undefined;
+  if (current === undefined || (current !== GITIGNORE && current.startsWith('# specloop machine state')))
+    await guardWrite(ignore, () => atomicWrite(ignore, GITIGNORE));
   for (const p of Object.values(j.plans))
     if (p.history.length > MAX_HISTORY) p.history = p.history.slice(-MAX_HISTORY);
   const file = journalPath(repoRoot);

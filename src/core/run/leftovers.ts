@@ -3,23 +3,15 @@ import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { type GitOptions, git } from '../git/index.js';
+import { pidAlive } from './run-lock.js';
 
 /** `.name.<pid>.<random>.tmp`: the temp file of an atomic write (src/util/atomic-write.ts). */
 const ATOMIC_TEMP = /(^|\/)\.[^/]+\.(\d+)\.[^/.]+\.tmp$/;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** True for an atomic-write temp file whose writer is gone (killed mid-write). */
 export function isDeadTemp(path: string): boolean {
   const m = ATOMIC_TEMP.exec(path);
-  return Boolean(m) && !alive(Number(m?.[2]));
+  return Boolean(m) && !pidAlive(Number(m?.[2]));
 }
 
 /**

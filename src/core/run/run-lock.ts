@@ -20,7 +20,8 @@ export const lockPath = (repo: string) => join(repo, '.specloop', 'run.lock');
 /** Locks this process holds: a second in-process run (tests, an editor plugin) is refused too. */
 const heldHere = new Set<string>();
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid is alive on this machine (EPERM: it is, but someone else's). */
+export function pidAlive(pid: number): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
@@ -84,7 +85,7 @@ export async function acquireRunLock(repo: string, o: { command: string; now: nu
       if (
         held &&
         held.host === info.host &&
-        alive(held.pid) &&
+        pidAlive(held.pid) &&
         (held.pid !== process.pid || heldHere.has(file))
       )
         throw new UsageError(

@@ -3,15 +3,17 @@ import { join, relative } from 'node:path';
 import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { requireRepo, status } from '../git/index.js';
+import { betweenSteps } from './between-steps.js';
 import type { OnEvent } from './events.js';
 import { createExecutor, type Executor } from './executors/index.js';
+import { workCommittedByHand } from './hand-commits.js';
 import { defaultRunHooks, mergeHooks, newRunId } from './hooks.js';
 import { machineState } from './machine-state.js';
 import { loadPlanSource, type PlanSource } from './plan-source.js';
 import { prepareRun } from './prepare-run.js';
 import { acquireRunLock } from './run-lock.js';
 import { runsRoot } from './run-record.js';
-import type { BetweenStepsHook, RunHooks } from './seams.js';
+import type { RunHooks } from './seams.js';
 import { checkSelection, checkStepRunnable, nextStep, type Selection } from './select.js';
 import type { RunSettings } from './settings.js';
 import { runOneStep } from './solo-step.js';
@@ -31,37 +33,6 @@ export interface RunDeps {
 
 /** The plan file's mtime, to notice an edit between steps. */
 const planStamp = async (src: PlanSource) => (await stat(src.planPath).catch(() => undefined))?.mtimeMs ?? 0;
-
-/**
- * The between-steps seam: re-read the plan and todo when the plan file changed (a step not
- * yet started may have been edited), then ask each hook whether to go on, wait or stop.
- */
-export async function betweenSteps(
-  ctx: Context,
-  o: {
-    hooks: BetweenStepsHook[];
-    runId: string;
-    mode: RunSettings['mode'];
-    repo: string;
-    planId: string;
-    done: number[];
-    next?: number;
-    planChanged: boolean;
-    note: (text: string) => void;
-  },
-): Promise<{ stop?: string }> {
-  for (const h of o.hooks) {
-    for (;;) {
-      const d = await h.beforeNextStep(ctx, o);
-      if (d.action === 'continue') break;
-      if (d.action === 'stop') return { stop: `${h.name}: ${d.reason}` };
-      if (d.reason) o.note(d.reason);
-      if (ctx.signal.aborted) return { stop: 'interrupted' };
-      await new Promise((r) => setTimeout(r, d.ms));
-    }
-  }
-  return {};
-}
 
 function simulate(
   plan: Parameters<typeof nextStep>[0],
@@ -234,6 +205,10 @@ async function runSolo(
       done: [...done],
       maxCost: maxCost === undefined ? undefined : maxCost - result.cost,
       existing: active === n && prepared.active?.phase === 'executing' ? 'continue' : 'verify',
+      committedWork:
+        active === n
+          ? await workCommittedByHand(ctx, repo, result.todoFile, prepared.active?.base)
+          : undefined,
       settings: o,
       runId,
       hooks,

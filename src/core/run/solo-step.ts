@@ -1,6 +1,8 @@
 import { relative } from 'node:path';
+import { killLiveGroups, liveGroups } from '../../util/spawn.js';
 import type { Context } from '../context.js';
 import { InterruptedError, WorkError } from '../errors.js';
+import { headCommit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import type { OnEvent } from './events.js';
 import type { Executor } from './executors/types.js';
@@ -27,6 +29,8 @@ export interface RunOneStep {
   /** USD still allowed. */
   maxCost?: number;
   existing: 'verify' | 'continue';
+  /** See ExecuteStepOptions.committedWork. */
+  committedWork?: string[];
   settings: RunSettings;
   runId: string;
   hooks: RunHooks;
@@ -51,11 +55,13 @@ export async function runOneStep(
   const save = () => writeJournal(s.repo, s.journal, ctx.faults);
   // A recovered step keeps the interrupted attempt's number and the earlier reasons.
   const prev = s.existing === 'continue' && pj.active?.step === n ? pj.active : undefined;
+  const base = await headCommit(s.repo, { env: ctx.env });
   pj.active = {
     step: n,
     phase: 'executing',
     attempt: prev?.attempt ?? 1,
     startedAt: prev?.startedAt ?? now(ctx),
+    base: prev?.base ?? base,
     reasons: prev?.reasons ?? [],
   };
   await save();
@@ -83,6 +89,7 @@ export async function runOneStep(
         pj.active = { ...cur, reasons: [...(cur.reasons ?? []).slice(0, attempt - 1), reason] };
         await save();
       },
+      committedWork: s.committedWork,
       onPhase: async (phase, attempt) => {
         const cur = pj.active as ActiveStep;
         if (cur.phase === phase && cur.attempt === attempt) return;
@@ -130,6 +137,9 @@ export async function runOneStep(
   }
   pj.active = { ...(pj.active as ActiveStep), phase: 'committing', attempt: r.attempts };
   await save();
+  // Nothing an attempt started may still be running when the step lands (a test run being
+  // killed after its timeout, say): a late edit would be swept into this or a later commit.
+  if (liveGroups.size) killLiveGroups();
   const sha = await commitStep(s.repo, {
     step: n,
     title: step.title,

@@ -55,6 +55,12 @@ export interface ExecuteStepOptions {
   resume?: { attempt: number; reasons: string[] };
   /** Told each rejected attempt's reason (the journal keeps them for a crash recovery). */
   onRejected?: (attempt: number, reason: string) => void | Promise<void>;
+  /**
+   * Repo-relative files that commits made by hand since the step started changed (killed
+   * mid-step, then the user ran `git commit`): they count as the step's change, and are
+   * checked first — never "the attempt changed no files" forever.
+   */
+  committedWork?: string[];
   /** Told when an attempt starts executing and when its result is being checked (journal). */
   onPhase?: (phase: 'executing' | 'checking', attempt: number) => void | Promise<void>;
   onEvent?: OnEvent;
@@ -133,8 +139,8 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   const who = o.run ?? { runId: '', planId: '', mode: 'solo' as const };
   const ref = (attempt: number): AttemptRef => ({ ...who, step: n, attempt, dir: o.repoDir });
   const note = (text: string) => onEvent({ type: 'note', text: `step ${n}: ${text}` });
-  const changedNow = async () =>
-    (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
+  const inTree = async () => (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
+  const changedNow = async () => [...new Set([...(o.committedWork ?? []), ...(await inTree())])];
   const runChecks = async (when: PreLandCheck['when'], attempt: number, changed: string[]) => {
     for (const c of hooks.preLand) {
       if (c.when !== when) continue;
@@ -196,7 +202,9 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
 
   let last: Check | undefined;
   const leftover = await changedNow();
-  if (leftover.length > 0 && o.existing === 'continue') {
+  let resumed = false;
+  if (leftover.length > 0 && o.existing === 'continue' && (await inTree()).length > 0) {
+    resumed = true;
     // Test what the interrupted attempt left (never accepted as it is: it did not finish), so
     // the recovered attempt starts from its failures, with the earlier attempts' reasons.
     const c = await check(0);
@@ -230,8 +238,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       testCommand: o.testCommand,
       tdd: tddStep,
     })) + (o.note ? `\n\n${o.note}` : '');
-  const first =
-    o.existing === 'continue' && leftover.length > 0 ? Math.min(o.resume?.attempt ?? 1, maxAttempts) : 1;
+  const first = resumed ? Math.min(o.resume?.attempt ?? 1, maxAttempts) : 1;
   for (let attempt = first; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) throw new InterruptedError();
     if (o.maxCost !== undefined && res.cost >= o.maxCost) {

@@ -1,5 +1,33 @@
 import { type Plan, readySteps } from '../plan/index.js';
+import type { RunSettings } from '../run/index.js';
+import { targetsFor } from './team-setup.js';
 import type { TeamRunResult } from './types.js';
+
+/** The result of a --parallel / --team dry run: what would start, from the done steps seen. */
+export function dryRunResult(o: {
+  mode: TeamRunResult['mode'];
+  settings: RunSettings;
+  plan: Plan;
+  branch: string;
+  done: ReadonlySet<number>;
+  /** Steps held by teammates' claims (team mode): they would not start here. */
+  held?: ReadonlySet<number>;
+  durationMs: number;
+}): TeamRunResult {
+  const targets = targetsFor(o.plan, o.settings, o.done);
+  return {
+    mode: o.mode,
+    dryRun: true,
+    planned: plannedWaves(o.plan, targets, o.done, o.settings.parallel, o.held),
+    integrationBranch: o.branch,
+    outcomes: [],
+    done: [...o.done].sort((a, b) => a - b),
+    remaining: [...targets].filter((n) => !o.done.has(n)).sort((a, b) => a - b),
+    cost: 0,
+    durationMs: o.durationMs,
+    exitCode: 0,
+  };
+}
 
 /**
  * What a --parallel / --team run would start, in waves of at most `parallel` ready steps

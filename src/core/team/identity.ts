@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import type { Context } from '../context.js';
 import { tryGit } from '../git/index.js';
 
+export { pidAlive } from '../run/index.js';
+
 /** Who is claiming: a name for people to read, plus where the process runs. */
 export interface Identity {
   name: string;
@@ -18,16 +20,4 @@ export async function resolveIdentity(ctx: Context, repo: string, name?: string)
   }
   who ||= ctx.env.USER || ctx.env.USERNAME || 'someone';
   return { name: who, host: hostname(), pid: process.pid };
-}
-
-/** Whether a process with this pid is alive on this machine. */
-export function pidAlive(pid: number): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

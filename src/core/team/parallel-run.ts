@@ -7,7 +7,7 @@ import {
   prepareRunBranch,
   type RunSettings,
 } from '../run/index.js';
-import { plannedWaves } from './dry-run.js';
+import { dryRunResult } from './dry-run.js';
 import { localCoordinator } from './local-coordinator.js';
 import { summarize } from './result.js';
 import { runScheduler } from './scheduler.js';
@@ -35,20 +35,14 @@ export async function runParallelImpl(
   const say = (t: string) => ctx.stderr.write(`${t}\n`);
   if (s.dryRun) {
     const prepared = await prepareRunBranch(ctx, src, { branch: s.branch, yes: s.yes, dryRun: true });
-    const done = new Set(prepared.done.keys());
-    const targets = targetsFor(setup.plan, s, done);
-    return {
+    return dryRunResult({
       mode: 'parallel',
-      dryRun: true,
-      planned: plannedWaves(setup.plan, targets, done, s.parallel),
-      integrationBranch: prepared.branch.target,
-      outcomes: [],
-      done: [...done].sort((a, b) => a - b),
-      remaining: [...targets].filter((n) => !done.has(n)).sort((a, b) => a - b),
-      cost: 0,
+      settings: s,
+      plan: setup.plan,
+      branch: prepared.branch.target,
+      done: new Set(prepared.done.keys()),
       durationMs: ctx.clock.now() - started,
-      exitCode: 0,
-    };
+    });
   }
   const lock = await acquireRunLock(setup.repoRoot, { command: 'specloop run --parallel', now: started });
   try {

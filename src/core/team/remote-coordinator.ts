@@ -142,6 +142,10 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
           o.say(`step ${step}: could not renew the lease: ${(err as Error).message}`);
         }
       };
+      // Renew at a third of the lease: two renewals in a row may fail (a network hiccup)
+      // before teammates see the claim as expired. A renewal that finds the ref changed means
+      // someone took or released the step: stop at once (onLost) — landing would be refused
+      // anyway (exactly once by trailer), this only saves the wasted work.
       const timer = setInterval(
         () => {
           if (stopped || inflight.has(step)) return;

@@ -1,35 +1,14 @@
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import type { GitEnv } from '../git/index.js';
-import { type Plan, type PlanStep, readySteps } from '../plan/index.js';
-import { betweenSteps, type RunHooks, type RunMode } from '../run/index.js';
-import type { Coordinator, View } from './coordinator.js';
+import { type PlanStep, readySteps } from '../plan/index.js';
+import { betweenSteps } from '../run/index.js';
+import type { View } from './coordinator.js';
 import { Mutex, sleep } from './mutex.js';
-import type { ExecuteFn, StepOutcome, TestFn } from './types.js';
-import { runWorktreeStep } from './worktree-step.js';
+import type { EngineOptions, StepOutcome } from './types.js';
 
-export interface EngineOptions {
-  env: GitEnv;
-  runId: string;
-  mode: RunMode;
-  hooks: RunHooks;
-  plan: Plan;
-  repoRoot: string;
-  planId: string;
-  /** todo.md relative to the repository root. */
-  todoPath?: string;
-  coordinator: Coordinator;
-  execute: ExecuteFn;
-  test: TestFn;
-  parallel: number;
-  maxRebases: number;
-  /** Steps this run should finish (default: all). */
-  targets: Set<number>;
-  maxCost?: number;
-  /** Commit-message body of landed steps (who landed them). */
-  landedBy: string;
-  say: (text: string) => void;
-}
+export type { EngineOptions } from './types.js';
+
+import { runWorktreeStep } from './worktree-step.js';
 
 export interface EngineResult {
   outcomes: StepOutcome[];

@@ -4,7 +4,7 @@ import { currentBranch, type GitOptions, isAncestor, resolveCommit, status, tryG
 import { type Plan, parsePlan } from '../plan/index.js';
 import { acquireRunLock, newRunId, type PlanSource, type RunSettings } from '../run/index.js';
 import { swapRemoteRef } from './claims.js';
-import { plannedWaves } from './dry-run.js';
+import { dryRunResult } from './dry-run.js';
 import { type Identity, resolveIdentity } from './identity.js';
 import { recoverWorktrees } from './parallel-run.js';
 import { remoteCoordinator } from './remote-coordinator.js';
@@ -112,20 +112,15 @@ export async function runTeamImpl(
       planId: t.planId,
     });
     const v = await viewAt(t.repoRoot, { ...g, rev: t.tip, planId: t.planId, todoPath: t.todoPath });
-    const targets = targetsFor(t.plan, s, v.done);
-    const held = new Set([...rs.claims.keys()]);
-    return {
+    return dryRunResult({
       mode: 'team',
-      dryRun: true,
-      planned: plannedWaves(t.plan, targets, v.done, s.parallel, held),
-      integrationBranch: `${t.remote}/${t.branch}`,
-      outcomes: [],
-      done: [...v.done].sort((a, b) => a - b),
-      remaining: [...targets].filter((n) => !v.done.has(n)).sort((a, b) => a - b),
-      cost: 0,
+      settings: s,
+      plan: t.plan,
+      branch: `${t.remote}/${t.branch}`,
+      done: v.done,
+      held: new Set(rs.claims.keys()),
       durationMs: ctx.clock.now() - started,
-      exitCode: 0,
-    };
+    });
   }
   const lock = await acquireRunLock(src.repoRoot, { command: 'specloop run --team', now: started });
   try {

@@ -1,4 +1,7 @@
-import type { PlanStep } from '../plan/index.js';
+import type { GitEnv } from '../git/index.js';
+import type { Plan, PlanStep } from '../plan/index.js';
+import type { RunHooks, RunMode } from '../run/index.js';
+import type { Coordinator } from './coordinator.js';
 
 /**
  * Results of the multiplayer runs, and the two functions a worktree step needs. The
@@ -51,4 +54,28 @@ export interface TeamRunResult {
   durationMs: number;
   /** 0 all steps done (or all of `steps`), 1 a step failed or the run stopped early. */
   exitCode: 0 | 1;
+}
+
+/** What the scheduler (scheduler.ts) and each worktree step (worktree-step.ts) share. */
+export interface EngineOptions {
+  env: GitEnv;
+  runId: string;
+  mode: RunMode;
+  hooks: RunHooks;
+  plan: Plan;
+  repoRoot: string;
+  planId: string;
+  /** todo.md relative to the repository root. */
+  todoPath?: string;
+  coordinator: Coordinator;
+  execute: ExecuteFn;
+  test: TestFn;
+  parallel: number;
+  maxRebases: number;
+  /** Steps this run should finish (default: all). */
+  targets: Set<number>;
+  maxCost?: number;
+  /** Commit-message body of landed steps (who landed them). */
+  landedBy: string;
+  say: (text: string) => void;
 }

@@ -9,9 +9,8 @@ import { prepareLanding } from './integration-commit.js';
 import { landThroughQueue } from './integration-queue.js';
 import type { Mutex } from './mutex.js';
 import { conflictNote, redNote, type TemplateRoots } from './retry-notes.js';
-import type { EngineOptions } from './scheduler.js';
 import type { RunSetup } from './team-setup.js';
-import type { ExecuteFn, StepOutcome } from './types.js';
+import type { EngineOptions, ExecuteFn, StepOutcome } from './types.js';
 import { prepareWorktree, removeWorktree } from './worktrees.js';
 
 /** What the worktree steps of one run share. */
