@@ -16,6 +16,7 @@ import { register as models } from './models.js';
 import { register as pack } from './pack.js';
 import { register as plan } from './plan.js';
 import { register as run } from './run.js';
+import { register as show } from './show.js';
 import { register as spec } from './spec.js';
 import { register as status } from './status.js';
 import { register as task } from './task.js';
@@ -31,6 +32,7 @@ export const COMMANDS: RegisterFn[] = [
   plan,
   run,
   status,
+  show,
   pack,
   ask,
   task,

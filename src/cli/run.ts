@@ -51,6 +51,10 @@ export function register(program: Command, app: App): void {
     .option('--max-cost <usd>', 'stop before spending more than this (USD)', usd)
     .option('--no-tdd', 'do not require a changed test file for steps that ask for tests')
     .option('--dry-run', 'print the branch and the steps that would run; change nothing')
+    .option(
+      '--allow-red',
+      'start even if the tests fail before the first step (each step must still leave them green)',
+    )
     .option('-y, --yes', 'start on a dirty tree: commit it as "specloop: save work before run"')
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--parallel <n>', 'run up to N ready steps at once, each in its own git worktree', positiveInt)
@@ -89,6 +93,7 @@ export function register(program: Command, app: App): void {
           parallel: o.parallel as number | undefined,
           team: o.team as boolean | undefined,
           remote: o.remote as string | undefined,
+          allowRed: o.allowRed as boolean | undefined,
         });
         if (settings.dryRun) {
           // stderr: the dry-run text on stdout is the same in every mode.

@@ -75,7 +75,8 @@ describe('specloop run with aider / claude / codex', () => {
     const s = setup({ titles: ['Only'] });
     const r = await run(s, ['--executor', 'claude', '--json']);
     expect(r.code).toBe(0);
-    expect(calls(s.log)[0]?.argv).toEqual([
+    const argv = calls(s.log)[0]?.argv ?? [];
+    expect(argv.slice(0, 6)).toEqual([
       '-p',
       '--output-format',
       'stream-json',
@@ -83,11 +84,85 @@ describe('specloop run with aider / claude / codex', () => {
       '--permission-mode',
       'acceptEdits',
     ]);
+    // Print mode cannot ask: the test command and read-only tools are allowed up front.
+    const allowed = argv.slice(argv.indexOf('--allowedTools') + 1);
+    expect(allowed).toEqual(
+      expect.arrayContaining(['Bash(node --test)', 'Bash(node --test:*)', 'Read', 'Grep']),
+    );
     const summary = JSON.parse(r.stdout);
     expect(summary.steps[0]).toMatchObject({ sessionIds: ['claude-session-1'], cost: 0.02 });
     expect(summary.usage).toEqual({ inputTokens: 1500, outputTokens: 200 });
+    // Claude reports absolute paths; the activity line shows them relative to the repo.
     expect(r.stderr).toContain('Write src/step1.js');
+    expect(r.stderr).not.toContain(`Write ${s.dir}`);
   });
+
+  it('claude: a denied Bash call is not a failure; an unknown model stops the run at once with Claude’s message', async () => {
+    const s = setup({ titles: ['Only'] });
+    const ok = await run(s, ['--executor', 'claude', '--json'], { STANDIN_MODE: 'denied-bash' });
+    expect(ok.code).toBe(0);
+    expect(ticked(s.dir)).toEqual([1]);
+    const t = setup({ titles: ['Only'] });
+    const bad = await run(t, ['--executor', 'claude', '--max-attempts', '3'], { STANDIN_MODE: 'api404' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('the model was not found');
+    expect(bad.stderr).toContain("There's an issue with the selected model (nosuch)");
+    expect(bad.stderr).not.toContain('"type":"result"');
+    expect(calls(t.log)).toHaveLength(1);
+  });
+
+  it('claude gets --max-budget-usd from what --max-cost leaves', async () => {
+    const s = setup({ titles: ['Only'] });
+    expect((await run(s, ['--executor', 'claude', '--max-cost', '0.5'])).code).toBe(0);
+    const argv = calls(s.log)[0]?.argv ?? [];
+    expect(argv[argv.indexOf('--max-budget-usd') + 1]).toBe('0.5000');
+  });
+
+  it('codex: reconnect notices are shown and are no failure; a 401 behind them stops the run naming it', async () => {
+    const s = setup({ titles: ['Only'] });
+    const ok = await run(s, ['--executor', 'codex'], { STANDIN_MODE: 'reconnect' });
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('codex: Reconnecting... 1/5');
+    expect(ok.stderr).not.toContain('rejected');
+    const t = setup({ titles: ['Only'] });
+    const bad = await run(t, ['--executor', 'codex'], { STANDIN_MODE: 'failed401' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('the provider rejected the API key');
+    expect(bad.stderr).toContain('401 Unauthorized');
+    expect(bad.stderr).not.toContain('PATH aliases');
+    expect(calls(t.log)).toHaveLength(1);
+  });
+
+  it('codex is pointed at OPENAI_BASE_URL through a custom provider (-c overrides)', async () => {
+    const s = setup({ titles: ['Only'] });
+    expect((await run(s, ['--executor', 'codex'], { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/' })).code).toBe(
+      0,
+    );
+    const argv = calls(s.log)[0]?.argv ?? [];
+    expect(argv).toEqual(
+      expect.arrayContaining([
+        'model_provider="specloop"',
+        'model_providers.specloop.base_url="http://127.0.0.1:9/v1"',
+        'model_providers.specloop.wire_api="responses"',
+      ]),
+    );
+  });
+
+  for (const [variant, usage, cost] of [
+    ['hit', { inputTokens: 14300, outputTokens: 345 }, 0.0123],
+    ['write+hit', { inputTokens: 14300, outputTokens: 345 }, 0.02],
+  ] as const) {
+    it(`aider: the usage report with ${variant} is counted, and .aider* files stay out of the commit`, async () => {
+      const s = setup({ titles: ['Only'] });
+      const r = await run(s, ['--executor', 'aider', '--json'], { STANDIN_AIDER_USAGE: variant });
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.usage).toEqual(usage);
+      expect(summary.steps[0].cost).toBeCloseTo(cost, 6);
+      expect(git(s.dir, 'show', '--name-only', '--format=', 'HEAD')).not.toContain('.aider');
+      expect(git(s.dir, 'status', '--porcelain')).toBe('');
+    });
+  }
 
   it('codex runs `exec --json --sandbox workspace-write -`; the thread id and usage are kept', async () => {
     const s = setup({ titles: ['Only'] });
@@ -152,5 +227,20 @@ describe('specloop run with aider / claude / codex', () => {
     expect(r.stderr).toContain('`codex` command, which is not on PATH');
     expect(r.stderr).toContain('npm install -g @openai/codex');
     expect(git(s.dir, 'branch', '--show-current')).toBe('main');
+  });
+
+  it('an executor that reports no usage shows "usage unknown", never "0 tokens"', async () => {
+    const s = setup({ titles: ['Only'] });
+    const r = await run(s, ['--executor', 'aider'], { STANDIN_AIDER_USAGE: 'none' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('(usage unknown)');
+    expect(r.stderr).not.toContain('0 tokens');
+  });
+
+  it('the --parallel summary says what the run cost', async () => {
+    const s = setup();
+    const r = await run(s, ['--executor', 'claude', '--parallel', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/3 steps landed on \S+ in [\d.]+ s, \$0\.06/);
   });
 });

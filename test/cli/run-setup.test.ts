@@ -254,8 +254,11 @@ describe('specloop run: setup and bad input', () => {
       '--max-attempts',
       '1',
       '--json',
+      // The preflight's run of the suite times out too: start anyway, to see the step's verdict.
+      '--allow-red',
     ]);
     expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the test suite is red before any step (timed out)');
     expect(JSON.parse(r.stdout).steps[0].reason).toBe('the test command timed out');
   }, 20_000);
 

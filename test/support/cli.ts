@@ -51,6 +51,7 @@ export const COMMANDS = [
   'plan',
   'run',
   'status',
+  'show',
   'pack',
   'ask',
   'task',

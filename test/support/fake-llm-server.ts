@@ -79,6 +79,8 @@ export interface FakeLlm {
   requests: FakeRequest[];
   /** Requests the script had no answer for (each a printable description). */
   unexpected: string[];
+  /** Paths of WebSocket upgrade attempts (each answered 404). */
+  upgrades: string[];
   /** Append more scripted replies. */
   push(...replies: FakeReply[]): void;
   /** Env pointing a provider at this server (default: openai). */
@@ -122,6 +124,7 @@ export async function startFakeLlm(
   const handler = Array.isArray(replies) ? undefined : replies;
   const requests: FakeRequest[] = [];
   const unexpected: string[] = [];
+  const upgrades: string[] = [];
   const sockets = new Set<Socket>();
 
   const server = createServer((httpReq, res) => {
@@ -135,6 +138,11 @@ export async function startFakeLlm(
 
   async function handle(httpReq: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(httpReq);
+    // Claude Code checks connectivity with `HEAD /api/hello` before its first call (not recorded).
+    if (httpReq.method === 'HEAD') {
+      res.writeHead(200);
+      return void res.end();
+    }
     // biome-ignore lint/suspicious/noExplicitAny: parsed wire JSON
     let body: any = raw;
     try {
@@ -228,6 +236,12 @@ export async function startFakeLlm(
     else anthropic(req, a, res, cut);
   }
 
+  // Codex tries a WebSocket transport for the Responses API first; a plain 404 to the upgrade
+  // makes it fall back to HTTP + SSE, as an OpenAI-compatible gateway without WebSockets does.
+  server.on('upgrade', (httpReq, socket) => {
+    upgrades.push(httpReq.url ?? '/');
+    socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -241,6 +255,7 @@ export async function startFakeLlm(
     port,
     requests,
     unexpected,
+    upgrades,
     push: (...more) => void script.push(...more),
     env(provider: 'openai' | 'anthropic' | 'ollama' = 'openai'): Record<string, string> {
       if (provider === 'anthropic') {

@@ -58,29 +58,61 @@ function main(print) {
 }
 `;
 
+// Real aider creates its repo-map cache (SQLite) in the repo root on every run, and prints
+// one of its usage-report variants (STANDIN_AIDER_USAGE: plain | hit | write+hit | nocost | none).
 const AIDER = `${COMMON}
 main((files) => {
+  fs.mkdirSync('.aider.tags.cache.v4', { recursive: true });
+  fs.writeFileSync('.aider.tags.cache.v4/cache.db', 'SQLite format 3\\0');
   for (const f of files) console.log('Applied edit to ' + f);
-  console.log('Tokens: 1.5k sent, 250 received. Cost: $0.01 message, $0.01 session.');
+  const usage = process.env.STANDIN_AIDER_USAGE || 'plain';
+  if (usage === 'hit') console.log('Tokens: 12k sent, 2.3k cache hit, 345 received. Cost: $0.0123 message, $0.05 session.');
+  else if (usage === 'write+hit') console.log('Tokens: 12k sent, 1.2k cache write, 2.3k cache hit, 345 received.\\nCost: $0.02 message, $0.05 session.');
+  else if (usage === 'nocost') console.log('Tokens: 950 sent, 120 received.');
+  else if (usage === 'none') {}
+  else console.log('Tokens: 1.5k sent, 250 received. Cost: $0.01 message, $0.01 session.');
 });
 `;
 
+// Claude extras (STANDIN_MODE): denied-bash (a Bash call denied, work done: what print mode
+// does without --allowedTools), api404 (the result event of an unknown model, exit 1).
 const CLAUDE = `${COMMON}
 main((files) => {
   const out = (o) => console.log(JSON.stringify(o));
   out({ type: 'system', subtype: 'init', session_id: 'claude-session-' + step });
-  for (const f of files) out({ type: 'assistant', message: { content: [{ type: 'tool_use', name: 'Write', input: { file_path: f } }] } });
-  out({ type: 'result', subtype: 'success', is_error: false, result: 'done', session_id: 'claude-session-' + step,
-        total_cost_usd: 0.02, usage: { input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 500 } });
+  if (mode === 'api404') {
+    process.stderr.write('[claude-code:unrecognized_model] {"model":"nosuch"}\\n');
+    out({ type: 'result', subtype: 'success', is_error: true, api_error_status: 404, terminal_reason: 'api_error',
+          result: "There's an issue with the selected model (nosuch). It may not exist or you may not have access to it.",
+          session_id: 'claude-session-' + step, total_cost_usd: 0, usage: { input_tokens: 0, output_tokens: 0 } });
+    process.exit(1);
+  }
+  for (const f of files) out({ type: 'assistant', message: { content: [{ type: 'tool_use', name: 'Write', input: { file_path: path.resolve(f) } }] } });
+  const denials = mode === 'denied-bash' ? [{ tool_name: 'Bash', tool_use_id: 't1', tool_input: { command: 'node --test' } }] : [];
+  out({ type: 'result', subtype: 'success', is_error: false, result: 'done: wrote ' + files.join(', '), session_id: 'claude-session-' + step,
+        total_cost_usd: 0.02, usage: { input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 500 }, permission_denials: denials });
 });
 `;
 
+// Codex extras (STANDIN_MODE): reconnect (two "Reconnecting..." error events, then a good
+// turn, exit 0), failed401 (reconnects with a 401, then turn.failed, exit 1).
 const CODEX = `${COMMON}
 main((files) => {
   const out = (o) => console.log(JSON.stringify(o));
+  process.stderr.write('WARNING: proceeding, even though we could not create PATH aliases\\n');
   out({ type: 'thread.started', thread_id: 'codex-thread-' + step });
   out({ type: 'turn.started' });
-  out({ type: 'item.completed', item: { type: 'file_change', changes: files.map((p) => ({ path: p, kind: 'add' })) } });
+  if (mode === 'failed401') {
+    out({ type: 'error', message: 'Reconnecting... 1/5 (unexpected status 401 Unauthorized: Incorrect API key provided)' });
+    out({ type: 'error', message: 'We are currently experiencing high demand.' });
+    out({ type: 'turn.failed', error: { message: 'We are currently experiencing high demand.' } });
+    process.exit(1);
+  }
+  if (mode === 'reconnect') {
+    out({ type: 'error', message: 'Reconnecting... 1/5 (stream disconnected before completion)' });
+    out({ type: 'error', message: 'Reconnecting... 2/5 (stream disconnected before completion)' });
+  }
+  out({ type: 'item.completed', item: { type: 'file_change', changes: files.map((p) => ({ path: path.resolve(p), kind: 'add' })) } });
   out({ type: 'item.completed', item: { type: 'agent_message', text: 'done' } });
   out({ type: 'turn.completed', usage: { input_tokens: 800, cached_input_tokens: 100, output_tokens: 150 } });
 });

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { redact } from '../../util/redact.js';
 import type { Context } from '../context.js';
-import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
+import { InterruptedError, isSpecloopError, WorkError } from '../errors.js';
 import { knownSecrets } from '../keys/index.js';
 import { writeCall } from '../logs/index.js';
 import { type AttemptOutput, runAttempt } from './attempt.js';
 import { promptText, responseText, toModelMessages, toSdkTools } from './convert.js';
 import { failureHint } from './failure-hint.js';
+import { InfraError, infraMessage } from './infra-error.js';
 import { type ModelRef, parseModelRef, resolveModelSpec } from './model-ref.js';
 import { costOf } from './prices.js';
 import { createProviderModel, type ProviderTarget } from './providers.js';
@@ -79,6 +80,12 @@ export function createClient(ctx: Context): LlmClient {
         const f = classify(err, { timedOut, timeoutMs });
         const where = f.url ?? target.baseURL;
         const what = scrub(`${f.reason}${f.detail ? `: ${f.detail}` : ''} (${where})`, secrets);
+        // Wrong URL, key or model, or a request the model cannot take: no retry can help.
+        if (f.infra)
+          throw new InfraError(f.infra, `model call to ${ref.spec} failed: ${infraMessage(f.infra, what)}`, {
+            hint: failureHint(f, ref, timeoutMs),
+            cause: err,
+          });
         if (!f.retryable || attempt >= maxRetries) {
           const tries = attempt + 1;
           throw new WorkError(
@@ -161,8 +168,7 @@ export function createClient(ctx: Context): LlmClient {
           durationMs: ctx.clock.now() - started,
           error: message,
         }).catch(() => {});
-        if (err instanceof UsageError || err instanceof WorkError || err instanceof InterruptedError)
-          throw err;
+        if (isSpecloopError(err) || err instanceof InterruptedError) throw err;
         throw new WorkError(`model call to ${spec} failed: ${message}`, { code: 'E_LLM', cause: err });
       }
     },

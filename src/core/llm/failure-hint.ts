@@ -1,8 +1,11 @@
+import { HINTS } from './infra-error.js';
 import type { ModelRef } from './model-ref.js';
 import type { Failure } from './retry.js';
 
 /** What the user can do about a failed model call, by kind of failure. */
 export function failureHint(f: Failure, ref: ModelRef, timeoutMs: number): string {
+  if (f.infra === 'context' || f.infra === 'quota' || f.infra === 'dns' || f.infra === 'tls')
+    return HINTS[f.infra];
   switch (f.kind) {
     case 'network':
       return 'is the endpoint up? check the base URL (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, OLLAMA_HOST or [providers] in the config)';
@@ -16,7 +19,8 @@ export function failureHint(f: Failure, ref: ModelRef, timeoutMs: number): strin
     const p = ref.compatibleName ?? ref.provider;
     return `the provider rejected the API key; check it, or store another with \`specloop keys set ${p}\``;
   }
-  if (f.status === 404) return `check the model name "${ref.modelId}" and the base URL`;
+  if (f.status === 404 || f.infra === 'model')
+    return `check the model name "${ref.modelId}" (\`specloop models\`) and the base URL`;
   if (f.status === 429) return 'rate limited: wait a little, or raise llm.maxRetries / llm.retryBaseMs';
   return 'the provider failed; try again later';
 }

@@ -2,6 +2,7 @@ import type { LanguageModel } from 'ai';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { KEY_ENV, resolveKey } from '../keys/index.js';
+import { timedFetch } from './http-fetch.js';
 import type { ModelRef } from './model-ref.js';
 
 export interface ProviderTarget {
@@ -63,12 +64,13 @@ function requireKey(ctx: Context, provider: string, envVar: string): string {
 /** Build the AI SDK model for a parsed model string (loads the provider package lazily). */
 export async function createProviderModel(ctx: Context, ref: ModelRef): Promise<ProviderTarget> {
   const { config } = ctx;
+  const fetch = timedFetch(config.llm.timeoutMs);
   switch (ref.provider) {
     case 'openai': {
       const apiKey = requireKey(ctx, 'openai', KEY_ENV.openai!);
       const baseURL = builtInBaseURL(ctx, 'openai');
       const { createOpenAI } = await import('@ai-sdk/openai');
-      const openai = createOpenAI({ apiKey, baseURL });
+      const openai = createOpenAI({ apiKey, baseURL, fetch });
       const model =
         config.providers.openai.api === 'responses'
           ? openai.responses(ref.modelId)
@@ -79,12 +81,12 @@ export async function createProviderModel(ctx: Context, ref: ModelRef): Promise<
       const apiKey = requireKey(ctx, 'anthropic', KEY_ENV.anthropic!);
       const baseURL = builtInBaseURL(ctx, 'anthropic');
       const { createAnthropic } = await import('@ai-sdk/anthropic');
-      return { model: createAnthropic({ apiKey, baseURL })(ref.modelId), baseURL, secrets: [apiKey] };
+      return { model: createAnthropic({ apiKey, baseURL, fetch })(ref.modelId), baseURL, secrets: [apiKey] };
     }
     case 'ollama': {
       const baseURL = builtInBaseURL(ctx, 'ollama');
       const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
-      const provider = createOpenAICompatible({ name: 'ollama', baseURL, includeUsage: true });
+      const provider = createOpenAICompatible({ name: 'ollama', baseURL, includeUsage: true, fetch });
       return { model: provider.chatModel(ref.modelId), baseURL, secrets: [] };
     }
     case 'openai-compatible': {
@@ -93,7 +95,7 @@ export async function createProviderModel(ctx: Context, ref: ModelRef): Promise<
       const apiKey = entry.apiKeyEnv ? requireKey(ctx, name, entry.apiKeyEnv) : resolveKey(ctx, name)?.key;
       const baseURL = trimSlash(entry.baseURL);
       const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
-      const provider = createOpenAICompatible({ name, baseURL, apiKey, includeUsage: true });
+      const provider = createOpenAICompatible({ name, baseURL, apiKey, includeUsage: true, fetch });
       return { model: provider.chatModel(ref.modelId), baseURL, secrets: apiKey ? [apiKey] : [] };
     }
   }

@@ -1,4 +1,5 @@
 import { APICallError } from 'ai';
+import { type InfraKind, infraOf, infraOfCode } from './infra-error.js';
 
 /** What went wrong with one attempt, and whether another attempt may help. */
 export interface Failure {
@@ -12,6 +13,8 @@ export interface Failure {
   /** The server's own message, when it sent one. */
   detail?: string;
   url?: string;
+  /** Set when no retry (and no other attempt at the step) can help: the run stops at once. */
+  infra?: InfraKind;
 }
 
 /** Parse `retry-after-ms`, then `retry-after` (seconds, possibly fractional, or an HTTP date). */
@@ -42,6 +45,20 @@ function causeChain(err: unknown): string {
   return [...new Set(parts)].join(': ');
 }
 
+/** The first infra-relevant Node error code along the cause chain (ECONNREFUSED, ENOTFOUND …). */
+function chainInfra(err: unknown): InfraKind | undefined {
+  let cur: unknown = err;
+  for (let i = 0; cur instanceof Error && i < 6; i++) {
+    const kind = infraOfCode((cur as NodeJS.ErrnoException).code);
+    if (kind) return kind;
+    // AggregateError (happy eyeballs: every address refused) carries the real ones in `errors`.
+    const inner = (cur as { errors?: unknown[] }).errors;
+    if (Array.isArray(inner) && inner[0]) cur = inner[0];
+    else cur = cur.cause;
+  }
+  return undefined;
+}
+
 /** Pull the provider's error message out of an error response body, if it is JSON. */
 function serverMessage(body: string | undefined): string | undefined {
   if (!body) return undefined;
@@ -65,7 +82,14 @@ export function classify(err: unknown, opts: { timedOut: boolean; timeoutMs: num
   if (APICallError.isInstance(err)) {
     const status = err.statusCode;
     if (status === undefined) {
-      return { kind: 'network', retryable: true, reason: causeChain(err.cause ?? err), url: err.url };
+      const infra = chainInfra(err);
+      return {
+        kind: 'network',
+        retryable: !infra,
+        reason: causeChain(err.cause ?? err),
+        url: err.url,
+        infra,
+      };
     }
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
     if (status < 300) {
@@ -88,12 +112,15 @@ export function classify(err: unknown, opts: { timedOut: boolean; timeoutMs: num
         url: err.url,
       };
     }
+    const detail = serverMessage(err.responseBody);
+    const infra = infraOf({ status, message: `${detail ?? ''} ${err.responseBody ?? ''}` });
     return {
       kind: 'http',
-      retryable,
+      retryable: retryable && !infra,
+      infra,
       status,
       reason: `HTTP ${status}${status === 429 ? ' rate limited' : ''}`,
-      detail: serverMessage(err.responseBody),
+      detail,
       retryAfterMs: retryAfterMs(err.responseHeaders),
       url: err.url,
     };
@@ -106,6 +133,8 @@ export function classify(err: unknown, opts: { timedOut: boolean; timeoutMs: num
       reason: `malformed response (${(err as Error).message.split('\n')[0]})`,
     };
   }
+  const infra = chainInfra(err);
+  if (infra) return { kind: 'network', retryable: false, reason: causeChain(err), infra };
   // undici's "terminated" / "other side closed", ECONNRESET…: the connection broke mid-answer.
   return { kind: 'cut', retryable: true, reason: `connection broke off (${causeChain(err)})` };
 }

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { integrityHooks } from '../integrity/run-hook.js';
 import { pauseHook } from '../run-control.js';
 import { planEditsHook } from './plan-edits.js';
+import { runRecordObserver } from './record-observer.js';
 import type { AttemptObserver, RunHooks } from './seams.js';
 import type { RunSettings } from './settings.js';
 
@@ -10,7 +11,10 @@ import type { RunSettings } from './settings.js';
  * integrity policy, the review gate, pause/resume), so the step loop itself never changes.
  */
 export function defaultRunHooks(ctx: Context, s: RunSettings): RunHooks {
-  return mergeHooks(integrityHooks(ctx, s), { betweenSteps: [pauseHook(), planEditsHook(s)] });
+  return mergeHooks(integrityHooks(ctx, s), {
+    attempts: [runRecordObserver(ctx, { executor: s.executor })],
+    betweenSteps: [pauseHook(), planEditsHook(s)],
+  });
 }
 
 /** Merge hook sets (defaults first, then a caller's extras, e.g. a test's). */

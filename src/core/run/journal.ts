@@ -26,6 +26,8 @@ export interface ActiveStep {
   /** HEAD when the step started: commits after it that specloop did not make are the step's work. */
   base?: string;
   reason?: string;
+  /** Reasons of the step's rejected attempts so far (kept across a crash). */
+  reasons?: string[];
 }
 
 export interface HistoryEntry {

@@ -19,6 +19,8 @@ export interface CommitStepOptions extends GitOptions {
   title?: string;
   /** The step's context prose; its `Commit message:` lines go into the commit body. */
   context?: string;
+  /** Text for the commit body above the trailers (the agent's summary of what it did). */
+  body?: string;
   /** Extra repo-relative paths kept out of the commit (besides .specloop/). */
   exclude?: string[];
   faults?: FaultHooks;
@@ -50,7 +52,13 @@ export async function commitStep(repoDir: string, o: CommitStepOptions): Promise
   o.faults?.at('staged');
   const message =
     o.message ??
-    stepMessage({ step: o.step, title: o.title ?? `step ${o.step}`, planId: o.planId, context: o.context });
+    stepMessage({
+      step: o.step,
+      title: o.title ?? `step ${o.step}`,
+      planId: o.planId,
+      context: o.context,
+      body: o.body,
+    });
   // Empty only when the work was committed by hand after a crash: this commit still marks the step done.
   return commit(repoDir, message, { env: o.env, allowEmpty: true });
 }

@@ -78,7 +78,11 @@ export function createRunView(target: Sink) {
     summary(r: RunPlanResult): void {
       p.stop();
       if (r.dryRun) return;
-      const usage = `${fmtTokens(r.usage.inputTokens + r.usage.outputTokens)} tokens${r.costKnown && r.cost > 0 ? `, ${formatUsd(r.cost)}` : ''}`;
+      const tokens = r.usage.inputTokens + r.usage.outputTokens;
+      // An executor that reports nothing is "usage unknown", never "0 tokens" (reads as free).
+      const counted =
+        r.usageKnown === false && tokens === 0 ? 'usage unknown' : `${fmtTokens(tokens)} tokens`;
+      const usage = `${counted}${r.costKnown && r.cost > 0 ? `, ${formatUsd(r.cost)}` : ''}`;
       const ran = r.steps.filter((s) => s.ok).length;
       if (r.steps.length === 0 && !r.stopped) {
         sink.write(

@@ -33,6 +33,8 @@ export interface RunFlags {
   leaseSeconds?: number;
   /** Retries of a step on a new base after a conflict or red rebase (parallel/team). */
   maxRebases?: number;
+  /** Start although the suite is red before the first step (test-preflight.ts). */
+  allowRed?: boolean;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface RunSettings {
   leaseSeconds: number;
   maxRebases: number;
   maxToolCalls: number;
+  /** Start although the test suite is red before the first step. */
+  allowRed: boolean;
 }
 
 /**
@@ -82,6 +86,12 @@ function refuseForMode(f: RunFlags, mode: RunMode): void {
     throw runErrors.flagNotInMode('--remote', 'a run without --team', 'only team mode talks to a remote');
   if (mode !== 'team' && (f.name !== undefined || f.leaseSeconds !== undefined))
     throw runErrors.flagNotInMode('--name / --lease', 'a run without --team', 'only team mode claims steps');
+  if (mode !== 'solo' && f.allowRed)
+    throw runErrors.flagNotInMode(
+      '--allow-red',
+      mode === 'team' ? '--team' : '--parallel',
+      'the test preflight it relaxes runs before a solo run only; each step must leave the suite green in every mode',
+    );
 }
 
 /** Resolve and validate the settings of one run; bad input is a UsageError (exit 2) before anything runs. */
@@ -121,5 +131,6 @@ export function resolveRunSettings(ctx: Pick<Context, 'config'>, f: RunFlags): R
     leaseSeconds: f.leaseSeconds ?? c.team.leaseSeconds,
     maxRebases: f.maxRebases ?? 3,
     maxToolCalls: c.run.maxToolCalls,
+    allowRed: Boolean(f.allowRed),
   };
 }

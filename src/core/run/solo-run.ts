@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { stripProvenance } from '../drift/provenance.js';
 import { requireRepo, status } from '../git/index.js';
@@ -14,10 +15,12 @@ import { machineState } from './machine-state.js';
 import { loadPlanSource, type PlanSource } from './plan-source.js';
 import { prepareRun } from './prepare-run.js';
 import { acquireRunLock } from './run-lock.js';
+import { runsRoot } from './run-record.js';
 import type { RunHooks } from './seams.js';
 import { checkSelection, checkStepRunnable, nextStep, type Selection } from './select.js';
 import type { RunSettings } from './settings.js';
 import { runOneStep } from './solo-step.js';
+import { testPreflight } from './test-preflight.js';
 import type { RunPlanResult } from './types.js';
 
 export type { RunPlanResult, StepReport } from './types.js';
@@ -159,6 +162,16 @@ async function runSolo(
     : undefined;
   const projectDir = ctx.projectRoot ? relative(repo, ctx.projectRoot) : '';
   const testDir = projectDir && !projectDir.startsWith('..') ? projectDir : undefined;
+  // The suite must be runnable and green before any agent is paid to build on it; not when an
+  // interrupted step's work is in the tree (the recovery checks that work itself).
+  if (planned.length > 0 && !prepared.active)
+    await testPreflight(ctx, {
+      cwd: testDir ? join(repo, testDir) : repo,
+      command: testCommand,
+      timeoutMs: o.testTimeoutMs,
+      allowRed: o.allowRed,
+      onEvent,
+    });
   for (;;) {
     let planChanged = false;
     if (result.steps.length > 0 && (await planStamp(src)) !== stamp) {
@@ -188,7 +201,7 @@ async function runSolo(
     if (n === undefined) break;
     if (maxCost !== undefined && result.cost >= maxCost) {
       result.stopped = 'cost-limit';
-      result.hint = `spent $${result.cost.toFixed(2)} of --max-cost $${maxCost.toFixed(2)}; raise it and run again to continue`;
+      result.hint = `spent ${formatUsd(result.cost)} of --max-cost ${formatUsd(maxCost)}; raise it and run again to continue`;
       break;
     }
     const step = src.plan.steps.find((s) => s.number === n);
@@ -225,6 +238,7 @@ async function runSolo(
     result.usage.outputTokens += report.usage.outputTokens;
     result.cost += report.cost;
     result.costKnown &&= report.costKnown;
+    if (!report.usageKnown) result.usageKnown = false;
     result.steps.push(report);
     if (!report.ok) {
       result.stopped = report.reason?.startsWith('cost limit') ? 'cost-limit' : 'failed';
@@ -233,8 +247,10 @@ async function runSolo(
         ? `step ${n}'s work is left uncommitted in the tree (git status / git diff). Fix it by hand and run ` +
           `\`specloop run --step ${n}\` (your fix is tested first), or discard it with ` +
           '`git checkout -- . && git clean -fd -e .specloop` and run again.'
-        : `step ${n} left no changes in the tree. See what the executor tried above (or \`specloop logs\`), ` +
+        : `step ${n} left no changes in the tree. See what the executor tried above, ` +
           `make the step's prompt in ${result.planFile} clearer or smaller, and run \`specloop run --step ${n}\`.`;
+      // Every attempt's prompt, output, tests and diff (run-record.ts).
+      result.hint += ` Each attempt is recorded in ${relative(repo, runsRoot(repo))}/${runId}/step-${n}/ (\`specloop show ${n}\`).`;
       break;
     }
     done.add(n);

@@ -44,14 +44,26 @@ const now = (ctx: Context) => new Date(ctx.clock.now()).toISOString();
  * cleared, or failed) so a crash at any instant is recoverable (prepare-run.ts): the step's
  * attempts and checks (executeStep), then one commit with the tick and the trailers.
  */
-export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepReport & { costKnown: boolean }> {
+export async function runOneStep(
+  ctx: Context,
+  s: RunOneStep,
+): Promise<StepReport & { costKnown: boolean; usageKnown: boolean }> {
   const { step, settings: o, onEvent } = s;
   const n = step.number;
   const t0 = ctx.clock.now();
   const pj = planJournal(s.journal, s.src.planId);
   const save = () => writeJournal(s.repo, s.journal, ctx.faults);
+  // A recovered step keeps the interrupted attempt's number and the earlier reasons.
+  const prev = s.existing === 'continue' && pj.active?.step === n ? pj.active : undefined;
   const base = await headCommit(s.repo, { env: ctx.env });
-  pj.active = { step: n, phase: 'executing', attempt: 1, startedAt: now(ctx), base };
+  pj.active = {
+    step: n,
+    phase: 'executing',
+    attempt: prev?.attempt ?? 1,
+    startedAt: prev?.startedAt ?? now(ctx),
+    base: prev?.base ?? base,
+    reasons: prev?.reasons ?? [],
+  };
   await save();
   ctx.faults?.at('journal');
   let r: Awaited<ReturnType<typeof executeStep>>;
@@ -71,6 +83,12 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
       ignore: [relative(s.repo, s.src.todoPath)],
       maxCost: s.maxCost,
       existing: s.existing,
+      resume: prev ? { attempt: prev.attempt, reasons: prev.reasons ?? [] } : undefined,
+      onRejected: async (attempt, reason) => {
+        const cur = pj.active as ActiveStep;
+        pj.active = { ...cur, reasons: [...(cur.reasons ?? []).slice(0, attempt - 1), reason] };
+        await save();
+      },
       committedWork: s.committedWork,
       onPhase: async (phase, attempt) => {
         const cur = pj.active as ActiveStep;
@@ -97,6 +115,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
     usage: r.usage,
     cost: r.cost,
     costKnown: r.costKnown,
+    usageKnown: r.usageKnown !== false,
     durationMs: 0,
     sessionIds: r.sessionIds,
   };
@@ -125,6 +144,7 @@ export async function runOneStep(ctx: Context, s: RunOneStep): Promise<StepRepor
     step: n,
     title: step.title,
     context: step.context,
+    body: r.summary,
     todoPath: s.src.todoPath,
     planId: s.src.planId,
     // The plan file stays out: an edit made during the step lands as "specloop: update plan" (plan-edits.ts).

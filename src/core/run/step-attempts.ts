@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { git, status, tryGit } from '../git/index.js';
@@ -13,7 +14,9 @@ import { machineState } from './machine-state.js';
 import { retryPrompt, stepPrompt } from './prompts.js';
 import type { AttemptRef, PreLandCheck, RunHooks } from './seams.js';
 import type { RunMode } from './settings.js';
-import { runTests, type TestResult, tailOutput } from './test-runner.js';
+import { failureExcerpt } from './test-excerpt.js';
+import { assertTestCommandRuns } from './test-preflight.js';
+import { runTests, type TestResult } from './test-runner.js';
 
 export interface ExecuteStepOptions {
   /** Repository or worktree root: the executor works here, tests run here. */
@@ -47,6 +50,13 @@ export interface ExecuteStepOptions {
    */
   existing?: 'verify' | 'continue';
   /**
+   * With `existing: 'continue'`: the interrupted attempt's number and the reasons of the
+   * attempts before it (the journal's), so the recovered attempt keeps the count and history.
+   */
+  resume?: { attempt: number; reasons: string[] };
+  /** Told each rejected attempt's reason (the journal keeps them for a crash recovery). */
+  onRejected?: (attempt: number, reason: string) => void | Promise<void>;
+  /**
    * Repo-relative files that commits made by hand since the step started changed (killed
    * mid-step, then the user ran `git commit`): they count as the step's change, and are
    * checked first — never "the attempt changed no files" forever.
@@ -71,10 +81,14 @@ export interface ExecuteStepResult {
   /** USD, 0 when unknown. */
   cost: number;
   costKnown: boolean;
+  /** False when an attempt's executor reported no usage at all ("usage unknown", not 0). */
+  usageKnown?: boolean;
   sessionIds: string[];
   /** Files the step changed (repo-relative). */
   changed: string[];
   lastTest?: TestResult;
+  /** The accepted attempt's own summary (the agent's finish / final message), for the commit body. */
+  summary?: string;
 }
 
 /** Test files by convention alone (the run uses the project's {@link testFileMatcher}). */
@@ -158,6 +172,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       timedOut: test.timedOut,
     });
     await notifyAttempt(hooks, 'testsRan', { ...ref(attempt), result: test }, note);
+    assertTestCommandRuns(test);
     // What a check undid (integrity) is feedback too: the next attempt reads it with the failure.
     const also = before.notes.length ? `; also, ${before.notes.join('; ')}` : '';
     if (!test.ok)
@@ -183,11 +198,22 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
 
   let last: Check | undefined;
   const leftover = await changedNow();
+  let resumed = false;
   if (leftover.length > 0 && o.existing === 'continue' && (await inTree()).length > 0) {
+    resumed = true;
+    // Test what the interrupted attempt left (never accepted as it is: it did not finish), so
+    // the recovered attempt starts from its failures, with the earlier attempts' reasons.
+    const c = await check(0);
+    const k = o.resume?.attempt ?? 1;
+    const earlier = (o.resume?.reasons ?? []).map((r, i) => `attempt ${i + 1}: ${r}`);
+    const tested = c.test ? (c.test.ok ? '; the tests pass on them' : '; the tests fail on them') : '';
     last = {
+      ...c,
       ok: false,
-      reason: 'an earlier attempt was interrupted before it finished; its partial changes are in the tree',
-      changed: leftover,
+      reason: [
+        ...earlier,
+        `attempt ${k} was interrupted before it finished; its partial changes are in the tree${tested}`,
+      ].join('\n'),
     };
   } else if (leftover.length > 0) {
     // A finished but unchecked attempt (killed during the tests), or a hand fix after a failed run.
@@ -208,10 +234,11 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       testCommand: o.testCommand,
       tdd: tddStep,
     })) + (o.note ? `\n\n${o.note}` : '');
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  const first = resumed ? Math.min(o.resume?.attempt ?? 1, maxAttempts) : 1;
+  for (let attempt = first; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) throw new InterruptedError();
     if (o.maxCost !== undefined && res.cost >= o.maxCost) {
-      res.reason = `cost limit reached ($${res.cost.toFixed(2)} of $${o.maxCost.toFixed(2)})`;
+      res.reason = `cost limit reached (${formatUsd(res.cost)} of ${formatUsd(o.maxCost)})`;
       return res;
     }
     onEvent({ type: 'attempt-start', step: n, attempt, maxAttempts });
@@ -224,7 +251,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
           maxAttempts,
           reason: last.reason ?? 'unknown',
           testOutput: last.test
-            ? await safeTestOutput(tailOutput(last.test.output))
+            ? await safeTestOutput(failureExcerpt(last.test.output))
             : '(the tests were not run)',
           context: await packContext(ctx, {
             repoDir: o.repoDir,
@@ -250,6 +277,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     res.attempts = attempt;
     res.usage.inputTokens += r.usage.inputTokens;
     res.usage.outputTokens += r.usage.outputTokens;
+    if (r.usageKnown === false) res.usageKnown = false;
     if (r.cost === null) res.costKnown = res.costKnown && r.usage.inputTokens + r.usage.outputTokens === 0;
     else res.cost += r.cost;
     if (r.sessionId) res.sessionIds.push(r.sessionId);
@@ -258,6 +286,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     const c = await check(attempt);
     if (r.ok && c.ok) {
       onEvent({ type: 'attempt-end', step: n, attempt, ok: true });
+      res.summary = r.summary?.trim().slice(0, 2000) || undefined;
       return accept(c);
     }
     // The executor's own failure (budget, invalid calls, CLI error) outranks the checks.
@@ -269,8 +298,11 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       { ...ref(attempt), reason: last.reason ?? 'unknown', test: last.test },
       note,
     );
+    await o.onRejected?.(attempt, last.reason ?? 'unknown');
   }
   Object.assign(res, { reason: last?.reason, changed: last?.changed ?? [], lastTest: last?.test });
+  // A red step shows why: the failures of its last test run, not just "exit 1".
+  if (last?.test && !last.test.ok) note(`the last test run's failures:\n${indentExcerpt(last.test.output)}`);
   return res;
 }
 
@@ -289,3 +321,7 @@ export async function restorePaths(ctx: Pick<Context, 'env'>, dir: string, paths
     }
   }
 }
+
+/** The failure excerpt of a test run, indented, for the terminal. */
+export const indentExcerpt = (output: string): string =>
+  failureExcerpt(output, { maxChars: 2000 }).replace(/^/gm, '    | ');

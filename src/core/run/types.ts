@@ -34,6 +34,8 @@ export interface RunPlanResult {
   usage: Usage;
   cost: number;
   costKnown: boolean;
+  /** False when some executor reported no usage (the summary says "usage unknown"). */
+  usageKnown?: boolean;
   durationMs: number;
   notes: string[];
   hint?: string;

@@ -1,63 +1,118 @@
 import type { Context } from '../../context.js';
-import { externalExecutor, jsonLine, num, spawnAgent } from './external.js';
-import type { Executor, ExecutorOptions } from './types.js';
+import { infraOf } from '../../llm/infra-error.js';
+import { externalExecutor, jsonLine, num, type ParsedRun, repoPath } from './external.js';
+import type { Executor, ExecutorInput, ExecutorOptions } from './types.js';
+
+/** Tools whose denial means the step's files could not be written: the attempt failed. */
+const WRITE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 
 /**
- * Claude Code in print mode: `claude -p --output-format stream-json --verbose
- * --permission-mode acceptEdits`, prompt on stdin (stream-json needs --verbose in print
- * mode). The init event carries the session id; the final `result` event the usage,
- * `total_cost_usd`, `is_error` and any permission denials (a denied edit is a failure
- * even when the exit code is 0).
+ * What Claude may use without asking (print mode cannot ask): the project's test command
+ * (exactly, and with extra arguments such as a file filter) and read-only inspection.
+ * Edits inside the repo are allowed by `--permission-mode acceptEdits`.
+ */
+export function allowedTools(testCommand: string, testDir?: string): string[] {
+  const cmds = [testCommand];
+  if (testDir) cmds.push(`cd ${testDir} && ${testCommand}`);
+  return [
+    ...cmds.flatMap((c) => [`Bash(${c})`, `Bash(${c}:*)`]),
+    'Read',
+    'Glob',
+    'Grep',
+    'LS',
+    'Bash(ls:*)',
+    'Bash(cat:*)',
+    'Bash(git status:*)',
+    'Bash(git diff:*)',
+    'Bash(git log:*)',
+  ];
+}
+
+/** Claude's budget flag wants a plain decimal; never 0 (that would refuse the first call). */
+const budget = (usd: number) => String(Math.max(usd, 0.0001).toFixed(4));
+
+/**
+ * Claude Code in print mode:
+ * `claude -p --output-format stream-json --verbose --permission-mode acceptEdits
+ *  --allowedTools <test command, read-only tools> [--max-budget-usd N] [--model M]`, prompt on
+ * stdin (stream-json needs --verbose in print mode). The init event carries the session id;
+ * the final `result` event the usage, `total_cost_usd`, `is_error`, the message (`result`,
+ * also the reason when it failed), `api_error_status` and the permission denials.
  */
 export function createClaudeExecutor(ctx: Context, opts: ExecutorOptions = {}): Executor {
-  return externalExecutor(ctx, 'claude', opts, async (input, cli) => {
+  return externalExecutor(ctx, 'claude', opts, (input: ExecutorInput) => {
+    const testDir = input.testCwd !== input.repoDir ? repoPath(input.repoDir, input.testCwd) : undefined;
+    const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits'];
+    args.push('--allowedTools', ...allowedTools(input.testCommand, testDir));
+    if (input.maxCost !== undefined) args.push('--max-budget-usd', budget(input.maxCost));
+    if (opts.model) args.push('--model', opts.model);
     let sessionId: string | undefined;
     let result: Record<string, unknown> | undefined;
-    const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits'];
-    if (opts.model) args.push('--model', opts.model);
-    return spawnAgent(ctx, {
-      ...cli,
+    return {
       args,
-      input,
       stdin: input.prompt,
-      onLine(line) {
-        const ev = jsonLine(line);
-        if (!ev) return line;
-        if (typeof ev.session_id === 'string') sessionId = ev.session_id;
-        if (ev.type === 'result') result = ev;
-        if (ev.type !== 'assistant') return undefined;
-        const content = (ev.message as { content?: unknown[] } | undefined)?.content ?? [];
-        for (const part of content as Record<string, unknown>[]) {
-          if (part.type !== 'tool_use') continue;
-          const inp = (part.input ?? {}) as Record<string, unknown>;
-          const target = inp.file_path ?? inp.path ?? inp.command ?? '';
-          return `${String(part.name)} ${String(target)}`.trim();
-        }
-        return undefined;
+      parser: {
+        line(line, emit) {
+          const ev = jsonLine(line);
+          if (!ev) return;
+          if (typeof ev.session_id === 'string') sessionId = ev.session_id;
+          if (ev.type === 'result') result = ev;
+          if (ev.type === 'system' && ev.subtype === 'permission_denied')
+            emit.activity(`not allowed: ${String(ev.tool_name ?? 'a tool')}`);
+          if (ev.type !== 'assistant') return;
+          const content = (ev.message as { content?: unknown[] } | undefined)?.content ?? [];
+          for (const part of content as Record<string, unknown>[]) {
+            if (part.type !== 'tool_use') continue;
+            const inp = (part.input ?? {}) as Record<string, unknown>;
+            const target = inp.file_path ?? inp.path ?? inp.command ?? inp.pattern ?? '';
+            emit.activity(`${String(part.name)} ${repoPath(input.repoDir, String(target))}`.trim());
+          }
+        },
+        finish: () => parseResult(result, sessionId, input.repoDir),
       },
-      finish() {
-        const u = (result?.usage ?? {}) as Record<string, unknown>;
-        const denials = Array.isArray(result?.permission_denials) ? result.permission_denials.length : 0;
-        let error: string | undefined;
-        if (!result) error = 'no result event in its output';
-        else if (
-          result.is_error === true ||
-          (typeof result.subtype === 'string' && result.subtype !== 'success')
-        )
-          error = `${String(result.subtype ?? 'error')}: ${String(result.result ?? '').slice(0, 300)}`;
-        else if (denials > 0) error = `${denials} tool call(s) were denied permission`;
-        return {
-          sessionId,
-          error,
-          summary: typeof result?.result === 'string' ? result.result : undefined,
-          usage: {
-            inputTokens:
-              num(u.input_tokens) + num(u.cache_read_input_tokens) + num(u.cache_creation_input_tokens),
-            outputTokens: num(u.output_tokens),
-          },
-          cost: typeof result?.total_cost_usd === 'number' ? result.total_cost_usd : null,
-        };
-      },
-    });
+    };
   });
+}
+
+function parseResult(
+  result: Record<string, unknown> | undefined,
+  sessionId: string | undefined,
+  repoDir: string,
+): ParsedRun {
+  if (!result) return { cost: null, sessionId, error: 'no result event in its output' };
+  const u = (result.usage ?? {}) as Record<string, unknown>;
+  const text = typeof result.result === 'string' ? result.result : undefined;
+  const out: ParsedRun = {
+    sessionId,
+    summary: text,
+    usage: {
+      inputTokens: num(u.input_tokens) + num(u.cache_read_input_tokens) + num(u.cache_creation_input_tokens),
+      outputTokens: num(u.output_tokens),
+    },
+    cost: typeof result.total_cost_usd === 'number' ? result.total_cost_usd : null,
+  };
+  const subtype = typeof result.subtype === 'string' ? result.subtype : 'error';
+  if (result.is_error === true || subtype !== 'success') {
+    // The message the user would have seen, not the raw stream: `result`, else its `errors`.
+    const errors = Array.isArray(result.errors) ? result.errors.map(String).join('; ') : '';
+    const why = text || errors || subtype;
+    out.error = subtype === 'success' ? why : `${subtype}: ${why}`;
+    const status = typeof result.api_error_status === 'number' ? result.api_error_status : undefined;
+    if (result.terminal_reason === 'api_error' || status !== undefined)
+      out.infra = infraOf({ status, message: why });
+    return out;
+  }
+  // Only a denied write matters: a denied shell command is the agent's loss, and our checks decide.
+  const denied = (Array.isArray(result.permission_denials) ? result.permission_denials : []) as {
+    tool_name?: string;
+    tool_input?: Record<string, unknown>;
+  }[];
+  const writes = denied.filter((d) => WRITE_TOOLS.has(String(d.tool_name)));
+  if (writes.length > 0)
+    out.error = `it was not allowed to write: ${writes
+      .map((d) =>
+        `${d.tool_name} ${repoPath(repoDir, String(d.tool_input?.file_path ?? d.tool_input?.notebook_path ?? ''))}`.trim(),
+      )
+      .join(', ')}`;
+  return out;
 }

@@ -1,51 +1,112 @@
 import type { Context } from '../../context.js';
-import { externalExecutor, jsonLine, num, spawnAgent } from './external.js';
-import type { Executor, ExecutorOptions } from './types.js';
+import { infraOf } from '../../llm/infra-error.js';
+import { costOf } from '../../llm/prices.js';
+import { externalExecutor, jsonLine, num, repoPath } from './external.js';
+import type { Executor, ExecutorInput, ExecutorOptions } from './types.js';
+
+/** Codex's notice while it retries a broken stream: `Reconnecting... 2/5 (cause)`. */
+const RECONNECT = /^Reconnecting\.{3}\s*\d+\/\d+\s*(?:\((.*)\))?$/s;
 
 /**
- * Codex CLI: `codex exec --json --sandbox workspace-write -` with the prompt on stdin
- * (`-`). JSONL events: `thread.started` (thread id), `item.*` (commands, file changes,
- * messages), `turn.completed` (usage), `turn.failed` / `error`.
+ * `-c` overrides that point Codex at an OpenAI-compatible endpoint. Codex ignores
+ * OPENAI_BASE_URL; a custom provider (the same keys as `[model_providers.X]` in
+ * ~/.codex/config.toml) with the Responses wire API is what it honours.
+ */
+export function codexProviderArgs(baseURL: string, envKey = 'OPENAI_API_KEY'): string[] {
+  const q = (v: string) => JSON.stringify(v);
+  return [
+    '-c',
+    `model_provider=${q('specloop')}`,
+    '-c',
+    `model_providers.specloop.name=${q('specloop')}`,
+    '-c',
+    `model_providers.specloop.base_url=${q(baseURL)}`,
+    '-c',
+    `model_providers.specloop.env_key=${q(envKey)}`,
+    '-c',
+    `model_providers.specloop.wire_api=${q('responses')}`,
+  ];
+}
+
+/**
+ * Codex CLI: `codex exec --json --sandbox workspace-write [-c provider overrides] [--model M] -`
+ * with the prompt on stdin (`-`). JSONL events: `thread.started` (thread id), `item.*`
+ * (commands, file changes, messages; an item of type `error` is a warning), `turn.completed`
+ * (usage), `turn.failed`, and top-level `error` events — which are also Codex's
+ * "Reconnecting... n/5" notices while it retries. Only `turn.failed` or a non-zero exit fails
+ * an attempt.
  */
 export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): Executor {
-  return externalExecutor(ctx, 'codex', opts, async (input, cli) => {
-    let sessionId: string | undefined;
-    let error: string | undefined;
-    let summary: string | undefined;
-    const usage = { inputTokens: 0, outputTokens: 0 };
+  // The user pointed specloop's openai provider elsewhere: codex goes there too.
+  const baseURL = ctx.env.OPENAI_BASE_URL || ctx.config.providers.openai.baseURL;
+  return externalExecutor(ctx, 'codex', opts, (input: ExecutorInput) => {
     const args = ['exec', '--json', '--sandbox', 'workspace-write'];
+    if (baseURL) args.push(...codexProviderArgs(baseURL.replace(/\/+$/, '')));
     if (opts.model) args.push('--model', opts.model);
     args.push('-');
-    return spawnAgent(ctx, {
-      ...cli,
+    let sessionId: string | undefined;
+    let failed: string | undefined;
+    let summary: string | undefined;
+    let usage: { inputTokens: number; outputTokens: number } | undefined;
+    const errors: string[] = [];
+    return {
       args,
-      input,
       stdin: input.prompt,
-      onLine(line) {
-        const ev = jsonLine(line);
-        if (!ev) return undefined;
-        if (ev.type === 'thread.started' && typeof ev.thread_id === 'string') sessionId = ev.thread_id;
-        if (ev.type === 'turn.completed') {
-          const u = (ev.usage ?? {}) as Record<string, unknown>;
-          usage.inputTokens += num(u.input_tokens);
-          usage.outputTokens += num(u.output_tokens);
-        }
-        if (ev.type === 'turn.failed')
-          error = String((ev.error as { message?: unknown })?.message ?? 'turn failed');
-        if (ev.type === 'error') error = String(ev.message ?? 'error');
-        const item = ev.item as Record<string, unknown> | undefined;
-        if (!item || ev.type !== 'item.started') {
-          if (item?.type === 'agent_message' && typeof item.text === 'string') summary = item.text;
-          if (item?.type === 'file_change' && ev.type === 'item.completed') {
-            const changes = (item.changes ?? []) as { path?: string; kind?: string }[];
-            return changes.map((c) => `${c.kind ?? 'edit'} ${c.path ?? ''}`).join(', ');
+      parser: {
+        line(line, emit) {
+          const ev = jsonLine(line);
+          if (!ev) return;
+          if (ev.type === 'thread.started' && typeof ev.thread_id === 'string') sessionId = ev.thread_id;
+          if (ev.type === 'turn.completed') {
+            const u = (ev.usage ?? {}) as Record<string, unknown>;
+            usage ??= { inputTokens: 0, outputTokens: 0 };
+            usage.inputTokens += num(u.input_tokens);
+            usage.outputTokens += num(u.output_tokens);
           }
-          return undefined;
-        }
-        if (item.type === 'command_execution') return `$ ${String(item.command ?? '')}`;
-        return String(item.type);
+          if (ev.type === 'turn.failed')
+            failed = String((ev.error as { message?: unknown })?.message ?? 'the turn failed');
+          if (ev.type === 'error') {
+            const message = String(ev.message ?? 'error');
+            errors.push(message);
+            emit.notice(message);
+          }
+          const item = ev.item as Record<string, unknown> | undefined;
+          if (!item) return;
+          if (item.type === 'error' && ev.type === 'item.completed')
+            emit.notice(`warning: ${String(item.message)}`);
+          if (item.type === 'agent_message' && typeof item.text === 'string') summary = item.text;
+          if (ev.type === 'item.started' && item.type === 'command_execution')
+            emit.activity(`$ ${String(item.command ?? '')}`);
+          if (ev.type === 'item.completed' && item.type === 'file_change') {
+            const changes = (item.changes ?? []) as { path?: string; kind?: string }[];
+            emit.activity(
+              changes.map((c) => `${c.kind ?? 'edit'} ${repoPath(input.repoDir, c.path ?? '')}`).join(', '),
+            );
+          }
+        },
+        finish(exit) {
+          // A reconnect notice the turn recovered from is no failure; the turn's own error is.
+          const lastError = errors.filter((e) => !RECONNECT.test(e)).at(-1);
+          const error = failed ?? (exit.code !== 0 ? lastError : undefined);
+          // Codex retries a rejected key or an unknown model like a broken stream: the real cause
+          // is often only in the first reconnect notice ("unexpected status 401 …").
+          const causes = errors.map((e) => RECONNECT.exec(e)?.[1] ?? e);
+          const infra = error
+            ? [error, ...causes].map((m) => infraOf({ message: m })).find((k) => k !== undefined)
+            : undefined;
+          const cause = infra ? causes.find((m) => infraOf({ message: m }) === infra) : undefined;
+          const model = opts.model?.replace(/^openai:/, '');
+          const cost = usage && model ? costOf(`openai:${model}`, usage, ctx.config) : null;
+          return {
+            sessionId,
+            summary,
+            usage,
+            cost,
+            error: error && cause && cause !== error ? `${error} (first: ${cause})` : error,
+            infra,
+          };
+        },
       },
-      finish: () => ({ sessionId, error, summary, usage, cost: null }),
-    });
+    };
   });
 }

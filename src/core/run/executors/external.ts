@@ -1,20 +1,40 @@
+import { isAbsolute, relative } from 'node:path';
 import { AGENT_KEYS, childEnv } from '../../../util/child-env.js';
 import { run } from '../../../util/spawn.js';
 import { findOnPath } from '../../../util/which.js';
 import type { Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { knownSecrets } from '../../keys/index.js';
+import { HINTS, InfraError, type InfraKind, infraMessage, infraOf } from '../../llm/infra-error.js';
 import type { Usage } from '../events.js';
 import type { Executor, ExecutorInput, ExecutorOptions, ExecutorResult } from './types.js';
 
+// The part every external agent CLI shares: find it, spawn it in the repo, split its output
+// into lines for the CLI's own parser, keep the raw output for the run record, and turn its
+// exit + what the parser found into one ExecutorResult with a one-line reason. A new
+// executor is one small file: its argv and a LineParser.
+
 /** Wall-clock limit of one external agent attempt when the config sets none. */
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** Raw output kept per stream for the run record (the tail, when longer). */
+const MAX_RAW = 2 * 1024 * 1024;
+
+export type ExternalName = 'aider' | 'claude' | 'codex';
 
 /** How to install each external CLI (shown when it is missing). */
 export const INSTALL_HINTS: Record<string, string> = {
   aider: 'install aider: `python -m pip install aider-install && aider-install` (see https://aider.chat)',
   claude: 'install Claude Code: `npm install -g @anthropic-ai/claude-code`',
   codex: 'install the Codex CLI: `npm install -g @openai/codex`',
+};
+
+/** What to check when a CLI reports a key / model / endpoint problem. */
+const INFRA_HINTS: Record<ExternalName, string> = {
+  aider: 'check the model (--model) and the API key variable aider reads for it, then run again',
+  claude:
+    'Claude Code reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL: check them and the model (--model), then run again (docs/run.md, "Claude Code")',
+  codex:
+    'check OPENAI_API_KEY, the endpoint codex uses (OPENAI_BASE_URL or ~/.codex/config.toml) and the model (--model), then run again (docs/run.md, "Codex")',
 };
 
 /** Resolve an external executor's CLI or fail with exit 2 naming it and how to install it. */
@@ -28,49 +48,71 @@ export function requireCli(ctx: Context, cmd: string): string {
   return found;
 }
 
-/** What every external executor's attempt gets: the resolved CLI and its time limit. */
-export interface ExternalCli {
-  bin: string;
-  timeoutMs: number;
+/** What the parser may report while the CLI runs. */
+export interface Emit {
+  /** What the agent is doing now (the live status line). */
+  activity(text: string): void;
+  /** Something the user should see even without -v (a reconnect, a warning). */
+  notice(text: string): void;
+}
+
+/** What the CLI's output said, once it exited. */
+export interface ParsedRun {
+  /** Undefined: the CLI reported no usage (shown as "usage unknown", never as 0 tokens). */
+  usage?: Usage;
+  cost: number | null;
+  sessionId?: string;
+  /** The agent's final message (goes into the step commit's body). */
+  summary?: string;
+  /** Why the attempt failed, in the CLI's own words (from its structured output). */
+  error?: string;
+  /** The failure is the infrastructure's (key, model, endpoint …): stop the run. */
+  infra?: InfraKind;
+}
+
+export interface CliExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/** One CLI's output format. */
+export interface LineParser {
+  /** One line of stdout. */
+  line(line: string, emit: Emit): void;
+  /** One line of stderr (default: kept in the raw log only). */
+  stderr?(line: string, emit: Emit): void;
+  finish(exit: CliExit): ParsedRun;
+}
+
+export interface ExternalAttempt {
+  args: string[];
+  /** Text written to the CLI's stdin (the prompt, for claude/codex). */
+  stdin?: string;
+  /** Extra environment for the CLI (on top of the context's). */
+  env?: Record<string, string>;
+  parser: LineParser;
 }
 
 /**
- * The part every external executor shares: resolve its CLI now (missing → exit 2 with an
- * install hint, before any work starts), label it with its model, and run each attempt
- * through `attempt`.
+ * Build an external executor: resolve its CLI now (missing → exit 2 with an install hint,
+ * before any work starts), label it with its model, and run each attempt as `attempt` says.
  */
 export function externalExecutor(
   ctx: Context,
-  name: 'aider' | 'claude' | 'codex',
+  name: ExternalName,
   opts: ExecutorOptions,
-  attempt: (input: ExecutorInput, cli: ExternalCli) => Promise<ExecutorResult>,
+  attempt: (input: ExecutorInput) => ExternalAttempt | Promise<ExternalAttempt>,
 ): Executor {
-  const cli: ExternalCli = { bin: requireCli(ctx, name), timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const bin = requireCli(ctx, name);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     name,
     label: `${name}${opts.model ? ` (${opts.model})` : ''}`,
-    run: (input) => attempt(input, cli),
+    run: async (input) => spawnAgent(ctx, { name, bin, timeoutMs, input, ...(await attempt(input)) }),
   };
-}
-
-export interface ParsedRun {
-  usage: Usage;
-  cost: number | null;
-  sessionId?: string;
-  summary?: string;
-  /** An error the CLI reported in its output even if it exited 0. */
-  error?: string;
-}
-
-export interface SpawnAgentOptions extends ExternalCli {
-  args: string[];
-  input: ExecutorInput;
-  /** Text written to the CLI's stdin (the prompt, for claude/codex). */
-  stdin?: string;
-  /** Called per output line; returns an activity text to show, if any. */
-  onLine: (line: string) => string | undefined;
-  /** Build the result from everything the CLI printed. */
-  finish: () => ParsedRun;
 }
 
 function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
@@ -79,56 +121,129 @@ function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
     buf += chunk;
     let nl = buf.indexOf('\n');
     while (nl >= 0) {
-      onLine(buf.slice(0, nl).replace(/\r$/, ''));
+      const line = buf.slice(0, nl).replace(/\r$/, '');
+      if (line.trim()) onLine(line);
       buf = buf.slice(nl + 1);
       nl = buf.indexOf('\n');
     }
   };
 }
 
+const oneLine = (text: string, max: number) => {
+  const first = text.split('\n', 1)[0] as string;
+  const cut = first.length > max ? `${first.slice(0, max)}…` : first;
+  return cut.length < text.length && !cut.endsWith('…') ? `${cut} …` : cut;
+};
+
+const tail = (s: string) => (s.length > MAX_RAW ? s.slice(-MAX_RAW) : s);
+
+/** The raw output as one text for the run record: command line, both streams, exit. */
+export function rawTranscript(bin: string, args: string[], exit: CliExit): string {
+  const quoted = args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  return [
+    `$ ${bin} ${quoted.join(' ')}`,
+    `exit: ${exit.timedOut ? 'killed (time limit)' : (exit.code ?? exit.signal)}`,
+    '--- stdout ---',
+    tail(exit.stdout),
+    '--- stderr ---',
+    tail(exit.stderr),
+  ].join('\n');
+}
+
 /**
- * Spawn an agent CLI in the repo, stream its output into activity events, and turn its exit
- * into an ExecutorResult. A zero exit is NOT success: the step loop's own checks decide.
+ * The line of a CLI's stderr most likely to say why it failed: one naming an error, else the
+ * last line that is not a warning, else the last line.
  */
-export async function spawnAgent(ctx: Context, o: SpawnAgentOptions): Promise<ExecutorResult> {
-  const { input } = o;
-  const handle = (line: string) => {
-    if (!line.trim()) return;
-    const text = o.onLine(line);
-    if (text) input.onEvent({ type: 'activity', step: input.step, text: text.slice(0, 200) });
+export function stderrReason(stderr: string): string | undefined {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const err = lines.filter((l) => /\b(error|fatal|failed|exception)\b/i.test(l) && !/^warn/i.test(l));
+  const pick = err.at(-1) ?? lines.filter((l) => !/^warn(ing)?\b/i.test(l)).at(-1) ?? lines.at(-1);
+  return pick?.slice(0, 300);
+}
+
+interface SpawnAgent extends ExternalAttempt {
+  name: ExternalName;
+  bin: string;
+  timeoutMs: number;
+  input: ExecutorInput;
+}
+
+/**
+ * Spawn an agent CLI in the repo, stream its lines through the parser into activity events,
+ * and turn its exit into an ExecutorResult. A zero exit is NOT success: the step loop's own
+ * checks decide. An infrastructure failure the CLI reports (rejected key, unknown model …)
+ * throws an InfraError: the run stops instead of trying the step again.
+ */
+async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> {
+  const { input, name } = o;
+  const emit: Emit = {
+    // One line each: a heredoc in a shell command must not flood the terminal.
+    activity: (text) => input.onEvent({ type: 'activity', step: input.step, text: oneLine(text, 200) }),
+    notice: (text) => input.onEvent({ type: 'note', text: `  ${name}: ${oneLine(text, 300)}` }),
   };
   if (input.signal.aborted) throw new InterruptedError();
-  const name = o.bin.split('/').pop() ?? o.bin;
   const r = await run(o.bin, o.args, {
     cwd: input.repoDir,
-    // The agent's own key only: no other credential reaches code the agent runs (child-env.ts).
+    // The agent's own key only: no other credential reaches code the agent runs (child-env.ts);
+    // o.env is what this executor itself sets (e.g. its provider overrides).
     env: {
       ...childEnv(ctx.env, { keep: AGENT_KEYS[name] ?? [], secrets: knownSecrets(ctx) }),
+      ...o.env,
       NO_COLOR: '1',
     },
     input: o.stdin,
     timeoutMs: o.timeoutMs,
     signal: input.signal,
-    onStdout: lineSplitter(handle),
-    onStderr: lineSplitter(handle),
+    onStdout: lineSplitter((l) => o.parser.line(l, emit)),
+    onStderr: lineSplitter((l) => o.parser.stderr?.(l, emit)),
   });
   if (input.signal.aborted) throw new InterruptedError();
-  const parsed = o.finish();
-  if (parsed.usage.inputTokens || parsed.usage.outputTokens || parsed.cost)
-    input.onEvent({ type: 'usage', step: input.step, ...parsed.usage, cost: parsed.cost });
+  const exit: CliExit = {
+    code: r.code,
+    signal: r.signal,
+    timedOut: r.timedOut,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
+  const parsed = o.parser.finish(exit);
+  const transcript = rawTranscript(o.bin, o.args, exit);
+  if (parsed.usage || parsed.cost !== null)
+    input.onEvent({
+      type: 'usage',
+      step: input.step,
+      ...(parsed.usage ?? { inputTokens: 0, outputTokens: 0 }),
+      cost: parsed.cost,
+    });
   let reason: string | undefined;
   if (r.timedOut) reason = `${name} was killed after ${Math.round(o.timeoutMs / 1000)} s`;
+  else if (parsed.error) reason = `${name}: ${parsed.error}`;
   else if (r.code !== 0) {
-    const tail = (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n');
-    reason = `${name} exited with code ${r.code ?? r.signal}${tail ? `: ${tail}` : ''}`;
-  } else if (parsed.error) reason = `${name} reported an error: ${parsed.error}`;
+    const why = stderrReason(r.stderr) ?? stderrReason(r.stdout);
+    reason = `${name} exited with code ${r.code ?? r.signal}${why ? `: ${why}` : ''}`;
+  }
+  const failed = reason !== undefined;
+  const infra =
+    failed && !r.timedOut
+      ? (parsed.infra ?? infraOf({ message: parsed.error ?? stderrReason(r.stderr) }))
+      : undefined;
+  if (infra) {
+    const why = parsed.error ?? reason ?? '';
+    throw new InfraError(infra, `${name} failed: ${infraMessage(infra, why)}`, {
+      hint: infra === 'context' || infra === 'quota' ? HINTS[infra] : INFRA_HINTS[name],
+    });
+  }
   return {
-    ok: reason === undefined,
+    ok: !failed,
     reason,
     summary: parsed.summary,
-    usage: parsed.usage,
+    usage: parsed.usage ?? { inputTokens: 0, outputTokens: 0 },
+    usageKnown: parsed.usage !== undefined,
     cost: parsed.cost,
     sessionId: parsed.sessionId,
+    transcript,
   };
 }
 
@@ -145,3 +260,10 @@ export function jsonLine(line: string): Record<string, unknown> | undefined {
 }
 
 export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** A path an agent reported, relative to the repo when it is inside it (activity lines). */
+export function repoPath(repoDir: string, p: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(repoDir, p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}

@@ -36,9 +36,13 @@ export interface ExecutorResult {
   /** The agent's own summary (never trusted as a success signal). */
   summary?: string;
   usage: Usage;
+  /** False when the executor reported no usage at all (shown as "usage unknown", not 0). */
+  usageKnown?: boolean;
   /** USD, or null when unknown. */
   cost: number | null;
   sessionId?: string;
+  /** The attempt's record: the builtin agent's conversation, or an external CLI's raw output. */
+  transcript?: string;
 }
 
 export interface Executor {

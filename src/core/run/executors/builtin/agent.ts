@@ -1,8 +1,10 @@
 import type { Context } from '../../../context.js';
 import { InterruptedError, isSpecloopError } from '../../../errors.js';
+import { isInfraError } from '../../../llm/infra-error.js';
 import type { LlmMessage, LlmToolResult, LlmToolSpec } from '../../../llm/types.js';
 import { agentSystemPrompt, toolDescriptions } from '../../prompts.js';
-import { runTests, tailOutput } from '../../test-runner.js';
+import { failureExcerpt } from '../../test-excerpt.js';
+import { runTests } from '../../test-runner.js';
 import type { Executor, ExecutorInput, ExecutorOptions, ExecutorResult } from '../types.js';
 import { executeTool, TOOL_NAMES, toolSchemas } from './tools.js';
 
@@ -20,6 +22,21 @@ function describeCall(name: string, input: unknown): string {
   const path =
     typeof input === 'object' && input && 'path' in input ? String((input as { path: unknown }).path) : '';
   return path ? `${name} ${path}` : name;
+}
+
+/** The conversation as readable text, for the attempt's run record (`specloop show --part transcript`). */
+export function renderTranscript(system: string, messages: LlmMessage[]): string {
+  const out = [`## system\n\n${system}`];
+  for (const m of messages) {
+    if (m.role === 'user') out.push(`## user\n\n${m.content}`);
+    else if (m.role === 'assistant') {
+      const calls = (m.toolCalls ?? []).map((c) => `→ ${c.name} ${JSON.stringify(c.input)}`);
+      out.push(`## assistant\n\n${[m.content, ...calls].filter(Boolean).join('\n')}`);
+    } else
+      for (const r of m.results)
+        out.push(`## tool ${r.toolName}${r.isError ? ' (error)' : ''}\n\n${r.output}`);
+  }
+  return `${out.join('\n\n')}\n`;
 }
 
 function cut(text: string): string {
@@ -57,7 +74,7 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
             timeoutMs: input.testTimeoutMs,
             signal: input.signal,
           });
-          return { ok: r.ok, output: tailOutput(r.output, 12_000) };
+          return { ok: r.ok, output: failureExcerpt(r.output, { maxChars: 12_000 }) };
         },
       };
       const usage = { inputTokens: 0, outputTokens: 0 };
@@ -71,6 +88,7 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
         ...extra,
         usage,
         cost,
+        transcript: renderTranscript(system, messages),
       });
       for (;;) {
         if (input.signal.aborted) throw new InterruptedError();
@@ -90,10 +108,13 @@ export function createBuiltinExecutor(ctx: Context, opts: ExecutorOptions = {}):
             tools,
             signal: input.signal,
             command: ctx.command,
+            // Streamed, so llm.timeoutMs bounds the silence, not the whole (slow, reasoning) answer.
+            stream: true,
           });
         } catch (e) {
           if (input.signal.aborted || e instanceof InterruptedError) throw new InterruptedError();
-          if (isSpecloopError(e) && e.exitCode === 2) throw e; // no key, bad model string: not an attempt
+          // No key, bad model string, unreachable endpoint, rejected key …: not the step's fault.
+          if (isSpecloopError(e) && (e.exitCode === 2 || isInfraError(e))) throw e;
           return result(false, { reason: `model error: ${(e as Error).message}` });
         }
         usage.inputTokens += r.usage.inputTokens;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import type { FakeRequest } from '../support/fake-llm-server.js';
+import { agentModel } from './agent-model.js';
+import { agentProject, expectGreenRun, toolResults } from './run-agent.js';
+
+/** Claude Code itself (pinned, real binary) against the fake model: its contract with specloop. */
+describe('claude (real CLI)', () => {
+  const cleanups = useCleanups();
+  const main = (reqs: FakeRequest[]) => reqs.filter((r) => r.tools.length > 0);
+
+  it('green: the agent runs the tests itself (allowed, no denial) and both steps land', async () => {
+    const p = await agentProject(cleanups, 'claude', agentModel('claude'));
+    const r = await p.run(['--json']);
+    const summary = expectGreenRun(p, r);
+    // Claude ran `node --test` itself: no "This command requires approval".
+    expect(toolResults(p).join('\n')).not.toContain('requires approval');
+    expect(p.fake.requests.every((q) => q.path === '/v1/messages')).toBe(true);
+    // Usage and cost as Claude reported them (its own price table, the fake's token counts).
+    expect(summary.usage.inputTokens).toBeGreaterThan(0);
+    expect(summary.cost).toBeGreaterThan(0);
+  });
+
+  it('red then green: the red attempt is rejected by our checks, the retry lands', async () => {
+    const p = await agentProject(cleanups, 'claude', agentModel('claude', { wrong: (_s, retry) => !retry }));
+    const r = await p.run(['--json', '--until', '1']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.steps[0]).toMatchObject({ ok: true, attempts: 2 });
+    expect(r.stderr).toMatch(/attempt 1 rejected: the test command failed/);
+    // The retry prompt the model got carries the failing assertion.
+    const retry = main(p.fake.requests).find((q) =>
+      q.messages.some((m) => /This is attempt 2 of/.test(m.content)),
+    );
+    expect(retry?.messages.map((m) => m.content).join('\n')).toMatch(/not ok|AssertionError|-1/);
+  });
+
+  it('an unknown model stops the run at once with Claude’s own message (exit 2), no attempt burned', async () => {
+    const p = await agentProject(cleanups, 'claude', () => ({
+      fault: 'http',
+      status: 404,
+      message: 'model: nosuch-model',
+    }));
+    const r = await p.run(['--model', 'nosuch-model', '--max-attempts', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the model was not found');
+    expect(r.stderr).toContain('issue with the selected model');
+    expect(r.stderr).not.toContain('"type":"result"');
+    expect(r.stderr).not.toContain('attempt 2');
+  });
+});
