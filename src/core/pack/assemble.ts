@@ -15,7 +15,8 @@ export interface PartPlan {
 export interface AssembleInput {
   files: StoredBlock[];
   renderer: StyleRenderer;
-  header: HeaderInfo;
+  /** The header, given the files dropped so far (the tree marks them). */
+  headerFor(dropped: SkippedFile[]): HeaderInfo;
   /** The footer, given the files dropped so far (they are listed in it) and the count kept. */
   footerFor(dropped: SkippedFile[], kept: number): FooterInfo;
   /** Exact tokens of a header / footer text. */
@@ -55,8 +56,8 @@ async function applyBudget(
   dropped: SkippedFile[],
 ): Promise<StoredBlock[]> {
   let kept = input.files;
-  const hTok = await input.measure(input.renderer.header(input.header));
   for (;;) {
+    const hTok = await input.measure(input.renderer.header(input.headerFor(dropped)));
     const fTok = await input.measure(input.renderer.footer(input.footerFor(dropped, kept.length)));
     const total = partTokens(hTok, kept, fTok);
     if (total <= budget) return kept;
@@ -96,16 +97,17 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
   const dropped: SkippedFile[] = [];
   let files = input.tokenBudget ? await applyBudget(input, input.tokenBudget, dropped) : input.files;
   const limit = input.splitTokens;
-  const first = renderer.header(input.header);
-  const firstTok = await input.measure(first);
   if (!limit) {
+    const first = renderer.header(input.headerFor(dropped));
+    const firstTok = await input.measure(first);
     const footer = renderer.footer(input.footerFor(dropped, files.length));
     return { parts: [plan(first, firstTok, files, footer, await input.measure(footer))], dropped };
   }
 
   const bare = renderer.footer({});
   const bareTok = await input.measure(bare);
-  const laterTok = await input.measure(renderer.partHeader(input.header, 99_999));
+  const h = input.headerFor([]);
+  const laterTok = await input.measure(renderer.partHeader(h, 99_999));
   files = files.filter((f) => {
     if (laterTok + asLast(f) + bareTok <= limit) return true;
     dropped.push({
@@ -115,6 +117,8 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
     });
     return false;
   });
+  const first = renderer.header(input.headerFor(dropped));
+  const firstTok = await input.measure(first);
   if (firstTok + bareTok > limit) {
     throw new UsageError(
       `--split-tokens ${limit} is below the first part's header and tree (${firstTok + bareTok} tokens)`,
@@ -128,7 +132,7 @@ export async function assemble(input: AssembleInput): Promise<{ parts: PartPlan[
   let cur = { header: first, hTok: firstTok, files: [] as StoredBlock[], run: 0 };
   const close = () => parts.push(plan(cur.header, cur.hTok, cur.files, bare, bareTok));
   const open = async () => {
-    const header = renderer.partHeader(input.header, parts.length + 1);
+    const header = renderer.partHeader(h, parts.length + 1);
     cur = { header, hTok: await input.measure(header), files: [], run: 0 };
   };
   for (const f of files) {

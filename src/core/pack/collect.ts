@@ -4,6 +4,7 @@ import type { BlockStore, StoredBlock } from './block-store.js';
 import type { TokenCache } from './cache.js';
 import type { ResolvedPack } from './options.js';
 import { processFiles } from './pool.js';
+import { quotePath } from './render/quote-path.js';
 import { loadEncoding } from './tokens/encodings.js';
 import type { PackOptions, SkippedFile } from './types.js';
 import type { WireBatch } from './wire.js';
@@ -12,6 +13,7 @@ export interface Processed {
   packed: StoredBlock[];
   skipped: SkippedFile[];
   hits: number;
+  notices: string[];
 }
 
 /**
@@ -29,6 +31,7 @@ export async function processAll(
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
   let hits = 0;
+  const decoded: string[] = [];
   const waiting = new Map<number, WireBatch>();
   let next = 0;
   let warmedUp = false;
@@ -41,6 +44,7 @@ export async function processAll(
       for (const x of b.outcomes) {
         if (x.ok) {
           packed.push(store.put(x, b.bytes));
+          if (x.decodedFrom) decoded.push(`${quotePath(x.path)} (${x.decodedFrom})`);
           if (x.cached) hits++;
           else if (!warmedUp) {
             // Something needs counting, so the header will too: load the main thread's
@@ -66,6 +70,8 @@ export async function processAll(
       style: o.style,
       removeComments: o.removeComments,
       lineNumbers: o.lineNumbers,
+      removeEmptyLines: o.removeEmptyLines,
+      truncateBase64: o.truncateBase64,
       securityCheck: o.securityCheck,
       maxFileSize: o.maxFileSize,
       cache: cache.entries,
@@ -80,5 +86,11 @@ export async function processAll(
   );
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
   cache.add(pool.entries);
-  return { packed, skipped, hits };
+  const notices =
+    decoded.length > 0
+      ? [
+          `Decoded ${decoded.length} file${decoded.length === 1 ? '' : 's'} as UTF-16 (byte-order mark): ${decoded.join(', ')}`,
+        ]
+      : [];
+  return { packed, skipped, hits, notices };
 }

@@ -7,9 +7,9 @@
  */
 import { relative, sep } from 'node:path';
 import type { Context } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, WorkError } from '../errors.js';
 import { assemble } from './assemble.js';
-import { type BlockStore, DirectStore, FileStore, MemoryStore } from './block-store.js';
+import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
 import { type Processed, processAll } from './collect.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
@@ -26,6 +26,7 @@ import type { PackOptions, PackResult, SkippedFile } from './types.js';
 import { checkOutputPath, partText, writeParts } from './write-output.js';
 
 export { formatSummary } from './summary.js';
+export { formatTokenCountTree, tokenCountTree } from './token-count-tree.js';
 
 export { ENCODINGS } from './tokens/encodings.js';
 export type * from './types.js';
@@ -54,20 +55,29 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
 
   progress?.start('selecting files…');
   const paths: string[] = [];
-  for (const dir of o.dirs) {
+  const early: SkippedFile[] = o.missing.map((path) => ({ path, reason: 'missing', detail: 'no such file' }));
+  for (const [k, dir] of o.dirs.entries()) {
+    const only = o.only[k];
     const sel = await selectFiles({
       root: dir,
       gitignore: o.gitignore,
       defaultIgnore: o.defaultIgnore,
+      dotIgnore: o.dotIgnore,
       include: o.includeMatcher,
       ignore: o.ignoreMatcher,
       exclude: isOwnOutput(o.outputPath, dir),
+      only,
       env: ctx.env,
       signal: ctx.signal,
     });
     ctx.log.debug(`pack: ${sel.files.length} files in ${dir} (${sel.mode}) at ${since()}`);
     const prefix = prefixFor(o.base, dir);
     for (const f of sel.files) paths.push(prefix + f);
+    if (only) {
+      // Asked for by name but left out by a rule: say so (nothing is dropped silently).
+      const got = new Set(sel.files);
+      for (const f of only) if (!got.has(f)) early.push({ path: prefix + f, reason: 'ignored' });
+    }
   }
   const ordered = o.dirs.length > 1 ? sortPaths([...new Set(paths)]) : paths;
   if (ctx.signal.aborted) throw new InterruptedError();
@@ -76,21 +86,25 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   const header: HeaderInfo = {
     name: o.name,
     encoding: o.encoding,
-    summary: summaryLines(o),
+    summary: o.fileSummary ? summaryLines(o) : [],
     userHeader: o.header,
-    tree: renderTree(ordered),
+    tree: o.directoryStructure ? renderTree(ordered) : undefined,
   };
   // The common case streams straight into the output; budgets and splits decide late.
-  const direct = o.write && !o.tokenBudget && !o.splitTokens;
-  const store: BlockStore = direct
-    ? new DirectStore(o.outputPath, styleRenderer(o.style).header(header))
-    : o.write
-      ? new FileStore(o.outputPath)
-      : new MemoryStore();
+  const direct = o.write && o.files && !o.tokenBudget && !o.splitTokens;
+  const store: BlockStore = !o.files
+    ? new NullStore()
+    : direct
+      ? new DirectStore(o.outputPath, styleRenderer(o.style).header(header))
+      : o.write
+        ? new FileStore(o.outputPath)
+        : new MemoryStore();
   try {
-    const { packed, skipped, hits } = await processAll(ctx, o, ordered, cache, store, options);
+    const processed = await processAll(ctx, o, ordered, cache, store, options);
+    const { packed, skipped, hits } = processed;
+    skipped.push(...early);
     ctx.log.debug(`pack: processed at ${since()}`);
-    const result = await finish(ctx, o, header, { packed, skipped, hits }, cache, store);
+    const result = await finish(ctx, o, header, { ...processed, packed, skipped, hits }, cache, store);
     ctx.log.debug(`pack: written at ${since()}`);
     return result;
   } finally {
@@ -103,18 +117,28 @@ async function finish(
   ctx: Context,
   o: ResolvedPack,
   header: HeaderInfo,
-  { packed, skipped, hits }: Processed,
+  { packed, skipped, hits, notices }: Processed,
   cache: TokenCache,
   store: BlockStore,
 ): Promise<PackResult> {
   const measure = measurer(o.encoding, cache, countTokens);
   const extras = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
+  const selected =
+    header.tree === undefined ? [] : [...packed.map((f) => f.path), ...skipped.map((x) => x.path)];
+  const inTree = new Set(selected);
+  // The tree lists every selected file; the ones left out carry their reason.
+  const headerFor = (gone: SkippedFile[]): HeaderInfo => {
+    if (header.tree === undefined) return header;
+    const marks = new Map<string, string>();
+    for (const x of [...skipped, ...gone]) if (inTree.has(x.path)) marks.set(x.path, SKIP_LABEL[x.reason]);
+    return marks.size === 0 ? header : { ...header, tree: renderTree(sortPaths(selected), marks) };
+  };
   const tA = performance.now();
   const { parts, dropped } = await assemble({
-    files: packed,
+    files: o.files ? packed : [],
     renderer,
-    header,
+    headerFor,
     footerFor: (gone, kept) => ({
       ...extras,
       packed: kept,
@@ -130,6 +154,13 @@ async function finish(
   skipped.push(...dropped);
   const gone = new Set(dropped.map((d) => d.path));
   const kept = packed.filter((f) => !gone.has(f.path));
+  const total = parts.reduce((a, p) => a + p.tokens, 0);
+  if (o.maxTokens !== undefined && total > o.maxTokens) {
+    throw new WorkError(`the pack has ${total} tokens, more than --max-tokens ${o.maxTokens}`, {
+      code: 'E_MAX_TOKENS',
+      hint: 'narrow it (--include / --ignore / --compress), or fit it with --token-budget (nothing was written)',
+    });
+  }
 
   const written = parts.map((plan, i) => ({
     plan,
@@ -138,7 +169,8 @@ async function finish(
   if (o.write) {
     if (ctx.signal.aborted) throw new InterruptedError();
     const tW = performance.now();
-    if (store instanceof DirectStore) store.finish(parts[0]!.files.at(-1), parts[0]!.footer);
+    if (store instanceof DirectStore)
+      store.finish(parts[0]!.header, parts[0]!.files.at(-1), parts[0]!.footer);
     else writeParts(written, store);
     ctx.log.debug(`pack: assemble ${Math.round(tW - tA)} ms, write ${Math.round(performance.now() - tW)} ms`);
   }
@@ -151,20 +183,22 @@ async function finish(
     chars: plan.chars,
     files: plan.files.length,
   }));
+  const inOutput = o.files ? kept : [];
   return {
     files: kept.map((f) => ({ path: f.path, tokens: f.tokens, chars: f.chars })),
     skipped: sortSkipped(skipped),
     totals: {
-      files: kept.length,
+      files: inOutput.length,
       chars: outParts.reduce((a, p) => a + p.chars, 0),
-      tokens: outParts.reduce((a, p) => a + p.tokens, 0),
-      fileTokens: kept.reduce((a, f) => a + f.tokens, 0),
+      tokens: total,
+      fileTokens: inOutput.reduce((a, f) => a + f.tokens, 0),
       skipped: skipped.length,
       encoding: o.encoding,
     },
     output: o.write ? (outParts[0]?.path ?? o.outputPath) : outParts.map((p) => p.text).join(''),
     parts: outParts,
     cache: { hits, misses: packed.length - hits },
+    notices,
   };
 }
 

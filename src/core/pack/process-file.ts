@@ -1,13 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBinaryFileSync } from 'isbinaryfile';
 import { processContent } from './process-content.js';
 import { styleRenderer } from './render/index.js';
 import { describeFindings, findSecrets } from './secrets.js';
 import { blockTokens } from './tokens/blocks.js';
-import { type TextScan, TokenCounter } from './tokens/counter.js';
+import { flat, type TextScan, TokenCounter } from './tokens/counter.js';
 import { type EncodingName, loadEncoding } from './tokens/encodings.js';
 import type { PackStyle, SkipReason } from './types.js';
 
@@ -17,6 +17,8 @@ export interface ProcessConfig {
   style: PackStyle;
   removeComments: boolean;
   lineNumbers: boolean;
+  removeEmptyLines: boolean;
+  truncateBase64: boolean;
   securityCheck: boolean;
   maxFileSize: number;
   /** Token-cache entries known at start (key → value), see cache.ts. */
@@ -37,6 +39,8 @@ export interface PackedOutcome {
   blockTokens: number;
   blockTokensLast?: number;
   cached: boolean;
+  /** Set when the file was not UTF-8 but decoded from another encoding (UTF-16 with a BOM). */
+  decodedFrom?: string;
 }
 
 export interface SkippedOutcome {
@@ -81,6 +85,42 @@ function decodeTrimmed(buf: Buffer): string {
   return buf.toString('utf8', a, b);
 }
 
+/** File signatures of binary formats whose first bytes can pass as text (a PDF often does). */
+const MAGIC: [string, number[]][] = [
+  ['PDF document', [0x25, 0x50, 0x44, 0x46, 0x2d]],
+  ['zip archive', [0x50, 0x4b, 0x03, 0x04]],
+  ['ELF executable', [0x7f, 0x45, 0x4c, 0x46]],
+  ['OLE document', [0xd0, 0xcf, 0x11, 0xe0]],
+  ['gzip data', [0x1f, 0x8b]],
+  ['PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['JPEG image', [0xff, 0xd8, 0xff]],
+];
+
+function binaryKind(buf: Buffer): string | undefined {
+  for (const [kind, sig] of MAGIC) if (sig.every((b, i) => buf[i] === b)) return kind;
+  return undefined;
+}
+
+/**
+ * UTF-16 text with a byte-order mark (what Windows tools write), decoded; undefined when
+ * the bytes are not valid UTF-16 or hold NULs (then they are binary after all).
+ */
+function decodeUtf16(buf: Buffer): { text: string; from: string } | undefined {
+  const le = buf[0] === 0xff && buf[1] === 0xfe;
+  const be = buf[0] === 0xfe && buf[1] === 0xff;
+  if (!(le || be) || buf.length % 2 !== 0) return undefined;
+  if (le && buf.length >= 4 && buf[2] === 0 && buf[3] === 0) return undefined; // UTF-32 LE
+  let text: string;
+  try {
+    text = new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(buf.subarray(2));
+  } catch {
+    return undefined;
+  }
+  if (text.includes('\0')) return undefined;
+  return { text: flat(text.trim()), from: le ? 'UTF-16 LE' : 'UTF-16 BE' };
+}
+
 /**
  * For bytes that are not UTF-8: binary (a NUL, or many control bytes, in the first 8000
  * bytes, git's window) or text in a legacy encoding such as Latin-1.
@@ -106,7 +146,8 @@ export class FileProcessor {
   private readonly flags: string;
 
   constructor(private readonly cfg: ProcessConfig) {
-    this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${cfg.removeComments ? 1 : 0}${cfg.lineNumbers ? 1 : 0}`;
+    const bits = [cfg.removeComments, cfg.lineNumbers, cfg.removeEmptyLines, cfg.truncateBase64];
+    this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${bits.map((b) => (b ? 1 : 0)).join('')}`;
   }
 
   /** Cache entries computed since the last call. */
@@ -129,7 +170,7 @@ export class FileProcessor {
     try {
       const st = lstatSync(abs);
       if (st.isSymbolicLink())
-        return { path, ok: false, reason: 'symlink', detail: 'symlinks are not followed' };
+        return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
       if (st.isDirectory())
         return { path, ok: false, reason: 'not-a-file', detail: 'a directory (git submodule?)' };
       if (!st.isFile()) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
@@ -151,14 +192,20 @@ export class FileProcessor {
         detail: `${buf.length} bytes > ${this.cfg.maxFileSize}`,
       };
     }
-    if (!isUtf8(buf)) {
-      return looksBinary(buf)
-        ? { path, ok: false, reason: 'binary' }
-        : { path, ok: false, reason: 'not-utf8', detail: 'text in another encoding (not UTF-8)' };
+    const kind = binaryKind(buf);
+    if (kind) return { path, ok: false, reason: 'binary', detail: kind };
+    let raw: string;
+    let decodedFrom: string | undefined;
+    if (isUtf8(buf)) {
+      if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
+      raw = decodeTrimmed(buf);
+    } else {
+      const u16 = decodeUtf16(buf);
+      if (!u16) return { path, ok: false, reason: looksBinary(buf) ? 'binary' : 'not-utf8' };
+      raw = u16.text;
+      decodedFrom = u16.from;
     }
-    if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
     const blob = blobId(buf);
-    const raw = decodeTrimmed(buf);
 
     if (this.cfg.securityCheck) {
       const key = sha1(`s\0${CACHE_VERSION}\0${blob}`);
@@ -203,6 +250,7 @@ export class FileProcessor {
       blockTokens: counted[0]!,
       blockTokensLast: counted[1],
       cached,
+      ...(decodedFrom ? { decodedFrom } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { quotePath } from './render/quote-path.js';
 import type { PackResult, SkipReason } from './types.js';
 
 /** How each skip reason reads in the summary and in the pack's own list. */
@@ -9,6 +10,7 @@ export const SKIP_LABEL: Record<SkipReason, string> = {
   symlink: 'symlink',
   'not-a-file': 'not a file',
   missing: 'missing',
+  ignored: 'ignored',
   'token-budget': 'over budget',
   'split-limit': 'too big',
 };
@@ -36,13 +38,15 @@ export function formatSummary(r: PackResult, opts: SummaryOptions): string {
     const width = String(top.length).length;
     for (const [i, f] of top.entries()) {
       const pct = r.totals.tokens ? ((100 * f.tokens) / r.totals.tokens).toFixed(1) : '0.0';
-      lines.push(`  ${String(i + 1).padStart(width)}. ${f.path}  ${n(f.tokens)} tokens (${pct}%)`);
+      lines.push(`  ${String(i + 1).padStart(width)}. ${quotePath(f.path)}  ${n(f.tokens)} tokens (${pct}%)`);
     }
   }
   if (r.skipped.length > 0) {
     lines.push(`Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);
     for (const s of r.skipped) {
-      lines.push(`  ${SKIP_LABEL[s.reason].padEnd(11)} ${s.path}${s.detail ? ` (${s.detail})` : ''}`);
+      lines.push(
+        `  ${SKIP_LABEL[s.reason].padEnd(11)} ${quotePath(s.path)}${s.detail ? ` (${s.detail})` : ''}`,
+      );
     }
   }
   const parts = r.parts;

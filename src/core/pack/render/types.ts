@@ -3,12 +3,12 @@ export interface HeaderInfo {
   /** Name of what was packed (the directory's name). */
   name: string;
   encoding: string;
-  /** Prose lines describing the pack (see summaryLines). */
+  /** Prose lines describing the pack (see summaryLines); empty: no summary section. */
   summary: string[];
   /** --header TEXT */
   userHeader?: string;
-  /** The directory tree of the selected files (files later skipped are listed at the end). */
-  tree: string;
+  /** The directory tree of the selected files, left-out ones marked; undefined: no tree. */
+  tree?: string;
 }
 
 /** Sections after the files (last part only). */
