@@ -12,6 +12,7 @@ import { assemble } from './assemble.js';
 import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
 import { type Processed, processAll } from './collect.js';
+import { repomixNotice } from './notices.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
@@ -103,6 +104,9 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
     const processed = await processAll(ctx, o, ordered, cache, store, options);
     const { packed, skipped, hits } = processed;
     skipped.push(...early);
+    const said =
+      o.repomix && repomixNotice(o.repomix.config, o.repomix.applied, o.cache ? ctx.cacheDir : undefined);
+    if (said) processed.notices.unshift(said);
     ctx.log.debug(`pack: processed at ${since()}`);
     const result = await finish(ctx, o, header, { ...processed, packed, skipped, hits }, cache, store);
     ctx.log.debug(`pack: written at ${since()}`);

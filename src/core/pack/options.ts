@@ -4,6 +4,7 @@ import type { Ignore } from 'ignore';
 import { type PackConfig, packSchema } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { type RepomixConfig, readRepomixConfig } from './repomix-config.js';
 import { compileGlobs, splitList } from './select/patterns.js';
 import { assertEncoding, type EncodingName } from './tokens/encodings.js';
 import type { PackOptions } from './types.js';
@@ -30,6 +31,8 @@ export interface ResolvedPack extends Omit<PackConfig, 'encoding'> {
   ignoreMatcher?: Ignore;
   /** Contents of --instructions FILE. */
   instructionsText?: string;
+  /** The packed directory's repomix.config.json, when there is one (and dotIgnore is on). */
+  repomix?: { config: RepomixConfig; applied: string[] };
   write: boolean;
 }
 
@@ -57,8 +60,13 @@ export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
     dirs.length === 1 ? dirs[0]! : dirs.every((d) => isInside(ctx.cwd, d)) ? ctx.cwd : commonAncestor(dirs);
   const outputPath = resolve(ctx.cwd, cfg.output);
   if (write !== false) refuseOwnInputs(ctx, outputPath);
-  const include = splitList(cfg.include);
-  const ignore = splitList(cfg.ignore);
+  // A repomix.config.json's selection rules apply as its .repomixignore does (see notices.ts).
+  const repomix = cfg.dotIgnore ? readRepomixConfig(base) : undefined;
+  const repomixApplied: string[] = [];
+  if (!cfg.include.length && repomix?.pack.include?.length) repomixApplied.push('include');
+  if (repomix?.pack.ignore?.length) repomixApplied.push('ignore.customPatterns');
+  const include = splitList(cfg.include.length ? cfg.include : (repomix?.pack.include ?? []));
+  const ignore = splitList([...cfg.ignore, ...(repomix?.pack.ignore ?? [])]);
   let instructionsText: string | undefined;
   if (cfg.instructions) {
     const file = resolve(ctx.projectRoot ?? ctx.cwd, cfg.instructions);
@@ -88,6 +96,7 @@ export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
     includeMatcher: compileGlobs(include, '--include'),
     ignoreMatcher: compileGlobs(ignore, '--ignore'),
     instructionsText,
+    repomix: repomix && { config: repomix, applied: repomixApplied },
     write: write !== false,
   };
 }
