@@ -12,6 +12,7 @@ import { assemble } from './assemble.js';
 import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
 import { type Processed, processAll } from './collect.js';
+import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
 import { repomixNotice } from './notices.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
@@ -128,28 +129,40 @@ async function finish(
   const measure = measurer(o.encoding, cache, countTokens);
   const extras = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
-  const selected =
-    header.tree === undefined ? [] : [...packed.map((f) => f.path), ...skipped.map((x) => x.path)];
+  const selected = sortPaths([...packed.map((f) => f.path), ...skipped.map((x) => x.path)]);
   const inTree = new Set(selected);
-  // The tree lists every selected file; the ones left out carry their reason.
-  const headerFor = (gone: SkippedFile[]): HeaderInfo => {
-    if (header.tree === undefined) return header;
-    const marks = new Map<string, string>();
-    for (const x of [...skipped, ...gone]) if (inTree.has(x.path)) marks.set(x.path, SKIP_LABEL[x.reason]);
-    return marks.size === 0 ? header : { ...header, tree: renderTree(sortPaths(selected), marks) };
+  const leftOutOf = (gone: SkippedFile[]) => {
+    const m = new Map<string, string>();
+    for (const x of [...skipped, ...gone]) if (inTree.has(x.path)) m.set(x.path, SKIP_LABEL[x.reason]);
+    return m;
   };
+  // The tree lists every selected file; the ones left out carry their reason, condensed
+  // into per-directory counts when a budget needs the room.
+  const headerFor = (gone: SkippedFile[], level: CondenseLevel): HeaderInfo => {
+    if (header.tree === undefined) return header;
+    const marks = leftOutOf(gone);
+    if (marks.size === 0) return header;
+    if (level === MAX_CONDENSE)
+      return {
+        ...header,
+        tree: `(the tree of ${selected.length} files is left out to fit the token budget)`,
+      };
+    return { ...header, tree: renderTree(selected, marks, collapseFor(selected, marks, level).dirs) };
+  };
+  const label = (x: SkippedFile) => SKIP_LABEL[x.reason];
   const tA = performance.now();
   const { parts, dropped } = await assemble({
     files: o.files ? packed : [],
     renderer,
     headerFor,
-    footerFor: (gone, kept) => ({
+    footerFor: (gone, kept, level) => ({
       ...extras,
       packed: kept,
-      skipped: sortSkipped([...skipped, ...gone]).map((x) => ({
-        path: x.path,
-        reason: SKIP_LABEL[x.reason],
-      })),
+      skipped: condenseLeftOut(
+        sortSkipped([...skipped, ...gone]),
+        label,
+        collapseFor(selected, leftOutOf(gone), level),
+      ),
     }),
     measure,
     tokenBudget: o.tokenBudget,

@@ -80,7 +80,7 @@ export const markdownStyle: StyleRenderer = {
   },
   footer(f: FooterInfo) {
     const left = f.skipped?.length
-      ? `## Left out\n\n${f.skipped.map((x) => `- ${quotePath(x.path)} (${x.reason})\n`).join('')}\n`
+      ? `## Left out\n\n${f.skipped.map((x) => `- ${quotePath(x.path)} (${x.files ? `${x.files} files, ` : ''}${x.reason})\n`).join('')}\n`
       : '';
     return (
       (f.packed === undefined ? '' : `## Packed ${f.packed} file${f.packed === 1 ? '' : 's'}\n\n`) +

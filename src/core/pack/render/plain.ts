@@ -25,7 +25,9 @@ export const plainStyle: StyleRenderer = {
   },
   footer(f: FooterInfo) {
     const left = f.skipped?.length
-      ? f.skipped.map((x) => `${quotePath(x.path)} (${x.reason})`).join('\n')
+      ? f.skipped
+          .map((x) => `${quotePath(x.path)} (${x.files ? `${x.files} files, ` : ''}${x.reason})`)
+          .join('\n')
       : undefined;
     return (
       (f.packed === undefined ? '' : `${title(`Packed ${f.packed} file${f.packed === 1 ? '' : 's'}`)}\n`) +

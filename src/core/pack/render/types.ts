@@ -15,7 +15,8 @@ export interface HeaderInfo {
 export interface FooterInfo {
   /** Files packed, and the selected files left out with their reason. */
   packed?: number;
-  skipped?: { path: string; reason: string }[];
+  /** One entry per file, or per condensed directory (`files` = how many) under a budget. */
+  skipped?: { path: string; reason: string; files?: number }[];
   gitDiff?: string;
   gitLog?: string;
   instructions?: string;

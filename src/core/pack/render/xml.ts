@@ -59,7 +59,7 @@ export const xmlStyle: StyleRenderer = {
   },
   footer(f: FooterInfo) {
     const left = f.skipped?.length
-      ? `<left_out>\n${f.skipped.map((x) => `<file path="${xmlAttr(x.path)}" reason="${x.reason}"/>\n`).join('')}</left_out>\n`
+      ? `<left_out>\n${f.skipped.map((x) => (x.files ? `<dir path="${xmlAttr(x.path)}" files="${x.files}" reason="${x.reason}"/>\n` : `<file path="${xmlAttr(x.path)}" reason="${x.reason}"/>\n`)).join('')}</left_out>\n`
       : '';
     return (
       '</files>\n' +
