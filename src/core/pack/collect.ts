@@ -32,6 +32,8 @@ export async function processAll(
   const skipped: SkippedFile[] = [];
   let hits = 0;
   const decoded: string[] = [];
+  let compressed = 0;
+  const whole = new Map<string, number>();
   const waiting = new Map<number, WireBatch>();
   let next = 0;
   let warmedUp = false;
@@ -45,6 +47,11 @@ export async function processAll(
         if (x.ok) {
           packed.push(store.put(x, b.bytes));
           if (x.decodedFrom) decoded.push(`${quotePath(x.path)} (${x.decodedFrom})`);
+          if (x.compressed) compressed++;
+          else if (x.compressed === false) {
+            const ext = extOf(x.path);
+            whole.set(ext, (whole.get(ext) ?? 0) + 1);
+          }
           if (x.cached) hits++;
           else if (!warmedUp) {
             // Something needs counting, so the header will too: load the main thread's
@@ -73,6 +80,7 @@ export async function processAll(
       removeEmptyLines: o.removeEmptyLines,
       truncateBase64: o.truncateBase64,
       securityCheck: o.securityCheck,
+      compress: o.compress,
       maxFileSize: o.maxFileSize,
       cache: cache.entries,
     },
@@ -86,11 +94,23 @@ export async function processAll(
   );
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
   cache.add(pool.entries);
-  const notices =
+  const notices: string[] =
     decoded.length > 0
       ? [
           `Decoded ${decoded.length} file${decoded.length === 1 ? '' : 's'} as UTF-16 (byte-order mark): ${decoded.join(', ')}`,
         ]
       : [];
+  if (compressed > 0 || whole.size > 0) {
+    const rest = [...whole].map(([e, n]) => `${e} (${n})`).join(', ');
+    notices.push(
+      `Compressed ${compressed} file${compressed === 1 ? '' : 's'} (tree-sitter: bodies → …)` +
+        (rest ? `; packed whole, no grammar: ${rest}` : ''),
+    );
+  }
   return { packed, skipped, hits, notices };
 }
+
+const extOf = (p: string) => {
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  return base.lastIndexOf('.') > 0 ? base.slice(base.lastIndexOf('.')) : base;
+};

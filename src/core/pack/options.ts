@@ -82,6 +82,8 @@ export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
       );
     }
   }
+  // checked here so a bad [pack] compress glob is a usage error before any work
+  if (Array.isArray(cfg.compress)) compileGlobs(cfg.compress, '[pack] compress');
   return {
     ...cfg,
     encoding: cfg.encoding,

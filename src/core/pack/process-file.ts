@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBinaryFileSync } from 'isbinaryfile';
+import { canCompress, compressSource } from './compress/index.js';
 import { processContent } from './process-content.js';
 import { styleRenderer } from './render/index.js';
 import { describeFindings, findSecrets } from './secrets.js';
+import { compileGlobs } from './select/patterns.js';
 import { blockTokens } from './tokens/blocks.js';
 import { flat, type TextScan, TokenCounter } from './tokens/counter.js';
 import { type EncodingName, loadEncoding } from './tokens/encodings.js';
@@ -20,6 +22,8 @@ export interface ProcessConfig {
   removeEmptyLines: boolean;
   truncateBase64: boolean;
   securityCheck: boolean;
+  /** `--compress`: every file (true), none (false), or files matching these globs. */
+  compress: boolean | string[];
   maxFileSize: number;
   /** Token-cache entries known at start (key → value), see cache.ts. */
   cache: Map<string, string>;
@@ -41,6 +45,8 @@ export interface PackedOutcome {
   cached: boolean;
   /** Set when the file was not UTF-8 but decoded from another encoding (UTF-16 with a BOM). */
   decodedFrom?: string;
+  /** With --compress: true when bodies were elided, false when no grammar knows the language. */
+  compressed?: boolean;
 }
 
 export interface SkippedOutcome {
@@ -144,8 +150,12 @@ export class FileProcessor {
   private counter?: Promise<TokenCounter>;
   private readonly fresh: [string, string][] = [];
   private readonly flags: string;
+  private readonly compressMatch: (path: string) => boolean;
 
   constructor(private readonly cfg: ProcessConfig) {
+    const c = cfg.compress;
+    const globs = Array.isArray(c) ? compileGlobs(c, 'compress') : undefined;
+    this.compressMatch = c === true ? () => true : globs ? (p) => globs.ignores(p) : () => false;
     const bits = [cfg.removeComments, cfg.lineNumbers, cfg.removeEmptyLines, cfg.truncateBase64];
     this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${bits.map((b) => (b ? 1 : 0)).join('')}`;
   }
@@ -217,9 +227,15 @@ export class FileProcessor {
       if (found !== '') return { path, ok: false, reason: 'secret', detail: found };
     }
 
-    const content = processContent(raw, path, this.cfg);
+    const wantsCompress = this.compressMatch(path);
+    const compress = wantsCompress && canCompress(path);
+    const content = processContent(
+      compress ? ((await compressSource(raw, path)) ?? raw) : raw,
+      path,
+      this.cfg,
+    );
     const renderer = styleRenderer(this.cfg.style);
-    const key = sha1(`t\0${this.flags}\0${blob}\0${path}`);
+    const key = sha1(`t\0${this.flags}${compress ? 'c' : ''}\0${blob}\0${path}`);
     const hit = this.cfg.cache.get(key)?.split(' ').map(Number);
     const cached = hit !== undefined && hit.length >= 2 && hit.every(Number.isFinite);
     let counter: TokenCounter | undefined;
@@ -251,6 +267,7 @@ export class FileProcessor {
       blockTokensLast: counted[1],
       cached,
       ...(decodedFrom ? { decodedFrom } : {}),
+      ...(wantsCompress ? { compressed: compress } : {}),
     };
   }
 }
