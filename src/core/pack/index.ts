@@ -7,13 +7,14 @@
  */
 import { relative, sep } from 'node:path';
 import type { Context } from '../context.js';
-import { InterruptedError, WorkError } from '../errors.js';
+import { InterruptedError, UsageError, WorkError } from '../errors.js';
 import { assemble } from './assemble.js';
 import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
 import { type Processed, processAll } from './collect.js';
 import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
 import { repomixNotice } from './notices.js';
+import { checkoutRemote } from './remote.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
@@ -48,8 +49,21 @@ export async function countTokens(text: string, encoding: EncodingName = 'o200k_
 /** Pack directories into one (or, with splitTokens, several) LLM-ready files. */
 export async function pack(ctx: Context, options: PackOptions = {}): Promise<PackResult> {
   const t0 = performance.now();
+  const progress = options.progress;
+  if (options.remote !== undefined) {
+    if (options.dirs?.length || options.fileList)
+      throw new UsageError('--remote packs the remote repository: drop the paths / --stdin', { code: 'E_REMOTE' });
+    progress?.start(`fetching ${options.remote}…`);
+    const remote = await checkoutRemote(ctx, options.remote);
+    options = { ...options, remote: undefined, dirs: [remote.dir] };
+    const o = resolveOptions(ctx, options);
+    return packResolved(ctx, { ...o, name: `${remote.name}@${remote.commit.slice(0, 12)}` }, options, t0);
+  }
+  return packResolved(ctx, resolveOptions(ctx, options), options, t0);
+}
+
+async function packResolved(ctx: Context, o: ResolvedPack, options: PackOptions, t0: number): Promise<PackResult> {
   const since = () => `${Math.round(performance.now() - t0)} ms`;
-  const o = resolveOptions(ctx, options);
   const progress = options.progress;
   if (o.write && !o.splitTokens) checkOutputPath(o.outputPath);
   if (o.write && o.splitTokens) checkOutputPath(partPath(o.outputPath, 1));
