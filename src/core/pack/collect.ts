@@ -14,6 +14,8 @@ export interface Processed {
   skipped: SkippedFile[];
   hits: number;
   notices: string[];
+  /** Where the files were processed (decided from what the cache covers). */
+  mode: 'threads' | 'in-thread';
 }
 
 /**
@@ -107,7 +109,7 @@ export async function processAll(
         (rest ? `; packed whole, no grammar: ${rest}` : ''),
     );
   }
-  return { packed, skipped, hits, notices };
+  return { packed, skipped, hits, notices, mode: pool.mode };
 }
 
 const extOf = (p: string) => {

@@ -14,8 +14,8 @@ import { TokenCache } from './cache.js';
 import { type Processed, processAll } from './collect.js';
 import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
 import { repomixNotice } from './notices.js';
-import { checkoutRemote } from './remote.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
+import { checkoutRemote } from './remote.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
 import { renderTree } from './render/tree.js';
@@ -52,7 +52,9 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   const progress = options.progress;
   if (options.remote !== undefined) {
     if (options.dirs?.length || options.fileList)
-      throw new UsageError('--remote packs the remote repository: drop the paths / --stdin', { code: 'E_REMOTE' });
+      throw new UsageError('--remote packs the remote repository: drop the paths / --stdin', {
+        code: 'E_REMOTE',
+      });
     progress?.start(`fetching ${options.remote}…`);
     const remote = await checkoutRemote(ctx, options.remote);
     options = { ...options, remote: undefined, dirs: [remote.dir] };
@@ -62,7 +64,12 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   return packResolved(ctx, resolveOptions(ctx, options), options, t0);
 }
 
-async function packResolved(ctx: Context, o: ResolvedPack, options: PackOptions, t0: number): Promise<PackResult> {
+async function packResolved(
+  ctx: Context,
+  o: ResolvedPack,
+  options: PackOptions,
+  t0: number,
+): Promise<PackResult> {
   const since = () => `${Math.round(performance.now() - t0)} ms`;
   const progress = options.progress;
   if (o.write && !o.splitTokens) checkOutputPath(o.outputPath);
@@ -136,7 +143,7 @@ async function finish(
   ctx: Context,
   o: ResolvedPack,
   header: HeaderInfo,
-  { packed, skipped, hits, notices }: Processed,
+  { packed, skipped, hits, notices, mode }: Processed,
   cache: TokenCache,
   store: BlockStore,
 ): Promise<PackResult> {
@@ -228,7 +235,7 @@ async function finish(
     },
     output: o.write ? (outParts[0]?.path ?? o.outputPath) : outParts.map((p) => p.text).join(''),
     parts: outParts,
-    cache: { hits, misses: packed.length - hits },
+    cache: { hits, misses: packed.length - hits, mode },
     notices,
   };
 }

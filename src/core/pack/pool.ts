@@ -62,7 +62,9 @@ export async function processFiles(
   cfg: ProcessConfig,
   opts: PoolOptions,
 ): Promise<PoolResult> {
-  const wanted = opts.threads ?? (paths.length < MIN_FILES_FOR_WORKERS ? 0 : availableParallelism());
+  const wanted =
+    opts.threads ??
+    (paths.length < MIN_FILES_FOR_WORKERS || mostlyCached(root, paths, cfg) ? 0 : availableParallelism());
   const threads = Math.min(wanted, Math.ceil(paths.length / BATCH));
   const entry = threads > 0 ? workerEntry() : undefined;
   if (entry) {
@@ -77,6 +79,23 @@ export async function processFiles(
 }
 
 class StartupError extends Error {}
+
+/** Predicted misses up to this share of the files are cheaper in this thread than workers. */
+const WARM_MISS_SHARE = 0.02;
+
+/**
+ * A warm pack (the cache covers nearly every file, judged by size and mtime) is faster in
+ * this thread: starting workers and loading their tokenizers costs more than the few
+ * files left to count.
+ */
+function mostlyCached(root: string, paths: string[], cfg: ProcessConfig): boolean {
+  if (cfg.cache.size === 0) return false;
+  const probe = new FileProcessor(cfg);
+  const allowed = Math.max(8, Math.floor(paths.length * WARM_MISS_SHARE));
+  let misses = 0;
+  for (const p of paths) if (!probe.predictHit(root, p) && ++misses > allowed) return false;
+  return true;
+}
 
 async function inThread(
   root: string,

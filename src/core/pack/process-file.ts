@@ -174,11 +174,49 @@ export class FileProcessor {
     this.fresh.push([key, value]); // the caller adds these to the persistent cache
   }
 
+  /** The stat index key: a path's size and mtime when its counts were last cached. */
+  private statKey(path: string): string {
+    return sha1(`i\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
+  }
+
+  /**
+   * Will `path` be a cache hit? Judged from its size and mtime against the stat index
+   * (no read, no hash), to decide whether starting workers is worth it. Only a guess:
+   * the real check is by content.
+   */
+  predictHit(root: string, path: string): boolean {
+    const seen = this.cfg.cache.get(this.statKey(path));
+    if (seen === undefined) return false;
+    try {
+      const st = lstatSync(join(root, path));
+      return seen === `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return false;
+    }
+  }
+
   async process(root: string, path: string): Promise<FileOutcome> {
+    this.stamp = undefined;
+    const out = await this.processOne(root, path);
+    // Every content-decided outcome is cached (counts, secret findings) or cheap (binary).
+    if (
+      this.stamp &&
+      (out.ok || out.reason === 'binary' || out.reason === 'not-utf8' || out.reason === 'secret')
+    ) {
+      const sk = this.statKey(path);
+      if (this.cfg.cache.get(sk) !== this.stamp) this.remember(sk, this.stamp);
+    }
+    return out;
+  }
+
+  private stamp: string | undefined;
+
+  private async processOne(root: string, path: string): Promise<FileOutcome> {
     const abs = join(root, path);
     let buf: Buffer;
     try {
       const st = lstatSync(abs);
+      this.stamp = `${st.size}:${st.mtimeMs}`;
       if (st.isSymbolicLink())
         return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
       if (st.isDirectory())

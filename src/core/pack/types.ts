@@ -89,7 +89,8 @@ export interface PackResult {
   /** Each output part: path (or text), exact tokens, chars, file count. */
   parts: PackPart[];
   /** How many files were met and read from the token cache (for the summary / bench). */
-  cache: { hits: number; misses: number };
+  /** Token-cache hits and misses, and whether files went through worker threads. */
+  cache: { hits: number; misses: number; mode: 'threads' | 'in-thread' };
   /** Things worth saying once on stderr (decoded encodings, repomix config found, …). */
   notices: string[];
 }
