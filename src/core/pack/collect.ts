@@ -4,6 +4,7 @@ import type { BlockStore, StoredBlock } from './block-store.js';
 import type { TokenCache } from './cache.js';
 import type { ResolvedPack } from './options.js';
 import { processFiles } from './pool.js';
+import type { ProcessConfig } from './process-file.js';
 import { quotePath } from './render/quote-path.js';
 import { loadEncoding } from './tokens/encodings.js';
 import type { PackOptions, SkippedFile } from './types.js';
@@ -29,6 +30,7 @@ export async function processAll(
   cache: TokenCache,
   store: BlockStore,
   options: PackOptions,
+  predictedMisses?: number,
 ): Promise<Processed> {
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
@@ -71,29 +73,14 @@ export async function processAll(
     }
   };
   const threadsEnv = ctx.env.SPECLOOP_PACK_THREADS;
-  const pool = await processFiles(
-    o.base,
-    ordered,
-    {
-      encoding: o.encoding,
-      style: o.style,
-      removeComments: o.removeComments,
-      lineNumbers: o.lineNumbers,
-      removeEmptyLines: o.removeEmptyLines,
-      truncateBase64: o.truncateBase64,
-      securityCheck: o.securityCheck,
-      compress: o.compress,
-      maxFileSize: o.maxFileSize,
-      cache: cache.entries,
-    },
-    {
-      threads:
-        options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
-      signal: ctx.signal,
-      sink,
-      onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
-    },
-  );
+  const pool = await processFiles(o.base, ordered, processConfigFor(o, cache), {
+    threads:
+      options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
+    signal: ctx.signal,
+    predictedMisses,
+    sink,
+    onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
+  });
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
   cache.add(pool.entries);
   const notices: string[] =
@@ -116,3 +103,19 @@ const extOf = (p: string) => {
   const base = p.slice(p.lastIndexOf('/') + 1);
   return base.lastIndexOf('.') > 0 ? base.slice(base.lastIndexOf('.')) : base;
 };
+
+/** What every FileProcessor (worker or this thread) is configured with. */
+export function processConfigFor(o: ResolvedPack, cache: TokenCache): ProcessConfig {
+  return {
+    encoding: o.encoding,
+    style: o.style,
+    removeComments: o.removeComments,
+    lineNumbers: o.lineNumbers,
+    removeEmptyLines: o.removeEmptyLines,
+    truncateBase64: o.truncateBase64,
+    securityCheck: o.securityCheck,
+    compress: o.compress,
+    maxFileSize: o.maxFileSize,
+    cache: cache.entries,
+  };
+}

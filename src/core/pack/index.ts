@@ -11,10 +11,11 @@ import { InterruptedError, UsageError, WorkError } from '../errors.js';
 import { assemble } from './assemble.js';
 import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
-import { type Processed, processAll } from './collect.js';
+import { type Processed, processAll, processConfigFor } from './collect.js';
 import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
 import { repomixNotice } from './notices.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
+import { FileProcessor } from './process-file.js';
 import { checkoutRemote } from './remote.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
@@ -111,8 +112,12 @@ async function packResolved(
     encoding: o.encoding,
     summary: o.fileSummary ? summaryLines(o) : [],
     userHeader: o.header,
-    tree: o.directoryStructure ? renderTree(ordered) : undefined,
+    tree: undefined,
   };
+  // What the cache already knows (by size and mtime): how many files need real work, and
+  // which will be left out, so the tree written first is usually the final one.
+  const predicted = predictOutcomes(o, ordered, cache);
+  if (o.directoryStructure) header.tree = renderTree(ordered, predicted.skips);
   // The common case streams straight into the output; budgets and splits decide late.
   const direct = o.write && o.files && !o.tokenBudget && !o.splitTokens;
   const store: BlockStore = !o.files
@@ -123,14 +128,21 @@ async function packResolved(
         ? new FileStore(o.outputPath)
         : new MemoryStore();
   try {
-    const processed = await processAll(ctx, o, ordered, cache, store, options);
+    const processed = await processAll(ctx, o, ordered, cache, store, options, predicted.misses);
     const { packed, skipped, hits } = processed;
     skipped.push(...early);
     const said =
       o.repomix && repomixNotice(o.repomix.config, o.repomix.applied, o.cache ? ctx.cacheDir : undefined);
     if (said) processed.notices.unshift(said);
     ctx.log.debug(`pack: processed at ${since()}`);
-    const result = await finish(ctx, o, header, { ...processed, packed, skipped, hits }, cache, store);
+    const result = await finish(
+      ctx,
+      o,
+      { header, selected: ordered },
+      { ...processed, packed, skipped, hits },
+      cache,
+      store,
+    );
     ctx.log.debug(`pack: written at ${since()}`);
     return result;
   } finally {
@@ -142,7 +154,7 @@ async function packResolved(
 async function finish(
   ctx: Context,
   o: ResolvedPack,
-  header: HeaderInfo,
+  { header, selected }: { header: HeaderInfo; selected: string[] },
   { packed, skipped, hits, notices, mode }: Processed,
   cache: TokenCache,
   store: BlockStore,
@@ -150,7 +162,6 @@ async function finish(
   const measure = measurer(o.encoding, cache, countTokens);
   const extras = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
-  const selected = sortPaths([...packed.map((f) => f.path), ...skipped.map((x) => x.path)]);
   const inTree = new Set(selected);
   const leftOutOf = (gone: SkippedFile[]) => {
     const m = new Map<string, string>();
@@ -162,8 +173,7 @@ async function finish(
   const headerFor = (gone: SkippedFile[], level: CondenseLevel): HeaderInfo => {
     if (header.tree === undefined) return header;
     const marks = leftOutOf(gone);
-    if (marks.size === 0) return header;
-    if (level === MAX_CONDENSE)
+    if (level === MAX_CONDENSE && marks.size > 0)
       return {
         ...header,
         tree: `(the tree of ${selected.length} files is left out to fit the token budget)`,
@@ -238,6 +248,23 @@ async function finish(
     cache: { hits, misses: packed.length - hits, mode },
     notices,
   };
+}
+
+function predictOutcomes(
+  o: ResolvedPack,
+  ordered: string[],
+  cache: TokenCache,
+): { misses: number; skips: Map<string, string> } {
+  const skips = new Map<string, string>();
+  if (cache.entries.size === 0) return { misses: ordered.length, skips };
+  const probe = new FileProcessor(processConfigFor(o, cache));
+  let misses = 0;
+  for (const p of ordered) {
+    const r = probe.predict(o.base, p);
+    if (r === undefined) misses++;
+    else if (r !== 'packed') skips.set(p, SKIP_LABEL[r]);
+  }
+  return { misses, skips };
 }
 
 function sortSkipped(s: SkippedFile[]): SkippedFile[] {

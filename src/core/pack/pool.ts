@@ -22,6 +22,8 @@ export interface PoolOptions {
   /** Worker threads; 0 = in this thread. Default: one per core for big packs, else 0. */
   threads?: number;
   signal: AbortSignal;
+  /** Files the stat index could not vouch for (see FileProcessor.predict). */
+  predictedMisses?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -62,9 +64,8 @@ export async function processFiles(
   cfg: ProcessConfig,
   opts: PoolOptions,
 ): Promise<PoolResult> {
-  const wanted =
-    opts.threads ??
-    (paths.length < MIN_FILES_FOR_WORKERS || mostlyCached(root, paths, cfg) ? 0 : availableParallelism());
+  const warm = opts.predictedMisses !== undefined && mostlyCached(paths.length, opts.predictedMisses);
+  const wanted = opts.threads ?? (paths.length < MIN_FILES_FOR_WORKERS || warm ? 0 : availableParallelism());
   const threads = Math.min(wanted, Math.ceil(paths.length / BATCH));
   const entry = threads > 0 ? workerEntry() : undefined;
   if (entry) {
@@ -88,13 +89,8 @@ const WARM_MISS_SHARE = 0.02;
  * this thread: starting workers and loading their tokenizers costs more than the few
  * files left to count.
  */
-function mostlyCached(root: string, paths: string[], cfg: ProcessConfig): boolean {
-  if (cfg.cache.size === 0) return false;
-  const probe = new FileProcessor(cfg);
-  const allowed = Math.max(8, Math.floor(paths.length * WARM_MISS_SHARE));
-  let misses = 0;
-  for (const p of paths) if (!probe.predictHit(root, p) && ++misses > allowed) return false;
-  return true;
+export function mostlyCached(files: number, predictedMisses: number): boolean {
+  return predictedMisses <= Math.max(8, Math.floor(files * WARM_MISS_SHARE));
 }
 
 async function inThread(

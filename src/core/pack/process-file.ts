@@ -180,19 +180,24 @@ export class FileProcessor {
   }
 
   /**
-   * Will `path` be a cache hit? Judged from its size and mtime against the stat index
-   * (no read, no hash), to decide whether starting workers is worth it. Only a guess:
-   * the real check is by content.
+   * What `path` will come to, judged from its size and mtime against the stat index (no
+   * read, no hash): 'packed' (a cache hit), a skip reason, or undefined (unknown: it must
+   * be read and counted). Only a guess, used to choose in-thread vs workers and to mark
+   * the tree before reading; the real check is by content.
    */
-  predictHit(root: string, path: string): boolean {
+  predict(root: string, path: string): 'packed' | SkipReason | undefined {
     const seen = this.cfg.cache.get(this.statKey(path));
-    if (seen === undefined) return false;
+    if (seen === undefined) return undefined;
+    let st: ReturnType<typeof lstatSync>;
     try {
-      const st = lstatSync(join(root, path));
-      return seen === `${st.size}:${st.mtimeMs}`;
+      st = lstatSync(join(root, path));
     } catch {
-      return false;
+      return undefined;
     }
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    if (!seen.startsWith(stamp)) return undefined;
+    const rest = seen.slice(stamp.length);
+    return rest === '' ? 'packed' : rest[0] === ':' ? (rest.slice(1) as SkipReason) : undefined;
   }
 
   async process(root: string, path: string): Promise<FileOutcome> {
@@ -204,7 +209,8 @@ export class FileProcessor {
       (out.ok || out.reason === 'binary' || out.reason === 'not-utf8' || out.reason === 'secret')
     ) {
       const sk = this.statKey(path);
-      if (this.cfg.cache.get(sk) !== this.stamp) this.remember(sk, this.stamp);
+      const value = out.ok ? this.stamp : `${this.stamp}:${out.reason}`;
+      if (this.cfg.cache.get(sk) !== value) this.remember(sk, value);
     }
     return out;
   }
