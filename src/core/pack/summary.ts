@@ -17,6 +17,9 @@ export const SKIP_LABEL: Record<SkipReason, string> = {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** Above this many skipped files, budget drops are counted per directory. */
+const MAX_LISTED = 50;
+
 export interface SummaryOptions {
   /** How many of the largest files to list. */
   top: number;
@@ -43,9 +46,23 @@ export function formatSummary(r: PackResult, opts: SummaryOptions): string {
   }
   if (r.skipped.length > 0) {
     lines.push(`Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);
+    // A budget can leave out thousands: those are counted per directory, the rest listed.
+    const many = r.skipped.length > MAX_LISTED;
+    const groups = new Map<string, number>();
     for (const s of r.skipped) {
+      if (many && (s.reason === 'token-budget' || s.reason === 'split-limit')) {
+        const key = `${s.reason}\0${s.path.split('/').slice(0, -1).slice(0, 2).join('/')}`;
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+        continue;
+      }
       lines.push(
         `  ${SKIP_LABEL[s.reason].padEnd(11)} ${quotePath(s.path)}${s.detail ? ` (${s.detail})` : ''}`,
+      );
+    }
+    for (const [key, count] of groups) {
+      const [reason, dir] = key.split('\0') as [SkipReason, string];
+      lines.push(
+        `  ${SKIP_LABEL[reason].padEnd(11)} ${n(count)} file${count === 1 ? '' : 's'} in ${dir ? `${quotePath(dir)}/` : '.'}`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pack } from '../../../src/core/pack/index.js';
+import { formatSummary, pack } from '../../../src/core/pack/index.js';
 import { runCli } from '../../support/cli.js';
 import { makeTestContext } from '../../support/context.js';
 import { referenceTokens } from '../../support/pack-fixtures.js';
@@ -65,6 +65,10 @@ describe('pack: token budget on a monorepo', () => {
     // what is left out is the low tiers: snapshots and fixtures before tests before source
     const snapsKept = r.files.filter((f) => f.path.endsWith('.snap')).length;
     expect(snapsKept).toBe(0);
+    // the human summary counts budget drops per directory instead of listing thousands
+    const text = formatSummary(r, { top: 0, outputs: ['stdout'] });
+    expect(text).toMatch(/over budget \d[\d,]* files in tests\/format\//);
+    expect(text.split('\n').length).toBeLessThan(20);
   });
 
   it('never exits 2 while a file could still fit; below the frame, the hint is a value that works', async () => {
