@@ -274,7 +274,8 @@ export class FileProcessor {
     const wantsCompress = this.compressMatch(path);
     const compress = wantsCompress && canCompress(path);
     const content = processContent(
-      compress ? ((await compressSource(raw, path)) ?? raw) : raw,
+      // a parser failure packs the file whole rather than failing the pack
+      compress ? ((await compressSource(raw, path).catch(() => undefined)) ?? raw) : raw,
       path,
       this.cfg,
     );
