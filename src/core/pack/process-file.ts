@@ -35,6 +35,11 @@ export interface PackedOutcome {
   /** The block is open + body + tail; the writer adds the tail (JSON's depends on position). */
   open: string;
   body: string;
+  /**
+   * The warm fast path: the body is exactly these bytes of the file (then `body` is '').
+   * Set only when a cache hit says the rendered body equals the trimmed file text.
+   */
+  bodyBytes?: Uint8Array;
   tail: string;
   lastTail?: string;
   tokens: number;
@@ -69,6 +74,10 @@ export type FileOutcome = PackedOutcome | SkippedOutcome | FailedOutcome;
 /** Bump when anything that feeds a cached number changes (tokenizer, rendering, rules). */
 const CACHE_VERSION = '1';
 
+/** A cached count whose body is the file's bytes as they are: `tokens block =chars`. */
+const FAST = /^(\d+) (\d+) =(\d+)$/;
+const IDENTITY = / =\d+$/;
+
 const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
 
 /** Git's blob id of `buf` (what `git hash-object` prints): the content key of the cache. */
@@ -83,11 +92,16 @@ const isSpaceByte = (b: number) => b === 32 || (b >= 9 && b <= 13);
  * decoded straight from that byte range, so the string is flat (no slice view) and
  * usually needs no further trim.
  */
-function decodeTrimmed(buf: Buffer): string {
+function trimmedRange(buf: Buffer): [number, number] {
   let a = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   let b = buf.length;
   while (a < b && isSpaceByte(buf[a]!)) a++;
   while (b > a && isSpaceByte(buf[b - 1]!)) b--;
+  return [a, b];
+}
+
+function decodeTrimmed(buf: Buffer): string {
+  const [a, b] = trimmedRange(buf);
   return buf.toString('utf8', a, b);
 }
 
@@ -151,11 +165,19 @@ export class FileProcessor {
   private readonly fresh: [string, string][] = [];
   private readonly flags: string;
   private readonly compressMatch: (path: string) => boolean;
+  /** No option rewrites file text and the style does not escape it (see fastHit). */
+  private readonly bytesAsIs: boolean;
 
   constructor(private readonly cfg: ProcessConfig) {
     const c = cfg.compress;
     const globs = Array.isArray(c) ? compileGlobs(c, 'compress') : undefined;
     this.compressMatch = c === true ? () => true : globs ? (p) => globs.ignores(p) : () => false;
+    this.bytesAsIs =
+      (cfg.style === 'xml' || cfg.style === 'plain') &&
+      !cfg.removeComments &&
+      !cfg.lineNumbers &&
+      !cfg.removeEmptyLines &&
+      !cfg.truncateBase64;
     const bits = [cfg.removeComments, cfg.lineNumbers, cfg.removeEmptyLines, cfg.truncateBase64];
     this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${bits.map((b) => (b ? 1 : 0)).join('')}`;
   }
@@ -168,6 +190,38 @@ export class FileProcessor {
   private tokens(): Promise<TokenCounter> {
     this.counter ??= loadEncoding(this.cfg.encoding).then((ref) => new TokenCounter(ref));
     return this.counter;
+  }
+
+  private tokenKey(path: string, blob: string, compress: boolean): string {
+    return sha1(`t\0${this.flags}${compress ? 'c' : ''}\0${blob}\0${path}`);
+  }
+
+  /**
+   * A cache hit whose body is the file's own trimmed bytes (no transform, nothing to
+   * escape): packed without decoding the file or encoding it again. Only when no option
+   * rewrites text; the secret result must be cached too.
+   */
+  private fastHit(path: string, buf: Buffer, blob: string): PackedOutcome | undefined {
+    if (!this.bytesAsIs || this.compressMatch(path)) return undefined;
+    if (this.cfg.securityCheck && this.cfg.cache.get(sha1(`s\0${CACHE_VERSION}\0${blob}`)) !== '')
+      return undefined;
+    const hit = this.cfg.cache.get(this.tokenKey(path, blob, false));
+    const m = hit === undefined ? null : FAST.exec(hit);
+    if (!m) return undefined;
+    const [a, b] = trimmedRange(buf);
+    const block = styleRenderer(this.cfg.style).file(path, '', Number(m[1]));
+    return {
+      path,
+      ok: true,
+      open: block.open,
+      body: '',
+      bodyBytes: buf.subarray(a, b),
+      tail: block.tail,
+      tokens: Number(m[1]),
+      chars: Number(m[3]),
+      blockTokens: Number(m[2]),
+      cached: true,
+    };
   }
 
   private remember(key: string, value: string): void {
@@ -250,8 +304,11 @@ export class FileProcessor {
     if (kind) return { path, ok: false, reason: 'binary', detail: kind };
     let raw: string;
     let decodedFrom: string | undefined;
+    const blob = blobId(buf);
     if (isUtf8(buf)) {
       if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
+      const fast = this.fastHit(path, buf, blob);
+      if (fast) return fast;
       raw = decodeTrimmed(buf);
     } else {
       const u16 = decodeUtf16(buf);
@@ -259,7 +316,6 @@ export class FileProcessor {
       raw = u16.text;
       decodedFrom = u16.from;
     }
-    const blob = blobId(buf);
 
     if (this.cfg.securityCheck) {
       const key = sha1(`s\0${CACHE_VERSION}\0${blob}`);
@@ -280,8 +336,8 @@ export class FileProcessor {
       this.cfg,
     );
     const renderer = styleRenderer(this.cfg.style);
-    const key = sha1(`t\0${this.flags}${compress ? 'c' : ''}\0${blob}\0${path}`);
-    const hit = this.cfg.cache.get(key)?.split(' ').map(Number);
+    const key = this.tokenKey(path, blob, compress);
+    const hit = this.cfg.cache.get(key)?.replace(IDENTITY, '').split(' ').map(Number);
     const cached = hit !== undefined && hit.length >= 2 && hit.every(Number.isFinite);
     let counter: TokenCounter | undefined;
     let scanned: TextScan | undefined;
@@ -297,7 +353,9 @@ export class FileProcessor {
       const scan = block.body === content ? scanned! : counter!.scan(block.body);
       counted = [blockTokens(counter!, block, scan, block.tail)];
       if (block.lastTail !== undefined) counted.push(blockTokens(counter!, block, scan, block.lastTail));
-      this.remember(key, [tokens, ...counted].join(' '));
+      // `=` marks a body that is the file's trimmed bytes as they are (see fastHit)
+      const same = !decodedFrom && content === raw && block.body === content && block.lastTail === undefined;
+      this.remember(key, [tokens, ...counted].join(' ') + (same ? ` =${content.length}` : ''));
     }
     return {
       path,

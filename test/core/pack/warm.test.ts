@@ -32,4 +32,31 @@ describe('pack: the warm path', () => {
       home.cleanup();
     }
   });
+
+  it('a warm pack copies unchanged files as bytes, yet matches the cold pack exactly in every style', async () => {
+    const dir = tempDir('specloop-warm-bytes-');
+    const home = tempDir('specloop-home-');
+    try {
+      writeFiles(dir.dir, {
+        'cdata.txt': 'ends with ]]> here\n',
+        'controls.txt': 'a form feed \f and a bell \x07\n',
+        'nbsp.txt': '\u00a0 starts with a no-break space\n',
+        'crlf.txt': 'line one\r\nline two\r\n',
+        'bom.txt': '\ufeffwith a byte-order mark\n',
+        'plain.ts': '  export const x = "ünïcödé";  \n\n',
+      });
+      for (const style of ['xml', 'plain', 'markdown', 'json'] as const) {
+        const ctx = () => makeTestContext({ cwd: dir.dir, home: home.dir, env: {} });
+        const cold = await pack(ctx(), { write: false, style });
+        const warm = await pack(ctx(), { write: false, style });
+        expect(warm.cache.hits).toBe(6);
+        expect(warm.output).toBe(cold.output);
+        expect(warm.totals).toEqual(cold.totals);
+        expect(warm.totals.tokens).toBe(referenceTokens(warm.output));
+      }
+    } finally {
+      dir.cleanup();
+      home.cleanup();
+    }
+  });
 });
