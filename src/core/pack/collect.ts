@@ -4,8 +4,9 @@ import type { BlockStore, StoredBlock } from './block-store.js';
 import type { TokenCache } from './cache.js';
 import type { ResolvedPack } from './options.js';
 import { processFiles } from './pool.js';
-import type { ProcessConfig } from './process-file.js';
+import { FileProcessor, type ProcessConfig } from './process-file.js';
 import { quotePath } from './render/quote-path.js';
+import { SKIP_LABEL } from './summary.js';
 import { loadEncoding } from './tokens/encodings.js';
 import type { PackOptions, SkippedFile } from './types.js';
 import type { WireBatch } from './wire.js';
@@ -118,4 +119,26 @@ export function processConfigFor(o: ResolvedPack, cache: TokenCache): ProcessCon
     maxFileSize: o.maxFileSize,
     cache: cache.entries,
   };
+}
+
+/**
+ * What the stat index says before any file is read: how many files need real work (that
+ * decides in-thread vs workers) and which will be left out (marked in the tree written
+ * first, so a warm pack is written once).
+ */
+export function predictOutcomes(
+  o: ResolvedPack,
+  ordered: string[],
+  cache: TokenCache,
+): { misses: number; skips: Map<string, string> } {
+  const skips = new Map<string, string>();
+  if (cache.entries.size === 0) return { misses: ordered.length, skips };
+  const probe = new FileProcessor(processConfigFor(o, cache));
+  let misses = 0;
+  for (const p of ordered) {
+    const r = probe.predict(o.base, p);
+    if (r === undefined) misses++;
+    else if (r !== 'packed') skips.set(p, SKIP_LABEL[r]);
+  }
+  return { misses, skips };
 }

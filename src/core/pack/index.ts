@@ -11,11 +11,10 @@ import { InterruptedError, UsageError, WorkError } from '../errors.js';
 import { assemble } from './assemble.js';
 import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
-import { type Processed, processAll, processConfigFor } from './collect.js';
+import { type Processed, predictOutcomes, processAll } from './collect.js';
 import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
 import { repomixNotice } from './notices.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
-import { FileProcessor } from './process-file.js';
 import { checkoutRemote } from './remote.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
@@ -248,23 +247,6 @@ async function finish(
     cache: { hits, misses: packed.length - hits, mode },
     notices,
   };
-}
-
-function predictOutcomes(
-  o: ResolvedPack,
-  ordered: string[],
-  cache: TokenCache,
-): { misses: number; skips: Map<string, string> } {
-  const skips = new Map<string, string>();
-  if (cache.entries.size === 0) return { misses: ordered.length, skips };
-  const probe = new FileProcessor(processConfigFor(o, cache));
-  let misses = 0;
-  for (const p of ordered) {
-    const r = probe.predict(o.base, p);
-    if (r === undefined) misses++;
-    else if (r !== 'packed') skips.set(p, SKIP_LABEL[r]);
-  }
-  return { misses, skips };
 }
 
 function sortSkipped(s: SkippedFile[]): SkippedFile[] {
