@@ -3,8 +3,8 @@ import { type Command, Option } from 'commander';
 import { type PackConfig, packSchema } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
-import { printJson } from './json-output.js';
 import { bytes, int, list, splitPathList } from './pack-args.js';
+import { reportPack } from './pack-report.js';
 
 /** Flags: every [pack] config key, plus per-run output modes. */
 type PackFlags = Partial<PackConfig> & {
@@ -107,9 +107,7 @@ Examples:
             throw new UsageError('--stdin reads paths from a pipe', {
               hint: 'e.g. git diff --name-only | specloop pack --stdin',
             });
-          const { pack, formatSummary, displayPath, formatTokenCountTree, tokenCountTree } = await import(
-            '../core/pack/index.js'
-          );
+          const { pack } = await import('../core/pack/index.js');
           let fileList: string[] | undefined;
           if (flags.stdin) {
             const { readAll } = await import('../util/read-all.js');
@@ -136,31 +134,7 @@ Examples:
               ctx.cwd,
               ctx.env,
             );
-          const outputs = r.parts.map((p) => (p.path ? displayPath(ctx, p.path) : 'stdout'));
-          const treeMin = typeof flags.tokenCountTree === 'number' ? flags.tokenCountTree : 0;
-          const countTree = flags.tokenCountTree === undefined ? undefined : tokenCountTree(r.files, treeMin);
-          if (flags.jsonSummary) {
-            const parts = r.parts.map((p, i) => ({
-              path: outputs[i],
-              tokens: p.tokens,
-              chars: p.chars,
-              files: p.files,
-            }));
-            const json = {
-              totals: r.totals,
-              parts,
-              files: r.files,
-              skipped: r.skipped,
-              cache: r.cache,
-              notices: r.notices,
-              ...(countTree ? { tokenCountTree: countTree } : {}),
-            };
-            printJson(toStdout ? ctx.stderr : ctx.stdout, json);
-          } else if (!quiet) {
-            for (const n of r.notices) ctx.stderr.write(`${n}\n`);
-            if (countTree) ctx.stderr.write(formatTokenCountTree(countTree, treeMin));
-            ctx.stderr.write(formatSummary(r, { top: ctx.config.pack.top, outputs }));
-          }
+          await reportPack(ctx, r, { ...flags, toStdout, quiet });
           if (clip && !quiet) ctx.stderr.write('Copied to the clipboard.\n');
           return 0;
         },
