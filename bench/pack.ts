@@ -5,7 +5,9 @@
  * tokens, cold (empty token cache) and warm (again after changing one file).
  *
  * Knobs: BENCH_RUNS (default 3), BENCH_KEEP=1 (keep the temp dir), BENCH_ONLY=plain|git,
- * BENCH_VERIFY=0 (skip the exactness checks at the end).
+ * BENCH_VERIFY=0 (skip the exactness checks at the end), BENCH_CORPUS=npm (default: the
+ * 13.8k-file corpus of bench/npm-corpus.ts) or all (the whole node_modules copy),
+ * BENCH_COMPRESS=1 (also time specloop --compress against plain pack, cold).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { appendFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildNpmCorpus } from './npm-corpus.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -50,13 +53,25 @@ function measure(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   });
 }
 
+/** The file changed between the cold and the warm run. */
+let touchedFile = 'zod/package.json';
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A copy of node_modules with every ignore file removed; the git variant is committed. */
 function buildCorpus(tmp: string): { plain: string; git: string } {
   const plain = join(tmp, 'corpus');
   mkdirSync(plain);
-  execFileSync('cp', ['-a', `${join(ROOT, 'node_modules')}/.`, plain]);
+  if (process.env.BENCH_CORPUS === 'all')
+    execFileSync('cp', ['-a', `${join(ROOT, 'node_modules')}/.`, plain]);
+  else {
+    const { files, bytes, sample } = buildNpmCorpus(
+      [join(ROOT, 'node_modules'), '/usr/lib/node_modules'].filter((d) => existsSync(d)),
+      plain,
+    );
+    touchedFile = sample;
+    process.stderr.write(`  npm corpus: ${files} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
+  }
   execFileSync('find', [
     plain,
     '(',
@@ -105,8 +120,13 @@ interface ToolRun {
   tokens: number;
 }
 
-async function specloop(dir: string, out: string, cache: string): Promise<Sample & ToolRun> {
-  const s = await measure(process.execPath, [SPECLOOP, 'pack', '-o', out, '--json-summary'], dir, {
+async function specloop(
+  dir: string,
+  out: string,
+  cache: string,
+  extra: string[] = [],
+): Promise<Sample & ToolRun> {
+  const s = await measure(process.execPath, [SPECLOOP, 'pack', '-o', out, '--json-summary', ...extra], dir, {
     SPECLOOP_CACHE_DIR: cache,
     SPECLOOP_HOME: join(cache, 'home'),
   });
@@ -138,7 +158,7 @@ async function benchCorpus(name: string, dir: string, tmp: string, config: strin
   const theirOut = join(tmp, `${name}-repomix.xml`);
   const cold: Row = { corpus: name, phase: 'cold', ours: [], theirs: [] };
   const warm: Row = { corpus: name, phase: 'warm', ours: [], theirs: [] };
-  const touched = join(dir, 'zod/package.json');
+  const touched = join(dir, touchedFile);
   for (let i = 0; i < RUNS; i++) {
     process.stderr.write(`  ${name} run ${i + 1}/${RUNS} (load ${loadavg()[0]!.toFixed(2)})\n`);
     rmSync(cache, { recursive: true, force: true });
@@ -185,6 +205,28 @@ async function verify(name: string, tmp: string, reportedTokens: number): Promis
     `${name}: specloop's total ${reportedTokens} tokens; gpt-tokenizer encode() of that output: ${reference} (${secs} s) → ${verdict}`,
   );
   return lines;
+}
+
+/** specloop --compress against plain specloop pack, both cold, on the same corpus. */
+async function benchCompress(dir: string, tmp: string): Promise<string[]> {
+  const cache = join(tmp, 'cache-compress');
+  const plain: (Sample & ToolRun)[] = [];
+  const small: (Sample & ToolRun)[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    process.stderr.write(`  compress run ${i + 1}/${RUNS} (load ${loadavg()[0]!.toFixed(2)})\n`);
+    rmSync(cache, { recursive: true, force: true });
+    plain.push(await specloop(dir, join(tmp, 'c-plain.xml'), cache));
+    rmSync(cache, { recursive: true, force: true });
+    small.push(await specloop(dir, join(tmp, 'c-compress.xml'), cache, ['--compress']));
+  }
+  const w = (xs: Sample[]) => median(xs.map((s) => s.wall)).toFixed(2);
+  const m = (xs: Sample[]) => (median(xs.map((s) => s.rss)) / 1024).toFixed(0);
+  return [
+    '| specloop, cold | wall (s) | RSS (MB) | tokens |',
+    '|---|---|---|---|',
+    `| plain | ${w(plain)} | ${m(plain)} | ${plain.at(-1)!.tokens} |`,
+    `| --compress | ${w(small)} | ${m(small)} | ${small.at(-1)!.tokens} |`,
+  ];
 }
 
 function table(rows: Row[]): string {
@@ -236,6 +278,7 @@ async function main(): Promise<void> {
       '',
       table(rows),
     ];
+    if (process.env.BENCH_COMPRESS === '1') report.push('', ...(await benchCompress(plain, tmp)));
     if (process.env.BENCH_VERIFY !== '0') {
       report.push('');
       // the files on disk are from each corpus's last run, a warm one

@@ -7,6 +7,7 @@ interface InitFlags {
   testCmd?: string;
   json?: boolean;
   showConfig?: boolean;
+  fromRepomix?: boolean;
 }
 
 export function register(program: Command, app: App): void {
@@ -21,6 +22,7 @@ export function register(program: Command, app: App): void {
       '--show-config',
       'write nothing; print the merged configuration and the files it came from (JSON)',
     )
+    .option('--from-repomix', 'convert ./repomix.config.json into [pack] keys')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -34,7 +36,8 @@ of git while project templates can be committed. See docs/config.md for every ke
 Examples:
   specloop init
   specloop init --test-cmd "pytest -q"
-  specloop init --show-config          # which files and env vars set what`,
+  specloop init --show-config          # which files and env vars set what
+  specloop init --from-repomix         # carry repomix.config.json over into [pack]`,
     )
     .action(
       app.action(
@@ -45,7 +48,11 @@ Examples:
             printJson(ctx.stdout, showConfig(ctx));
             return 0;
           }
-          const r = await initProject(ctx, { force: flags.force, testCommand: flags.testCmd });
+          const r = await initProject(ctx, {
+            force: flags.force,
+            testCommand: flags.testCmd,
+            fromRepomix: flags.fromRepomix,
+          });
           if (flags.json) {
             printJson(ctx.stdout, r);
             return 0;
@@ -58,6 +65,12 @@ Examples:
               ? `test command: ${r.testCommand} (from ${r.testSource})\n`
               : 'no test command detected: set [test] command in specloop.toml before `specloop run`\n',
           );
+          if (r.repomix) {
+            const conv = r.repomix.converted.map(([from, to]) => `${from} → ${to}`).join(', ');
+            ctx.stderr.write(`from repomix.config.json: ${conv || 'nothing to convert'}\n`);
+            if (r.repomix.unmapped.length)
+              ctx.stderr.write(`no [pack] equivalent (left out): ${r.repomix.unmapped.join(', ')}\n`);
+          }
           if (r.gitignore.added.length > 0)
             ctx.stderr.write(`added to ${r.gitignore.path}: ${r.gitignore.added.join(' ')}\n`);
           if (r.gitignore.warning) ctx.log.warn(r.gitignore.warning);

@@ -47,6 +47,6 @@ describe('specloop pack (built binary)', () => {
       env: { SPECLOOP_HOME: home.dir },
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no such directory');
+    expect(r.stderr).toContain('no such file or directory');
   });
 });

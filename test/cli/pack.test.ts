@@ -92,7 +92,7 @@ describe('specloop pack', () => {
   it('exits 2 with a clear message on bad input, writing nothing', async () => {
     const { dir, run } = setup();
     const cases: [string[], RegExp][] = [
-      [['no-such-dir'], /no such directory/],
+      [['no-such-dir'], /no such file or directory/],
       [['--include', 'src/[a-'], /invalid glob in --include: "src\/\[a-"/],
       [['--encoding', 'p50k'], /Allowed choices are o200k_base, cl100k_base/],
       [['--max-file-size', 'lots'], /expected a size/],

@@ -25,6 +25,18 @@ const packSchema = z
     gitDiff: z.boolean().default(false),
     gitLog: z.number().int().nonnegative().default(0),
     cache: z.boolean().default(true),
+    /** Sections of the output (`--no-file-summary`, `--no-directory-structure`, `--no-files`). */
+    fileSummary: z.boolean().default(true),
+    directoryStructure: z.boolean().default(true),
+    files: z.boolean().default(true),
+    removeEmptyLines: z.boolean().default(false),
+    truncateBase64: z.boolean().default(false),
+    /** Read `.ignore` and `.repomixignore` files (git semantics) besides `.specloopignore`. */
+    dotIgnore: z.boolean().default(true),
+    /** Tree-sitter signatures instead of whole files: `true` for every file, or globs. */
+    compress: z.union([z.boolean(), z.array(z.string())]).default(false),
+    /** CI guard: fail (exit 1) when the full pack is larger than this many tokens. */
+    maxTokens: z.number().int().positive().optional(),
   })
   .strict();
 

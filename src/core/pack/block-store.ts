@@ -40,6 +40,18 @@ export class MemoryStore implements BlockStore {
   dispose(): void {}
 }
 
+/** --no-files: blocks are counted and listed but never kept. */
+export class NullStore implements BlockStore {
+  put(o: WirePacked): StoredBlock {
+    return { ...o, offset: -1 };
+  }
+  text(): string {
+    return '';
+  }
+  copy(): void {}
+  dispose(): void {}
+}
+
 const CHUNK = 4 * 1024 * 1024;
 
 /** Blocks appended to a temp file beside the output; copied out by byte range. */
@@ -150,24 +162,28 @@ export class DirectStore implements BlockStore {
   private pendingLen = 0;
   private heldTail: Uint8Array | undefined;
   private done = false;
+  private readonly headerBytes: number;
+  private tmp2: string | undefined;
 
   constructor(
     private readonly output: string,
-    header: string,
+    private readonly header: string,
   ) {
     this.tmp = join(
       dirname(output),
       `.${basename(output)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
     );
     try {
-      this.fd = openSync(this.tmp, 'w', 0o644);
+      this.fd = openSync(this.tmp, 'w+', 0o644);
     } catch (err) {
       throw new UsageError(`cannot write ${output}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
         code: 'E_OUTPUT',
         hint: 'choose a writable path with -o (nothing was written)',
       });
     }
-    this.push(Buffer.from(header));
+    const h = Buffer.from(header);
+    this.headerBytes = h.length;
+    this.push(h);
   }
 
   private push(b: Uint8Array): void {
@@ -189,16 +205,33 @@ export class DirectStore implements BlockStore {
     return { ...o, offset: -1 };
   }
 
-  /** Close the pack: the last block's tail (`lastTail` if it differs), the footer, rename. */
-  finish(last: StoredBlock | undefined, footer: string): void {
+  /**
+   * Close the pack: the last block's tail (`lastTail` if it differs), the footer, rename.
+   * When the final header differs from the one written first (the tree marks files that
+   * were then left out), the blocks are copied once behind the new header.
+   */
+  finish(header: string, last: StoredBlock | undefined, footer: string): void {
     try {
       if (last && this.heldTail)
         this.push(last.lastTail !== undefined ? Buffer.from(last.lastTail) : this.heldTail);
       this.push(Buffer.from(footer));
       this.flush();
-      fsyncSync(this.fd);
+      let from = this.tmp;
+      if (header !== this.header) {
+        from = `${this.tmp}.2`;
+        const fd = openSync(from, 'w', 0o644);
+        try {
+          writeSync(fd, header);
+          copyFrom(this.fd, this.headerBytes, fd);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        rmSync(this.tmp, { force: true });
+        this.tmp2 = from;
+      } else fsyncSync(this.fd);
       closeSync(this.fd);
-      renameSync(this.tmp, this.output);
+      renameSync(from, this.output);
       this.done = true;
     } catch (err) {
       throw new UsageError(`cannot write ${this.output}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
@@ -223,5 +256,17 @@ export class DirectStore implements BlockStore {
       closeSync(this.fd);
     } catch {}
     rmSync(this.tmp, { force: true });
+    if (this.tmp2) rmSync(this.tmp2, { force: true });
+  }
+}
+
+/** Copy everything from byte `start` of `src` to the end onto `dst`. */
+function copyFrom(src: number, start: number, dst: number): void {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  for (let at = start; ; ) {
+    const n = readSync(src, buf, 0, CHUNK, at);
+    if (n <= 0) return;
+    writeSync(dst, buf, 0, n);
+    at += n;
   }
 }

@@ -4,6 +4,9 @@ import type { BlockStore, StoredBlock } from './block-store.js';
 import type { TokenCache } from './cache.js';
 import type { ResolvedPack } from './options.js';
 import { processFiles } from './pool.js';
+import { FileProcessor, type ProcessConfig } from './process-file.js';
+import { quotePath } from './render/quote-path.js';
+import { SKIP_LABEL } from './summary.js';
 import { loadEncoding } from './tokens/encodings.js';
 import type { PackOptions, SkippedFile } from './types.js';
 import type { WireBatch } from './wire.js';
@@ -12,6 +15,9 @@ export interface Processed {
   packed: StoredBlock[];
   skipped: SkippedFile[];
   hits: number;
+  notices: string[];
+  /** Where the files were processed (decided from what the cache covers). */
+  mode: 'threads' | 'in-thread';
 }
 
 /**
@@ -25,10 +31,14 @@ export async function processAll(
   cache: TokenCache,
   store: BlockStore,
   options: PackOptions,
+  predictedMisses?: number,
 ): Promise<Processed> {
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
   let hits = 0;
+  const decoded: string[] = [];
+  let compressed = 0;
+  const whole = new Map<string, number>();
   const waiting = new Map<number, WireBatch>();
   let next = 0;
   let warmedUp = false;
@@ -41,6 +51,12 @@ export async function processAll(
       for (const x of b.outcomes) {
         if (x.ok) {
           packed.push(store.put(x, b.bytes));
+          if (x.decodedFrom) decoded.push(`${quotePath(x.path)} (${x.decodedFrom})`);
+          if (x.compressed) compressed++;
+          else if (x.compressed === false) {
+            const ext = extOf(x.path);
+            whole.set(ext, (whole.get(ext) ?? 0) + 1);
+          }
           if (x.cached) hits++;
           else if (!warmedUp) {
             // Something needs counting, so the header will too: load the main thread's
@@ -58,27 +74,71 @@ export async function processAll(
     }
   };
   const threadsEnv = ctx.env.SPECLOOP_PACK_THREADS;
-  const pool = await processFiles(
-    o.base,
-    ordered,
-    {
-      encoding: o.encoding,
-      style: o.style,
-      removeComments: o.removeComments,
-      lineNumbers: o.lineNumbers,
-      securityCheck: o.securityCheck,
-      maxFileSize: o.maxFileSize,
-      cache: cache.entries,
-    },
-    {
-      threads:
-        options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
-      signal: ctx.signal,
-      sink,
-      onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
-    },
-  );
+  const pool = await processFiles(o.base, ordered, processConfigFor(o, cache), {
+    threads:
+      options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
+    signal: ctx.signal,
+    predictedMisses,
+    sink,
+    onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
+  });
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
   cache.add(pool.entries);
-  return { packed, skipped, hits };
+  const notices: string[] =
+    decoded.length > 0
+      ? [
+          `Decoded ${decoded.length} file${decoded.length === 1 ? '' : 's'} as UTF-16 (byte-order mark): ${decoded.join(', ')}`,
+        ]
+      : [];
+  if (compressed > 0 || whole.size > 0) {
+    const rest = [...whole].map(([e, n]) => `${e} (${n})`).join(', ');
+    notices.push(
+      `Compressed ${compressed} file${compressed === 1 ? '' : 's'} (tree-sitter: bodies → …)` +
+        (rest ? `; packed whole, no grammar: ${rest}` : ''),
+    );
+  }
+  return { packed, skipped, hits, notices, mode: pool.mode };
+}
+
+const extOf = (p: string) => {
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  return base.lastIndexOf('.') > 0 ? base.slice(base.lastIndexOf('.')) : base;
+};
+
+/** What every FileProcessor (worker or this thread) is configured with. */
+export function processConfigFor(o: ResolvedPack, cache: TokenCache): ProcessConfig {
+  return {
+    encoding: o.encoding,
+    style: o.style,
+    removeComments: o.removeComments,
+    lineNumbers: o.lineNumbers,
+    removeEmptyLines: o.removeEmptyLines,
+    truncateBase64: o.truncateBase64,
+    securityCheck: o.securityCheck,
+    compress: o.compress,
+    maxFileSize: o.maxFileSize,
+    cache: cache.entries,
+  };
+}
+
+/**
+ * What the stat index says before any file is read: how many files need real work (that
+ * decides in-thread vs workers) and which will be left out (marked in the tree written
+ * first, so a warm pack is written once).
+ */
+export function predictOutcomes(
+  o: ResolvedPack,
+  ordered: string[],
+  cache: TokenCache,
+): { misses: number; skips: Map<string, string> } {
+  const skips = new Map<string, string>();
+  if (cache.entries.size === 0) return { misses: ordered.length, skips };
+  const probe = new FileProcessor(processConfigFor(o, cache));
+  let misses = 0;
+  for (const p of ordered) {
+    const r = probe.predict(o.base, p);
+    if (r === undefined) misses++;
+    else if (r !== 'packed') skips.set(p, SKIP_LABEL[r]);
+  }
+  return { misses, skips };
 }

@@ -7,12 +7,15 @@
  */
 import { relative, sep } from 'node:path';
 import type { Context } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, UsageError, WorkError } from '../errors.js';
 import { assemble } from './assemble.js';
-import { type BlockStore, DirectStore, FileStore, MemoryStore } from './block-store.js';
+import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
-import { type Processed, processAll } from './collect.js';
+import { type Processed, predictOutcomes, processAll } from './collect.js';
+import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
+import { repomixNotice } from './notices.js';
 import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
+import { checkoutRemote } from './remote.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
 import { renderTree } from './render/tree.js';
@@ -26,6 +29,7 @@ import type { PackOptions, PackResult, SkippedFile } from './types.js';
 import { checkOutputPath, partText, writeParts } from './write-output.js';
 
 export { formatSummary } from './summary.js';
+export { formatTokenCountTree, tokenCountTree } from './token-count-tree.js';
 
 export { ENCODINGS } from './tokens/encodings.js';
 export type * from './types.js';
@@ -45,8 +49,28 @@ export async function countTokens(text: string, encoding: EncodingName = 'o200k_
 /** Pack directories into one (or, with splitTokens, several) LLM-ready files. */
 export async function pack(ctx: Context, options: PackOptions = {}): Promise<PackResult> {
   const t0 = performance.now();
+  const progress = options.progress;
+  if (options.remote !== undefined) {
+    if (options.dirs?.length || options.fileList)
+      throw new UsageError('--remote packs the remote repository: drop the paths / --stdin', {
+        code: 'E_REMOTE',
+      });
+    progress?.start(`fetching ${options.remote}…`);
+    const remote = await checkoutRemote(ctx, options.remote);
+    options = { ...options, remote: undefined, dirs: [remote.dir] };
+    const o = resolveOptions(ctx, options);
+    return packResolved(ctx, { ...o, name: `${remote.name}@${remote.commit.slice(0, 12)}` }, options, t0);
+  }
+  return packResolved(ctx, resolveOptions(ctx, options), options, t0);
+}
+
+async function packResolved(
+  ctx: Context,
+  o: ResolvedPack,
+  options: PackOptions,
+  t0: number,
+): Promise<PackResult> {
   const since = () => `${Math.round(performance.now() - t0)} ms`;
-  const o = resolveOptions(ctx, options);
   const progress = options.progress;
   if (o.write && !o.splitTokens) checkOutputPath(o.outputPath);
   if (o.write && o.splitTokens) checkOutputPath(partPath(o.outputPath, 1));
@@ -54,20 +78,29 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
 
   progress?.start('selecting files…');
   const paths: string[] = [];
-  for (const dir of o.dirs) {
+  const early: SkippedFile[] = o.missing.map((path) => ({ path, reason: 'missing', detail: 'no such file' }));
+  for (const [k, dir] of o.dirs.entries()) {
+    const only = o.only[k];
     const sel = await selectFiles({
       root: dir,
       gitignore: o.gitignore,
       defaultIgnore: o.defaultIgnore,
+      dotIgnore: o.dotIgnore,
       include: o.includeMatcher,
       ignore: o.ignoreMatcher,
       exclude: isOwnOutput(o.outputPath, dir),
+      only,
       env: ctx.env,
       signal: ctx.signal,
     });
     ctx.log.debug(`pack: ${sel.files.length} files in ${dir} (${sel.mode}) at ${since()}`);
     const prefix = prefixFor(o.base, dir);
     for (const f of sel.files) paths.push(prefix + f);
+    if (only) {
+      // Asked for by name but left out by a rule: say so (nothing is dropped silently).
+      const got = new Set(sel.files);
+      for (const f of only) if (!got.has(f)) early.push({ path: prefix + f, reason: 'ignored' });
+    }
   }
   const ordered = o.dirs.length > 1 ? sortPaths([...new Set(paths)]) : paths;
   if (ctx.signal.aborted) throw new InterruptedError();
@@ -76,21 +109,39 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
   const header: HeaderInfo = {
     name: o.name,
     encoding: o.encoding,
-    summary: summaryLines(o),
+    summary: o.fileSummary ? summaryLines(o) : [],
     userHeader: o.header,
-    tree: renderTree(ordered),
+    tree: undefined,
   };
+  // What the cache already knows (by size and mtime): how many files need real work, and
+  // which will be left out, so the tree written first is usually the final one.
+  const predicted = predictOutcomes(o, ordered, cache);
+  if (o.directoryStructure) header.tree = renderTree(ordered, predicted.skips);
   // The common case streams straight into the output; budgets and splits decide late.
-  const direct = o.write && !o.tokenBudget && !o.splitTokens;
-  const store: BlockStore = direct
-    ? new DirectStore(o.outputPath, styleRenderer(o.style).header(header))
-    : o.write
-      ? new FileStore(o.outputPath)
-      : new MemoryStore();
+  const direct = o.write && o.files && !o.tokenBudget && !o.splitTokens;
+  const store: BlockStore = !o.files
+    ? new NullStore()
+    : direct
+      ? new DirectStore(o.outputPath, styleRenderer(o.style).header(header))
+      : o.write
+        ? new FileStore(o.outputPath)
+        : new MemoryStore();
   try {
-    const { packed, skipped, hits } = await processAll(ctx, o, ordered, cache, store, options);
+    const processed = await processAll(ctx, o, ordered, cache, store, options, predicted.misses);
+    const { packed, skipped, hits } = processed;
+    skipped.push(...early);
+    const said =
+      o.repomix && repomixNotice(o.repomix.config, o.repomix.applied, o.cache ? ctx.cacheDir : undefined);
+    if (said) processed.notices.unshift(said);
     ctx.log.debug(`pack: processed at ${since()}`);
-    const result = await finish(ctx, o, header, { packed, skipped, hits }, cache, store);
+    const result = await finish(
+      ctx,
+      o,
+      { header, selected: ordered },
+      { ...processed, packed, skipped, hits },
+      cache,
+      store,
+    );
     ctx.log.debug(`pack: written at ${since()}`);
     return result;
   } finally {
@@ -102,26 +153,46 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
 async function finish(
   ctx: Context,
   o: ResolvedPack,
-  header: HeaderInfo,
-  { packed, skipped, hits }: Processed,
+  { header, selected }: { header: HeaderInfo; selected: string[] },
+  { packed, skipped, hits, notices, mode }: Processed,
   cache: TokenCache,
   store: BlockStore,
 ): Promise<PackResult> {
   const measure = measurer(o.encoding, cache, countTokens);
   const extras = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
+  const inTree = new Set(selected);
+  const leftOutOf = (gone: SkippedFile[]) => {
+    const m = new Map<string, string>();
+    for (const x of [...skipped, ...gone]) if (inTree.has(x.path)) m.set(x.path, SKIP_LABEL[x.reason]);
+    return m;
+  };
+  // The tree lists every selected file; the ones left out carry their reason, condensed
+  // into per-directory counts when a budget needs the room.
+  const headerFor = (gone: SkippedFile[], level: CondenseLevel): HeaderInfo => {
+    if (header.tree === undefined) return header;
+    const marks = leftOutOf(gone);
+    if (level === MAX_CONDENSE && marks.size > 0)
+      return {
+        ...header,
+        tree: `(the tree of ${selected.length} files is left out to fit the token budget)`,
+      };
+    return { ...header, tree: renderTree(selected, marks, collapseFor(selected, marks, level).dirs) };
+  };
+  const label = (x: SkippedFile) => SKIP_LABEL[x.reason];
   const tA = performance.now();
   const { parts, dropped } = await assemble({
-    files: packed,
+    files: o.files ? packed : [],
     renderer,
-    header,
-    footerFor: (gone, kept) => ({
+    headerFor,
+    footerFor: (gone, kept, level) => ({
       ...extras,
       packed: kept,
-      skipped: sortSkipped([...skipped, ...gone]).map((x) => ({
-        path: x.path,
-        reason: SKIP_LABEL[x.reason],
-      })),
+      skipped: condenseLeftOut(
+        sortSkipped([...skipped, ...gone]),
+        label,
+        collapseFor(selected, leftOutOf(gone), level),
+      ),
     }),
     measure,
     tokenBudget: o.tokenBudget,
@@ -130,6 +201,13 @@ async function finish(
   skipped.push(...dropped);
   const gone = new Set(dropped.map((d) => d.path));
   const kept = packed.filter((f) => !gone.has(f.path));
+  const total = parts.reduce((a, p) => a + p.tokens, 0);
+  if (o.maxTokens !== undefined && total > o.maxTokens) {
+    throw new WorkError(`the pack has ${total} tokens, more than --max-tokens ${o.maxTokens}`, {
+      code: 'E_MAX_TOKENS',
+      hint: 'narrow it (--include / --ignore / --compress), or fit it with --token-budget (nothing was written)',
+    });
+  }
 
   const written = parts.map((plan, i) => ({
     plan,
@@ -138,7 +216,8 @@ async function finish(
   if (o.write) {
     if (ctx.signal.aborted) throw new InterruptedError();
     const tW = performance.now();
-    if (store instanceof DirectStore) store.finish(parts[0]!.files.at(-1), parts[0]!.footer);
+    if (store instanceof DirectStore)
+      store.finish(parts[0]!.header, parts[0]!.files.at(-1), parts[0]!.footer);
     else writeParts(written, store);
     ctx.log.debug(`pack: assemble ${Math.round(tW - tA)} ms, write ${Math.round(performance.now() - tW)} ms`);
   }
@@ -151,20 +230,22 @@ async function finish(
     chars: plan.chars,
     files: plan.files.length,
   }));
+  const inOutput = o.files ? kept : [];
   return {
     files: kept.map((f) => ({ path: f.path, tokens: f.tokens, chars: f.chars })),
     skipped: sortSkipped(skipped),
     totals: {
-      files: kept.length,
+      files: inOutput.length,
       chars: outParts.reduce((a, p) => a + p.chars, 0),
-      tokens: outParts.reduce((a, p) => a + p.tokens, 0),
-      fileTokens: kept.reduce((a, f) => a + f.tokens, 0),
+      tokens: total,
+      fileTokens: inOutput.reduce((a, f) => a + f.tokens, 0),
       skipped: skipped.length,
       encoding: o.encoding,
     },
     output: o.write ? (outParts[0]?.path ?? o.outputPath) : outParts.map((p) => p.text).join(''),
     parts: outParts,
-    cache: { hits, misses: packed.length - hits },
+    cache: { hits, misses: packed.length - hits, mode },
+    notices,
   };
 }
 

@@ -22,6 +22,8 @@ export interface PoolOptions {
   /** Worker threads; 0 = in this thread. Default: one per core for big packs, else 0. */
   threads?: number;
   signal: AbortSignal;
+  /** Files the stat index could not vouch for (see FileProcessor.predict). */
+  predictedMisses?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -62,7 +64,8 @@ export async function processFiles(
   cfg: ProcessConfig,
   opts: PoolOptions,
 ): Promise<PoolResult> {
-  const wanted = opts.threads ?? (paths.length < MIN_FILES_FOR_WORKERS ? 0 : availableParallelism());
+  const warm = opts.predictedMisses !== undefined && mostlyCached(paths.length, opts.predictedMisses);
+  const wanted = opts.threads ?? (paths.length < MIN_FILES_FOR_WORKERS || warm ? 0 : availableParallelism());
   const threads = Math.min(wanted, Math.ceil(paths.length / BATCH));
   const entry = threads > 0 ? workerEntry() : undefined;
   if (entry) {
@@ -77,6 +80,18 @@ export async function processFiles(
 }
 
 class StartupError extends Error {}
+
+/** Predicted misses up to this share of the files are cheaper in this thread than workers. */
+const WARM_MISS_SHARE = 0.02;
+
+/**
+ * A warm pack (the cache covers nearly every file, judged by size and mtime) is faster in
+ * this thread: starting workers and loading their tokenizers costs more than the few
+ * files left to count.
+ */
+export function mostlyCached(files: number, predictedMisses: number): boolean {
+  return predictedMisses <= Math.max(8, Math.floor(files * WARM_MISS_SHARE));
+}
 
 async function inThread(
   root: string,

@@ -1,11 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBinaryFileSync } from 'isbinaryfile';
+import { canCompress, compressSource } from './compress/index.js';
+import { binaryKind, blobId, decodeTrimmed, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
 import { styleRenderer } from './render/index.js';
 import { describeFindings, findSecrets } from './secrets.js';
+import { compileGlobs } from './select/patterns.js';
 import { blockTokens } from './tokens/blocks.js';
 import { type TextScan, TokenCounter } from './tokens/counter.js';
 import { type EncodingName, loadEncoding } from './tokens/encodings.js';
@@ -17,7 +20,11 @@ export interface ProcessConfig {
   style: PackStyle;
   removeComments: boolean;
   lineNumbers: boolean;
+  removeEmptyLines: boolean;
+  truncateBase64: boolean;
   securityCheck: boolean;
+  /** `--compress`: every file (true), none (false), or files matching these globs. */
+  compress: boolean | string[];
   maxFileSize: number;
   /** Token-cache entries known at start (key → value), see cache.ts. */
   cache: Map<string, string>;
@@ -29,6 +36,11 @@ export interface PackedOutcome {
   /** The block is open + body + tail; the writer adds the tail (JSON's depends on position). */
   open: string;
   body: string;
+  /**
+   * The warm fast path: the body is exactly these bytes of the file (then `body` is '').
+   * Set only when a cache hit says the rendered body equals the trimmed file text.
+   */
+  bodyBytes?: Uint8Array;
   tail: string;
   lastTail?: string;
   tokens: number;
@@ -37,6 +49,10 @@ export interface PackedOutcome {
   blockTokens: number;
   blockTokensLast?: number;
   cached: boolean;
+  /** Set when the file was not UTF-8 but decoded from another encoding (UTF-16 with a BOM). */
+  decodedFrom?: string;
+  /** With --compress: true when bodies were elided, false when no grammar knows the language. */
+  compressed?: boolean;
 }
 
 export interface SkippedOutcome {
@@ -59,42 +75,11 @@ export type FileOutcome = PackedOutcome | SkippedOutcome | FailedOutcome;
 /** Bump when anything that feeds a cached number changes (tokenizer, rendering, rules). */
 const CACHE_VERSION = '1';
 
+/** A cached count whose body is the file's bytes as they are: `tokens block =chars`. */
+const FAST = /^(\d+) (\d+) =(\d+)$/;
+const IDENTITY = / =\d+$/;
+
 const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
-
-/** Git's blob id of `buf` (what `git hash-object` prints): the content key of the cache. */
-export function blobId(buf: Buffer): string {
-  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
-}
-
-const isSpaceByte = (b: number) => b === 32 || (b >= 9 && b <= 13);
-
-/**
- * The file's text without a byte-order mark and without surrounding ASCII blank space,
- * decoded straight from that byte range, so the string is flat (no slice view) and
- * usually needs no further trim.
- */
-function decodeTrimmed(buf: Buffer): string {
-  let a = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  let b = buf.length;
-  while (a < b && isSpaceByte(buf[a]!)) a++;
-  while (b > a && isSpaceByte(buf[b - 1]!)) b--;
-  return buf.toString('utf8', a, b);
-}
-
-/**
- * For bytes that are not UTF-8: binary (a NUL, or many control bytes, in the first 8000
- * bytes, git's window) or text in a legacy encoding such as Latin-1.
- */
-function looksBinary(buf: Buffer): boolean {
-  const n = Math.min(buf.length, 8000);
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const b = buf[i]!;
-    if (b === 0) return true;
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27) control++;
-  }
-  return control > n / 10;
-}
 
 /**
  * Read, classify, scan, transform, render and count one file. Used inside workers and,
@@ -104,9 +89,22 @@ export class FileProcessor {
   private counter?: Promise<TokenCounter>;
   private readonly fresh: [string, string][] = [];
   private readonly flags: string;
+  private readonly compressMatch: (path: string) => boolean;
+  /** No option rewrites file text and the style does not escape it (see fastHit). */
+  private readonly bytesAsIs: boolean;
 
   constructor(private readonly cfg: ProcessConfig) {
-    this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${cfg.removeComments ? 1 : 0}${cfg.lineNumbers ? 1 : 0}`;
+    const c = cfg.compress;
+    const globs = Array.isArray(c) ? compileGlobs(c, 'compress') : undefined;
+    this.compressMatch = c === true ? () => true : globs ? (p) => globs.ignores(p) : () => false;
+    this.bytesAsIs =
+      (cfg.style === 'xml' || cfg.style === 'plain') &&
+      !cfg.removeComments &&
+      !cfg.lineNumbers &&
+      !cfg.removeEmptyLines &&
+      !cfg.truncateBase64;
+    const bits = [cfg.removeComments, cfg.lineNumbers, cfg.removeEmptyLines, cfg.truncateBase64];
+    this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${bits.map((b) => (b ? 1 : 0)).join('')}`;
   }
 
   /** Cache entries computed since the last call. */
@@ -119,17 +117,93 @@ export class FileProcessor {
     return this.counter;
   }
 
+  private tokenKey(path: string, blob: string, compress: boolean): string {
+    return sha1(`t\0${this.flags}${compress ? 'c' : ''}\0${blob}\0${path}`);
+  }
+
+  /**
+   * A cache hit whose body is the file's own trimmed bytes (no transform, nothing to
+   * escape): packed without decoding the file or encoding it again. Only when no option
+   * rewrites text; the secret result must be cached too.
+   */
+  private fastHit(path: string, buf: Buffer, blob: string): PackedOutcome | undefined {
+    if (!this.bytesAsIs || this.compressMatch(path)) return undefined;
+    if (this.cfg.securityCheck && this.cfg.cache.get(sha1(`s\0${CACHE_VERSION}\0${blob}`)) !== '')
+      return undefined;
+    const hit = this.cfg.cache.get(this.tokenKey(path, blob, false));
+    const m = hit === undefined ? null : FAST.exec(hit);
+    if (!m) return undefined;
+    const [a, b] = trimmedRange(buf);
+    const block = styleRenderer(this.cfg.style).file(path, '', Number(m[1]));
+    return {
+      path,
+      ok: true,
+      open: block.open,
+      body: '',
+      bodyBytes: buf.subarray(a, b),
+      tail: block.tail,
+      tokens: Number(m[1]),
+      chars: Number(m[3]),
+      blockTokens: Number(m[2]),
+      cached: true,
+    };
+  }
+
   private remember(key: string, value: string): void {
     this.fresh.push([key, value]); // the caller adds these to the persistent cache
   }
 
+  /** The stat index key: a path's size and mtime when its counts were last cached. */
+  private statKey(path: string): string {
+    return sha1(`i\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
+  }
+
+  /**
+   * What `path` will come to, judged from its size and mtime against the stat index (no
+   * read, no hash): 'packed' (a cache hit), a skip reason, or undefined (unknown: it must
+   * be read and counted). Only a guess, used to choose in-thread vs workers and to mark
+   * the tree before reading; the real check is by content.
+   */
+  predict(root: string, path: string): 'packed' | SkipReason | undefined {
+    const seen = this.cfg.cache.get(this.statKey(path));
+    if (seen === undefined) return undefined;
+    let st: ReturnType<typeof lstatSync>;
+    try {
+      st = lstatSync(join(root, path));
+    } catch {
+      return undefined;
+    }
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    if (!seen.startsWith(stamp)) return undefined;
+    const rest = seen.slice(stamp.length);
+    return rest === '' ? 'packed' : rest[0] === ':' ? (rest.slice(1) as SkipReason) : undefined;
+  }
+
   async process(root: string, path: string): Promise<FileOutcome> {
+    this.stamp = undefined;
+    const out = await this.processOne(root, path);
+    // Every content-decided outcome is cached (counts, secret findings) or cheap (binary).
+    if (
+      this.stamp &&
+      (out.ok || out.reason === 'binary' || out.reason === 'not-utf8' || out.reason === 'secret')
+    ) {
+      const sk = this.statKey(path);
+      const value = out.ok ? this.stamp : `${this.stamp}:${out.reason}`;
+      if (this.cfg.cache.get(sk) !== value) this.remember(sk, value);
+    }
+    return out;
+  }
+
+  private stamp: string | undefined;
+
+  private async processOne(root: string, path: string): Promise<FileOutcome> {
     const abs = join(root, path);
     let buf: Buffer;
     try {
       const st = lstatSync(abs);
+      this.stamp = `${st.size}:${st.mtimeMs}`;
       if (st.isSymbolicLink())
-        return { path, ok: false, reason: 'symlink', detail: 'symlinks are not followed' };
+        return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
       if (st.isDirectory())
         return { path, ok: false, reason: 'not-a-file', detail: 'a directory (git submodule?)' };
       if (!st.isFile()) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
@@ -151,14 +225,22 @@ export class FileProcessor {
         detail: `${buf.length} bytes > ${this.cfg.maxFileSize}`,
       };
     }
-    if (!isUtf8(buf)) {
-      return looksBinary(buf)
-        ? { path, ok: false, reason: 'binary' }
-        : { path, ok: false, reason: 'not-utf8', detail: 'text in another encoding (not UTF-8)' };
-    }
-    if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
+    const kind = binaryKind(buf);
+    if (kind) return { path, ok: false, reason: 'binary', detail: kind };
+    let raw: string;
+    let decodedFrom: string | undefined;
     const blob = blobId(buf);
-    const raw = decodeTrimmed(buf);
+    if (isUtf8(buf)) {
+      if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
+      const fast = this.fastHit(path, buf, blob);
+      if (fast) return fast;
+      raw = decodeTrimmed(buf);
+    } else {
+      const u16 = decodeUtf16(buf);
+      if (!u16) return { path, ok: false, reason: looksBinary(buf) ? 'binary' : 'not-utf8' };
+      raw = u16.text;
+      decodedFrom = u16.from;
+    }
 
     if (this.cfg.securityCheck) {
       const key = sha1(`s\0${CACHE_VERSION}\0${blob}`);
@@ -170,10 +252,17 @@ export class FileProcessor {
       if (found !== '') return { path, ok: false, reason: 'secret', detail: found };
     }
 
-    const content = processContent(raw, path, this.cfg);
+    const wantsCompress = this.compressMatch(path);
+    const compress = wantsCompress && canCompress(path);
+    const content = processContent(
+      // a parser failure packs the file whole rather than failing the pack
+      compress ? ((await compressSource(raw, path).catch(() => undefined)) ?? raw) : raw,
+      path,
+      this.cfg,
+    );
     const renderer = styleRenderer(this.cfg.style);
-    const key = sha1(`t\0${this.flags}\0${blob}\0${path}`);
-    const hit = this.cfg.cache.get(key)?.split(' ').map(Number);
+    const key = this.tokenKey(path, blob, compress);
+    const hit = this.cfg.cache.get(key)?.replace(IDENTITY, '').split(' ').map(Number);
     const cached = hit !== undefined && hit.length >= 2 && hit.every(Number.isFinite);
     let counter: TokenCounter | undefined;
     let scanned: TextScan | undefined;
@@ -189,7 +278,9 @@ export class FileProcessor {
       const scan = block.body === content ? scanned! : counter!.scan(block.body);
       counted = [blockTokens(counter!, block, scan, block.tail)];
       if (block.lastTail !== undefined) counted.push(blockTokens(counter!, block, scan, block.lastTail));
-      this.remember(key, [tokens, ...counted].join(' '));
+      // `=` marks a body that is the file's trimmed bytes as they are (see fastHit)
+      const same = !decodedFrom && content === raw && block.body === content && block.lastTail === undefined;
+      this.remember(key, [tokens, ...counted].join(' ') + (same ? ` =${content.length}` : ''));
     }
     return {
       path,
@@ -203,6 +294,8 @@ export class FileProcessor {
       blockTokens: counted[0]!,
       blockTokensLast: counted[1],
       cached,
+      ...(decodedFrom ? { decodedFrom } : {}),
+      ...(wantsCompress ? { compressed: compress } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { quotePath } from './render/quote-path.js';
 import type { PackResult, SkipReason } from './types.js';
 
 /** How each skip reason reads in the summary and in the pack's own list. */
@@ -9,11 +10,15 @@ export const SKIP_LABEL: Record<SkipReason, string> = {
   symlink: 'symlink',
   'not-a-file': 'not a file',
   missing: 'missing',
+  ignored: 'ignored',
   'token-budget': 'over budget',
   'split-limit': 'too big',
 };
 
 const n = (x: number) => x.toLocaleString('en-US');
+
+/** Above this many skipped files, budget drops are counted per directory. */
+const MAX_LISTED = 50;
 
 export interface SummaryOptions {
   /** How many of the largest files to list. */
@@ -36,13 +41,29 @@ export function formatSummary(r: PackResult, opts: SummaryOptions): string {
     const width = String(top.length).length;
     for (const [i, f] of top.entries()) {
       const pct = r.totals.tokens ? ((100 * f.tokens) / r.totals.tokens).toFixed(1) : '0.0';
-      lines.push(`  ${String(i + 1).padStart(width)}. ${f.path}  ${n(f.tokens)} tokens (${pct}%)`);
+      lines.push(`  ${String(i + 1).padStart(width)}. ${quotePath(f.path)}  ${n(f.tokens)} tokens (${pct}%)`);
     }
   }
   if (r.skipped.length > 0) {
     lines.push(`Skipped ${r.skipped.length} file${r.skipped.length === 1 ? '' : 's'}:`);
+    // A budget can leave out thousands: those are counted per directory, the rest listed.
+    const many = r.skipped.length > MAX_LISTED;
+    const groups = new Map<string, number>();
     for (const s of r.skipped) {
-      lines.push(`  ${SKIP_LABEL[s.reason].padEnd(11)} ${s.path}${s.detail ? ` (${s.detail})` : ''}`);
+      if (many && (s.reason === 'token-budget' || s.reason === 'split-limit')) {
+        const key = `${s.reason}\0${s.path.split('/').slice(0, -1).slice(0, 2).join('/')}`;
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+        continue;
+      }
+      lines.push(
+        `  ${SKIP_LABEL[s.reason].padEnd(11)} ${quotePath(s.path)}${s.detail ? ` (${s.detail})` : ''}`,
+      );
+    }
+    for (const [key, count] of groups) {
+      const [reason, dir] = key.split('\0') as [SkipReason, string];
+      lines.push(
+        `  ${SKIP_LABEL[reason].padEnd(11)} ${n(count)} file${count === 1 ? '' : 's'} in ${dir ? `${quotePath(dir)}/` : '.'}`,
+      );
     }
   }
   const parts = r.parts;

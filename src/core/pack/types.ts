@@ -8,8 +8,15 @@ export type PackStyle = PackConfig['style'];
  * plus what only a caller can say.
  */
 export interface PackOptions extends Partial<PackConfig> {
-  /** Directories to pack (default: ctx.cwd). Relative ones resolve against ctx.cwd. */
+  /**
+   * Directories or files to pack (default: ctx.cwd). Relative ones resolve against
+   * ctx.cwd. Files still pass the ignore, binary and secret rules.
+   */
   dirs?: string[];
+  /** More paths (from --stdin), relative to ctx.cwd; missing ones are listed as missing. */
+  fileList?: string[];
+  /** A remote repository to pack instead (git URL or owner/repo[@ref]); see remote.ts. */
+  remote?: string;
   /** `false`: render and return the text, write nothing (run's debug loop, task). */
   write?: boolean;
   /** Shown while packing (the CLI passes a spinner on stderr). */
@@ -34,6 +41,7 @@ export type SkipReason =
   | 'symlink'
   | 'not-a-file'
   | 'missing'
+  | 'ignored'
   | 'token-budget'
   | 'split-limit';
 
@@ -81,5 +89,8 @@ export interface PackResult {
   /** Each output part: path (or text), exact tokens, chars, file count. */
   parts: PackPart[];
   /** How many files were met and read from the token cache (for the summary / bench). */
-  cache: { hits: number; misses: number };
+  /** Token-cache hits and misses, and whether files went through worker threads. */
+  cache: { hits: number; misses: number; mode: 'threads' | 'in-thread' };
+  /** Things worth saying once on stderr (decoded encodings, repomix config found, …). */
+  notices: string[];
 }

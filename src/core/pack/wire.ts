@@ -1,7 +1,7 @@
 import type { FileOutcome, PackedOutcome, SkippedOutcome } from './process-file.js';
 
 /** A packed file as it crosses threads: its text travels as UTF-8 bytes in the batch buffer. */
-export interface WirePacked extends Omit<PackedOutcome, 'open' | 'body'> {
+export interface WirePacked extends Omit<PackedOutcome, 'open' | 'body' | 'bodyBytes'> {
   /** text + tail occupy bytes[offset, offset + textBytes + tailBytes). */
   offset: number;
   textBytes: number;
@@ -25,16 +25,27 @@ export interface WireBatch {
 export function toWire(outcomes: FileOutcome[]): WireBatch {
   let total = 0;
   for (const o of outcomes) {
-    if (o.ok) total += Buffer.byteLength(o.open) + Buffer.byteLength(o.body) + Buffer.byteLength(o.tail);
+    if (o.ok)
+      total +=
+        Buffer.byteLength(o.open) +
+        (o.bodyBytes ? o.bodyBytes.length : Buffer.byteLength(o.body)) +
+        Buffer.byteLength(o.tail);
   }
   const bytes = Buffer.allocUnsafeSlow(total);
   let at = 0;
   const out: WireOutcome[] = outcomes.map((o) => {
     if (!o.ok) return o;
-    const { open, body, ...meta } = o;
-    const textBytes = bytes.write(open, at) + bytes.write(body, at + Buffer.byteLength(open));
+    const { open, body, bodyBytes, ...meta } = o;
+    const openBytes = bytes.write(open, at);
+    let bodyLen: number;
+    if (bodyBytes) {
+      bytes.set(bodyBytes, at + openBytes);
+      bodyLen = bodyBytes.length;
+    } else bodyLen = bytes.write(body, at + openBytes);
+    const textBytes = openBytes + bodyLen;
     const tailBytes = bytes.write(o.tail, at + textBytes);
-    const w: WirePacked = { ...meta, offset: at, textBytes, tailBytes, textChars: open.length + body.length };
+    const chars = bodyBytes ? o.chars : body.length;
+    const w: WirePacked = { ...meta, offset: at, textBytes, tailBytes, textChars: open.length + chars };
     at += textBytes + tailBytes;
     return w;
   });

@@ -11,9 +11,10 @@ export const jsonStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
       `{\n  "generator": "specloop",\n  "name": ${str(h.name)},\n  "encoding": ${str(h.encoding)},\n` +
-      `  "summary": ${str(h.summary.join('\n'))},\n` +
+      (h.summary.length ? `  "summary": ${str(h.summary.join('\n'))},\n` : '') +
       (h.userHeader ? `  "header": ${str(h.userHeader)},\n` : '') +
-      `  "directoryStructure": ${str(h.tree)},\n  "files": [\n`
+      (h.tree !== undefined ? `  "directoryStructure": ${str(h.tree)},\n` : '') +
+      '  "files": [\n'
     );
   },
   partHeader(h, part) {

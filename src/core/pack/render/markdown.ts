@@ -1,4 +1,5 @@
 import { fenceFor } from '../../../util/markdown-fence.js';
+import { quotePath } from './quote-path.js';
 import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
 
 const LANG: Record<string, string> = {
@@ -55,27 +56,31 @@ function block(title: string, lang: string, text: string | undefined): string {
 export const markdownStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
-      `# Packed repository: ${h.name}\n\n${h.summary.join('\n')}\n\n` +
+      `# Packed repository: ${quotePath(h.name)}\n\n` +
+      (h.summary.length ? `${h.summary.join('\n')}\n\n` : '') +
       (h.userHeader ? `## Header\n\n${h.userHeader}\n\n` : '') +
-      `## Directory structure\n\n${fenceFor(h.tree)}text\n${h.tree}\n${fenceFor(h.tree)}\n\n## Files\n\n`
+      (h.tree !== undefined
+        ? `## Directory structure\n\n${fenceFor(h.tree)}text\n${h.tree}\n${fenceFor(h.tree)}\n\n`
+        : '') +
+      '## Files\n\n'
     );
   },
   partHeader(h, part) {
-    return `# Packed repository: ${h.name} (part ${part})\n\n## Files\n\n`;
+    return `# Packed repository: ${quotePath(h.name)} (part ${part})\n\n## Files\n\n`;
   },
   file(path, content): FileBlock {
     const base = path.slice(path.lastIndexOf('/') + 1);
     const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
     const fence = fenceFor(content);
     return {
-      open: `### File: ${path}\n\n${fence}${LANG[ext] ?? ''}\n`,
+      open: `### File: ${quotePath(path)}\n\n${fence}${LANG[ext] ?? ''}\n`,
       body: content,
       tail: `\n${fence}\n\n`,
     };
   },
   footer(f: FooterInfo) {
     const left = f.skipped?.length
-      ? `## Left out\n\n${f.skipped.map((x) => `- ${x.path} (${x.reason})\n`).join('')}\n`
+      ? `## Left out\n\n${f.skipped.map((x) => `- ${quotePath(x.path)} (${x.files ? `${x.files} files, ` : ''}${x.reason})\n`).join('')}\n`
       : '';
     return (
       (f.packed === undefined ? '' : `## Packed ${f.packed} file${f.packed === 1 ? '' : 's'}\n\n`) +

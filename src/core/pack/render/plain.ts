@@ -1,3 +1,4 @@
+import { quotePath } from './quote-path.js';
 import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
 
 const RULE = '='.repeat(64);
@@ -9,19 +10,25 @@ const section = (t: string, text: string | undefined) => (text ? `${title(t)}${t
 export const plainStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
-      `${title(`Packed repository: ${h.name}`)}${h.summary.join('\n')}\n\n` +
+      title(`Packed repository: ${quotePath(h.name)}`) +
+      (h.summary.length ? `${h.summary.join('\n')}\n\n` : '\n') +
       (h.userHeader ? section('Header', h.userHeader) : '') +
-      `${title('Directory structure')}${h.tree}\n\n${title('Files')}\n`
+      (h.tree !== undefined ? `${title('Directory structure')}${h.tree}\n\n` : '') +
+      `${title('Files')}\n`
     );
   },
   partHeader(h, part) {
-    return `${title(`Packed repository: ${h.name} (part ${part})`)}\n${title('Files')}\n`;
+    return `${title(`Packed repository: ${quotePath(h.name)} (part ${part})`)}\n${title('Files')}\n`;
   },
   file(path, content): FileBlock {
-    return { open: `${FILE_RULE}\nFile: ${path}\n${FILE_RULE}\n`, body: content, tail: '\n\n' };
+    return { open: `${FILE_RULE}\nFile: ${quotePath(path)}\n${FILE_RULE}\n`, body: content, tail: '\n\n' };
   },
   footer(f: FooterInfo) {
-    const left = f.skipped?.length ? f.skipped.map((x) => `${x.path} (${x.reason})`).join('\n') : undefined;
+    const left = f.skipped?.length
+      ? f.skipped
+          .map((x) => `${quotePath(x.path)} (${x.files ? `${x.files} files, ` : ''}${x.reason})`)
+          .join('\n')
+      : undefined;
     return (
       (f.packed === undefined ? '' : `${title(`Packed ${f.packed} file${f.packed === 1 ? '' : 's'}`)}\n`) +
       section('Left out', left) +

@@ -6,6 +6,7 @@ export interface SummaryFacts {
   securityCheck: boolean;
   maxFileSize: number;
   removeComments: boolean;
+  compress: boolean | string[];
   lineNumbers: boolean;
   include: string[];
   ignore: string[];
@@ -30,6 +31,12 @@ export function summaryLines(f: SummaryFacts): string[] {
   lines.push(`Left out: ${left.join('; ')}.`);
   const notes: string[] = [];
   if (f.removeComments) notes.push('comments were removed from source files');
+  if (f.compress === true || (Array.isArray(f.compress) && f.compress.length > 0)) {
+    const where = Array.isArray(f.compress) ? ` in files matching ${f.compress.join(', ')}` : '';
+    notes.push(
+      `function bodies were replaced by "{ … }" (or "..." in Python)${where}; signatures, types and doc comments are kept`,
+    );
+  }
   if (f.lineNumbers) notes.push('each line starts with its line number');
   notes.push('blank space around each file was trimmed');
   lines.push(`Notes: ${notes.join('; ')}. Token counts use ${f.encoding}.`);

@@ -3,19 +3,20 @@ export interface HeaderInfo {
   /** Name of what was packed (the directory's name). */
   name: string;
   encoding: string;
-  /** Prose lines describing the pack (see summaryLines). */
+  /** Prose lines describing the pack (see summaryLines); empty: no summary section. */
   summary: string[];
   /** --header TEXT */
   userHeader?: string;
-  /** The directory tree of the selected files (files later skipped are listed at the end). */
-  tree: string;
+  /** The directory tree of the selected files, left-out ones marked; undefined: no tree. */
+  tree?: string;
 }
 
 /** Sections after the files (last part only). */
 export interface FooterInfo {
   /** Files packed, and the selected files left out with their reason. */
   packed?: number;
-  skipped?: { path: string; reason: string }[];
+  /** One entry per file, or per condensed directory (`files` = how many) under a budget. */
+  skipped?: { path: string; reason: string; files?: number }[];
   gitDiff?: string;
   gitLog?: string;
   instructions?: string;

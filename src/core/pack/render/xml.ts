@@ -24,6 +24,11 @@ export function cdata(s: string): string {
   return NEEDS_CDATA_WORK.test(s) ? xmlChars(s).replaceAll(']]>', ']]]]><![CDATA[>') : s;
 }
 
+/** An attribute value that parses back to exactly `s` (tab, newline, CR as references). */
+function xmlAttr(s: string): string {
+  return xmlEscape(s).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function section(tag: string, text: string | undefined): string {
   return text === undefined || text === '' ? '' : `<${tag}><![CDATA[\n${cdata(text)}\n]]></${tag}>\n`;
 }
@@ -36,9 +41,10 @@ export const xmlStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
       `<pack generator="specloop" name="${xmlEscape(h.name)}" encoding="${h.encoding}">\n` +
-      `<summary>\n${xmlEscape(h.summary.join('\n'))}\n</summary>\n` +
+      (h.summary.length ? `<summary>\n${xmlEscape(h.summary.join('\n'))}\n</summary>\n` : '') +
       (h.userHeader ? `<header>\n${xmlEscape(h.userHeader)}\n</header>\n` : '') +
-      `<directory_structure>\n${xmlEscape(h.tree)}\n</directory_structure>\n<files>\n`
+      (h.tree !== undefined ? `<directory_structure>\n${xmlEscape(h.tree)}\n</directory_structure>\n` : '') +
+      '<files>\n'
     );
   },
   partHeader(h, part) {
@@ -46,14 +52,14 @@ export const xmlStyle: StyleRenderer = {
   },
   file(path, content): FileBlock {
     return {
-      open: `<file path="${xmlEscape(path)}"><![CDATA[\n`,
+      open: `<file path="${xmlAttr(path)}"><![CDATA[\n`,
       body: cdata(content),
       tail: '\n]]></file>\n',
     };
   },
   footer(f: FooterInfo) {
     const left = f.skipped?.length
-      ? `<left_out>\n${f.skipped.map((x) => `<file path="${xmlEscape(x.path)}" reason="${x.reason}"/>\n`).join('')}</left_out>\n`
+      ? `<left_out>\n${f.skipped.map((x) => (x.files ? `<dir path="${xmlAttr(x.path)}" files="${x.files}" reason="${x.reason}"/>\n` : `<file path="${xmlAttr(x.path)}" reason="${x.reason}"/>\n`)).join('')}</left_out>\n`
       : '';
     return (
       '</files>\n' +

@@ -16,6 +16,10 @@ export interface SelectOptions {
   ignore?: Ignore;
   /** Paths (relative to root) never selected: our own output files. */
   exclude: (rel: string) => boolean;
+  /** Read `.ignore` and `.repomixignore` besides `.specloopignore` (default true). */
+  dotIgnore?: boolean;
+  /** Only these paths (relative to root) are wanted: file arguments, --stdin. */
+  only?: Set<string>;
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
 }
@@ -43,8 +47,19 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
   }
   const listed = opts.gitignore ? await gitListing(opts) : undefined;
   const raw = listed ?? walk(opts);
-  const keep = filterFor(opts, listed !== undefined ? specloopIgnores(opts.root, listed) : undefined);
-  return { files: sortPaths(raw.filter(keep)), mode: listed ? 'git' : 'walk' };
+  const names = ignoreFileNames(opts.dotIgnore !== false);
+  const keep = filterFor(opts, listed !== undefined ? specloopIgnores(opts.root, listed, names) : undefined);
+  const only = opts.only;
+  const wanted = only ? raw.filter((p) => only.has(p)) : raw;
+  return { files: sortPaths(wanted.filter(keep)), mode: listed ? 'git' : 'walk' };
+}
+
+/**
+ * Our own ignore files, applied inside and outside git with git's semantics; in one
+ * directory the later file's rules win (.specloopignore is ours, so it has the last word).
+ */
+export function ignoreFileNames(dotIgnore: boolean): string[] {
+  return dotIgnore ? ['.ignore', '.repomixignore', '.specloopignore'] : ['.specloopignore'];
 }
 
 /** `git ls-files -co --exclude-standard`: exactly git's view (tracked + untracked-not-ignored). */
@@ -66,16 +81,16 @@ async function gitListing(opts: SelectOptions): Promise<string[] | undefined> {
   return [...new Set(out)];
 }
 
-/** .specloopignore files apply in git mode too (git does not know them). */
-function specloopIgnores(root: string, listed: string[]): IgnoreStack | undefined {
+/** Our ignore files apply in git mode too (git does not know them). */
+function specloopIgnores(root: string, listed: string[], names: string[]): IgnoreStack | undefined {
   const dirs = new Set<string>(['']);
   for (const p of listed) {
-    if (p === '.specloopignore') dirs.add('');
-    else if (p.endsWith('/.specloopignore')) dirs.add(p.slice(0, -'.specloopignore'.length));
+    const slash = p.lastIndexOf('/');
+    if (names.includes(p.slice(slash + 1))) dirs.add(p.slice(0, slash + 1));
   }
   const stack = new IgnoreStack();
   for (const d of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length)) {
-    stack.addFile(d, join(root, d, '.specloopignore'));
+    for (const n of names) stack.addFile(d, join(root, d, n));
   }
   return stack.empty ? undefined : stack;
 }
@@ -99,6 +114,9 @@ function filterFor(opts: SelectOptions, sl: IgnoreStack | undefined): (rel: stri
 function walk(opts: SelectOptions): string[] {
   const out: string[] = [];
   const dm = opts.defaultIgnore;
+  const names = ignoreFileNames(opts.dotIgnore !== false);
+  // With a wanted list, enter only the directories on the way to a wanted file.
+  const onWay = opts.only ? wayTo(opts.only) : undefined;
   const rootGit = new IgnoreStack();
   if (opts.gitignore) rootGit.addFile('', join(opts.root, '.git', 'info', 'exclude'));
   const visit = (abs: string, rel: string, git: IgnoreStack, sl: IgnoreStack) => {
@@ -115,9 +133,10 @@ function walk(opts: SelectOptions): string[] {
       git = git.fork();
       git.addFile(rel, join(abs, '.gitignore'));
     }
-    if (entries.some((e) => e.name === '.specloopignore')) {
+    const own = names.filter((n) => entries.some((e) => e.name === n));
+    if (own.length > 0) {
       sl = sl.fork();
-      sl.addFile(rel, join(abs, '.specloopignore'));
+      for (const n of own) sl.addFile(rel, join(abs, n));
     }
     for (const e of entries) {
       const r = rel + e.name;
@@ -125,10 +144,20 @@ function walk(opts: SelectOptions): string[] {
       const probe = isDir ? `${r}/` : r;
       if ((dm && isDefaultIgnored(r, isDir)) || opts.ignore?.ignores(probe)) continue;
       if (git.ignores(r, isDir) || sl.ignores(r, isDir)) continue;
+      if (onWay && !(isDir ? onWay.has(`${r}/`) : opts.only!.has(r))) continue;
       if (isDir) visit(join(abs, e.name), `${r}/`, git, sl);
       else out.push(r);
     }
   };
   visit(opts.root, '', rootGit, new IgnoreStack());
   return out;
+}
+
+/** Every directory prefix ('a/', 'a/b/') of the wanted paths. */
+function wayTo(paths: Set<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i + 1));
+  }
+  return dirs;
 }
