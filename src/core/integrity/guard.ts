@@ -1,5 +1,5 @@
-import { lstat, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { copyFile, lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { runGit } from '../../util/git.js';
 import { hiddenByIgnore, isIgnoreFile } from './ignore-lines.js';
@@ -168,9 +168,24 @@ export async function findViolations(o: GuardOptions & { snapshot: Snapshot }): 
 /** Put every violated file back as the snapshot had it (or as HEAD has it, or remove it). */
 export async function restoreViolations(
   o: GuardOptions & { snapshot: Snapshot; violations: Violation[] },
-): Promise<void> {
+): Promise<string | undefined> {
+  // Never lose work: nobody can tell a person's edit made while a step ran from the agent's,
+  // so the discarded version of every file is kept under .specloop/discarded/ first.
+  const keep = join(o.repoDir, STATE_DIR, 'discarded', String(o.snapshot.takenAt));
+  let kept = false;
   for (const v of o.violations) {
     const abs = absOf(o, v.path);
+    const st = await lstat(abs).catch(() => undefined);
+    if (st?.isFile() && !isAbsolute(v.path)) {
+      const to = join(keep, v.path);
+      await mkdir(dirname(to), { recursive: true });
+      await copyFile(abs, to).then(
+        () => {
+          kept = true;
+        },
+        () => {},
+      );
+    }
     if (o.snapshot.files.has(v.path)) {
       const before = o.snapshot.files.get(v.path) ?? null;
       if (before === null) await rm(abs, { force: true, recursive: true });
@@ -181,6 +196,7 @@ export async function restoreViolations(
     if (inHead.code === 0) await runGit(o.repoDir, ['checkout', 'HEAD', '--', v.path], { env: o.env });
     else await rm(abs, { force: true, recursive: true });
   }
+  return kept ? keep : undefined;
 }
 
 /** The paragraph the next attempt's prompt carries when the last one broke the rule. */

@@ -50,12 +50,18 @@ export function integrityHooks(ctx: Context, s: { from?: string }): Pick<RunHook
     if (!snapshot || change.attempt === 0) return { ok: true };
     const violations = await findViolations({ repoDir: change.dir, policy: p, env: ctx.env, snapshot });
     if (violations.length === 0) return { ok: true };
-    await restoreViolations({ repoDir: change.dir, policy: p, env: ctx.env, snapshot, violations });
+    const kept = await restoreViolations({
+      repoDir: change.dir,
+      policy: p,
+      env: ctx.env,
+      snapshot,
+      violations,
+    });
     const note = violationNote(violations);
     const forbidden = new Set(violations.map((v) => v.path));
     const rest = change.changed.filter((c) => !forbidden.has(c) && protectedReason(p, c) === undefined);
     const shown = [...forbidden].map((f) => (isAbsolute(f) ? rel(relative(change.dir, f)) : f));
-    const summary = `undid changes to ${shown.join(', ')} (a step may not touch them)`;
+    const summary = `undid changes to ${shown.join(', ')} (a step may not touch them)${kept ? `; the discarded versions are in ${rel(relative(ctx.cwd, kept))}` : ''}`;
     if (rest.length === 0) return { ok: false, reason: note, notes: [summary] };
     return { ok: true, notes: [summary] };
   };
