@@ -105,6 +105,10 @@ describe('integrity policy', () => {
     expect(text('.gitignore')).toBe('.specloop/\n');
     expect(existsSync(join(dir, '.git/hooks/pre-commit'))).toBe(false);
     expect(existsSync(join(dir, 'lib/specloop.toml'))).toBe(false);
+    // Nothing undone is lost: a person's edit made during the step can be taken back.
+    const kept = join(dir, '.specloop/discarded', String(snapshot.takenAt));
+    expect(readFileSync(join(kept, 'prompt_plan.md'), 'utf8')).toBe('# plan (rewritten)\n');
+    expect(readFileSync(join(kept, 'specloop.toml'), 'utf8')).toBe('[test]\ncommand = "true"\n');
     expect(r.note).toMatch(/specloop undid changes/);
     expect(r.note).toMatch(/ticks the checklist itself/);
     expect(r.note).toMatch(/hide files this step created \(src\/feature\.js\)/);
