@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../util/atomic-write.js';
-import type { BetweenStepsHook } from './run/index.js';
+import type { BetweenStepsHook } from './run/seams.js';
 
 /**
  * Pause / resume of a running `specloop run`, through a control file in the repository:

@@ -2,7 +2,7 @@ import { type Context, rootOf } from '../context.js';
 import { UsageError, WorkError } from '../errors.js';
 import { git, gitLine, isAncestor, requireRepo, tryGit } from '../git/index.js';
 import { trackedBranch } from '../team/remote-state.js';
-import { type UndoOptions, type UndoResult, undoStep } from './index.js';
+import { type UndoOptions, type UndoResult, undoStep } from './undo-step.js';
 
 export interface TeamUndoOptions extends UndoOptions {
   remote: string;
