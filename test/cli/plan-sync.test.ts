@@ -97,7 +97,8 @@ describe('specloop plan --sync', () => {
       'todo.md': TICKED,
       'specloop.toml': '[test]\ncommand = "true"\n',
     });
-    const env = { SPECLOOP_HOME: join(dir, '.h') };
+    // specloop's home lives outside the repository (it records first sight of the test command).
+    const env = { SPECLOOP_HOME: cleanups.tmp('specloop-sync-home-') };
     const before = await runCli(['run', '--dry-run'], { cwd: dir, env });
     expect(before.code).toBe(2);
     expect(before.stderr).toContain('`specloop plan --sync` rebuilds todo.md');

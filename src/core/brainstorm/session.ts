@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { type Context, rootOf } from '../context.js';
-import { InterruptedError, isSpecloopError, UsageError, WorkError } from '../errors.js';
+import { InterruptedError, isSpecloopError, SpecloopError, UsageError, WorkError } from '../errors.js';
 import { loadTemplate, renderTemplate } from '../templates/index.js';
 import { compileSpec } from './compile.js';
 import { answeredCount, interview } from './interview.js';
@@ -97,6 +97,15 @@ async function brainstorm(ctx: Context, opts: BrainstormOptions): Promise<Brains
       );
     if (isSpecloopError(err) && err.exitCode === 1)
       throw new WorkError(err.message, { code: err.code, hint: resumeHint, cause: err });
+    // A configuration problem (bad key, unreachable endpoint …): its own hint first, then how
+    // to continue once it is fixed — the answers so far are kept.
+    if (isSpecloopError(err) && err.code.startsWith('E_INFRA'))
+      throw new SpecloopError(err.message, {
+        code: err.code,
+        exitCode: err.exitCode,
+        hint: err.hint ? `${err.hint}\n  ${resumeHint}` : resumeHint,
+        cause: err,
+      });
     throw err;
   }
 }
