@@ -6,15 +6,17 @@ import { runCli } from '../support/cli.js';
 import { git } from '../support/repo.js';
 import { agentHandler, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
 
-describe('editing prompt_plan.md during a run', () => {
+describe('editing prompt_plan.md while a step runs', () => {
   const cleanups = useCleanups();
 
-  it('the edit lands as its own "specloop: update plan" commit; later steps run the new prompt; a landed step whose prompt changed is reported', async () => {
+  // Nobody can tell a person's edit made while an attempt runs from the agent's (or from the
+  // test code it wrote): the integrity rule (issue 13) undoes it — and keeps it, never loses it.
+  it('an edit made while a step runs is set aside, not committed and not lost; the run says where it is', async () => {
     const dir = makeProject(cleanups.tmp('specloop-midrun-'));
     const handler = agentHandler();
     let edited = false;
     const fake = await cleanups.fakeLlm((req) => {
-      // While step 1 is being written, the person edits the plan: step 1's and step 3's prompts.
+      // While step 1 is being written, the plan changes: step 1's and step 3's prompts.
       if (!edited) {
         edited = true;
         const plan = join(dir, 'prompt_plan.md');
@@ -33,16 +35,17 @@ describe('editing prompt_plan.md during a run', () => {
       'initial||',
       'specloop: add plan||',
       `step 1: ${TITLES[0]}|1|prompt_plan`,
-      'specloop: update plan||',
       `step 2: ${TITLES[1]}|2|prompt_plan`,
       `step 3: ${TITLES[2]}|3|prompt_plan`,
     ]);
-    expect(git(dir, 'show', '--name-only', '--format=', 'HEAD~3')).not.toContain('prompt_plan.md');
-    expect(git(dir, 'show', '--name-only', '--format=', 'HEAD~2')).toBe('prompt_plan.md');
-    expect(r.stderr).toContain('step 1 already landed and its prompt changed');
-    expect(r.stderr).toContain('specloop run --step 1 --redo');
+    for (const rev of ['HEAD', 'HEAD~1', 'HEAD~2'])
+      expect(git(dir, 'show', '--name-only', '--format=', rev)).not.toContain('prompt_plan.md');
+    expect(readFileSync(join(dir, 'prompt_plan.md'), 'utf8')).not.toContain('EDITED');
+    const where = /the discarded versions are in (\S+)/.exec(r.stderr)?.[1];
+    expect(where, r.stderr).toBeDefined();
+    expect(readFileSync(join(dir, where as string, 'prompt_plan.md'), 'utf8')).toContain('EDITED-STEP-3');
     const step3 = fake.requests.find((q) => q.messages.some((m) => m.content.includes('src/step3.js')));
-    expect(step3!.messages.some((m) => m.content.includes('EDITED-STEP-3'))).toBe(true);
+    expect(step3!.messages.some((m) => m.content.includes('EDITED-STEP-3'))).toBe(false);
     expect(ticked(dir)).toEqual([1, 2, 3]);
   });
 });

@@ -179,6 +179,8 @@ export async function restoreViolations(
     if (st?.isFile() && !isAbsolute(v.path)) {
       const to = join(keep, v.path);
       await mkdir(dirname(to), { recursive: true });
+      // Machine state: never part of git status, a step's diff or a later violation check.
+      await atomicWrite(join(keep, '..', '.gitignore'), '*\n');
       await copyFile(abs, to).then(
         () => {
           kept = true;

@@ -42,7 +42,7 @@ export function parseAiderUsage(lines: string[]): Pick<ParsedRun, 'usage' | 'cos
  * cache —, `.aider.chat.history.md` …). `--no-gitignore` stops it from editing .gitignore, so
  * keep them out of every step's diff through the repository's local exclude file instead.
  */
-async function excludeAiderFiles(ctx: Context, repoDir: string): Promise<void> {
+export async function excludeAiderFiles(ctx: Context, repoDir: string): Promise<void> {
   const r = await runGit(repoDir, ['rev-parse', '--git-path', 'info/exclude'], { env: ctx.env });
   if (r.code !== 0) return; // not a git repository: nothing to keep out of commits
   const file = resolve(repoDir, r.stdout.trim());

@@ -18,8 +18,13 @@ export async function createExecutor(
     case 'builtin':
       if (opts.preflight) await (await ctx.llm()).preflight?.({ model: opts.model, role: 'code' });
       return (await import('./builtin/agent.js')).createBuiltinExecutor(ctx, opts);
-    case 'aider':
-      return (await import('./aider.js')).createAiderExecutor(ctx, opts);
+    case 'aider': {
+      const aider = await import('./aider.js');
+      // Before any attempt starts: the integrity check snapshots git internals per attempt,
+      // and this exclude line is specloop's own, not the step's.
+      await aider.excludeAiderFiles(ctx, ctx.cwd);
+      return aider.createAiderExecutor(ctx, opts);
+    }
     case 'claude':
       return (await import('./claude.js')).createClaudeExecutor(ctx, opts);
     case 'codex':
