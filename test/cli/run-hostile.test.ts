@@ -125,19 +125,23 @@ describe('specloop run against a hostile model', () => {
     const ac = new AbortController();
     const t0 = Date.now();
     const timer = setTimeout(() => ac.abort(), 1500);
-    const r = await runCli(['run'], { cwd: s.dir, env: s.env, signal: ac.signal });
+    const r = await runCli(['run', '--allow-red'], { cwd: s.dir, env: s.env, signal: ac.signal });
     clearTimeout(timer);
     expect(r.code).toBe(130);
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
-  it('SIGTERM to the real process while the agent runs the tests: it exits promptly (130)', async () => {
+  // The hanging test command is caught by the suite check before the first step (issue 12's
+  // preflight): SIGTERM must stop that test run just as promptly as the agent's run_tests.
+  it('SIGTERM to the real process while a hanging test command runs: it exits promptly (130)', async () => {
     const s = await setup([[{ name: 'run_tests', input: {} }]], { testCommand: 'sleep 60' });
-    const member = startSpecloop(['run'], { cwd: s.dir, env: s.env });
+    const member = startSpecloop(['run', '--allow-red'], { cwd: s.dir, env: s.env });
     const until = Date.now() + 30_000;
-    while (!/run_tests/.test(member.stderr()) && Date.now() < until)
+    const running = /run_tests|checking the test suite before the first step: sleep 60/;
+    while (!running.test(member.stderr()) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 100));
-    expect(member.stderr()).toMatch(/run_tests/);
+    expect(member.stderr()).toMatch(running);
+    await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
     process.kill(member.pid, 'SIGTERM');
     const r = await member.done;
