@@ -138,8 +138,7 @@ describe('specloop run against a hostile model', () => {
     const member = startSpecloop(['run', '--allow-red'], { cwd: s.dir, env: s.env });
     const until = Date.now() + 30_000;
     const running = /run_tests|checking the test suite before the first step: sleep 60/;
-    while (!running.test(member.stderr()) && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 100));
+    while (!running.test(member.stderr()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     expect(member.stderr()).toMatch(running);
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();

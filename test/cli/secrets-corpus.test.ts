@@ -87,7 +87,10 @@ describe('planted secrets never reach a pack, a prompt or a log', () => {
       git(dir, 'add', '-A');
       git(dir, 'commit', '-q', '-m', 'secrets');
       const f = await withFake(agentHandler());
-      const r = await runCli(['run', '--allow-red'], { cwd: dir, env: { SPECLOOP_HOME: join(dir, '.home'), ...f.env() } });
+      const r = await runCli(['run', '--allow-red'], {
+        cwd: dir,
+        env: { SPECLOOP_HOME: join(dir, '.home'), ...f.env() },
+      });
       expect(r.code).toBe(1);
       const retry = f.requests.filter((q) =>
         /This is attempt 2 of/.test(q.messages.map((m) => m.content).join('\n')),
