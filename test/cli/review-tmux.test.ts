@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { HAS_TMUX, TMUX_BIN, tmuxSpecloop } from '../support/plan-tmux.js';
-import { agentHandler, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
+import { agentHandler, FIXTURE_TEST_CMD, history, makeProject, ticked, TITLES } from '../support/run-fixtures.js';
 
 const BUILT = existsSync(join(TMUX_BIN, '..', '..', 'dist', 'main.js'));
 const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built (run npx tsup)' : '';
@@ -25,7 +25,7 @@ describe.skipIf(SKIP)(`run --review in a terminal (tmux)${SKIP ? ` — skipped: 
     await term.waitFor('review step 1: First function (attempt 1)');
     const screen = await term.waitFor(/\[a\]ccept.*›/);
     expect(screen).toMatch(/src\/step1\.js +\| 3 \+\+\+/);
-    expect(screen).toMatch(/tests passed: node --test/);
+    expect(screen).toContain(`tests passed: ${FIXTURE_TEST_CMD}`);
     term.line('d');
     await term.waitFor('+export function step1() {');
     term.line('a');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
-import { history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
+import { FIXTURE_TEST_CMD, history, makeProject, ticked, TITLES } from '../support/run-fixtures.js';
 import { installStandins } from '../support/run-standins.js';
 
 /** The external executors, exercised through stand-in executables on PATH. */
@@ -87,7 +87,7 @@ describe('specloop run with aider / claude / codex', () => {
     // Print mode cannot ask: the test command and read-only tools are allowed up front.
     const allowed = argv.slice(argv.indexOf('--allowedTools') + 1);
     expect(allowed).toEqual(
-      expect.arrayContaining(['Bash(node --test)', 'Bash(node --test:*)', 'Read', 'Grep']),
+      expect.arrayContaining([`Bash(${FIXTURE_TEST_CMD})`, `Bash(${FIXTURE_TEST_CMD}:*)`, 'Read', 'Grep']),
     );
     const summary = JSON.parse(r.stdout);
     expect(summary.steps[0]).toMatchObject({ sessionIds: ['claude-session-1'], cost: 0.02 });

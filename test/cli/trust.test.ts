@@ -5,7 +5,7 @@ import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { startFakeLlm } from '../support/fake-llm-server.js';
 import { initRepo, writeFiles } from '../support/repo.js';
-import { makeProject } from '../support/run-fixtures.js';
+import { FIXTURE_TEST_CMD, makeProject } from '../support/run-fixtures.js';
 import { DEMO_FILES } from '../support/tasks-fixtures.js';
 
 const KEY = 'sk-proj-STOREDKEY0123456789abcdefghijklmnopqrstuv';
@@ -75,7 +75,7 @@ describe('specloop trust', () => {
     const dir = makeProject(cleanups.tmp());
     const env = { SPECLOOP_HOME: join(dir, '.home'), SPECLOOP_MODEL: 'openai:gpt-4o-mini' };
     const first = await runCli(['run', '--dry-run'], { cwd: dir, env });
-    expect(first.stderr).toMatch(/sets the test command `node --test`; it runs as you/);
+    expect(first.stderr).toContain(`sets the test command \`${FIXTURE_TEST_CMD}\`; it runs as you`);
     // The dry run also says whether the opt-in sandbox could be used here.
     expect(first.stderr).toMatch(
       /sandbox: off \(\[test\] sandbox = true turns it on\); (available \((bwrap|sandbox-exec)\)|unavailable: )/,

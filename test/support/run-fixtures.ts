@@ -4,8 +4,8 @@ import { git, initRepo, writeFiles } from './repo.js';
 
 /**
  * A tiny real project for `specloop run` tests: ESM package, one passing test, a
- * `node --test` test command, and a prompt_plan.md / todo.md whose step N asks for
- * src/stepN.js exporting stepN() === N with a test in test/stepN.test.js.
+ * node:test suite run by FIXTURE_TEST_CMD, and a prompt_plan.md / todo.md whose step N asks
+ * for src/stepN.js exporting stepN() === N with a test in test/stepN.test.js.
  */
 export function planText(titles: string[], opts: { deps?: Record<number, number[]> } = {}): string {
   const parts = ['# Demo plan', '', 'Build tiny step functions, one per step.', ''];
@@ -37,6 +37,26 @@ export function stepFiles(n: number, value = n): Record<string, string> {
   };
 }
 
+/**
+ * The fixture's test command: node:test files run in ONE process. `node --test` starts a
+ * node per test file (5× the CPU per test run on a 2-core box), and the run tests start
+ * thousands of test runs; the suite is the same real node:test with the same output.
+ */
+export const FIXTURE_TEST_CMD = 'node run-tests.mjs';
+
+/** The runner FIXTURE_TEST_CMD starts: imports every test/*.test.js in order; a file that fails to load fails the run. */
+export const FIXTURE_TEST_RUNNER = `import { readdirSync } from 'node:fs';
+const dir = new URL('./test/', import.meta.url);
+for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) {
+  try {
+    await import(new URL(f, dir).href);
+  } catch (e) {
+    console.error(\`not ok - \${f} failed to load: \${e?.stack ?? e}\`);
+    process.exitCode = 1;
+  }
+}
+`;
+
 export interface ProjectOptions {
   titles?: string[];
   /** Commit the plan files with the project (default: leave them untracked, as after `specloop plan`). */
@@ -50,10 +70,11 @@ export interface ProjectOptions {
 /** Create the project in `dir` (a git repo on branch main) and return `dir`. */
 export function makeProject(dir: string, o: ProjectOptions = {}): string {
   const titles = o.titles ?? TITLES;
-  const testCmd = o.testCommand === undefined ? 'node --test' : o.testCommand;
+  const testCmd = o.testCommand === undefined ? FIXTURE_TEST_CMD : o.testCommand;
   initRepo(dir, {
     'package.json': '{\n  "name": "demo",\n  "type": "module",\n  "private": true\n}\n',
     'src/index.js': 'export const name = "demo";\n',
+    'run-tests.mjs': FIXTURE_TEST_RUNNER,
     'test/index.test.js':
       "import assert from 'node:assert/strict';\nimport test from 'node:test';\nimport { name } from '../src/index.js';\n\ntest('name', () => assert.equal(name, 'demo'));\n",
     'specloop.toml': `${testCmd === null ? '' : `[test]\ncommand = ${JSON.stringify(testCmd)}\ntimeoutSec = 60\n\n`}[llm]\nmaxRetries = 0\nlog = false\n${o.toml ?? ''}`,
