@@ -9,5 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on child processes (git, node, tmux), not on the CPU: vitest's
+    // default of cores − 1 workers leaves a 2-core machine half idle.
+    maxWorkers: 4,
+    isolate: false,
   },
 });
