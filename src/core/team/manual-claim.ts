@@ -2,12 +2,12 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import {
   type Claim,
-  type ClaimInfo,
+  claimBy,
   claimRef,
   isExpired,
   leaseDeadline,
+  swapClaim,
   swapRemoteRef,
-  writeClaimCommit,
 } from './claims.js';
 import { resolveIdentity } from './identity.js';
 import { humanSeconds, loadTeamState, type TeamTarget } from './status.js';
@@ -60,19 +60,15 @@ export async function claimStep(
         hint: `pick another step (\`specloop team status\`), or ask them to \`specloop team release ${o.step}\``,
       },
     );
-  const info: ClaimInfo = {
+  const info = claimBy(me, {
     step: o.step,
     planId: t.planId,
-    holder: me.name,
-    host: me.host,
-    pid: me.pid,
     kind: 'human',
     claimedAt: mineAlready && old ? old.claimedAt : now,
     renewedAt: now,
     leaseSeconds: o.leaseSeconds ?? HUMAN_LEASE_SECONDS,
-  };
-  const sha = await writeClaimCommit(t.repoRoot, info, g);
-  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), old?.sha, sha, g);
+  });
+  const r = await swapClaim(t.repoRoot, t.remote, info, old?.sha, g);
   if (!r.ok)
     throw new UsageError(`someone claimed step ${o.step} a moment ago`, {
       code: 'E_CLAIMED',
