@@ -127,6 +127,18 @@ export async function swapClaim(
   return r.ok ? { ok: true, claim: { ...info, sha } } : r;
 }
 
+/** Give a claim back: delete the step's claim ref if it still points at `c` (compare-and-swap). */
+export function dropClaim(
+  repo: string,
+  remote: string,
+  c: Pick<Claim, 'planId' | 'step' | 'sha'>,
+  g: GitOptions,
+  swap: (ref: string, expected: string | undefined, next: undefined) => Promise<SwapResult> = (ref, e, n) =>
+    swapRemoteRef(repo, remote, ref, e, n, g),
+): Promise<SwapResult> {
+  return swap(claimRef(c.planId, c.step), c.sha, undefined);
+}
+
 /** Outcome of one compare-and-swap on a claim ref. */
 export type SwapResult = { ok: true } | { ok: false; current?: string; message: string };
 

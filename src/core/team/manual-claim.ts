@@ -1,14 +1,6 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import {
-  type Claim,
-  claimBy,
-  claimRef,
-  isExpired,
-  leaseDeadline,
-  swapClaim,
-  swapRemoteRef,
-} from './claims.js';
+import { type Claim, claimBy, dropClaim, isExpired, leaseDeadline, swapClaim } from './claims.js';
 import { resolveIdentity } from './identity.js';
 import { humanSeconds, loadTeamState, type TeamTarget } from './status.js';
 import { requireStep } from './team-setup.js';
@@ -112,9 +104,7 @@ export async function releaseStep(
       code: 'E_NOT_YOURS',
       hint: `ask them, or pass --force if their run is gone (it stops at its next lease renewal)`,
     });
-  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), c.sha, undefined, {
-    env: ctx.env,
-  });
+  const r = await dropClaim(t.repoRoot, t.remote, c, { env: ctx.env });
   if (!r.ok)
     throw new UsageError(`the claim on step ${o.step} changed while releasing it`, {
       hint: 'look again: `specloop team status`',

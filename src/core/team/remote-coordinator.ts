@@ -3,7 +3,7 @@ import {
   type Claim,
   type ClaimInfo,
   claimBy,
-  claimRef,
+  dropClaim,
   isExpired,
   leaseDeadline,
   swapClaim,
@@ -93,7 +93,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
       for (const [step, c] of claims) {
         if (!v.done.has(step) || mine.has(step)) continue;
         // A claim on a step that already landed only confuses `team status`: remove it.
-        const r = await swap(claimRef(o.planId, step), c.sha, undefined);
+        const r = await dropClaim(o.repoRoot, o.remote, c, g, swap);
         if (r.ok)
           o.say(`step ${step}: removed the leftover claim of ${c.holder} (the step is already integrated)`);
       }
@@ -169,7 +169,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
       const cur = mine.get(step);
       if (!cur) return;
       mine.delete(step);
-      await swap(claimRef(o.planId, step), cur.sha, undefined);
+      await dropClaim(o.repoRoot, o.remote, cur, g, swap);
     },
   };
 }
