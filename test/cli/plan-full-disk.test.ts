@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeS
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
-import { runCli } from '../support/cli.js';
+import { BIN, runBin, runCli } from '../support/cli.js';
 import { type planProject as PP, planProject, SPEC } from '../support/plan-cli.js';
 import { VALID_PLAN, VALID_TODO } from '../support/plan-fixtures.js';
 import { writeFiles } from '../support/repo.js';
@@ -13,6 +13,7 @@ import { writeFiles } from '../support/repo.js';
  * and the model's answers are kept in .specloop/plan-drafts/ so the re-run after freeing
  * space makes no model call.
  */
+const BUILT = existsSync(join(BIN, '..', '..', 'dist', 'main.js'));
 const drafts = (dir: string) =>
   existsSync(join(dir, '.specloop', 'plan-drafts'))
     ? readdirSync(join(dir, '.specloop', 'plan-drafts')).filter((f) => f.endsWith('.json'))
@@ -69,6 +70,23 @@ describe('specloop plan on a full disk (injected)', () => {
     expect(p.read('prompt_plan.md')).toBe(VALID_PLAN);
     expect(p.read('todo.md')).toBe(VALID_TODO);
   });
+
+  it.skipIf(!BUILT)(
+    'killed between the two renames: the same `plan` finishes the pair from the draft',
+    async () => {
+      const p = await setup();
+      const env = { ...p.fake.env(), SPECLOOP_HOME: p.home, SPECLOOP_CRASH_AT: 'rename:todo.md' };
+      const killed = await runBin(['plan'], { cwd: p.dir, env });
+      expect(killed.signal).toBe('SIGKILL');
+      expect(p.read('prompt_plan.md')).toBe(VALID_PLAN); // the state a crash can leave: one without the other
+      expect(p.read('todo.md')).toBeUndefined();
+      const r = await p.run(['plan']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(p.fake.requests).toHaveLength(2);
+      expect(p.read('todo.md')).toBe(VALID_TODO);
+      expect(leftovers(p.dir)).toEqual([]); // the killed writer's staged copy is cleared
+    },
+  );
 
   it('a draft for another spec is not reused', async () => {
     const p = await setup();

@@ -54,18 +54,6 @@ export async function planProject(ctx: Context, opts: PlanProjectOptions): Promi
       hint: 'pick different names with -o and --todo',
     });
   const spec = await readSpec(ctx, opts.spec);
-  if (!opts.force && !opts.dryRun) {
-    for (const [path, flag] of [
-      [planPath, '-o'],
-      [todoPath, '--todo'],
-    ] as const) {
-      if (existsSync(path))
-        throw new UsageError(`${relative(ctx.cwd, path)} already exists`, {
-          code: 'E_EXISTS',
-          hint: `pass --force to replace it, ${flag} FILE to write elsewhere, or --dry-run to print to stdout`,
-        });
-    }
-  }
   const root = rootOf(ctx);
   const key: DraftKey = {
     spec: spec.text,
@@ -76,6 +64,22 @@ export async function planProject(ctx: Context, opts: PlanProjectOptions): Promi
     todoFile: todoPath,
   };
   const reused = await loadDraft(root, key);
+  // The plan records the code it was planned at (`status` warns when the code moves on).
+  const tree = await currentTree(ctx.cwd, ctx.env);
+  if (!opts.force && !opts.dryRun) {
+    for (const [path, flag, text] of [
+      [planPath, '-o', reused && withProvenance(reused.planText, tree, 'top')],
+      [todoPath, '--todo', reused?.todoText],
+    ] as const) {
+      // A `plan` killed between its two renames left one file written from this very draft:
+      // that file is ours, so the same command finishes the job instead of refusing it.
+      if (existsSync(path) && !(text !== undefined && (await readFile(path, 'utf8')) === text))
+        throw new UsageError(`${relative(ctx.cwd, path)} already exists`, {
+          code: 'E_EXISTS',
+          hint: `pass --force to replace it, ${flag} FILE to write elsewhere, or --dry-run to print to stdout`,
+        });
+    }
+  }
   const generated =
     reused ??
     (await generatePlan(ctx, {
@@ -99,8 +103,7 @@ export async function planProject(ctx: Context, opts: PlanProjectOptions): Promi
     written,
     reusedDraft,
   });
-  // The plan records the code it was planned at (`status` warns when the code moves on).
-  const planText = withProvenance(generated.planText, await currentTree(ctx.cwd, ctx.env), 'top');
+  const planText = withProvenance(generated.planText, tree, 'top');
   if (opts.dryRun) return result(false, planText);
   // Paid-for answers are kept before any user file is touched, so a failed write costs nothing twice.
   let saved = Boolean(reused);

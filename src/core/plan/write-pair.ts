@@ -1,12 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FaultHooks } from '../context.js';
+import { pidAlive } from '../run/run-lock.js';
 
 /** The target a failed write was for (`err.target`): a full disk's error names no file. */
 function tagged(err: unknown, target: string | undefined): unknown {
   if (err && typeof err === 'object' && target) Object.assign(err, { target });
   return err;
+}
+
+/** `.name.<pid>.<random>.tmp|old`: a staged copy or kept old file of a writer killed mid-way. */
+async function removeDeadCopies(file: string): Promise<void> {
+  const prefix = `.${basename(file)}.`;
+  for (const n of await readdir(dirname(file)).catch(() => [] as string[])) {
+    const m = /\.(\d+)\.[0-9a-f]+\.(tmp|old)$/.exec(n);
+    if (n.startsWith(prefix) && m && !pidAlive(Number(m[1])))
+      await rm(join(dirname(file), n), { force: true });
+  }
 }
 
 /** A staged file: its final path and the temp file beside it that holds the new content. */
@@ -43,6 +54,7 @@ export async function writeAllOrNothing(
   try {
     for (const f of files) {
       await mkdir(dirname(f.path), { recursive: true });
+      await removeDeadCopies(f.path);
       const tmp = beside(f.path, 'tmp');
       const keep = await modeOf(f.path);
       staged.push({ path: f.path, tmp });
