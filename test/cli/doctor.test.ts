@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +99,18 @@ exit 0
     expect(existsSync(ranIn)).toBe(false);
     expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
     expect(git(dir, 'status', '--porcelain')).toBe('?? broken.txt');
+  });
+
+  it('--tests removes the checkout a doctor killed earlier left behind (its pid is gone)', async () => {
+    const dir = cleanProject();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const left = join(cleanups.tmp('specloop-doctor-left-'), `specloop-doctor-${gone}-abc123`, 'tree');
+    git(dir, 'worktree', 'add', '--detach', '--quiet', left, 'HEAD');
+    const pwdFile = join(cleanups.tmp('specloop-doctor-pwd-'), 'pwd');
+    const r = await doctor(dir, ['--tests'], { OPENAI_API_KEY: SECRET, DOCTOR_PWD: pwdFile });
+    expect(r.stdout).toMatch(/✔ run +exit 0/);
+    expect(existsSync(left)).toBe(false);
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
   });
 
   it('--tests outside a git repository runs on the tree as it is, and says so', async () => {

@@ -1,10 +1,13 @@
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { run, type SpawnResult } from '../../util/spawn.js';
 import type { Context } from '../context.js';
 import { type GitOptions, gitLine, tryGit } from '../git/index.js';
+import { pidAlive } from '../run/run-lock.js';
 import { ignoredDirs } from '../team/worktrees.js';
+
+const PREFIX = 'specloop-doctor-';
 
 export interface CleanTestRun {
   result: SpawnResult;
@@ -41,7 +44,8 @@ export async function runTestsOnCleanCheckout(
   }
   const repo = top.stdout.trim();
   const sha = head.stdout.trim();
-  const tmp = await mkdtemp(join(tmpdir(), 'specloop-doctor-'));
+  await removeDeadCheckouts(repo, g);
+  const tmp = await mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
   const tree = join(tmp, 'tree');
   try {
     await gitLine(repo, ['worktree', 'add', '--detach', '--quiet', tree, sha], g);
@@ -54,4 +58,21 @@ export async function runTestsOnCleanCheckout(
     await rm(tmp, { recursive: true, force: true });
     await tryGit(repo, ['worktree', 'prune'], g);
   }
+}
+
+/**
+ * A doctor forced out by a second Ctrl-C (or killed) leaves its checkout behind: remove the
+ * worktrees of this repository whose temp dir names a doctor process that is gone.
+ */
+async function removeDeadCheckouts(repo: string, g: GitOptions): Promise<void> {
+  const list = await tryGit(repo, ['worktree', 'list', '--porcelain'], g);
+  if (!list.ok) return;
+  for (const m of list.stdout.matchAll(/^worktree (.+)$/gm)) {
+    const dir = m[1] as string;
+    const pid = new RegExp(`/${PREFIX}(\\d+)-[^/]+/tree$`).exec(dir)?.[1];
+    if (!pid || pidAlive(Number(pid))) continue;
+    await tryGit(repo, ['worktree', 'remove', '--force', dir], g);
+    await rm(dirname(dir), { recursive: true, force: true });
+  }
+  await tryGit(repo, ['worktree', 'prune'], g);
 }
