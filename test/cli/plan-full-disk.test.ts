@@ -53,6 +53,7 @@ describe('specloop plan on a full disk (injected)', () => {
     );
     expect(r.stderr).toContain('(0 model calls');
     expect(drafts(p.dir)).toEqual([]); // served: a later --force plans afresh
+    expect(existsSync(join(p.dir, '.specloop'))).toBe(false); // and no trace is left
   });
 
   it('a rename that fails after the first file was replaced puts the old plan back (--force)', async () => {

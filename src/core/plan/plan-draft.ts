@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import type { GeneratedPlan } from './generate.js';
@@ -77,7 +77,11 @@ export async function saveDraft(root: string, k: DraftKey, g: GeneratedPlan): Pr
   return file;
 }
 
-/** Both files are written: the draft has served. */
+/** Both files are written: the draft has served. A successful `plan` leaves no trace here. */
 export async function dropDraft(root: string, k: DraftKey): Promise<void> {
   await rm(draftPath(root, k), { force: true });
+  const dir = join(root, DRAFT_DIR);
+  const left = await readdir(dir).catch(() => [] as string[]);
+  if (left.every((n) => n === '.gitignore')) await rm(dir, { recursive: true, force: true });
+  await rmdir(join(root, '.specloop')).catch(() => undefined); // only when empty
 }
