@@ -193,4 +193,17 @@ describe.each(MODES)('specloop run contract, executor flags (%s)', (mode: Mode) 
     expect(`${r.stdout}${r.stderr}`).toContain('cost limit reached ($0.60 of $0.50)');
     expect(s.landed()).toEqual([]);
   }, 60_000);
+
+  it('--max-cost: once a landed step spent it, no further step starts (exit 1)', async () => {
+    const s = scene([
+      { title: 'dear', actions: ['WRITE out/dear.txt dear', 'COST 0.6'] },
+      { title: 'next', deps: [1], actions: ['WRITE out/next.txt next'] },
+    ]);
+    const log = standinLog(s);
+    const r = await runWith(s, ['--max-cost', '0.5'], { TEAM_STANDIN_LOG: log });
+    expect(r.code).toBe(1);
+    expect(s.landed()).toEqual([1]);
+    expect(standinStarts(log)).toHaveLength(1);
+    expect(r.stderr).toMatch(/spent \$0\.60 of --max-cost \$0\.50|stopped: --max-cost reached/);
+  }, 60_000);
 });
