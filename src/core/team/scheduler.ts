@@ -50,6 +50,8 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         queue,
         signal: stop.signal,
         addCost: (c) => (cost += c),
+        // Steps running side by side share the budget: each sees what finished steps spent.
+        budgetLeft: () => (o.maxCost === undefined ? undefined : Math.max(0, o.maxCost - cost)),
         templates: ctx,
         linkIgnored: ctx.config.team.linkIgnored,
         now: () => ctx.clock.now(),

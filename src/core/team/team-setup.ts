@@ -15,7 +15,7 @@ import {
   runErrors,
   runTests,
 } from '../run/index.js';
-import type { ExecuteFn, TestFn } from './types.js';
+import type { ExecuteFn, TeamRunResult, TestFn } from './types.js';
 
 const rel = (root: string, file: string) => relative(root, file).replace(/\\/g, '/');
 
@@ -120,4 +120,17 @@ export async function requireCommitted(
       },
     );
   }
+}
+
+/** A multiplayer strategy over the run core: `run --parallel N` or `run --team`. */
+export type RunStrategy = (
+  ctx: Context,
+  s: RunSettings,
+  src: PlanSource,
+  deps?: TeamDeps,
+) => Promise<TeamRunResult>;
+
+/** What every strategy starts with: its start time, git options with the context's env, a progress line. */
+export function strategyStart(ctx: Context): { started: number; g: GitOptions; say: (t: string) => void } {
+  return { started: ctx.clock.now(), g: { env: ctx.env }, say: (t) => ctx.stderr.write(`${t}\n`) };
 }

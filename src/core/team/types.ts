@@ -16,6 +16,8 @@ export type ExecuteFn = (o: {
   done: number[];
   /** Why the step is redone (a conflict or red tests on a new base), appended to its prompt. */
   note?: string;
+  /** USD left of `--max-cost` when the step starts (no attempt starts once its own cost reaches it). */
+  maxCost?: number;
   signal: AbortSignal;
 }) => Promise<{ ok: boolean; attempts: number; reason?: string; cost: number }>;
 

@@ -126,17 +126,27 @@ export function prepareWorktree(
  * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
  * directories only, not a link).
  */
+/** Which of `names` are directories at the repository root that git ignores (dependencies to share). */
+export async function ignoredDirs(
+  repoRoot: string,
+  names: readonly string[],
+  g: GitOptions,
+): Promise<string[]> {
+  const wanted: string[] = [];
+  for (const name of names) {
+    if (!(await stat(join(repoRoot, name)).catch(() => undefined))?.isDirectory()) continue;
+    if ((await tryGit(repoRoot, ['check-ignore', '-q', '--', name], { env: g.env })).ok) wanted.push(name);
+  }
+  return wanted;
+}
+
 async function linkIgnored(
   repoRoot: string,
   dir: string,
   names: readonly string[],
   g: GitOptions,
 ): Promise<void> {
-  const wanted: string[] = [];
-  for (const name of names) {
-    if (!(await stat(join(repoRoot, name)).catch(() => undefined))?.isDirectory()) continue;
-    if ((await tryGit(repoRoot, ['check-ignore', '-q', '--', name], { env: g.env })).ok) wanted.push(name);
-  }
+  const wanted = await ignoredDirs(repoRoot, names, g);
   if (wanted.length === 0) return;
   // Excluded before it exists: a link can never be picked up by a step's `git add -A`.
   await addExcludes(
