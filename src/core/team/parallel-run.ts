@@ -87,6 +87,7 @@ export async function runParallelImpl(
       maxRebases: s.maxRebases,
       targets,
       maxCost: s.maxCost,
+      preflight: setup.preflight,
       landedBy: '',
       say,
     });

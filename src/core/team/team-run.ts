@@ -149,6 +149,7 @@ export async function runTeamImpl(
       maxRebases: s.maxRebases,
       targets,
       maxCost: s.maxCost,
+      preflight: t.preflight,
       landedBy: `Integrated by ${t.me.name}@${t.me.host} (specloop run --team).`,
       say,
     });
