@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { makeProject } from '../support/run-fixtures.js';
+import { agentHandler, makeProject } from '../support/run-fixtures.js';
 import { installStandins } from '../support/run-standins.js';
 
 /**
@@ -89,5 +89,31 @@ describe('specloop run: an infrastructure failure leaves the attempt’s record'
     expect(readFileSync(join(a?.dir as string, 'test-output.txt'), 'utf8')).toContain('vitest: not found');
     // The executor's own output is kept too: the attempt ran, only the check could not.
     expect(readFileSync(join(a?.dir as string, 'transcript.txt'), 'utf8')).toContain('"type":"result"');
+  });
+
+  it('the failed attempt is not counted: after a 401 in attempt 2 of 2, the next run still has attempt 2', async () => {
+    const dir = project();
+    let keyRejected = true;
+    const agent = agentHandler((_s, retry) => !retry); // attempt 1 red, a retry green
+    const fake = await cleanups.fakeLlm((req, i) => {
+      const retry = req.messages.some((m) => /This is attempt \d+ of/.test(m.content));
+      if (retry && keyRejected)
+        return { fault: 'http', status: 401, message: `Incorrect API key provided (#${i})` };
+      return agent(req);
+    });
+    const first = await runCli(['run', '--max-attempts', '2'], { cwd: dir, env: env(dir, fake.env()) });
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('rejected the API key');
+    expect(first.stderr).toContain('does not count against --max-attempts');
+    keyRejected = false;
+    const again = await runCli(['run', '--max-attempts', '2', '--json'], {
+      cwd: dir,
+      env: env(dir, fake.env()),
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).steps[0]).toMatchObject({ ok: true, attempts: 2 });
+    const prompts = fake.requests.map((q) => q.messages.find((m) => m.role === 'user')?.content ?? '');
+    expect(prompts.filter((p) => p.includes('This is attempt 2 of 2')).length).toBeGreaterThanOrEqual(2);
+    expect(prompts.some((p) => p.includes('attempt 3'))).toBe(false);
   });
 });
