@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
+import { runCli } from '../support/cli.js';
 import { MODES, type Mode, makeScene, snapshot } from '../support/contract-fixtures.js';
 import { actionModel, runWith, standinLog, standinStarts } from '../support/contract-flags.js';
 import { git as gitRaw, tempDir } from '../support/repo.js';
@@ -206,4 +207,61 @@ describe.each(MODES)('specloop run contract, executor flags (%s)', (mode: Mode) 
     expect(standinStarts(log)).toHaveLength(1);
     expect(r.stderr).toMatch(/spent \$0\.60 of --max-cost \$0\.50|stopped: --max-cost reached/);
   }, 60_000);
+});
+
+// The test preflight and --allow-red, the same in every mode (core/run/test-preflight.ts).
+describe.each(MODES)('specloop run contract: test preflight (%s)', (mode: Mode) => {
+  const cleanups = useCleanups();
+  const scene = (steps: FixtureStep[], extra: Record<string, string> = {}) => {
+    const t = tempDir(`specloop-preflight-${mode}-`);
+    cleanups.push(t.cleanup);
+    return makeScene(t.dir, mode, steps, extra);
+  };
+  const REPAIR: FixtureStep[] = [{ title: 'repair', actions: ['WRITE out/old.txt fixed'] }];
+
+  it('a suite red before any step stops the run (exit 1, its failure shown, no agent); --allow-red starts and the repairing step lands', async () => {
+    const s = scene(REPAIR, { 'out/old.txt': 'BROKEN\n' });
+    let r = await s.run([]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('the test suite is already red before any step ran');
+    expect(r.stderr).toContain('found BROKEN');
+    expect(r.stderr).toContain('--allow-red');
+    expect(r.stderr).not.toMatch(/attempt 1/);
+    expect(s.landed()).toEqual([]);
+    // No worktree is left behind by the check.
+    expect(gitRaw(s.dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    r = await s.run(['--allow-red']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/red before any step .*going on \(--allow-red\)/);
+    expect(s.landed()).toEqual([1]);
+  }, 60_000);
+
+  it('a test command that cannot run is exit 2 before any step, naming it', async () => {
+    const s = scene(REPAIR);
+    const r = await s.run(['--test-cmd', 'no-such-test-runner-xyz']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the test command `no-such-test-runner-xyz` was not found \(exit 127\)/);
+    expect(r.stderr).not.toMatch(/attempt 1/);
+    expect(s.landed()).toEqual([]);
+  }, 30_000);
+
+  it('a test command that stops running after an attempt (exit 127) stops the run (exit 2); the attempt is recorded, not counted', async () => {
+    const s = scene(REPAIR);
+    const cmd = 'if [ -f out/old.txt ]; then echo "sh: 1: vitest: not found"; exit 127; fi; sh check.sh';
+    const r = await s.run(['--test-cmd', cmd, '--max-attempts', '3']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/was not found \(exit 127\)/);
+    expect(r.stderr).not.toMatch(/attempt 2/);
+    const show = await runCli(['show', '1', '--json'], { cwd: s.dir, env: s.env });
+    expect(show.code, show.stderr).toBe(0);
+    const rec = JSON.parse(show.stdout);
+    expect(rec.attempts).toHaveLength(1);
+    expect(rec.attempts[0]).toMatchObject({
+      attempt: 1,
+      ok: false,
+      stoppedRun: 'E_TEST_COMMAND',
+      testCode: 127,
+    });
+    expect(s.landed()).toEqual([]);
+  }, 30_000);
 });

@@ -72,6 +72,7 @@ export const runParallelImpl: RunStrategy = async (ctx, s, src, deps = {}) => {
       maxRebases: s.maxRebases,
       targets,
       maxCost: s.maxCost,
+      preflight: setup.preflight,
       landedBy: '',
       say,
     });

@@ -149,6 +149,7 @@ export const runTeamImpl: RunStrategy = async (ctx, s, src, deps = {}) => {
       maxRebases: s.maxRebases,
       targets,
       maxCost: s.maxCost,
+      preflight: t.preflight,
       landedBy: `Integrated by ${t.me.name}@${t.me.host} (specloop run --team).`,
       say,
     });

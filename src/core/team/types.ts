@@ -77,6 +77,11 @@ export interface EngineOptions {
   /** Steps this run should finish (default: all). */
   targets: Set<number>;
   maxCost?: number;
+  /**
+   * The test preflight (run/test-preflight.ts) on the tip the first steps are cut from, once,
+   * before any step starts; throws when the suite cannot run, or is red without --allow-red.
+   */
+  preflight?: (tip: string) => Promise<void>;
   /** Commit-message body of landed steps (who landed them). */
   landedBy: string;
   say: (text: string) => void;

@@ -160,6 +160,38 @@ async function linkIgnored(
   }
 }
 
+/**
+ * Run `fn` in a checkout of `rev`: this one when it is exactly there (HEAD = rev, nothing
+ * changed), else a throwaway detached worktree (ignored dependency directories linked, as
+ * for a step), removed afterwards whatever `fn` did.
+ */
+export async function withCheckoutAt<T>(
+  repoRoot: string,
+  o: GitOptions & { planId: string; rev: string; link?: readonly string[] },
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
+  const g: GitOptions = { env: o.env };
+  const here = (await resolveCommit(repoRoot, 'HEAD', g)) === o.rev;
+  if (here && (await status(repoRoot, { ...g, exclude: ['.specloop'] })).length === 0) return fn(repoRoot);
+  const dir = worktreeDir(repoRoot, o.planId, 'preflight');
+  const drop = async () => {
+    if (existsSync(dir) && !(await tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g)).ok)
+      await rm(dir, { recursive: true, force: true });
+    await tryGit(repoRoot, ['worktree', 'prune'], g);
+  };
+  await locked(repoRoot, async () => {
+    await drop(); // left by a killed run
+    await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
+    await git(repoRoot, ['worktree', 'add', '-q', '--detach', dir, o.rev], g);
+    await linkIgnored(repoRoot, dir, o.link ?? [], g);
+  });
+  try {
+    return await fn(dir);
+  } finally {
+    await locked(repoRoot, drop);
+  }
+}
+
 async function prepareUnlocked(
   repoRoot: string,
   o: GitOptions & { planId: string; step: number; base: string; now: number },
