@@ -40,7 +40,7 @@ describe('run --review without a terminal waits for `specloop board`', () => {
     const fresh = await board.model.refresh();
     expect(fresh.cards.find((c) => c.step === 1)).toMatchObject({ column: 'review', review: { id: p1.id } });
     // Nothing is committed while the step waits.
-    expect(history(dir)).toEqual(['initial||']);
+    expect(history(dir)).toEqual(['initial||', 'specloop: add plan||']);
     const ok = await boardAction(board, 'review', { step: 1, id: p1.id, action: 'accept' });
     expect(ok, JSON.stringify(ok.json)).toMatchObject({
       status: 200,
@@ -75,7 +75,7 @@ describe('run --review without a terminal waits for `specloop board`', () => {
     expect(r.stderr).toContain('step 2: rejected by board: name the constant TWO');
     expect(r.stderr).toContain('resume with: specloop run --review');
     expect(ticked(dir)).toEqual([1, 2]);
-    expect(history(dir).slice(1)).toEqual([
+    expect(history(dir).slice(2)).toEqual([
       `step 1: ${TITLES[0]}|1|prompt_plan`,
       `step 2: ${TITLES[1]}|2|prompt_plan`,
     ]);
@@ -108,7 +108,7 @@ describe('run --review without a terminal waits for `specloop board`', () => {
       'waiting for review in `specloop board` … start it in this repository: specloop board --open',
     );
     expect(pendingIn(dir)).toEqual([]);
-    expect(history(dir)).toEqual(['initial||']);
+    expect(history(dir)).toEqual(['initial||', 'specloop: add plan||']);
     expect(existsSync(join(dir, 'src', 'step1.js'))).toBe(true);
 
     const again = runCli(['run', '--review'], { cwd: dir, env });
