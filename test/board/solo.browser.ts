@@ -149,10 +149,9 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.waitForSelector('#resume:not([hidden])');
     expect(existsSync(join(dir, '.specloop', 'control', 'run.json'))).toBe(true);
     const run = startSpecloop(['run'], { cwd: dir, env });
-    // Paused before step 1: nothing starts.
-    await page.waitForTimeout(3000);
+    // Paused before step 1: nothing starts (polled, not a fixed wait: the test preflight runs first).
+    await expect.poll(() => run.stderr(), { timeout: 30_000 }).toContain('paused by board before step 1');
     expect(await cardColumn(page, 1)).toBe('ready');
-    expect(run.stderr()).toContain('paused by board before step 1');
     await page.click('#resume');
     await expect.poll(() => cardColumn(page, 2), { timeout: 60_000 }).toBe('landed');
     const r = await run.done;
