@@ -34,35 +34,44 @@ export interface SharedReviewerOptions {
  * Ctrl-C (the run's signal) withdraws the question: no pending record outlives the wait.
  */
 export function sharedReviewer(o: SharedReviewerOptions): Reviewer {
-  let terminalTurn: Promise<unknown> = Promise.resolve();
+  // The terminal asks one question at a time, and the next only once the previous review
+  // has returned its decision (its notes print before the next question is drawn).
+  let terminalSlot: Promise<unknown> = Promise.resolve();
   return async (summary, { signal }) => {
     const p = await writePendingReview(o.root, summary, { terminal: Boolean(o.terminal), now: o.now() });
     const moot = new AbortController();
     const onAbort = () => moot.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     let wake = () => {};
+    let finished = () => {};
+    const done = new Promise<void>((r) => (finished = r));
     try {
       if (o.terminal) {
         const ask = o.terminal;
-        const turn = terminalTurn.then(async () => {
-          if (moot.signal.aborted) return;
-          const d = await ask(summary, { signal: moot.signal });
-          if (moot.signal.aborted) return;
-          await answerReview({
-            root: o.root,
-            planId: p.planId,
-            step: p.step,
-            id: p.id,
-            decision: d,
-            by: 'terminal',
-            now: o.now(),
-          }).catch((err) => {
-            // The board was faster: its answer stands, the terminal's is dropped.
-            if (!isSpecloopError(err)) throw err;
-          });
-          wake();
-        });
-        terminalTurn = turn.catch(() => {});
+        const prev = terminalSlot;
+        terminalSlot = Promise.all([prev, done]);
+        void prev
+          .then(async () => {
+            // A macrotask: the previous step's own notes ("accepted in review") print first.
+            await new Promise((r) => setImmediate(r));
+            if (moot.signal.aborted) return;
+            const d = await ask(summary, { signal: moot.signal });
+            if (moot.signal.aborted) return;
+            await answerReview({
+              root: o.root,
+              planId: p.planId,
+              step: p.step,
+              id: p.id,
+              decision: d,
+              by: 'terminal',
+              now: o.now(),
+            }).catch((err) => {
+              // The board was faster: its answer stands, the terminal's is dropped.
+              if (!isSpecloopError(err)) throw err;
+            });
+            wake();
+          })
+          .catch(() => {});
       } else o.onWaiting?.(p);
       const a = await waitForAnswer(o.root, p, {
         signal,
@@ -76,6 +85,7 @@ export function sharedReviewer(o: SharedReviewerOptions): Reviewer {
       moot.abort();
       signal.removeEventListener('abort', onAbort);
       await clearReview(o.root, p.planId, p.step, p.id);
+      finished();
     }
   };
 }
