@@ -18,8 +18,8 @@ const PLAN: FixtureStep[] = [
 
 describe('run --team --redo', () => {
   const cleanups = useCleanups();
-
-  it('undoes the landed step on the remote and lands it again; a teammate sees it done', async () => {
+  /** A bare remote with the plan, clone "ana", the stand-in claude on PATH, and 2 steps landed by `run --team`. */
+  const landedTwo = async () => {
     const root = cleanups.tmp('specloop-redo-team-');
     const { bare, clone } = makeRemote(root, PLAN, 'executor = "claude"\n');
     const ana = clone('ana');
@@ -28,6 +28,11 @@ describe('run --team --redo', () => {
     const first = await runCli(['run', '--team'], { cwd: ana, env });
     expect(first.code, first.stderr).toBe(0);
     expect(stepTrailers(bare, 'main')).toEqual([1, 2]);
+    return { bare, clone, ana, env };
+  };
+
+  it('undoes the landed step on the remote and lands it again; a teammate sees it done', async () => {
+    const { bare, clone, ana, env } = await landedTwo();
 
     const r = await runCli(['run', '--team', '--step', '2', '--redo'], { cwd: ana, env });
     expect(r.code, r.stderr).toBe(0);
@@ -50,12 +55,7 @@ describe('run --team --redo', () => {
   }, 120_000);
 
   it('refuses with the reason when the checkout has commits the remote lacks; the remote is untouched', async () => {
-    const root = cleanups.tmp('specloop-redo-team-');
-    const { bare, clone } = makeRemote(root, PLAN, 'executor = "claude"\n');
-    const ana = clone('ana');
-    const bin = installTeamClaude(join(root, 'bin'));
-    const env = { SPECLOOP_HOME: join(root, 'home'), PATH: `${bin}:${process.env.PATH}` };
-    expect((await runCli(['run', '--team'], { cwd: ana, env })).code).toBe(0);
+    const { bare, ana, env } = await landedTwo();
     writeFileSync(join(ana, 'notes.txt'), 'local only\n');
     git(ana, 'add', 'notes.txt');
     git(ana, 'commit', '-q', '-m', 'local note');

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../../src/core/errors.js';
 import {
   answerReview,
+  type PendingReview,
   pendingReviews,
+  type ReviewDecision,
   type Reviewer,
   type ReviewSummary,
   sharedReviewer,
@@ -23,6 +25,9 @@ const summary = (step: number, attempt = 1): ReviewSummary => ({
 });
 const now = () => Date.now();
 const reviewDir = (root: string) => join(root, '.specloop', 'review', PLAN);
+/** Answer question `p` as `by` would (the board's and the terminal's one call). */
+const reply = (root: string, p: PendingReview, decision: ReviewDecision, by: string) =>
+  answerReview({ root, planId: PLAN, step: p.step, id: p.id, decision, by, now: now() });
 
 /** Wait (polling, no fixed sleep) until step `n` has a pending review; return it. */
 async function pendingOf(root: string, n: number) {
@@ -48,15 +53,7 @@ describe('the shared reviewer (terminal and board answer the same question)', ()
     expect(p.test).toMatchObject({ ok: true, command: 'npm test', durationMs: 420 });
     expect(statSync(join(reviewDir(root), '2.json')).mode & 0o777).toBe(0o600);
     expect(waiting).toEqual([2]);
-    const a = await answerReview({
-      root,
-      planId: PLAN,
-      step: 2,
-      id: p.id,
-      decision: { action: 'reject', comment: 'name it total' },
-      by: 'board',
-      now: now(),
-    });
+    const a = await reply(root, p, { action: 'reject', comment: 'name it total' }, 'board');
     expect(a.decision).toMatchObject({ action: 'reject', comment: 'name it total' });
     expect(await decided).toEqual({ action: 'reject', comment: 'name it total', by: 'board' });
     expect(readdirSync(reviewDir(root))).toEqual([]);
@@ -77,17 +74,10 @@ describe('the shared reviewer (terminal and board answer the same question)', ()
     release();
     expect(await decided).toEqual({ action: 'accept', by: 'terminal' });
     // A board click that arrives now finds nothing waiting.
-    await expect(
-      answerReview({
-        root,
-        planId: PLAN,
-        step: 1,
-        id: p.id,
-        decision: { action: 'skip' },
-        by: 'board',
-        now: now(),
-      }),
-    ).rejects.toMatchObject({ code: 'E_NO_REVIEW', exitCode: 2 });
+    await expect(reply(root, p, { action: 'skip' }, 'board')).rejects.toMatchObject({
+      code: 'E_NO_REVIEW',
+      exitCode: 2,
+    });
   });
 
   it('the board answered first: the terminal question is withdrawn, and its late answer is refused', async () => {
@@ -104,25 +94,9 @@ describe('the shared reviewer (terminal and board answer the same question)', ()
     const review = sharedReviewer({ root, now, pollMs: 5, terminal, onAnswered: (a) => told.push(a.by) });
     const decided = review(summary(3), { signal: new AbortController().signal });
     const p = await pendingOf(root, 3);
-    await answerReview({
-      root,
-      planId: PLAN,
-      step: 3,
-      id: p.id,
-      decision: { action: 'accept' },
-      by: 'ana',
-      now: now(),
-    });
+    await reply(root, p, { action: 'accept' }, 'ana');
     // While the run has not picked it up yet, a second answer names the first.
-    const second = answerReview({
-      root,
-      planId: PLAN,
-      step: 3,
-      id: p.id,
-      decision: { action: 'stop' },
-      by: 'terminal',
-      now: now(),
-    });
+    const second = reply(root, p, { action: 'stop' }, 'terminal');
     await expect(second).rejects.toMatchObject({ code: 'E_REVIEW_ANSWERED' });
     await expect(second).rejects.toThrow(/already answered: accepted by ana/);
     expect(await decided).toEqual({ action: 'accept', by: 'ana' });
@@ -140,27 +114,11 @@ describe('the shared reviewer (terminal and board answer the same question)', ()
     await expect(first).rejects.toThrow(/interrupted while step 4 waited for review/);
     const second = review(summary(4, 2), { signal: new AbortController().signal });
     while ((await pendingOf(root, 4)).attempt !== 2) await new Promise((r) => setTimeout(r, 5));
-    await expect(
-      answerReview({
-        root,
-        planId: PLAN,
-        step: 4,
-        id: old.id,
-        decision: { action: 'accept' },
-        by: 'board',
-        now: now(),
-      }),
-    ).rejects.toMatchObject({ code: 'E_REVIEW_STALE' });
-    const cur = await pendingOf(root, 4);
-    await answerReview({
-      root,
-      planId: PLAN,
-      step: 4,
-      id: cur.id,
-      decision: { action: 'skip' },
-      by: 'board',
-      now: now(),
+    await expect(reply(root, old, { action: 'accept' }, 'board')).rejects.toMatchObject({
+      code: 'E_REVIEW_STALE',
     });
+    const cur = await pendingOf(root, 4);
+    await reply(root, cur, { action: 'skip' }, 'board');
     expect(await second).toMatchObject({ action: 'skip' });
   });
 
@@ -172,17 +130,9 @@ describe('the shared reviewer (terminal and board answer the same question)', ()
     ac.abort();
     await expect(decided).rejects.toBeInstanceOf(InterruptedError);
     expect(existsSync(join(reviewDir(root), '5.json'))).toBe(false);
-    await expect(
-      answerReview({
-        root,
-        planId: PLAN,
-        step: 5,
-        id: p.id,
-        decision: { action: 'accept' },
-        by: 'board',
-        now: now(),
-      }),
-    ).rejects.toMatchObject({ code: 'E_NO_REVIEW' });
+    await expect(reply(root, p, { action: 'accept' }, 'board')).rejects.toMatchObject({
+      code: 'E_NO_REVIEW',
+    });
   });
 
   it('a review left by a run that died (kill -9) is not shown and cannot be answered', async () => {
