@@ -156,6 +156,12 @@ export function parseDecision(action: unknown, comment: unknown): ReviewDecision
   return { action: 'reject', comment: text };
 }
 
+const alreadyAnswered = (step: number, won: ReviewAnswer | undefined) =>
+  new UsageError(`step ${step} was already answered${won ? `: ${describeAnswer(won)}` : ''}`, {
+    code: 'E_REVIEW_ANSWERED',
+    hint: 'the run goes on with that answer',
+  });
+
 /**
  * Answer the review step `step` waits for: the ONE way both the terminal and the board
  * decide. The first answer wins — the answer file is created with link(2), which fails if
@@ -173,11 +179,7 @@ export async function answerReview(o: {
 }): Promise<ReviewAnswer & { pending: PendingReview }> {
   const p = await readPendingReview(o.root, o.planId, o.step);
   const earlier = await readAnswer(o.root, o.planId, o.step);
-  if (p && earlier?.id === p.id)
-    throw new UsageError(`step ${o.step} was already answered: ${describeAnswer(earlier)}`, {
-      code: 'E_REVIEW_ANSWERED',
-      hint: 'the run goes on with that answer',
-    });
+  if (p && earlier?.id === p.id) throw alreadyAnswered(o.step, earlier);
   if (!p || !isLive(p))
     throw new UsageError(`step ${o.step} is not waiting for review`, {
       code: 'E_NO_REVIEW',
@@ -202,18 +204,25 @@ export async function answerReview(o: {
   await writeFile(tmp, `${JSON.stringify(a)}\n`, { mode: 0o600 });
   try {
     // Why link, not rename: rename replaces an existing answer; link refuses it (first wins).
-    await link(tmp, final);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const won = await readAnswer(o.root, o.planId, o.step);
-    if (won?.id === p.id)
-      throw new UsageError(`step ${o.step} was already answered: ${describeAnswer(won)}`, {
-        code: 'E_REVIEW_ANSWERED',
-        hint: 'the run goes on with that answer',
-      });
-    // An answer to an older question: the waiting run ignores it; ours replaces it.
-    await rm(final, { force: true });
-    await link(tmp, final);
+    for (let tries = 0; ; tries++) {
+      try {
+        await link(tmp, final);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const won = await readAnswer(o.root, o.planId, o.step);
+        if (won?.id === p.id || tries > 0)
+          throw new UsageError(
+            `step ${o.step} was already answered${won ? `: ${describeAnswer(won)}` : ''}`,
+            {
+              code: 'E_REVIEW_ANSWERED',
+              hint: 'the run goes on with that answer',
+            },
+          );
+        // An answer to an older question, which the waiting run ignores: ours takes its place.
+        await rm(final, { force: true });
+      }
+    }
   } finally {
     await rm(tmp, { force: true });
   }
