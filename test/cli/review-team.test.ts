@@ -67,6 +67,23 @@ describe('run --review with --team and --parallel', () => {
     expect(pendingIn(dir)).toEqual([]);
   }, 120_000);
 
+  it('--team: a step whose claim is taken away while it waits for review withdraws the question; nothing lands', async () => {
+    const root = cleanups.tmp('specloop-review-lost-');
+    const { bare, clone } = makeRemote(root, PLAN.slice(0, 1), `${TOML}\n[team]\nleaseSeconds = 3\n`);
+    const ana = clone('ana');
+    const ben = clone('ben');
+    const bin = installTeamClaude(join(root, 'bin'));
+    const env = { SPECLOOP_HOME: join(root, 'home'), PATH: `${bin}:${process.env.PATH}` };
+    const run = runCli(['run', '--team', '--review'], { cwd: ana, env });
+    await waitForReview(ana, 1, { running: run });
+    const rel = await runCli(['team', 'release', '1', '--force'], { cwd: ben, env });
+    expect(rel.code, rel.stderr).toBe(0);
+    const r = await run;
+    expect(r.stderr).toMatch(/0 steps landed on origin\/main .*; not done: 1/);
+    expect(pendingIn(ana)).toEqual([]);
+    expect(stepTrailers(bare, 'main')).toEqual([]);
+  }, 120_000);
+
   it('--parallel 2: independent steps wait for review side by side, and land as they are accepted', async () => {
     const root = cleanups.tmp('specloop-review-par-');
     const dir = join(root, 'repo');

@@ -30,7 +30,7 @@ async function review(ctx: Context, change: StepChange, test: TestResult | undef
   const n = change.step.number;
   const d = await reviewer(
     { step: n, title: change.step.title, attempt: change.attempt, planId: change.planId, stat, diff, test },
-    { signal: ctx.signal },
+    { signal: change.signal ?? ctx.signal },
   );
   switch (d.action) {
     case 'accept':
