@@ -34,6 +34,7 @@ function header() {
   const c = state.counts;
   parts.push(`${c.landed} of ${state.cards.length} landed`);
   if (state.run.active) parts.push(`running step ${state.run.active}`);
+  if (c.review) parts.push(`${c.review} waiting for review`);
   if (state.run.paused) parts.push(`paused${state.run.pausedBy ? ` by ${state.run.pausedBy}` : ''}`);
   document.getElementById('meta').textContent = parts.join(' · ');
   document.getElementById('pause').hidden = state.run.paused;

@@ -65,6 +65,7 @@ describe('board state', () => {
     // The card carries the summary only: the diff itself is on the step page.
     expect(JSON.stringify(two)).not.toContain('+b');
     expect(s.counts.review).toBe(1);
+    expect(s.run.active).toBeUndefined();
   });
 
   it('puts each step in the column its state says', () => {

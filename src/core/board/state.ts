@@ -150,7 +150,9 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
         }
       : undefined,
     run: {
-      active: active && RUNNING_PHASES.has(active.phase) ? active.step : undefined,
+      // A step waiting for review is not "running": the run waits for a person.
+      active:
+        active && RUNNING_PHASES.has(active.phase) && !s.reviews?.has(active.step) ? active.step : undefined,
       phase: active?.phase,
       paused: s.control.paused,
       pausedBy: s.control.by,
