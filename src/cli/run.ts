@@ -261,7 +261,8 @@ async function reviewHooks(ctx: Context) {
             `step ${p.step} (attempt ${p.attempt}) is green; waiting for review in \`specloop board\` … ${where}\n`,
           );
         }),
-      onAnswered: (a, p) => ctx.stderr.write(`\nstep ${p.step}: ${describeAnswer(a)}\n`),
+      // With a terminal the withdrawn question's line is still open: start a new one.
+      onAnswered: (a, p) => ctx.stderr.write(`${tty ? '\n' : ''}step ${p.step}: ${describeAnswer(a)}\n`),
     }),
   );
   return { preLand: [gate.check], attempts: [gate.observer] };
