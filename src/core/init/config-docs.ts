@@ -56,7 +56,7 @@ export const KEY_DOCS: Record<string, string> = {
   'run.maxToolCalls': 'tool calls per attempt for the built-in agent',
   'run.notify': 'when a long run ends: auto = terminal bell + desktop notification, bell, off',
   'run.notifyAfterSec': 'only runs that took at least this long notify (seconds)',
-  'run.review': 'review each green step before it lands (like --review; needs a terminal)',
+  'run.review': 'review each green step before it lands (like --review; terminal or specloop board)',
   'run.allowSecretsInRetry': 'let files with secrets into retry prompts (never by default)',
   'pack.style': 'output format',
   'pack.output': 'output file (`--stdout` prints instead)',

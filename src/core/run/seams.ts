@@ -20,6 +20,8 @@ export interface StepChange {
   mode: RunMode;
   /** Repo-relative paths the attempt changed (added, modified, deleted). */
   changed: string[];
+  /** Aborted when the step is abandoned (Ctrl-C; in a team, the claim was lost): a waiting check stops. */
+  signal?: AbortSignal;
 }
 
 export type PreLandVerdict =

@@ -137,7 +137,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     const notes: string[] = [];
     for (const c of hooks.preLand) {
       if (c.when !== when) continue;
-      const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed });
+      const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed, signal });
       for (const t of v.notes ?? []) note(t);
       notes.push(...(v.notes ?? []).map((t) => `${c.name}: ${t}`));
       if ('restore' in v && v.restore?.length) {
