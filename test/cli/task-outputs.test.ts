@@ -96,6 +96,21 @@ describe('generated task outputs stay out of the work tree’s commits', () => {
     expect(git(p.dir, 'status', '--porcelain')).toBe('');
   });
 
+  it('run --from a plan drafted in .specloop/out lands its steps; the branch holds the change only', async () => {
+    const p = await libraryProject(handler);
+    cleanup = p.cleanup;
+    mkdirSync(join(p.dir, '.specloop/out'), { recursive: true });
+    writeFileSync(join(p.dir, '.specloop/out/issue-prompts.md'), changePlan());
+    const r = await p.run(['run', '--from', '.specloop/out/issue-prompts.md']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(git(p.dir, 'log', '--format=%(trailers:key=Specloop-Step,valueonly)', 'main..HEAD')).toMatch(
+      /2\n+1/,
+    );
+    const touched = git(p.dir, 'diff', '--name-only', 'main...HEAD').split('\n');
+    expect(touched.sort()).toEqual(['index.js', 'readme.md', 'test.js']);
+    expect(p.read('.specloop/out/issue-prompts.todo.md')).toMatch(/- \[x\] Step 1[\s\S]*- \[x\] Step 2/);
+  });
+
   it('an outputDir outside the project is exit 2 before any model call', async () => {
     const p = await libraryProject(handler);
     cleanup = p.cleanup;

@@ -19,7 +19,7 @@ import { type BranchPlan, chooseBranch } from './branch.js';
 import { type ActiveStep, type Journal, planJournal, readJournal, writeJournal } from './journal.js';
 import { landedSteps, tickedSteps } from './landed-steps.js';
 import { checkIndexLock, removeDeadTemps } from './leftovers.js';
-import { machineState } from './machine-state.js';
+import { isMachineState, machineState } from './machine-state.js';
 import type { PlanSource } from './plan-source.js';
 import { runErrors } from './run-errors.js';
 import { setupFiles } from './setup-files.js';
@@ -189,7 +189,9 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   }
   const onDisk = await readFile(src.todoPath, 'utf8').catch(() => undefined);
   if (onDisk !== todo) await atomicWrite(src.todoPath, todo);
-  const planDirty = await status(repo, { env, paths: planRels });
+  // A plan drafted under .specloop/ (`issues pull`'s issue-prompts.md) is machine state like
+  // the rest of it: run from where it is, never committed into the branch.
+  const planDirty = (await status(repo, { env, paths: planRels })).filter((e) => !isMachineState(e.path));
   if (planDirty.length) {
     const added = planDirty.some((e) => e.code === '??');
     const paths = planDirty.map((e) => e.path);
