@@ -40,9 +40,10 @@ interface ChangeFlags {
 }
 
 const EXAMPLES = `
-The repository is packed for the model within its context window, the files the request
-names first (paths; symbols → the files defining them; their tests, imports and
-importers). In a terminal the model may ask up to --max-questions clarifying questions,
+The repository is packed once for the model within its context window, the files the
+request is about kept whole (paths; symbols → the files defining them; their tests,
+imports and importers) and the rest dropped by tier when it does not fit (--compress:
+signatures first). In a terminal the model may ask up to --max-questions clarifying questions,
 one at a time (/done /skip /back as in \`idea\`; --resume continues after Ctrl-C). The plan
 is validated and repaired like \`plan\`'s, and every file a step names must exist or be
 created by an earlier step. See docs/change.md.
