@@ -16,6 +16,8 @@ export interface TaskSpec {
   pack: Partial<PackConfig>;
   /** Template variables; a value `@file` is read from that file (`@file?`: empty when missing). */
   variables: Record<string, string>;
+  /** The draft takes the casing of the project's own file of that name (`readme.md` for README.md). */
+  matchCase?: boolean;
   /** Follow-up suggestion printed after the task wrote its file; `{output}` is the file written, `{name}` its name. */
   next?: string;
 }
@@ -75,6 +77,7 @@ export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
     output: 'README.md',
     pack: { ignore: GENERATED_FILES },
     variables: {},
+    matchCase: true,
     next: 'review it, then: cp {output} {name}',
   },
 };

@@ -98,7 +98,7 @@ const EXCLUDE_HEADER = '# specloop output, never part of a change (specloop run)
  * Where a task's answer goes (undefined: stdout). `-o FILE` and an `output` set in a
  * config file are the user's own paths, relative to the working directory, written as
  * asked. Everything else (the built-in tasks' names, `<name>.md`) is a draft: it goes to
- * {@link outputDir}, named like the project's own file where one exists.
+ * {@link outputDir} (the README draft named like the project's own readme).
  */
 export function taskOutputPath(
   ctx: Pick<Context, 'root' | 'projectRoot' | 'cwd' | 'config'>,
@@ -108,5 +108,6 @@ export function taskOutputPath(
   const name = taskOutput(task, override);
   if (name === undefined) return undefined;
   if (override !== undefined || task.explicitOutput) return { path: resolve(ctx.cwd, name), draft: false };
-  return { path: join(outputDir(ctx), namedLike(name, rootOf(ctx))), draft: true };
+  const file = task.matchCase ? namedLike(name, rootOf(ctx)) : name;
+  return { path: join(outputDir(ctx), file), draft: true };
 }
