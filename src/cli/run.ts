@@ -125,15 +125,8 @@ export function register(program: Command, app: App): void {
         process.once('SIGHUP', onHangup);
         try {
           if (settings.mode !== 'solo') {
-            const { requireRepo } = await import('../core/git/index.js');
-            const repoRoot = await requireRepo(ctx.cwd, { env: ctx.env });
-            const src = await run.loadPlanSource(ctx, { repoRoot, from: settings.from });
-            const team = await import('../core/team/index.js');
-            const r = await (settings.mode === 'team' ? team.runTeam : team.runParallel)(ctx, settings, src, {
-              hooks,
-            });
-            if (o.json) printJson(ctx.stdout, r);
-            else if (r.dryRun) ctx.stdout.write(team.renderTeamDryRun(r));
+            const { runInWorktrees } = await import('./run-modes.js');
+            const r = await runInWorktrees(ctx, settings, { hooks, json: Boolean(o.json) });
             await notify(
               r,
               r.exitCode === 0 ? 'every ready step has landed' : `exit ${r.exitCode}: see the terminal`,

@@ -184,6 +184,11 @@ export const configSchema = z
       })
       .strict()
       .default({ fetchIntervalSec: 10, port: 4177 }),
+    /** Generated drafts (`task`, `issues pull`): where they go; a directory specloop creates ignores itself. */
+    task: z
+      .object({ outputDir: z.string().min(1).default('.specloop/out') })
+      .strict()
+      .default({ outputDir: '.specloop/out' }),
     /** Cost (USD) above which `task`/`ask` confirm before calling. */
     confirmCostOver: z.number().nonnegative().default(0.5),
   })

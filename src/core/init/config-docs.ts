@@ -22,6 +22,7 @@ export const SECTION_DOCS: Record<string, string> = {
   github: '`specloop issues post`.',
   team: '`specloop run --team`: coordination through the git remote.',
   board: '`specloop board`: the live web board.',
+  task: 'Where generated drafts go (`task`, `issues pull`): never committed.',
 };
 
 export const KEY_DOCS: Record<string, string> = {
@@ -101,6 +102,8 @@ export const KEY_DOCS: Record<string, string> = {
   'team.linkIgnored': 'ignored root dirs each worktree links to the main checkout (no reinstall per step)',
   'board.fetchIntervalSec': 'seconds between fetches of the team remote (claims, integration branch)',
   'board.port': 'port of `specloop board` (0: any free port; --port wins)',
+  'task.outputDir':
+    'drafts from `task` / `issues pull` (code-review.md, issues.md …), inside the project; a dir specloop creates ignores itself',
   confirmCostOver: 'ask before a `task`/`ask` call estimated to cost more than this many USD',
 };
 
