@@ -2,6 +2,7 @@
 import { act, getJson } from './util.js';
 import { renderBoard } from './views/board.js';
 import { renderGraph } from './views/graph.js';
+import { keepDrafts, wireReview } from './views/review.js';
 import { renderStep } from './views/step.js';
 import { renderTeam } from './views/team.js';
 
@@ -33,6 +34,7 @@ function header() {
   const c = state.counts;
   parts.push(`${c.landed} of ${state.cards.length} landed`);
   if (state.run.active) parts.push(`running step ${state.run.active}`);
+  if (c.review) parts.push(`${c.review} waiting for review`);
   if (state.run.paused) parts.push(`paused${state.run.pausedBy ? ` by ${state.run.pausedBy}` : ''}`);
   document.getElementById('meta').textContent = parts.join(' · ');
   document.getElementById('pause').hidden = state.run.paused;
@@ -49,8 +51,10 @@ async function render(reason) {
   header();
   const r = route();
   if (r.view === 'board') {
-    const focused = document.activeElement?.closest?.('.card')?.dataset.step;
-    renderBoard(main, state);
+    const focused = document.activeElement?.matches?.('.card-link')
+      ? document.activeElement.closest('.card')?.dataset.step
+      : undefined;
+    keepDrafts(main, () => renderBoard(main, state));
     if (focused) main.querySelector(`.card[data-step="${focused}"] .card-link`)?.focus();
   } else if (r.view === 'graph') await renderGraph(main, state);
   else if (r.view === 'team') {
@@ -64,7 +68,7 @@ async function render(reason) {
     const card = JSON.stringify(state.cards.find((c) => String(c.step) === r.arg));
     if (reason === 'live' && card === render.lastCard) return;
     render.lastCard = card;
-    await renderStep(main, Number(r.arg), state, toast);
+    await keepDrafts(main, () => renderStep(main, Number(r.arg), state, toast));
   }
   document.body.dataset.rendered = r.view;
   document.body.dataset.generated = state.generatedAt;
@@ -101,6 +105,8 @@ for (const [id, name] of [
       toast(err.message, true);
     }
   });
+
+wireReview(main, act, toast);
 
 // A browser keeps ~6 connections per host: a hidden tab gives its event stream back, so many
 // open board tabs never starve each other; it reconnects (and gets the state) when shown.

@@ -6,7 +6,9 @@ import { printJson } from './json-output.js';
 /** How `specloop change` shows what it packed and what it wrote (stderr; --json / --dry-run on stdout). */
 export function contextLine(ctx: Context, e: Extract<ChangeEvent, { type: 'context' }>): void {
   const n = (x: number) => x.toLocaleString('en-US');
-  const how = e.whole ? 'the whole repository' : `${e.files} files (focus first)`;
+  const how = e.whole
+    ? 'the whole repository'
+    : `${e.files} files (focus whole${e.compressed ? ', the rest as signatures' : ''})`;
   ctx.stderr.write(`context: ${how}, ${n(e.tokens)} of ${n(e.budget)} tokens\n`);
   if (e.focus.length)
     ctx.stderr.write(`focus: ${e.focus.slice(0, 8).join(', ')}${e.focus.length > 8 ? ', …' : ''}\n`);
@@ -24,6 +26,13 @@ export function report(ctx: Context, r: ChangeResult, flags: { json?: boolean; r
       steps: r.plan.steps.map((s) => ({ number: s.number, title: s.title, dependsOn: s.dependsOn })),
       focus: r.context.focus,
       contextTokens: r.context.tokens,
+      context: {
+        whole: r.context.whole,
+        compressed: r.context.compressed,
+        packs: r.context.packs,
+        packed: r.context.packed.length,
+        left: r.context.left,
+      },
       answered: r.answered,
       transcript: r.transcript ? rel(r.transcript) : undefined,
       model: r.totals.model,

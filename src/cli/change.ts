@@ -31,14 +31,19 @@ interface ChangeFlags {
   testCmd?: string;
   maxAttempts?: number;
   yes?: boolean;
+  parallel?: number;
+  team?: boolean;
+  remote?: string;
+  compress?: boolean;
   contextWindow?: number;
   tokenBudget?: number;
 }
 
 const EXAMPLES = `
-The repository is packed for the model within its context window, the files the request
-names first (paths; symbols → the files defining them; their tests, imports and
-importers). In a terminal the model may ask up to --max-questions clarifying questions,
+The repository is packed once for the model within its context window, the files the
+request is about kept whole (paths; symbols → the files defining them; their tests,
+imports and importers) and the rest dropped by tier when it does not fit (--compress:
+signatures first). In a terminal the model may ask up to --max-questions clarifying questions,
 one at a time (/done /skip /back as in \`idea\`; --resume continues after Ctrl-C). The plan
 is validated and repaired like \`plan\`'s, and every file a step names must exist or be
 created by an earlier step. See docs/change.md.
@@ -46,6 +51,9 @@ created by an earlier step. See docs/change.md.
 Examples:
   specloop change "make camelCase keep digits: foo-2-bar → foo2Bar"
   specloop change --issue 12 --run           plan GitHub issue #12 and run it
+  specloop change "…" --run --parallel 2     independent steps at once, in worktrees
+  specloop change "…" --run --team           publish specloop/<slug>; teammates join with
+                                             specloop run --team --from changes/<slug>.md --branch specloop/<slug>
   specloop change --file request.md --include 'src/parser/**' --no-questions
   specloop change "add a --json flag to the list command" --dry-run | less
   specloop run --from changes/make-camelcase-keep-digits.md`;
@@ -77,6 +85,14 @@ export function register(program: Command, app: App): void {
     .option('--max-attempts <n>', 'with --run: attempts per step', positiveInt)
     .option('-y, --yes', 'with --run: start on a dirty tree (see `specloop run --help`)')
     .option(
+      '--parallel <n>',
+      'with --run: up to N ready steps at once, each in its own worktree',
+      positiveInt,
+    )
+    .option('--team', 'with --run: team mode; the plan is committed on specloop/<slug> and published')
+    .option('--remote <name>', 'with --run --team: the remote (default: config team.remote)')
+    .option('--compress', 'once the budget is tight: files outside the focus as signatures (tree-sitter)')
+    .option(
       '--context-window <n>',
       "the model's context window in tokens, if not in the built-in table",
       positiveInt,
@@ -93,6 +109,16 @@ export function register(program: Command, app: App): void {
         const bs = await import('../core/brainstorm/index.js');
         const request = await requestText(ctx, words, flags);
         if (flags.dryRun && flags.run) throw new UsageError('--dry-run and --run cannot go together');
+        const runOnly = (
+          ['parallel', 'team', 'remote', 'yes', 'executor', 'testCmd', 'maxAttempts'] as const
+        ).find((k) => flags[k] !== undefined);
+        if (runOnly && !flags.run)
+          throw new UsageError(
+            `--${runOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --run`,
+            {
+              hint: 'add --run to run the plan after writing it, or drop the flag',
+            },
+          );
         // With --run, the run's settings are checked before any model call (no test command → exit 2 now).
         const settings = flags.run
           ? (await import('../core/run/index.js')).resolveRunSettings(ctx, {
@@ -101,6 +127,9 @@ export function register(program: Command, app: App): void {
               maxAttempts: flags.maxAttempts,
               tdd: flags.tdd ? undefined : false,
               yes: flags.yes,
+              parallel: flags.parallel,
+              team: flags.team,
+              remote: flags.remote,
             })
           : undefined;
         const interactive = Boolean(ctx.stdin.isTTY && ctx.stderr.isTTY && !flags.answers);
@@ -136,6 +165,7 @@ export function register(program: Command, app: App): void {
           dryRun: flags.dryRun,
           contextWindow: flags.contextWindow,
           tokenBudget: flags.tokenBudget,
+          compress: flags.compress,
           onEvent,
         }).finally(() => {
           input?.close();
@@ -154,13 +184,27 @@ export function register(program: Command, app: App): void {
         }
         if (!flags.run) return 0;
         const run = await import('../core/run/index.js');
-        const view = run.createRunView(ctx.stderr);
+        // The same run core as `specloop run --from changes/<slug>.md`, on the change's own branch.
         const branch = `${ctx.config.run.branchPrefix}${result.slug}`;
-        const r = await run.runPlan(
-          ctx,
-          { ...settings!, from: result.planPath, branch },
-          { onEvent: view.onEvent },
-        );
+        const s = { ...settings!, from: result.planPath, branch };
+        if (s.mode === 'team') {
+          // A team works from the plan on the remote: commit it on the branch the run publishes.
+          const { commitPlanOnBranch } = await import('../core/change/index.js');
+          const { requireRepo } = await import('../core/git/index.js');
+          const repo = await requireRepo(ctx.cwd, { env: ctx.env });
+          await commitPlanOnBranch(ctx, {
+            repo,
+            branch,
+            planPath: result.planPath,
+            todoPath: result.todoPath,
+          });
+        }
+        if (s.mode !== 'solo') {
+          const { runInWorktrees } = await import('./run-modes.js');
+          return (await runInWorktrees(ctx, s, { json: flags.json })).exitCode;
+        }
+        const view = run.createRunView(ctx.stderr);
+        const r = await run.runPlan(ctx, s, { onEvent: view.onEvent });
         view.summary(r);
         if (flags.json) printJson(ctx.stdout, r);
         return r.exitCode;

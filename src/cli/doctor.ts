@@ -10,7 +10,7 @@ export function register(program: Command, app: App): void {
     .command('doctor')
     .description('check this machine and project: versions, config, keys, executors, tests, sandbox')
     .option('--online', 'make one cheap model call per provider the roles use')
-    .option('--tests', 'run the test command once on the tree as it is')
+    .option('--tests', 'run the test command once on a clean checkout of HEAD (a temporary worktree)')
     .option('--json', 'print the checks as JSON')
     .addHelpText(
       'after',

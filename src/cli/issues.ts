@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Context } from '../core/context.js';
+import { type Context, rootOf } from '../core/context.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { listOption } from './option-parsers.js';
@@ -18,8 +18,8 @@ export function register(program: Command, app: App): void {
       'after',
       `
 Examples:
-  specloop task github-issues && specloop issues post issues.md --dry-run
-  specloop issues pull --label bug && specloop run --from issue-prompts.md`,
+  specloop task github-issues && specloop issues post --dry-run
+  specloop issues pull --label bug && specloop run --from .specloop/out/issue-prompts.md`,
     );
 
   issues
@@ -27,7 +27,10 @@ Examples:
     .description(
       'create the issues of an issues file on GitHub (idempotent: re-running creates nothing twice)',
     )
-    .argument('<file>', 'issues file, e.g. issues.md from `specloop task github-issues`')
+    .argument(
+      '[file]',
+      'issues file (default: issues.md of `specloop task github-issues`, in .specloop/out/)',
+    )
     .option('--repo <owner/name>', 'target repository (default: [github] repo in specloop.toml, else origin)')
     .option('--label <label>', 'add a label to every issue (repeatable, or comma-separated)', listOption)
     .option('--dry-run', 'print the issues that would be posted; no network, nothing written')
@@ -41,12 +44,13 @@ Hand-written files may use plain "## <title>" headings. See docs/github.md.
 Auth: GITHUB_TOKEN, else \`gh auth token\`. GITHUB_API_URL selects GitHub Enterprise.
 
 Examples:
-  specloop task github-issues && specloop issues post issues.md --dry-run
-  specloop issues post issues.md --repo me/app --label from-review --yes`,
+  specloop task github-issues && specloop issues post --dry-run
+  specloop issues post .specloop/out/missing-tests.md --repo me/app --label from-review --yes`,
     )
     .action(
-      app.action('issues', async (ctx, file: string, opts: PostFlags) => {
+      app.action('issues', async (ctx, given: string | undefined, opts: PostFlags) => {
         const gh = await import('../core/github/index.js');
+        const file = given ?? (await draftPath(ctx, 'issues.md'));
         const render = await import('../core/github/render.js');
         const { askYesNo } = await import('../core/tasks/ask-yes-no.js');
         const { UsageError } = await import('../core/errors.js');
@@ -95,7 +99,10 @@ Examples:
     .description('write open GitHub issues as a prompt file that `specloop run --from` executes')
     .option('--repo <owner/name>', 'source repository (default: [github] repo in specloop.toml, else origin)')
     .option('--label <label>', 'only issues with this label (repeatable, or comma-separated)', listOption)
-    .option('-o, --output <file>', 'where to write the plan ("-" for stdout)', 'issue-prompts.md')
+    .option(
+      '-o, --output <file>',
+      'where to write the plan ("-" for stdout; default .specloop/out/issue-prompts.md)',
+    )
     .option('--force', 'overwrite the output file if it exists')
     .option('--json', 'print the pulled issues as JSON instead of writing a file')
     .addHelpText(
@@ -105,7 +112,7 @@ Each open issue becomes one "## Step N" with a prompt ending in "Fixes #N", so t
 commit that fixes it closes the issue when it reaches the default branch.
 
 Examples:
-  specloop issues pull --label bug && specloop run --from issue-prompts.md
+  specloop issues pull --label bug && specloop run --from .specloop/out/issue-prompts.md
   specloop issues pull -o - | less`,
     )
     .action(
@@ -114,9 +121,11 @@ Examples:
         const { UsageError } = await import('../core/errors.js');
         const { atomicWrite } = await import('../util/atomic-write.js');
         const toStdout = opts.output === '-';
-        const target = resolve(ctx.cwd, opts.output);
+        const { outputDir } = await import('../core/tasks/index.js');
+        const target = resolve(ctx.cwd, opts.output ?? join(outputDir(ctx), 'issue-prompts.md'));
+        const shown = relative(ctx.cwd, target);
         if (!toStdout && !opts.json && !opts.force && existsSync(target)) {
-          throw new UsageError(`${opts.output} already exists`, {
+          throw new UsageError(`${shown} already exists`, {
             code: 'E_EXISTS',
             hint: 'pass --force to overwrite it, or -o another file',
           });
@@ -136,13 +145,23 @@ Examples:
         if (result.issues.length === 0)
           return void ctx.stderr.write(`no open issues in ${repo}; nothing written\n`);
         if (toStdout) return void ctx.stdout.write(result.text);
+        if (!opts.output)
+          await (await import('../core/tasks/index.js')).ensureOutputDir(dirname(target), rootOf(ctx));
         await atomicWrite(target, result.text);
         ctx.stderr.write(
-          `wrote ${result.issues.length} step(s) from ${repo} to ${opts.output}\n` +
-            `next: specloop run --from ${opts.output}\n`,
+          `wrote ${result.issues.length} step(s) from ${repo} to ${shown}${opts.output ? '' : ' (a draft: git ignores it)'}\n` +
+            `next: specloop run --from ${shown}\n`,
         );
       }),
     );
+}
+
+/** A draft in the output directory (`[task] outputDir`), or where older versions wrote it (the project root). */
+async function draftPath(ctx: Context, name: string): Promise<string> {
+  const { outputDir } = await import('../core/tasks/index.js');
+  const draft = join(outputDir(ctx), name);
+  const legacy = join(rootOf(ctx), name);
+  return !existsSync(draft) && existsSync(legacy) ? legacy : draft;
 }
 
 interface PostFlags {
@@ -156,7 +175,7 @@ interface PostFlags {
 interface PullFlags {
   repo?: string;
   label?: string[];
-  output: string;
+  output?: string;
   force?: boolean;
   json?: boolean;
 }

@@ -5,6 +5,7 @@ import type { DraftEvent, PlanProjectResult } from '../core/plan/index.js';
 import { formatUsd } from '../util/format.js';
 import { createProgress } from '../util/progress.js';
 import type { App } from './app.js';
+import { faultsFromEnv } from './fault-hooks.js';
 import { printJson } from './json-output.js';
 import { projectFile } from './project-paths.js';
 
@@ -63,7 +64,9 @@ Examples:
           throw new UsageError(`--repairs must be a whole number ≥ 0, got "${flags.repairs}"`);
         }
         const render = progressRenderer(ctx);
-        const result = await planProject(ctx, {
+        // SPECLOOP_CRASH_AT (tests): a failing or interrupted write of the plan files.
+        const withFaults: Context = { ...ctx, faults: faultsFromEnv(ctx.env.SPECLOOP_CRASH_AT) };
+        const result = await planProject(withFaults, {
           spec: projectFile(ctx, flags.spec, 'spec.md'),
           output: projectFile(ctx, flags.output, 'prompt_plan.md'),
           todo: projectFile(ctx, flags.todo, 'todo.md'),
@@ -102,6 +105,10 @@ function printResult(ctx: Context, r: PlanProjectResult, flags: PlanFlags): void
       `<!-- ${rel(r.planPath)} -->\n${r.planText}\n<!-- ${rel(r.todoPath)} -->\n${r.todoText}`,
     );
   }
+  if (r.reusedDraft)
+    ctx.stderr.write(
+      `reused the answers an earlier \`specloop plan\` kept in ${r.reusedDraft}/ (it could not write its files)\n`,
+    );
   const tokens = r.totals.usage.inputTokens + r.totals.usage.outputTokens;
   const cost = r.totals.cost === null ? '' : `, ${formatUsd(r.totals.cost)}`;
   const what = r.written ? `wrote ${rel(r.planPath)} and ${rel(r.todoPath)}` : 'dry run, nothing written';

@@ -5,21 +5,30 @@ import type { ReviewDecision, Reviewer, ReviewSummary } from '../core/review/ind
 
 const CHOICES = '[a]ccept  [d]iff  [r]eject with a comment  [s]kip  [q] stop';
 
-/** The review gate's person: questions on the terminal (stderr), the full diff in $PAGER. */
+/**
+ * The review gate's person: questions on the terminal (stderr), the full diff in $PAGER.
+ * `signal` withdraws the question (the board answered first): the prompt closes at once.
+ */
 export function terminalReviewer(ctx: Context): Reviewer {
-  return async (s) => {
+  return async (s, { signal }) => {
     // The run's live status line must not draw over the question.
     ctx.stderr.status?.(undefined);
     ctx.stderr.write(renderSummary(s));
     for (;;) {
-      const answer = (await ask(ctx, `${CHOICES} › `)).trim().toLowerCase();
-      const d = await decide(ctx, answer, s);
+      const answer = (await ask(ctx, `${CHOICES} › `, signal)).trim().toLowerCase();
+      if (signal.aborted) return { action: 'stop' }; // ignored: the question is moot
+      const d = await decide(ctx, answer, s, signal);
       if (d) return d;
     }
   };
 }
 
-async function decide(ctx: Context, answer: string, s: ReviewSummary): Promise<ReviewDecision | undefined> {
+async function decide(
+  ctx: Context,
+  answer: string,
+  s: ReviewSummary,
+  signal: AbortSignal,
+): Promise<ReviewDecision | undefined> {
   switch (answer[0]) {
     case 'a':
       return { action: 'accept' };
@@ -27,7 +36,7 @@ async function decide(ctx: Context, answer: string, s: ReviewSummary): Promise<R
       await page(ctx, s.diff);
       return undefined;
     case 'r': {
-      const comment = await ask(ctx, 'what should change? (one line, Enter sends) › ');
+      const comment = await ask(ctx, 'what should change? (one line, Enter sends) › ', signal);
       return { action: 'reject', comment };
     }
     case 's':
@@ -48,8 +57,9 @@ export function renderSummary(s: ReviewSummary): string {
   return `\nreview step ${s.step}: ${s.title} (attempt ${s.attempt})\n${s.stat || '(no diff)'}\n${tests}\n`;
 }
 
-function ask(ctx: Context, prompt: string): Promise<string> {
+function ask(ctx: Context, prompt: string, signal: AbortSignal): Promise<string> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve('');
     const rl = createInterface({ input: ctx.stdin, output: process.stderr, terminal: true, historySize: 0 });
     let done = false;
     const finish = (v: string) => {
@@ -59,6 +69,7 @@ function ask(ctx: Context, prompt: string): Promise<string> {
       resolve(v);
     };
     rl.question(prompt, finish);
+    signal.addEventListener('abort', () => finish(''), { once: true });
     // Ctrl-C or Ctrl-D at the question: stop, the safe choice.
     rl.on('SIGINT', () => finish('q'));
     rl.on('close', () => finish('q'));

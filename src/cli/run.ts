@@ -22,6 +22,8 @@ Examples:
   specloop run --dry-run              show the branch and the steps that would run
   specloop run --parallel 3           up to 3 independent steps at once (git worktrees)
   specloop run --team --remote origin share the plan with teammates through the remote
+  specloop run --review               accept or reject each green step (here or in \`specloop board\`)
+  specloop run --step 3 --redo        undo step 3 and run it again (with --team: on the remote)
 
 A step is committed (trailer "Specloop-Step: N", todo.md ticked in the same commit) only
 when it changed files, the test command passes when specloop runs it, and for test-driven
@@ -62,7 +64,7 @@ export function register(program: Command, app: App): void {
     .option('--remote <name>', 'remote for --team (default: config team.remote)')
     .option(
       '--review',
-      'review each green step before it lands: accept, view the diff, reject with a comment, skip, stop',
+      'review each green step before it lands, in this terminal or `specloop board`: accept, view the diff, reject with a comment, skip, stop',
     )
     .option('--no-review', 'do not review (overrides config run.review)')
     .option('--redo', 'with --step N: undo step N if it landed, then run it again')
@@ -123,15 +125,8 @@ export function register(program: Command, app: App): void {
         process.once('SIGHUP', onHangup);
         try {
           if (settings.mode !== 'solo') {
-            const { requireRepo } = await import('../core/git/index.js');
-            const repoRoot = await requireRepo(ctx.cwd, { env: ctx.env });
-            const src = await run.loadPlanSource(ctx, { repoRoot, from: settings.from });
-            const team = await import('../core/team/index.js');
-            const r = await (settings.mode === 'team' ? team.runTeam : team.runParallel)(ctx, settings, src, {
-              hooks,
-            });
-            if (o.json) printJson(ctx.stdout, r);
-            else if (r.dryRun) ctx.stdout.write(team.renderTeamDryRun(r));
+            const { runInWorktrees } = await import('./run-modes.js');
+            const r = await runInWorktrees(ctx, settings, { hooks, json: Boolean(o.json) });
             await notify(
               r,
               r.exitCode === 0 ? 'every ready step has landed' : `exit ${r.exitCode}: see the terminal`,
@@ -193,8 +188,8 @@ async function endOfRunNotice(ctx: Context, started: number, title: string, body
 
 /**
  * `--review` (or `[run] review`) and `--redo`: the review gate joins the run's pre-land
- * checks; `--redo` undoes the landed step before the run starts. Both need what they need
- * (a terminal; `--step N`) or stop with exit 2 before anything happens.
+ * checks; `--redo` undoes the landed step before the run starts (in --team: on the
+ * integration branch, pushed fast-forward). `--redo` needs `--step N` or stops with exit 2.
  */
 async function steeringHooks(ctx: Context, o: Record<string, unknown>, settings: RunSettings) {
   const { UsageError } = await import('../core/errors.js');
@@ -203,29 +198,66 @@ async function steeringHooks(ctx: Context, o: Record<string, unknown>, settings:
       throw new UsageError('--redo needs --step N: the step to undo and run again', {
         hint: 'specloop run --step 3 --redo',
       });
-    if (settings.mode === 'team')
-      throw new UsageError('--redo does not apply to --team', {
-        hint: 'undo on the integration branch with `specloop undo N`, push, then `specloop run --team --step N`',
-      });
     if (!settings.dryRun) {
-      const { undoStep } = await import('../core/undo/index.js');
-      const r = await undoStep(ctx, { step: settings.selection.n, from: settings.from }).catch((err) => {
+      const { undoStep, undoOnRemote } = await import('../core/undo/index.js');
+      const step = settings.selection.n;
+      // --team: the revert is pushed fast-forward to the integration branch; the run then
+      // re-runs the step and lands it through the integration queue like any other.
+      const undo =
+        settings.mode === 'team'
+          ? undoOnRemote(ctx, {
+              step,
+              from: settings.from,
+              remote: settings.remote,
+              branch: typeof settings.branch === 'string' ? settings.branch : undefined,
+            })
+          : undoStep(ctx, { step, from: settings.from });
+      const r = await undo.catch((err) => {
         if ((err as { code?: string }).code === 'E_NOTHING_TO_UNDO') return undefined; // not landed: just run it
         throw err;
       });
-      if (r) ctx.stderr.write(`undid step ${r.step} (revert ${r.revert?.slice(0, 10)}); running it again\n`);
+      if (r)
+        ctx.stderr.write(
+          `undid step ${r.step} (revert ${r.revert?.slice(0, 10)}${'pushed' in r ? `, pushed to ${r.pushed}` : ''}); running it again\n`,
+        );
     }
   }
   const review = o.review === undefined ? ctx.config.run.review : Boolean(o.review);
   if (!review || settings.dryRun) return undefined;
-  if (!ctx.stdin.isTTY || !ctx.stderr.isTTY)
-    throw new UsageError('--review needs a terminal to ask you about each step', {
-      code: 'E_REVIEW_TTY',
-      hint: 'run it in a terminal, or pass --no-review (config run.review = true turns it on)',
-    });
-  const { createReviewGate } = await import('../core/review/index.js');
-  const { terminalReviewer } = await import('./review-prompt.js');
-  const gate = createReviewGate(terminalReviewer(ctx));
+  return reviewHooks(ctx);
+}
+
+/**
+ * The review gate. Every question is also written under `.specloop/review/` so
+ * `specloop board` can answer it; with a terminal, the prompt asks too and the first answer
+ * wins. Without one, the run waits for the board (it says where).
+ */
+async function reviewHooks(ctx: Context) {
+  const { createReviewGate, sharedReviewer, boardAddress, describeAnswer } = await import(
+    '../core/review/index.js'
+  );
+  const { requireRepo } = await import('../core/git/index.js');
+  const root = await requireRepo(ctx.cwd, { env: ctx.env });
+  const tty = Boolean(ctx.stdin.isTTY && ctx.stderr.isTTY);
+  const terminal = tty ? (await import('./review-prompt.js')).terminalReviewer(ctx) : undefined;
+  const gate = createReviewGate(
+    sharedReviewer({
+      root,
+      terminal,
+      now: () => ctx.clock.now(),
+      onWaiting: (p) =>
+        void boardAddress(root).then((b) => {
+          const where = b
+            ? `open ${b.url.replace(/\/?$/, '/')}#/step/${p.step}${b.tokenRequired ? ' (with the token it printed)' : ''}`
+            : 'start it in this repository: specloop board --open';
+          ctx.stderr.write(
+            `step ${p.step} (attempt ${p.attempt}) is green; waiting for review in \`specloop board\` … ${where}\n`,
+          );
+        }),
+      // With a terminal the withdrawn question's line is still open: start a new one.
+      onAnswered: (a, p) => ctx.stderr.write(`${tty ? '\n' : ''}step ${p.step}: ${describeAnswer(a)}\n`),
+    }),
+  );
   return { preLand: [gate.check], attempts: [gate.observer] };
 }
 

@@ -64,7 +64,7 @@ function printRecord(ctx: Context, r: ShowResult): void {
       ? `${a.usage.inputTokens + a.usage.outputTokens} tokens${a.cost !== null ? `, ${formatUsd(a.cost)}` : ''}`
       : 'usage unknown';
     out.push(
-      `  attempt ${a.attempt} (${a.executor}): ${a.ok ? 'passed' : `failed: ${a.reason ?? 'unknown'}`} · ${usage}`,
+      `  attempt ${a.attempt} (${a.executor}): ${a.ok ? 'passed' : a.stoppedRun ? `stopped the run (${a.stoppedRun}, not counted against --max-attempts): ${a.reason ?? 'unknown'}` : `failed: ${a.reason ?? 'unknown'}`} · ${usage}`,
     );
   }
   const shown = r.attempts.find((a) => a.attempt === r.shown);

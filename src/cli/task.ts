@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
@@ -36,9 +36,13 @@ function parseParams(tokens: string[] = []): Record<string, string> {
 }
 
 async function listTasks(ctx: Context, json: boolean): Promise<void> {
-  const { listTasks: list, taskOutput } = await import('../core/tasks/index.js');
+  const { listTasks: list, taskOutputPath } = await import('../core/tasks/index.js');
   const tasks = list(ctx);
   if (json) return void printJson(ctx.stdout, tasks);
+  const taskOutput = (t: (typeof tasks)[number]) => {
+    const out = taskOutputPath(ctx, t);
+    return out && relative(ctx.cwd, out.path);
+  };
   const where = (o: string) => (o === 'built-in' || o === 'config' ? o : relative(ctx.cwd, o) || o);
   const rows = tasks.map((t) => [
     t.name,
@@ -85,13 +89,15 @@ export function register(program: Command, app: App): void {
       `
 Built-in tasks: code-review → code-review.md, github-issues → issues.md,
 issue-prompts → issue-prompts.md, missing-tests → missing-tests.md, readme → README.md.
-Define or redefine tasks with [tasks.NAME] in specloop.toml (see docs/tasks.md).
+They are drafts: written to .specloop/out/ ([task] outputDir), which git ignores, so
+they never reach a commit. -o FILE writes where you say. Define or redefine tasks with
+[tasks.NAME] in specloop.toml (see docs/tasks.md).
 
 Examples:
   specloop task list
   specloop task code-review --include 'src/**'
-  specloop task github-issues && specloop issues post issues.md --dry-run
-  specloop pack && specloop task readme --input output.txt --force
+  specloop task github-issues && specloop issues post --dry-run
+  specloop pack && specloop task readme --input output.txt -o README.md --force
   specloop task code-review --stdout -m anthropic:claude-sonnet-4-5 | less`,
     )
     .action(
@@ -126,9 +132,15 @@ Examples:
         });
         const cost = result.cost === null ? '' : `, ${formatUsd(result.cost)}`;
         const usage = `${result.usage.inputTokens.toLocaleString('en-US')} tokens in, ${result.usage.outputTokens.toLocaleString('en-US')} out${cost}`;
-        const where = result.outputPath ? `wrote ${relative(ctx.cwd, result.outputPath)}` : 'done';
+        const written = result.outputPath && relative(ctx.cwd, result.outputPath);
+        const where = written
+          ? `wrote ${written}${result.draft ? ' (a draft: git ignores it)' : ''}`
+          : 'done';
         ctx.stderr.write(`${result.task.name}: ${where} (${result.model}, ${usage})\n`);
-        if (result.outputPath && result.task.next) ctx.stderr.write(`next: ${result.task.next}\n`);
+        if (written && result.task.next)
+          ctx.stderr.write(
+            `next: ${result.task.next.replaceAll('{output}', written).replaceAll('{name}', basename(written))}\n`,
+          );
       }),
     );
 }

@@ -66,7 +66,7 @@ const quote = (p: string) => JSON.stringify(p);
  * The argv that runs `spec.command` sandboxed: no network, the file system read-only except
  * `writable` and a temp dir, `hidden` masked. bwrap: a read-only bind of `/`, a private empty
  * /tmp (the host's /tmp, other projects included, is not visible), /dev and /proc,
- * writable binds, empty tmpfs over hidden dirs, a new network namespace. sandbox-exec: an SBPL
+ * writable binds, empty tmpfs over hidden dirs, new network and PID namespaces. sandbox-exec: an SBPL
  * profile denying network and writes outside `writable`, and reads of `hidden`.
  */
 export function sandboxArgv(tool: 'bwrap' | 'sandbox-exec', spec: SandboxSpec): [string, string[]] {
@@ -74,7 +74,10 @@ export function sandboxArgv(tool: 'bwrap' | 'sandbox-exec', spec: SandboxSpec): 
     const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
     for (const w of spec.writable) args.push('--bind', w, w);
     for (const h of spec.hidden) args.push('--tmpfs', h);
-    args.push('--unshare-net', '--die-with-parent', '--chdir', spec.cwd, 'sh', '-c', spec.command);
+    // A PID namespace: when bwrap dies (the run kills its group), the kernel kills every
+    // process in it — also those that left the group with setsid, which a group kill misses.
+    args.push('--unshare-net', '--unshare-pid', '--die-with-parent');
+    args.push('--chdir', spec.cwd, 'sh', '-c', spec.command);
     return ['bwrap', args];
   }
   const profile = [

@@ -48,4 +48,19 @@ describe('claude (real CLI)', () => {
     expect(r.stderr).not.toContain('"type":"result"');
     expect(r.stderr).not.toContain('attempt 2');
   });
+
+  it('--max-cost stops Claude after the call that reaches it (specloop’s meter on its events, and its own budget)', async () => {
+    const p = await agentProject(cleanups, 'claude', agentModel('claude'));
+    // One call (1000 in / 100 out at claude-sonnet-4-5's price, $0.0045) is more than $0.00001.
+    const r = await p.run(['--json', '--model', 'claude-sonnet-4-5', '--max-cost', '0.00001']);
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.stopped).toBe('cost-limit');
+    expect(summary.steps).toHaveLength(1);
+    expect(summary.steps[0].attempts).toBe(1);
+    // Usually specloop's meter ("… during the attempt: claude was stopped …"), else Claude's own budget.
+    expect(summary.steps[0].reason).toMatch(/cost limit|budget/);
+    // A whole step is 3 model calls: Claude was stopped after the first.
+    expect(main(p.fake.requests)).toHaveLength(1);
+  });
 });

@@ -63,4 +63,21 @@ describe('codex (real CLI)', () => {
     expect(r.stderr).toContain('the model was not found');
     expect(r.stderr).toContain('does not exist');
   });
+
+  it('--max-cost stops codex during its attempt, from its items before its turn reports usage', async () => {
+    const p = await agentProject(
+      cleanups,
+      'codex',
+      agentModel('codex', { usage: { inputTokens: 2000, outputTokens: 200 } }),
+    );
+    // One estimated call (the prompt in, the item out, at gpt-5's price) passes $0.00001.
+    const r = await p.run(['--json', '--model', 'gpt-5', '--max-cost', '0.00001']);
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.stopped).toBe('cost-limit');
+    expect(summary.steps).toHaveLength(1);
+    expect(summary.steps[0].reason).toMatch(/^cost limit reached during the attempt: codex was stopped/);
+    // A whole step is 3 model calls: codex was stopped before its turn ended.
+    expect(p.fake.requests.filter((q) => q.tools.length > 0).length).toBeLessThan(3);
+  });
 });

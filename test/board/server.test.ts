@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildContext } from '../../src/cli/context.js';
-import { startBoard } from '../../src/core/board/index.js';
+import { boardIn as startBoardIn } from '../cli/review-support.js';
 import { useCleanups } from '../support/cleanups.js';
 import { git } from '../support/repo.js';
 import { seedRepo } from '../support/team-fixtures.js';
@@ -35,17 +34,7 @@ async function waitForState(
 }
 
 /** The board in `dir`, started as `specloop board` starts it (context from the CLI layer). */
-function boardIn(dir: string) {
-  const io = {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, SPECLOOP_HOME: join(dir, '..', 'home') },
-    cwd: dir,
-    stdin: process.stdin,
-    stdout: { write: () => {}, isTTY: false },
-    stderr: { write: () => {}, isTTY: false },
-    signal: new AbortController().signal,
-  };
-  return startBoard(buildContext(io, {}, 'board'), { host: '127.0.0.1', port: 0, fetchIntervalSec: 60 });
-}
+const boardIn = (dir: string) => startBoardIn(dir, join(dir, '..', 'home'));
 
 describe('board server', () => {
   const cleanups = useCleanups();

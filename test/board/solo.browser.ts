@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -29,6 +29,20 @@ const PLAN: FixtureStep[] = [
   { title: 'write the report', deps: [1], actions: ['SLEEP 900', 'WRITE out/report.txt report'] },
   { title: 'command line', deps: [2, 3], actions: ['SLEEP 900', 'WRITE out/cli.txt cli'] },
 ];
+
+/** The attempt records of `step` in the one run that made them: attempt.json and test-output.txt. */
+function stepRecords(dir: string, step: number) {
+  const runs = join(dir, '.specloop', 'runs');
+  const withStep = readdirSync(runs).filter((r) => existsSync(join(runs, r, `step-${step}`)));
+  expect(withStep).toHaveLength(1);
+  const sdir = join(runs, withStep[0] as string, `step-${step}`);
+  return readdirSync(sdir)
+    .sort()
+    .map((a) => ({
+      meta: JSON.parse(readFileSync(join(sdir, a, 'attempt.json'), 'utf8')),
+      tests: readFileSync(join(sdir, a, 'test-output.txt'), 'utf8'),
+    }));
+}
 
 describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => {
   const cleanups = useCleanups();
@@ -135,10 +149,9 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.waitForSelector('#resume:not([hidden])');
     expect(existsSync(join(dir, '.specloop', 'control', 'run.json'))).toBe(true);
     const run = startSpecloop(['run'], { cwd: dir, env });
-    // Paused before step 1: nothing starts.
-    await page.waitForTimeout(3000);
+    // Paused before step 1: nothing starts (polled, not a fixed wait: the test preflight runs first).
+    await expect.poll(() => run.stderr(), { timeout: 30_000 }).toContain('paused by board before step 1');
     expect(await cardColumn(page, 1)).toBe('ready');
-    expect(run.stderr()).toContain('paused by board before step 1');
     await page.click('#resume');
     await expect.poll(() => cardColumn(page, 2), { timeout: 60_000 }).toBe('landed');
     const r = await run.done;
@@ -209,11 +222,22 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
     await page.waitForSelector('#h-step');
     expect(await page.textContent('.kv .reason')).toContain('the test command failed');
     expect(await page.$('[data-act="retry"]')).not.toBeNull();
-    const attempts = await page.$$('.attempt');
-    if (attempts.length) {
-      // Run records (.specloop/runs/…): the test output is shown, the failing line marked.
-      expect(await page.textContent('.attempt .test-output')).toContain('found BROKEN');
+    // The run records (.specloop/runs/<run>/step-2/attempt-K/) of both attempts, on disk and on the page.
+    const records = stepRecords(dir, 2);
+    expect(records.map((a) => a.meta.attempt)).toEqual([1, 2]);
+    for (const a of records) {
+      expect(a.meta).toMatchObject({ ok: false, reason: 'the test command failed (exit 1)', testCode: 1 });
+      expect(a.tests).toContain('found BROKEN');
     }
+    expect(await page.$$eval('.attempt', (n) => n.length)).toBe(2);
+    for (const k of [1, 2]) {
+      const a = `.attempt:nth-of-type(${k})`;
+      expect(await page.textContent(`${a} > summary`)).toContain(`Attempt ${k}`);
+      expect(await page.textContent(`${a} > summary .verdict`)).toBe('rejected');
+      expect(await page.textContent(`${a} .reason`)).toContain('the test command failed (exit 1)');
+      expect(await page.textContent(`${a} .test-output`)).toContain('found BROKEN');
+    }
+    expect(await page.textContent('.attempt:nth-of-type(2) .transcript')).toContain('"type":"result"');
     await shot(page, 'step-failed');
     expect(await axeViolations(page)).toEqual([]);
 

@@ -28,6 +28,46 @@ const columns = (s: ReturnType<typeof computeState>) =>
   Object.fromEntries(s.cards.map((c) => [c.step, c.column]));
 
 describe('board state', () => {
+  it('a step waiting at the review gate is in Review with its question, attempt and test result', () => {
+    const pending = {
+      id: 'q1',
+      planId: 'prompt_plan',
+      step: 2,
+      title: 'b',
+      attempt: 2,
+      pid: process.pid,
+      host: 'h',
+      since: '2026-12-01T11:58:00Z',
+      terminal: false,
+      stat: ' b.js | 1 +\n 1 file changed, 1 insertion(+)',
+      diff: '+b\n',
+      test: { ok: true, command: 'npm test', durationMs: 900, output: 'ok' },
+    };
+    const s = computeState(
+      base({
+        landed: new Map([[1, { step: 1, commit: 'abc1234' }]]),
+        journal: {
+          active: { step: 2, phase: 'checking', attempt: 2, startedAt: '2026-12-01T11:50:00Z' },
+          history: [],
+        },
+        reviews: new Map([[2, pending]]),
+      }),
+      new ColumnClock(),
+    );
+    const two = s.cards[1];
+    expect(two).toMatchObject({
+      column: 'review',
+      since: '2026-12-01T11:58:00Z',
+      attempt: { k: 2, n: 3 },
+      lastTest: { ok: true, durationMs: 900 },
+      review: { id: 'q1', attempt: 2, terminal: false, test: { command: 'npm test' } },
+    });
+    // The card carries the summary only: the diff itself is on the step page.
+    expect(JSON.stringify(two)).not.toContain('+b');
+    expect(s.counts.review).toBe(1);
+    expect(s.run.active).toBeUndefined();
+  });
+
   it('puts each step in the column its state says', () => {
     const s = computeState(
       base({

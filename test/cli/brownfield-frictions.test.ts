@@ -32,7 +32,10 @@ describe('brownfield frictions', () => {
     const r = await runCli(['issues', 'pull'], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('left out #1: fixed by commits on this branch');
-    const plan = await import('node:fs').then((fs) => fs.readFileSync(join(dir, 'issue-prompts.md'), 'utf8'));
+    expect(r.stderr).toContain('to .specloop/out/issue-prompts.md (a draft: git ignores it)');
+    const plan = await import('node:fs').then((fs) =>
+      fs.readFileSync(join(dir, '.specloop/out/issue-prompts.md'), 'utf8'),
+    );
     expect(plan).toContain('Document the options (#2)');
     expect(plan).not.toContain('(#1)');
   });
@@ -63,31 +66,32 @@ describe('brownfield frictions', () => {
     expect(missing.stderr).toContain('issue #9 is not an open issue of o/r');
   });
 
-  it('task readme updates an existing readme.md instead of writing README.md beside it', async () => {
+  it('task readme drafts into .specloop/out, named like the existing readme.md, never beside it', async () => {
     const { dir } = await library();
-    const fake = await startFakeLlm(['# tiny-case\n\nNew readme.\n']);
+    const fake = await startFakeLlm(['# tiny-case\n\nNew readme.\n', '# again\n']);
     cleanups.push(() => fake.close());
     const env = { SPECLOOP_HOME: join(dir, '.home'), ...fake.env() };
+    const r = await runCli(['task', 'readme'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('wrote .specloop/out/readme.md (a draft: git ignores it)');
+    expect(r.stderr).toContain('next: review it, then: cp .specloop/out/readme.md readme.md');
+    const fs = await import('node:fs');
+    expect(fs.readFileSync(join(dir, '.specloop/out/readme.md'), 'utf8')).toContain('New readme.');
+    expect(fs.readFileSync(join(dir, 'readme.md'), 'utf8')).not.toContain('New readme.');
+    expect(existsSync(join(dir, 'README.md'))).toBe(false);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
     const refused = await runCli(['task', 'readme'], { cwd: dir, env });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('readme.md already exists');
-    const r = await runCli(['task', 'readme', '--force'], { cwd: dir, env });
-    expect(r.code, r.stderr).toBe(0);
-    expect(existsSync(join(dir, 'README.md'))).toBe(false);
-    expect(await import('node:fs').then((fs) => fs.readFileSync(join(dir, 'readme.md'), 'utf8'))).toContain(
-      'New readme.',
-    );
+    expect(refused.stderr).toContain('.specloop/out/readme.md already exists');
   });
 
-  it('the dirty-tree hint keeps specloop output out of the run branch', async () => {
+  it('a review left at the root by an older version neither blocks a run nor reaches its branch', async () => {
     const { dir, env } = await library();
     writeFileSync(join(dir, 'code-review.md'), '# review\n');
     writeFileSync(join(dir, 'plan.md'), changePlan());
     const r = await runCli(['run', '--from', 'plan.md', '--dry-run'], { cwd: dir, env });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('code-review.md is specloop output, not part of the change');
-    expect(r.stderr).toContain('.git/info/exclude');
-    expect(r.stderr).not.toContain('pass --yes');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('code-review.md');
   });
 
   it('task issue-prompts after issues post sees the posted numbers and the code review', async () => {
@@ -99,7 +103,8 @@ describe('brownfield frictions', () => {
     await import('node:fs').then((fs) => {
       fs.mkdirSync(join(dir, '.specloop'), { recursive: true });
       fs.writeFileSync(join(dir, '.specloop/posted-issues.json'), JSON.stringify(posted));
-      fs.writeFileSync(join(dir, 'code-review.md'), '# Review\n\n- words.js drops digits\n');
+      fs.mkdirSync(join(dir, '.specloop/out'), { recursive: true });
+      fs.writeFileSync(join(dir, '.specloop/out/code-review.md'), '# Review\n\n- words.js drops digits\n');
     });
     const fake = await startFakeLlm([changePlan()]);
     cleanups.push(() => fake.close());

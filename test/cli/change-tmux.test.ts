@@ -59,8 +59,10 @@ describe.skipIf(SKIP)(`specloop change in a terminal (tmux)${SKIP ? ` — skippe
     expect(readFileSync(join(dir, 'changes/pascal.md'), 'utf8')).toContain(
       '## Step 1: pascalCase in index.js',
     );
+    const sessions = (await import('node:fs')).readdirSync(join(dir, '.specloop/change'));
+    expect(readFileSync(join(dir, '.specloop/change/.gitignore'), 'utf8')).toBe('*\n');
     const transcript = readFileSync(
-      join(dir, '.specloop/change', (await import('node:fs')).readdirSync(join(dir, '.specloop/change'))[0]!),
+      join(dir, '.specloop/change', sessions.find((n) => n.endsWith('.jsonl'))!),
       'utf8',
     );
     expect(transcript).toContain('"type":"spec","path":"changes/pascal.md"');

@@ -1,9 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { initRepo } from '../support/repo.js';
+import { git, initRepo, writeFiles } from '../support/repo.js';
+import { startSpecloop } from '../support/run-process.js';
+
+const BIN_DIST = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 const SECRET = 'sk-doctor-test-1234567890abcdef';
 
@@ -60,7 +65,78 @@ describe('specloop doctor', () => {
   it('--tests runs the test command once and says what it did', async () => {
     const dir = project('[test]\ncommand = "node -e \\"process.exit(3)\\""\n');
     const r = await doctor(dir, ['--tests'], { OPENAI_API_KEY: SECRET });
-    expect(r.stdout).toMatch(/! run +exit 3 in [\d.]+s: a step cannot pass until the suite is green/);
+    expect(r.stdout).toMatch(
+      /! run +exit 3 in [\d.]+s on a clean checkout of HEAD \([0-9a-f]{7}; uncommitted changes left out\): a step cannot pass until the suite is green/,
+    );
+  });
+
+  // The check records where it ran, fails on an uncommitted broken.txt and needs the ignored node_modules.
+  const CHECK = `pwd > "$DOCTOR_PWD"
+if [ -f broken.txt ]; then echo broken; exit 5; fi
+[ -f node_modules/dep/index.js ] || exit 7
+[ -n "$DOCTOR_HANG" ] && sleep 30
+exit 0
+`;
+  const cleanProject = () => {
+    const dir = project('[test]\ncommand = "sh check.sh"\n');
+    writeFiles(dir, { 'check.sh': CHECK, '.gitignore': 'node_modules/\n.h/\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'check');
+    writeFiles(dir, { 'node_modules/dep/index.js': '', 'broken.txt': 'uncommitted\n' });
+    return dir;
+  };
+
+  it('--tests runs on a clean checkout of HEAD (a temporary worktree, removed after), not on the tree as it is', async () => {
+    const dir = cleanProject();
+    const pwdFile = join(cleanups.tmp('specloop-doctor-pwd-'), 'pwd');
+    const r = await doctor(dir, ['--tests'], { OPENAI_API_KEY: SECRET, DOCTOR_PWD: pwdFile });
+    expect(r.stdout).toMatch(
+      /✔ run +exit 0 in [\d.]+s on a clean checkout of HEAD \([0-9a-f]{7}; uncommitted/,
+    );
+    expect(r.stdout).toContain(git(dir, 'rev-parse', '--short=7', 'HEAD'));
+    const ranIn = readFileSync(pwdFile, 'utf8').trim();
+    expect(ranIn).not.toBe(dir);
+    expect(existsSync(ranIn)).toBe(false);
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    expect(git(dir, 'status', '--porcelain')).toBe('?? broken.txt');
+  });
+
+  it('--tests removes the checkout a doctor killed earlier left behind (its pid is gone)', async () => {
+    const dir = cleanProject();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const left = join(cleanups.tmp('specloop-doctor-left-'), `specloop-doctor-${gone}-abc123`, 'tree');
+    git(dir, 'worktree', 'add', '--detach', '--quiet', left, 'HEAD');
+    const pwdFile = join(cleanups.tmp('specloop-doctor-pwd-'), 'pwd');
+    const r = await doctor(dir, ['--tests'], { OPENAI_API_KEY: SECRET, DOCTOR_PWD: pwdFile });
+    expect(r.stdout).toMatch(/✔ run +exit 0/);
+    expect(existsSync(left)).toBe(false);
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('--tests outside a git repository runs on the tree as it is, and says so', async () => {
+    const dir = cleanups.tmp('specloop-doctor-nogit-');
+    writeFiles(dir, { 'specloop.toml': '[test]\ncommand = "node -e \\"process.exit(0)\\""\n' });
+    const r = await doctor(dir, ['--tests'], { OPENAI_API_KEY: SECRET, GIT_CEILING_DIRECTORIES: dir });
+    expect(r.stdout).toMatch(/✔ run +exit 0 in [\d.]+s on the tree as it is \(not a git repository\)/);
+  });
+
+  it.skipIf(!existsSync(BIN_DIST))('Ctrl-C during --tests still removes the temporary checkout', async () => {
+    const dir = cleanProject();
+    const tmp = cleanups.tmp('specloop-doctor-tmp-');
+    const pwdFile = join(cleanups.tmp('specloop-doctor-pwd-'), 'pwd');
+    const p = startSpecloop(['doctor', '--tests'], {
+      cwd: dir,
+      env: { SPECLOOP_HOME: join(dir, '.h'), TMPDIR: tmp, DOCTOR_PWD: pwdFile, DOCTOR_HANG: '1' },
+    });
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(pwdFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(pwdFile)).toBe(true);
+    const t0 = Date.now();
+    process.kill(p.pid, 'SIGINT');
+    await p.done;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
   });
 });
 

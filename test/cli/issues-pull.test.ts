@@ -31,25 +31,28 @@ async function setup() {
   return { dir, gh, pull };
 }
 
+/** Where `issues pull` writes by default: the drafts directory, which git ignores. */
+const OUT = '.specloop/out/issue-prompts.md';
+
 describe('specloop issues pull', () => {
   it('writes open issues (not pull requests) as a plan `run --from` accepts, following pagination', async () => {
     const { dir, gh, pull } = await setup();
     const r = await pull();
     expect(r.code, r.stderr).toBe(0);
     expect(gh.requests.filter((q) => q.method === 'GET').length).toBeGreaterThan(1);
-    const plan = parsePlan(readFileSync(join(dir, 'issue-prompts.md'), 'utf8'), { file: 'issue-prompts.md' });
+    const plan = parsePlan(readFileSync(join(dir, OUT), 'utf8'), { file: OUT });
     expect(plan.steps.map((s) => s.title)).toEqual([
       'Crash on empty config (#1)',
       'Add --json to status (#2)',
       'Typo in help (#5)',
     ]);
-    expect(r.stderr).toContain('next: specloop run --from issue-prompts.md');
+    expect(r.stderr).toContain(`next: specloop run --from ${OUT}`);
   });
 
   it('ends every step prompt with the `Fixes #N` commit instruction and carries it as a commit line', async () => {
     const { dir, pull } = await setup();
     await pull();
-    const plan = parsePlan(readFileSync(join(dir, 'issue-prompts.md'), 'utf8'));
+    const plan = parsePlan(readFileSync(join(dir, OUT), 'utf8'));
     for (const step of plan.steps) {
       const n = /#(\d+)\)$/.exec(step.title)![1];
       expect(step.prompt.trimEnd().endsWith(`Fixes #${n}`)).toBe(true);
@@ -60,7 +63,7 @@ describe('specloop issues pull', () => {
   it('keeps an issue’s own code fence inside the prompt, and marks issues independent', async () => {
     const { dir, pull } = await setup();
     await pull();
-    const [first, second] = parsePlan(readFileSync(join(dir, 'issue-prompts.md'), 'utf8')).steps;
+    const [first, second] = parsePlan(readFileSync(join(dir, OUT), 'utf8')).steps;
     expect(first!.prompt).toContain('```sh\nspecloop run\n```');
     expect(second!.dependsOn).toEqual([]);
   });
@@ -70,7 +73,7 @@ describe('specloop issues pull', () => {
     const r = await pull('--label', 'bug,docs');
     expect(r.code, r.stderr).toBe(0);
     expect(gh.requests[0]!.query).toMatchObject({ state: 'open', labels: 'bug,docs' });
-    const plan = parsePlan(readFileSync(join(dir, 'issue-prompts.md'), 'utf8'));
+    const plan = parsePlan(readFileSync(join(dir, OUT), 'utf8'));
     expect(plan.steps.map((s) => s.title)).toEqual(['Typo in help (#5)']);
   });
 
@@ -84,12 +87,12 @@ describe('specloop issues pull', () => {
 
   it('does not overwrite an existing file without --force (exit 2, no request)', async () => {
     const { dir, gh, pull } = await setup();
-    writeFiles(dir, { 'issue-prompts.md': 'mine\n' });
+    writeFiles(dir, { [OUT]: 'mine\n' });
     const r = await pull();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--force');
     expect(gh.requests).toHaveLength(0);
-    expect(readFileSync(join(dir, 'issue-prompts.md'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(join(dir, OUT), 'utf8')).toBe('mine\n');
     expect((await pull('--force')).code).toBe(0);
   });
 

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { HAS_TMUX, TMUX_BIN, tmuxSpecloop } from '../support/plan-tmux.js';
-import { agentHandler, FIXTURE_TEST_CMD, history, makeProject, ticked, TITLES } from '../support/run-fixtures.js';
+import {
+  agentHandler,
+  FIXTURE_TEST_CMD,
+  history,
+  makeProject,
+  TITLES,
+  ticked,
+} from '../support/run-fixtures.js';
+import { answer, waitForReview } from './review-support.js';
 
 const BUILT = existsSync(join(TMUX_BIN, '..', '..', 'dist', 'main.js'));
 const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built (run npx tsup)' : '';
@@ -72,18 +80,37 @@ describe.skipIf(SKIP)(`run --review in a terminal (tmux)${SKIP ? ` — skipped: 
     expect(end, end).toContain('EXIT=0');
     expect(ticked(dir)).toEqual([1, 2, 3]);
   });
+  it('the board answers first: the terminal question is withdrawn, the run goes on; a late board click is told who won', async () => {
+    const dir = makeProject(cleanups.tmp('specloop-review-race-'), { titles: TITLES.slice(0, 2) });
+    appendFileSync(join(dir, '.git', 'info', 'exclude'), '.tmux-*\n');
+    const fake = await cleanups.fakeLlm(agentHandler());
+    const term = tmuxSpecloop({
+      cwd: dir,
+      env: { ...fake.env(), SPECLOOP_HOME: join(dir, '.home') },
+      args: ['run', '--review'],
+    });
+    cleanups.push(() => term.close());
+    await term.waitFor(/review step 1[\s\S]*\[a\]ccept.*›/);
+    const p1 = await waitForReview(dir, 1);
+    expect(p1.terminal).toBe(true);
+    await answer(dir, p1, { action: 'accept' }, 'board');
+    await term.waitFor('step 1: accepted by board');
+    await term.waitFor(/review step 2[\s\S]*\[a\]ccept.*›/);
+    const p2 = await waitForReview(dir, 2);
+    term.line('a');
+    const end = await term.waitFor('EXIT=');
+    expect(end).toContain('EXIT=0');
+    // The terminal was first for step 2: the board's click now finds nothing waiting.
+    await expect(answer(dir, p2, { action: 'reject', comment: 'late' })).rejects.toMatchObject({
+      code: 'E_NO_REVIEW',
+    });
+    expect(ticked(dir)).toEqual([1, 2]);
+  });
 });
 
-describe('run --review and --redo without a terminal', () => {
+// --review without a terminal waits for `specloop board`: test/cli/review-board.test.ts.
+describe('run --redo without a terminal', () => {
   const cleanups = useCleanups();
-
-  it('--review without a terminal is a usage error; nothing is written', async () => {
-    const dir = makeProject(cleanups.tmp('specloop-review-pipe-'));
-    const r = await runCli(['run', '--review'], { cwd: dir, env: { SPECLOOP_HOME: join(dir, '.home') } });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--review needs a terminal');
-    expect(history(dir)).toEqual(['initial||']);
-  });
 
   it('run --step N --redo undoes the landed step and runs it again in one go', async () => {
     const dir = makeProject(cleanups.tmp('specloop-redo-'));

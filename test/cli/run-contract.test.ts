@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
+import { runCli } from '../support/cli.js';
 import { MODES, type Mode, makeScene, snapshot } from '../support/contract-fixtures.js';
+import { actionModel, runWith, standinLog, standinStarts } from '../support/contract-flags.js';
 import { git as gitRaw, tempDir } from '../support/repo.js';
 import { type FixtureStep, planText, todoText } from '../support/team-fixtures.js';
 
@@ -118,4 +120,148 @@ describe.each(MODES)('specloop run contract (%s)', (mode: Mode) => {
     expect(s.landed('prompt_plan', 'main').sort()).toEqual([1, 2]);
     if (mode !== 'team') expect(gitRaw(s.dir, 'branch', '--list', 'specloop/*')).toBe('');
   }, 60_000);
+});
+
+/**
+ * The flags that reach the executor — `--executor`, `-m`, `--no-tdd`, `--max-cost` — and
+ * their observable effect in every mode: which executor starts, the model name the fake
+ * server receives, the prompt and the test-file rule, the attempts a budget allows.
+ */
+describe.each(MODES)('specloop run contract, executor flags (%s)', (mode: Mode) => {
+  const cleanups = useCleanups();
+  const scene = (steps: FixtureStep[], extra: Record<string, string> = {}) => {
+    const t = tempDir(`specloop-contract-flags-${mode}-`);
+    cleanups.push(t.cleanup);
+    return makeScene(t.dir, mode, steps, extra);
+  };
+  const TDD_RULE = /This step is test-driven/;
+
+  it('--executor picks the executor over the config; -m reaches the model (builtin) and the CLI (claude)', async () => {
+    const s = scene(THREE);
+    const log = standinLog(s);
+    const fake = await cleanups.fakeLlm(actionModel());
+    let r = await runWith(s, ['--executor', 'builtin', '-m', 'openai:contract-model', '--next'], {
+      ...fake.env(),
+      TEAM_STANDIN_LOG: log,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed()).toEqual([1]);
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(new Set(fake.requests.map((q) => q.model))).toEqual(new Set(['contract-model']));
+    expect(standinStarts(log)).toEqual([]); // the configured claude never started
+    r = await runWith(s, ['-m', 'contract-claude', '--next'], { TEAM_STANDIN_LOG: log });
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed().sort()).toEqual([1, 2]);
+    const starts = standinStarts(log);
+    expect(starts).toHaveLength(1);
+    expect(starts[0]!.argv.join(' ')).toContain('--model contract-claude');
+  }, 60_000);
+
+  it('--no-tdd drops the test-first rule from the prompt and the test-file requirement', async () => {
+    const asks = (title: string): FixtureStep => ({
+      title,
+      actions: [`Add a test for ${title}.`, `WRITE out/${title}.txt ${title}`],
+    });
+    const s = scene([asks('alpha'), asks('beta')], {
+      'specloop.toml':
+        '[test]\ncommand = "sh check.sh"\n\n[run]\ntdd = true\nexecutor = "claude"\n\n[team]\nleaseSeconds = 5\n',
+    });
+    const log = standinLog(s);
+    let r = await runWith(s, ['--no-tdd', '--next'], { TEAM_STANDIN_LOG: log });
+    expect(r.code, r.stderr).toBe(0);
+    expect(s.landed()).toEqual([1]); // no test file touched, accepted: not test-driven
+    r = await runWith(s, ['--next', '--max-attempts', '1'], { TEAM_STANDIN_LOG: log });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('this is a test-driven step but no test file was added or changed');
+    expect(s.landed()).toEqual([1]);
+    const [first, second] = standinStarts(log);
+    expect(first!.prompt).toContain('Implement alpha.');
+    expect(first!.prompt).not.toMatch(TDD_RULE);
+    expect(second!.prompt).toContain('Implement beta.');
+    expect(second!.prompt).toMatch(TDD_RULE);
+  }, 60_000);
+
+  it('--max-cost: each attempt gets what is left as its budget; none starts once it is spent', async () => {
+    const s = scene([{ title: 'dear', actions: ['WRITE out/dear.txt BROKEN', 'COST 0.6'] }]);
+    const log = standinLog(s);
+    const r = await runWith(s, ['--max-cost', '0.5', '--max-attempts', '3', '--json'], {
+      TEAM_STANDIN_LOG: log,
+    });
+    expect(r.code).toBe(1);
+    const starts = standinStarts(log);
+    expect(starts).toHaveLength(1); // attempt 1 spent $0.60: attempt 2 never starts
+    expect(starts[0]!.argv.join(' ')).toContain('--max-budget-usd 0.5000');
+    expect(`${r.stdout}${r.stderr}`).toContain('cost limit reached ($0.60 of $0.50)');
+    expect(s.landed()).toEqual([]);
+  }, 60_000);
+
+  it('--max-cost: once a landed step spent it, no further step starts (exit 1)', async () => {
+    const s = scene([
+      { title: 'dear', actions: ['WRITE out/dear.txt dear', 'COST 0.6'] },
+      { title: 'next', deps: [1], actions: ['WRITE out/next.txt next'] },
+    ]);
+    const log = standinLog(s);
+    const r = await runWith(s, ['--max-cost', '0.5'], { TEAM_STANDIN_LOG: log });
+    expect(r.code).toBe(1);
+    expect(s.landed()).toEqual([1]);
+    expect(standinStarts(log)).toHaveLength(1);
+    expect(r.stderr).toMatch(/spent \$0\.60 of --max-cost \$0\.50|stopped: --max-cost reached/);
+  }, 60_000);
+});
+
+// The test preflight and --allow-red, the same in every mode (core/run/test-preflight.ts).
+describe.each(MODES)('specloop run contract: test preflight (%s)', (mode: Mode) => {
+  const cleanups = useCleanups();
+  const scene = (steps: FixtureStep[], extra: Record<string, string> = {}) => {
+    const t = tempDir(`specloop-preflight-${mode}-`);
+    cleanups.push(t.cleanup);
+    return makeScene(t.dir, mode, steps, extra);
+  };
+  const REPAIR: FixtureStep[] = [{ title: 'repair', actions: ['WRITE out/old.txt fixed'] }];
+
+  it('a suite red before any step stops the run (exit 1, its failure shown, no agent); --allow-red starts and the repairing step lands', async () => {
+    const s = scene(REPAIR, { 'out/old.txt': 'BROKEN\n' });
+    let r = await s.run([]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('the test suite is already red before any step ran');
+    expect(r.stderr).toContain('found BROKEN');
+    expect(r.stderr).toContain('--allow-red');
+    expect(r.stderr).not.toMatch(/attempt 1/);
+    expect(s.landed()).toEqual([]);
+    // No worktree is left behind by the check.
+    expect(gitRaw(s.dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    r = await s.run(['--allow-red']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/red before any step .*going on \(--allow-red\)/);
+    expect(s.landed()).toEqual([1]);
+  }, 60_000);
+
+  it('a test command that cannot run is exit 2 before any step, naming it', async () => {
+    const s = scene(REPAIR);
+    const r = await s.run(['--test-cmd', 'no-such-test-runner-xyz']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the test command `no-such-test-runner-xyz` was not found \(exit 127\)/);
+    expect(r.stderr).not.toMatch(/attempt 1/);
+    expect(s.landed()).toEqual([]);
+  }, 30_000);
+
+  it('a test command that stops running after an attempt (exit 127) stops the run (exit 2); the attempt is recorded, not counted', async () => {
+    const s = scene(REPAIR);
+    const cmd = 'if [ -f out/old.txt ]; then echo "sh: 1: vitest: not found"; exit 127; fi; sh check.sh';
+    const r = await s.run(['--test-cmd', cmd, '--max-attempts', '3']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/was not found \(exit 127\)/);
+    expect(r.stderr).not.toMatch(/attempt 2/);
+    const show = await runCli(['show', '1', '--json'], { cwd: s.dir, env: s.env });
+    expect(show.code, show.stderr).toBe(0);
+    const rec = JSON.parse(show.stdout);
+    expect(rec.attempts).toHaveLength(1);
+    expect(rec.attempts[0]).toMatchObject({
+      attempt: 1,
+      ok: false,
+      stoppedRun: 'E_TEST_COMMAND',
+      testCode: 127,
+    });
+    expect(s.landed()).toEqual([]);
+  }, 30_000);
 });

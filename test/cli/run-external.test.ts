@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir } from '../support/repo.js';
-import { FIXTURE_TEST_CMD, history, makeProject, ticked, TITLES } from '../support/run-fixtures.js';
+import { FIXTURE_TEST_CMD, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
 import { installStandins } from '../support/run-standins.js';
 
 /** The external executors, exercised through stand-in executables on PATH. */

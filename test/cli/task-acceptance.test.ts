@@ -9,16 +9,19 @@ afterEach(async () => {
   for (const b of boxes.splice(0)) await b.cleanup();
 });
 
-describe('as a new user: specloop task github-issues && specloop issues post issues.md --dry-run', () => {
-  it('generates issues.md in a real repo, then prints the issues it would post', async () => {
+describe('as a new user: specloop task github-issues && specloop issues post --dry-run', () => {
+  it('generates .specloop/out/issues.md in a real repo, then prints the issues it would post', async () => {
     const b = await taskSandbox([ISSUES_ANSWER]);
     boxes.push(b);
     const gen = await runBin(['task', 'github-issues'], { cwd: b.dir, env: b.env });
     expect(gen.code, gen.stderr).toBe(0);
-    expect(readFileSync(join(b.dir, 'issues.md'), 'utf8')).toBe(ISSUES_ANSWER);
-    expect(gen.stderr).toContain('next: review issues.md, then: specloop issues post issues.md --dry-run');
+    expect(readFileSync(join(b.dir, '.specloop/out/issues.md'), 'utf8')).toBe(ISSUES_ANSWER);
+    expect(gen.stderr).toContain(
+      'next: review .specloop/out/issues.md, then: specloop issues post .specloop/out/issues.md --dry-run',
+    );
 
-    const dry = await runBin(['issues', 'post', 'issues.md', '--dry-run'], { cwd: b.dir, env: b.env });
+    // The file argument defaults to that draft.
+    const dry = await runBin(['issues', 'post', '--dry-run'], { cwd: b.dir, env: b.env });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('1. [would post] parse() throws on invalid JSON');
     expect(dry.stdout).toContain('   labels: bug');

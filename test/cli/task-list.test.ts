@@ -26,8 +26,8 @@ describe('specloop task list', () => {
     const r = await b.task('list');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^TASK\s+OUTPUT\s+DEFINED IN\s+DESCRIPTION$/m);
-    expect(r.stdout).toMatch(/^github-issues\s+issues\.md\s+built-in\s+the top issues/m);
-    expect(r.stdout).toMatch(/^readme\s+README\.md\s+built-in/m);
+    expect(r.stdout).toMatch(/^github-issues\s+\.specloop\/out\/issues\.md\s+built-in\s+the top issues/m);
+    expect(r.stdout).toMatch(/^readme\s+\.specloop\/out\/README\.md\s+built-in/m);
   });
 
   it('--json lists the definitions with their origin', async () => {
@@ -43,7 +43,9 @@ describe('specloop task list', () => {
       'specloop.toml': '[tasks.readme]\ntemplate = "readme"\nmodel = "openai:gpt-4o"\n',
     });
     const r = await b.task('list');
-    expect(r.stdout).toMatch(/^readme\s+README\.md\s+specloop\.toml \(overrides built-in\)/m);
+    expect(r.stdout).toMatch(
+      /^readme\s+\.specloop\/out\/README\.md\s+specloop\.toml \(overrides built-in\)/m,
+    );
   });
 });
 

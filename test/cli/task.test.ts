@@ -22,11 +22,16 @@ const userText = (b: TaskSandbox, i = 0) => b.fake.requests[i]!.messages.map((m)
 
 describe('specloop task — each built-in task, end to end (real pack → fake LLM → file)', () => {
   it.each([
-    ['code-review', 'code-review.md', '# Code review\n\n## Summary\nFine.\n', /file by file/],
-    ['github-issues', 'issues.md', ISSUES_ANSWER, /## Issue: /],
-    ['issue-prompts', 'issue-prompts.md', PLAN_ANSWER, /## Step N: Title/],
-    ['missing-tests', 'missing-tests.md', '## Issue: Test add()\nLabels: tests\n\nCases.\n', /missing tests/],
-    ['readme', 'README.md', '# demo\n\nAdds numbers.\n', /README\.md for the project/],
+    ['code-review', '.specloop/out/code-review.md', '# Code review\n\n## Summary\nFine.\n', /file by file/],
+    ['github-issues', '.specloop/out/issues.md', ISSUES_ANSWER, /## Issue: /],
+    ['issue-prompts', '.specloop/out/issue-prompts.md', PLAN_ANSWER, /## Step N: Title/],
+    [
+      'missing-tests',
+      '.specloop/out/missing-tests.md',
+      '## Issue: Test add()\nLabels: tests\n\nCases.\n',
+      /missing tests/,
+    ],
+    ['readme', '.specloop/out/README.md', '# demo\n\nAdds numbers.\n', /README\.md for the project/],
   ])('%s writes %s from the packed repository', async (name, file, answer, instruction) => {
     const b = await sandbox([answer]);
     const r = await b.task(name);
@@ -44,13 +49,13 @@ describe('specloop task — each built-in task, end to end (real pack → fake L
   it('github-issues output is a file `issues post` accepts', async () => {
     const b = await sandbox([ISSUES_ANSWER]);
     await b.task('github-issues');
-    expect(parseIssuesFile(b.read('issues.md')).map((i) => i.title)).toEqual([
+    expect(parseIssuesFile(b.read('.specloop/out/issues.md')).map((i) => i.title)).toEqual([
       'parse() throws on invalid JSON',
       'add() accepts strings',
     ]);
   });
 
-  it('issue-prompts feeds issues.md to the model and writes a plan `run --from` accepts', async () => {
+  it('issue-prompts feeds issues.md (left at the root by an older version) to the model and writes a plan `run --from` accepts', async () => {
     const b = await sandbox([PLAN_ANSWER], { 'issues.md': ISSUES_ANSWER });
     const r = await b.task('issue-prompts');
     expect(r.code, r.stderr).toBe(0);
@@ -58,30 +63,32 @@ describe('specloop task — each built-in task, end to end (real pack → fake L
     expect(sent).toContain('<issues>\n## Issue: parse() throws on invalid JSON');
     // issues.md is given once, as the issues, not packed again as code.
     expect(sent.split('add() accepts strings').length - 1).toBe(1);
-    expect(parsePlan(b.read('issue-prompts.md')).steps.map((s) => s.title)).toEqual([
+    expect(parsePlan(b.read('.specloop/out/issue-prompts.md')).steps.map((s) => s.title)).toEqual([
       'Make parse() report invalid JSON',
       'Reject non-numbers in add()',
     ]);
-    expect(r.stderr).toContain('next: review the steps, then: specloop run --from issue-prompts.md');
+    expect(r.stderr).toContain(
+      'next: review the steps, then: specloop run --from .specloop/out/issue-prompts.md',
+    );
   });
 
   it('unwraps an answer the model wrapped in a ```markdown fence', async () => {
     const b = await sandbox(['```markdown\n# demo\n\nAdds numbers.\n```']);
     await b.task('readme');
-    expect(b.read('README.md')).toBe('# demo\n\nAdds numbers.\n');
+    expect(b.read('.specloop/out/README.md')).toBe('# demo\n\nAdds numbers.\n');
   });
 });
 
 describe('specloop task — output', () => {
   it('never overwrites an existing output file without --force (exit 2, no model call)', async () => {
     const b = await sandbox(['# new readme\n'], { 'README.md': '# mine\n' });
-    const r = await b.task('readme');
+    const r = await b.task('readme', '-o', 'README.md');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('README.md already exists');
     expect(r.stderr).toContain('--force');
     expect(b.fake.requests).toHaveLength(0);
     expect(b.read('README.md')).toBe('# mine\n');
-    expect((await b.task('readme', '--force')).code).toBe(0);
+    expect((await b.task('readme', '-o', 'README.md', '--force')).code).toBe(0);
     expect(b.read('README.md')).toBe('# new readme\n');
   });
 
@@ -91,6 +98,7 @@ describe('specloop task — output', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('# Code review\nAll good.\n');
     expect(existsSync(join(b.dir, 'code-review.md'))).toBe(false);
+    expect(existsSync(join(b.dir, '.specloop/out/code-review.md'))).toBe(false);
   });
 
   it('-o writes elsewhere', async () => {
@@ -103,7 +111,7 @@ describe('specloop task — output', () => {
     const b = await sandbox([{ fault: '500' }], { 'specloop.toml': '[llm]\nmaxRetries = 0\n' });
     const r = await b.task('code-review');
     expect(r.code).toBe(1);
-    expect(existsSync(join(b.dir, 'code-review.md'))).toBe(false);
+    expect(existsSync(join(b.dir, '.specloop/out/code-review.md'))).toBe(false);
   });
 });
 

@@ -51,6 +51,8 @@ const SPEC = [
   '',
 ].join('\n');
 
+const REVIEW = '# Code review\n\n- index.js: camelCase has no sibling for PascalCase\n';
+
 const isSpecRequest = (req: FakeRequest) =>
   (req.messages.find((m) => m.role === 'system')?.content ?? '').includes(
     'specification of an existing system',
@@ -95,7 +97,9 @@ describe.skipIf(!BUILT)('tutorial, Loop 3: spec --from-code → change → statu
           ? changePlan()
           : isTodoRequest(req)
             ? CHANGE_TODO
-            : libraryAgent(req),
+            : req.tools.length === 0
+              ? REVIEW
+              : libraryAgent(req),
     );
     const env = {
       PATH: `${shim}:${process.env.PATH}`,
@@ -132,6 +136,13 @@ describe.skipIf(!BUILT)('tutorial, Loop 3: spec --from-code → change → statu
     );
   });
 
+  it('the code review is a draft in .specloop/out, never in git status', () => {
+    expect(results.find((r) => r.line.startsWith('specloop task code-review'))!.stderr).toContain(
+      'wrote .specloop/out/code-review.md',
+    );
+    expect(readFileSync(join(repo, '.specloop/out/code-review.md'), 'utf8')).toBe(REVIEW);
+  });
+
   it('change planned with the function’s file and its test in focus', () => {
     const prompt = fake.requests.find(isPlanRequest)!.messages.at(-1)!.content;
     expect(prompt).toContain('- index.js (defines camelCase)');
@@ -155,7 +166,15 @@ describe.skipIf(!BUILT)('tutorial, Loop 3: spec --from-code → change → statu
       },
     );
     expect(trailers.split('\n').filter(Boolean).sort()).toEqual(['1', '2']);
-    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe('');
     expect(readFileSync(join(repo, 'index.js'), 'utf8')).toContain('export function pascalCase');
+    // The branch is the pull request: the plan and the change, nothing generated.
+    expect(git(repo, 'diff', '--name-only', 'main...HEAD').split('\n').sort()).toEqual([
+      'changes/pascal-case.md',
+      'changes/pascal-case.todo.md',
+      'index.js',
+      'readme.md',
+      'test.js',
+    ]);
   });
 });

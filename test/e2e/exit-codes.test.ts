@@ -107,7 +107,7 @@ describe.concurrent('no API key → exit 2 naming OPENAI_API_KEY, nothing writte
     const r = await bin(dir, ['task', 'code-review'], noKey);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('OPENAI_API_KEY');
-    expect(existsSync(join(dir, 'code-review.md'))).toBe(false);
+    expect(existsSync(join(dir, '.specloop/out'))).toBe(false);
   });
 
   it('idea', async () => {
@@ -169,7 +169,7 @@ describe.concurrent('unreachable model endpoint → stops at once, exit 2 naming
     const r = await bin(dir, ['task', 'code-review'], down());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(url());
-    expect(existsSync(join(dir, 'code-review.md'))).toBe(false);
+    expect(existsSync(join(dir, '.specloop/out'))).toBe(false);
   });
 
   it('idea (the transcript is kept, with the resume command)', async () => {

@@ -105,17 +105,17 @@ describe('specloop pack --stdout | specloop ask -t summarize', () => {
 });
 
 describe('specloop task', () => {
-  it("code-review writes code-review.md with the model's review and nothing on stdout", async () => {
+  it("code-review writes .specloop/out/code-review.md with the model's review and nothing on stdout", async () => {
     fake.push(REVIEW);
     const r = expectCode(await binIn(repo, env)(['task', 'code-review']), 0, 'task code-review');
-    expect(readFileSync(join(repo, 'code-review.md'), 'utf8').trim()).toBe(REVIEW.trim());
+    expect(readFileSync(join(repo, '.specloop/out/code-review.md'), 'utf8').trim()).toBe(REVIEW.trim());
     expect(r.stdout).toBe('');
     expect(fake.requests[0]!.messages.map((m) => m.content).join('\n')).toContain(MARKER);
   });
 
   it('code-review refuses to overwrite an existing code-review.md (exit 2, no model call)', async () => {
     writeFileSync(join(repo, 'code-review.md'), 'yesterday\n');
-    const r = await binIn(repo, env)(['task', 'code-review']);
+    const r = await binIn(repo, env)(['task', 'code-review', '-o', 'code-review.md']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('code-review.md');
     expect(readFileSync(join(repo, 'code-review.md'), 'utf8')).toBe('yesterday\n');
@@ -126,9 +126,13 @@ describe('specloop task', () => {
     fake.push(ISSUES);
     const bin = binIn(repo, env);
     expectCode(await bin(['task', 'github-issues']), 0, 'task github-issues');
-    expect(readFileSync(join(repo, 'issues.md'), 'utf8').trim()).toBe(ISSUES.trim());
+    expect(readFileSync(join(repo, '.specloop/out/issues.md'), 'utf8').trim()).toBe(ISSUES.trim());
     git(repo, 'remote', 'add', 'origin', 'https://github.com/acme/demo.git');
-    const r = expectCode(await bin(['issues', 'post', 'issues.md', '--dry-run']), 0, 'issues post --dry-run');
+    const r = expectCode(
+      await bin(['issues', 'post', '.specloop/out/issues.md', '--dry-run']),
+      0,
+      'issues post --dry-run',
+    );
     expect(r.stdout).toContain('greet() accepts undefined');
     expect(r.stdout).toContain('Add a test suite');
     expect(existsSync(join(repo, '.specloop', 'posted-issues.json'))).toBe(false);

@@ -49,8 +49,8 @@ describe('specloop mcp: ask, task and the templates as prompts (wire-level fake 
 
     const readme = await s.call('task', { name: 'readme', write: true, force: true, yes: true });
     expect(readme.isError, textOf(readme)).toBeFalsy();
-    expect(textOf(readme)).toBe('readme: wrote README.md');
-    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# Demo\n\nA demo project.\n');
+    expect(textOf(readme)).toBe('readme: wrote .specloop/out/README.md');
+    expect(readFileSync(join(dir, '.specloop/out/README.md'), 'utf8')).toBe('# Demo\n\nA demo project.\n');
     expect(fake.requests[1]?.messages.at(-1)?.content).toContain('src/index.js');
   });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
  * never (always wrong) | nothing (writes nothing) | notest (no test file) | exit1 (correct
  * files but exit code 1) | sleep (good, after STANDIN_SLEEP_MS) | cheat (good, and on the first
  * attempt also ticks every box, weakens the test command, writes a system-prompt template and a
- * git hook, and hides a file of its own in .gitignore). Every call appends
+ * git hook, and hides a file of its own in .gitignore) | spend (see spend() below). Every call appends
  * `{tool, argv, cwd, step}` as a JSON line to $STANDIN_LOG when set.
  */
 const COMMON = String.raw`
@@ -52,7 +52,28 @@ function cheat() {
   write('src/hidden.js', 'export const hidden = 1;\n');
   fs.appendFileSync('.gitignore', 'src/hidden.js\n');
 }
+// STANDIN_MODE=spend: STANDIN_CALLS model calls (default 5), each reported as the CLI reports
+// usage (spendCall, per tool), STANDIN_CALL_GAP_MS apart (default 500 ms); then 20 s more work
+// (a run that does not stop it at --max-cost takes long) and the good answer. A grandchild
+// shares its process group.
+let spendCall = () => {};
+function spend(print) {
+  const files = act();
+  const kid = require('node:child_process').spawn('sleep', ['60'], { stdio: 'ignore' });
+  const log = (o) => process.env.STANDIN_LOG && fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ tool, ...o }) + '\n');
+  log({ grandchild: kid.pid });
+  const calls = Number(process.env.STANDIN_CALLS || 5);
+  let k = 0;
+  const next = () => {
+    log({ call: ++k });
+    spendCall(k);
+    if (k < calls) setTimeout(next, Number(process.env.STANDIN_CALL_GAP_MS || 500));
+    else setTimeout(() => { kid.kill(); print(files); process.exit(0); }, 20000);
+  };
+  next();
+}
 function main(print) {
+  if (mode === 'spend') return spend(print);
   const go = () => { const files = act(); if (mode === 'cheat' && !retry) cheat(); print(files); process.exit(mode === 'exit1' ? 1 : 0); };
   if (mode === 'sleep') setTimeout(go, Number(process.env.STANDIN_SLEEP_MS || 1000)); else go();
 }
@@ -61,6 +82,7 @@ function main(print) {
 // Real aider creates its repo-map cache (SQLite) in the repo root on every run, and prints
 // one of its usage-report variants (STANDIN_AIDER_USAGE: plain | hit | write+hit | nocost | none).
 const AIDER = `${COMMON}
+spendCall = (k) => console.log('Tokens: 2.0k sent, 100 received. Cost: $0.0100 message, $' + (k / 100).toFixed(4) + ' session.');
 main((files) => {
   fs.mkdirSync('.aider.tags.cache.v4', { recursive: true });
   fs.writeFileSync('.aider.tags.cache.v4/cache.db', 'SQLite format 3\\0');
@@ -77,6 +99,8 @@ main((files) => {
 // Claude extras (STANDIN_MODE): denied-bash (a Bash call denied, work done: what print mode
 // does without --allowedTools), api404 (the result event of an unknown model, exit 1).
 const CLAUDE = `${COMMON}
+spendCall = (k) => console.log(JSON.stringify({ type: 'assistant', message: { id: 'msg_' + k, model: 'claude-sonnet-4-5-20250929',
+  content: [{ type: 'text', text: 'working' }], usage: { input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 0 } } }));
 main((files) => {
   const out = (o) => console.log(JSON.stringify(o));
   out({ type: 'system', subtype: 'init', session_id: 'claude-session-' + step });
@@ -97,6 +121,10 @@ main((files) => {
 // Codex extras (STANDIN_MODE): reconnect (two "Reconnecting..." error events, then a good
 // turn, exit 0), failed401 (reconnects with a 401, then turn.failed, exit 1).
 const CODEX = `${COMMON}
+spendCall = (k) => {
+  if (k === 1) { console.log(JSON.stringify({ type: 'thread.started', thread_id: 'codex-thread-' + step })); console.log(JSON.stringify({ type: 'turn.started' })); }
+  console.log(JSON.stringify({ type: 'item.completed', item: { type: 'reasoning', text: 'thinking '.repeat(44) } }));
+};
 main((files) => {
   const out = (o) => console.log(JSON.stringify(o));
   process.stderr.write('WARNING: proceeding, even though we could not create PATH aliases\\n');

@@ -1,4 +1,5 @@
 import { ago, COLUMN_LABELS, duration, esc, tokens, usd } from '../util.js';
+import { reviewControls, statSummary } from './review.js';
 
 function holder(c) {
   if (!c.holder || c.column === 'landed') return '';
@@ -33,9 +34,14 @@ function card(c, critical) {
       ? `<p class="waiting">waits on ${c.waitingOn.join(', ')}</p>`
       : '';
   const reason = c.reason ? `<p class="reason">${esc(c.reason)}</p>` : '';
+  const review = c.review
+    ? `<p class="review-wait">waits for your review: ${esc(statSummary(c.review.stat))}${
+        c.review.terminal ? ' (the terminal asks too)' : ''
+      }</p>${reviewControls(c.step, c.review)}`
+    : '';
   return `<li class="card ${c.column}${critical.has(c.step) ? ' critical' : ''}" data-step="${c.step}">
 <a href="#/step/${c.step}" class="card-link"><span class="num">Step ${c.step}</span> <span class="title">${esc(c.title)}</span></a>
-${holder(c)}${facts(c)}${landed}${waiting}${reason}
+${holder(c)}${facts(c)}${landed}${waiting}${reason}${review}
 <p class="since">in ${esc(COLUMN_LABELS[c.column].toLowerCase())} for ${ago(c.since)}</p>
 </li>`;
 }

@@ -1,4 +1,5 @@
 import { act, ago, COLUMN_LABELS, esc, getJson, loadCss, loadScript, tokens, usd } from '../util.js';
+import { reviewControls } from './review.js';
 
 /** Lines that say a test failed, for highlighting (TAP, node:test, vitest/jest, pytest, go, cargo). */
 const FAILURE = /(\bfail(ed|ure|ing)?\b|\berror\b|✗|✖|×|\bnot ok\b|assert|expected|panicked|traceback)/i;
@@ -53,6 +54,22 @@ function actions(card, team) {
 
 let diffMode = 'line-by-line';
 
+/** The change waiting at the review gate: stat, test result and output, the diff, the answers. */
+function reviewSection(n, r) {
+  const t = r.test;
+  const tests = t
+    ? `<p class="test ${t.ok ? 'ok' : 'bad'}">tests ${t.ok ? 'passed' : 'failed'}: <code>${esc(t.command)}</code> in ${(t.durationMs / 1000).toFixed(1)} s</p>`
+    : '<p>tests: not run</p>';
+  const out = r.testOutput
+    ? `<details><summary>Test output</summary><pre class="test-output" tabindex="0" aria-label="Test output of the change in review">${esc(r.testOutput)}</pre></details>`
+    : '';
+  return `<section aria-labelledby="h-review" class="review-section"><h3 id="h-review">Waiting for your review (attempt ${r.attempt})</h3>
+<pre class="review-stat" tabindex="0" aria-label="Files changed">${esc(r.stat || '(no diff)')}</pre>
+${tests}${out}
+${reviewControls(n, r, { full: true })}
+<div id="review-diff"></div></section>`;
+}
+
 async function renderDiff(el, diff) {
   loadCss('/vendor/diff2html.css');
   await loadScript('/vendor/diff2html.js');
@@ -93,6 +110,7 @@ export async function renderStep(main, n, state, toast) {
 ${c.reason ? `<dt>Reason</dt><dd class="reason">${esc(c.reason)}</dd>` : ''}
 </dl>
 ${actions(c, Boolean(state.team))}
+${d.review ? reviewSection(c.step, d.review) : ''}
 <section aria-labelledby="h-prompt"><h3 id="h-prompt">Prompt</h3><pre class="prompt" tabindex="0" aria-label="Prompt of step ${c.step}">${esc(d.prompt)}</pre></section>
 <section aria-labelledby="h-attempts"><h3 id="h-attempts">Attempts</h3>
 ${d.attempts.length ? d.attempts.map((a, i) => attempt(a, i === d.attempts.length - 1)).join('') : '<p>No attempt recorded yet.</p>'}
@@ -111,6 +129,7 @@ ${landed}
         b.disabled = false;
       }
     });
+  if (d.review?.diff) await renderDiff(main.querySelector('#review-diff'), { patch: d.review.diff });
   if (d.diff) {
     for (const b of main.querySelectorAll('[data-diff]'))
       b.addEventListener('click', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { answerReview, describeAnswer, parseDecision } from '../review/index.js';
 import { pauseRun, resumeRun } from '../run-control.js';
 import { undoStep } from '../undo/index.js';
 import { claim, release } from './core-adapter.js';
@@ -16,8 +17,9 @@ import type { BoardModel } from './model.js';
  *   retry N        → `specloop run --step N`    (the CLI itself, as a child process)
  *   undo N         → `specloop undo N`          (undoStep: a revert commit that unticks the box)
  *   pause / resume → the run-control file `specloop run` checks between steps
+ *   review N       → the review gate of `run --review`: answerReview, as the terminal prompt
  */
-export const ACTIONS = ['claim', 'release', 'retry', 'undo', 'pause', 'resume'] as const;
+export const ACTIONS = ['claim', 'release', 'retry', 'undo', 'pause', 'resume', 'review'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 export interface ActionDeps {
@@ -73,6 +75,18 @@ export async function runAction(
         message: `undid step ${r.step} (${r.title})${r.revert ? `: revert ${r.revert.slice(0, 7)}` : ''}`,
         result: r,
       };
+    }
+    case 'review': {
+      const r = await answerReview({
+        root: repoRoot,
+        planId: state.project.planId,
+        step: stepOf(body),
+        id: typeof body.id === 'string' ? body.id : undefined,
+        decision: parseDecision(body.action, body.comment),
+        by: who ?? 'board',
+        now: ctx.clock.now(),
+      });
+      return { message: `step ${r.pending.step} ${describeAnswer(r)}`, result: r.decision };
     }
     case 'pause':
       return {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Context } from '../context.js';
+import { pendingReviews, readPendingReview } from '../review/index.js';
 import { readRunControl } from '../run-control.js';
 import {
   commitDiff,
@@ -45,13 +46,14 @@ export class BoardModel {
   /** Recompute from the local sources (cheap: a few git calls and file reads). */
   async refresh(): Promise<BoardState> {
     const src = await this.plan();
-    const [landed, journal, attempts, control, branch, alive] = await Promise.all([
+    const [landed, journal, attempts, control, branch, alive, reviews] = await Promise.all([
       landedSteps(this.ctx, src),
       readJournalView(src.repoRoot, src.planId),
       latestAttempts(src.repoRoot),
       readRunControl(src.repoRoot),
       currentBranch(this.ctx, src.repoRoot),
       runAlive(src.repoRoot, hostname()),
+      pendingReviews(src.repoRoot, src.planId),
     ]);
     this.current = computeState(
       {
@@ -60,6 +62,7 @@ export class BoardModel {
         journal,
         attempts,
         control,
+        reviews,
         branch,
         runAlive: alive,
         team: this.team,
@@ -103,7 +106,12 @@ export class BoardModel {
     const diff = card.landed?.commit
       ? await commitDiff(this.ctx, src.repoRoot, card.landed.commit)
       : undefined;
-    return { card, prompt: step?.prompt ?? '', context: step?.context ?? '', attempts, diff };
+    const pending = card.review ? await readPendingReview(src.repoRoot, src.planId, n) : undefined;
+    const review =
+      card.review && pending?.id === card.review.id
+        ? { ...card.review, diff: pending.diff, testOutput: pending.test?.output }
+        : undefined;
+    return { card, prompt: step?.prompt ?? '', context: step?.context ?? '', attempts, diff, review };
   }
 
   /** Members, per-member steps, and the cost/throughput series. */

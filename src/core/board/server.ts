@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
 import { isSpecloopError, UsageError, WorkError } from '../errors.js';
+import { publishBoardAddress } from '../review/index.js';
 import { checkAccess, isLoopbackHost, newToken, TOKEN_COOKIE } from './access.js';
 import { type ActionDeps, runAction } from './actions.js';
 import { assetFile, contentType, webRoot } from './assets.js';
@@ -190,6 +191,11 @@ export async function startBoard(ctx: Context, o: BoardOptions): Promise<BoardSe
     : o.host === '0.0.0.0' || o.host === '::'
       ? hostname()
       : o.host;
+  // A run waiting for review says where to answer it: this board's address (never the token).
+  const unpublish = await publishBoardAddress(first.project.repoRoot, {
+    url: `http://${shown}:${port}/`,
+    tokenRequired: !loopback,
+  }).catch(() => async () => {});
   return {
     url: `http://${shown}:${port}/?token=${token}`,
     host: o.host,
@@ -200,6 +206,7 @@ export async function startBoard(ctx: Context, o: BoardOptions): Promise<BoardSe
     async close() {
       clearInterval(fetchTimer);
       watcher.close();
+      await unpublish();
       hub.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

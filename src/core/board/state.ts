@@ -1,5 +1,6 @@
 import { basename, relative, sep } from 'node:path';
 import type { Plan } from '../plan/index.js';
+import type { PendingReview } from '../review/index.js';
 import type { RunControl } from '../run-control.js';
 import type { LandedStep, PlanSource, TeamStatus } from './core-adapter.js';
 import type { JournalView } from './journal-view.js';
@@ -14,6 +15,8 @@ export interface Sources {
   team?: TeamStatus & { fetchedAt: string; landed: Map<number, LandedStep> };
   teamError?: string;
   control: RunControl;
+  /** Steps waiting at the review gate of a live run (`.specloop/review/`). */
+  reviews?: Map<number, PendingReview>;
   /** Whether a run holds the repository's run lock (false: a journal step in flight was interrupted). */
   runAlive?: boolean;
   maxAttempts: number;
@@ -62,11 +65,15 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     const waitingOn = step.dependsOn.filter((d) => !landedSet.has(d));
     const local = s.landed.get(n);
     const remote = teamDone.get(n);
+    const pending = s.reviews?.get(n);
     let column: Column;
     let known: string | undefined;
     if (local || remote) {
       column = 'landed';
       known = local?.at ?? remote?.at;
+    } else if (pending) {
+      column = 'review';
+      known = pending.since;
     } else if (active?.step === n && REVIEW_PHASES.has(active.phase)) {
       column = 'review';
       known = active.startedAt;
@@ -90,12 +97,15 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
       since: clock.since(n, column, known, s.now),
     };
     if (claim) card.holder = { name: claim.holder, ...claim };
+    if (pending && column === 'review') card.review = cardReview(pending);
     if (running && (column === 'running' || column === 'review')) card.phase = active.phase;
-    const k = running ? active.attempt : last?.attempts;
+    const k = pending && column === 'review' ? pending.attempt : running ? active.attempt : last?.attempts;
     if (k) card.attempt = { k, n: s.maxAttempts };
     if (rec?.ok !== undefined)
       card.lastTest = { ok: rec.ok, durationMs: rec.testDurationMs ?? rec.durationMs };
     else if (last) card.lastTest = { ok: last.ok };
+    if (card.review?.test)
+      card.lastTest = { ok: card.review.test.ok, durationMs: card.review.test.durationMs };
     if (hist.length) {
       card.tokens = {
         input: hist.reduce((a, h) => a + (h.inputTokens || 0), 0),
@@ -140,12 +150,26 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
         }
       : undefined,
     run: {
-      active: active && RUNNING_PHASES.has(active.phase) ? active.step : undefined,
+      // A step waiting for review is not "running": the run waits for a person.
+      active:
+        active && RUNNING_PHASES.has(active.phase) && !s.reviews?.has(active.step) ? active.step : undefined,
       phase: active?.phase,
       paused: s.control.paused,
       pausedBy: s.control.by,
     },
     warnings: [...(s.warnings ?? []), ...(s.teamError ? [`team remote: ${s.teamError}`] : [])],
+  };
+}
+
+/** What a card shows of a pending review (the diff itself only on the step page). */
+export function cardReview(p: PendingReview): NonNullable<Card['review']> {
+  return {
+    id: p.id,
+    attempt: p.attempt,
+    since: p.since,
+    stat: p.stat,
+    test: p.test && { ok: p.test.ok, command: p.test.command, durationMs: p.test.durationMs },
+    terminal: p.terminal,
   };
 }
 

@@ -34,6 +34,21 @@ export interface Card {
   reason?: string;
   /** Where the run is in the step (executing, checking, committing). */
   phase?: string;
+  /** The review gate waits for an answer (`run --review`): the question to answer. */
+  review?: CardReview;
+}
+
+/** A step waiting at the review gate, as its card shows it. */
+export interface CardReview {
+  /** The question's id: an answer names it (an older page cannot decide a newer attempt). */
+  id: string;
+  attempt: number;
+  since: string;
+  /** `git diff --stat` lines. */
+  stat: string;
+  test?: { ok: boolean; command: string; durationMs: number };
+  /** The run's terminal asks too (first answer wins). */
+  terminal: boolean;
 }
 
 export interface BoardState {
@@ -73,6 +88,8 @@ export interface StepDetail {
   context: string;
   attempts: AttemptRecord[];
   diff?: { commit: string; author: string; at: string; subject: string; patch: string };
+  /** The change waiting at the review gate: its diff and test output. */
+  review?: CardReview & { diff: string; testOutput?: string };
 }
 
 export interface TeamMember {

@@ -6,6 +6,7 @@ export { referencedPaths, unknownPathProblems, untestedStepProblems } from './fi
 export { type Focus, findFocus } from './focus.js';
 export { type ChangeContext, gatherContext } from './gather-context.js';
 export { type ChangeEvent, type ChangeOptions, type ChangeResult, planChange } from './plan-change.js';
+export { commitPlanOnBranch } from './publish-plan.js';
 export { changeSessionsDir } from './questions.js';
 export { type RequestTerms, requestTerms } from './request-terms.js';
 export { freeSlug, slugFor } from './slug.js';

@@ -20,7 +20,15 @@ import { requestTerms } from './request-terms.js';
 import { freeSlug, slugFor } from './slug.js';
 
 export type ChangeEvent =
-  | { type: 'context'; tokens: number; budget: number; files: number; focus: string[]; whole: boolean }
+  | {
+      type: 'context';
+      tokens: number;
+      budget: number;
+      files: number;
+      focus: string[];
+      whole: boolean;
+      compressed: boolean;
+    }
   | DraftEvent
   | { type: 'todo-fallback'; problems: string[] }
   | BrainstormEvent;
@@ -46,6 +54,8 @@ export interface ChangeOptions {
   dryRun?: boolean;
   contextWindow?: number;
   tokenBudget?: number;
+  /** `--compress`: outside the focus, signatures once the budget is tight (default `[pack] compress`). */
+  compress?: boolean;
   onEvent?: (e: ChangeEvent) => void;
   /** Test seam for `--issue`. */
   githubApi?: GithubApi;
@@ -61,7 +71,10 @@ export interface ChangeResult {
   request: string;
   /** The tree id of the code the plan was made from (recorded in the plan). */
   tree?: string;
-  context: Pick<ChangeContext, 'tokens' | 'packed' | 'left' | 'whole'> & { focus: string[]; budget: number };
+  context: Pick<ChangeContext, 'tokens' | 'packed' | 'left' | 'whole' | 'compressed' | 'packs'> & {
+    focus: string[];
+    budget: number;
+  };
   answered: number;
   transcript?: string;
   written: boolean;
@@ -136,6 +149,7 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     include: o.include ?? [],
     budget,
     isTestFile: tests.isTestFile,
+    compress: compressOption(o.compress, ctx.config.pack.compress),
   });
   emit({
     type: 'context',
@@ -144,6 +158,7 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     files: gathered.packed.length,
     focus: gathered.focus.files,
     whole: gathered.whole,
+    compressed: gathered.compressed,
   });
   const focus = gathered.focus.files.length
     ? gathered.focus.files.map((f) => `- ${f} (${gathered.focus.reasons[f]})`).join('\n')
@@ -216,6 +231,8 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
       packed: gathered.packed,
       left: gathered.left,
       whole: gathered.whole,
+      compressed: gathered.compressed,
+      packs: gathered.packs,
       focus: gathered.focus.files,
       budget,
     },
@@ -225,6 +242,12 @@ export async function planChange(ctx: Context, o: ChangeOptions): Promise<Change
     totals: generated.totals,
     specDrift: specDrift?.stale ? specDrift : undefined,
   };
+}
+
+/** `--compress` turns it on for every file (or keeps `[pack] compress`'s globs); without it, the config decides. */
+function compressOption(flag: boolean | undefined, config: boolean | string[]): boolean | string[] {
+  if (!flag) return config;
+  return Array.isArray(config) && config.length ? config : true;
 }
 
 function sessionSlug(output: string | undefined): string | undefined {

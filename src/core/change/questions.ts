@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { atomicWrite } from '../../util/atomic-write.js';
 import {
   type AnswerSource,
   answeredCount,
@@ -57,6 +59,9 @@ export async function openChangeSession(
       state: replay([{ type: 'start', ...start }]),
       resumed: false,
     };
+    // Transcripts are machine state: never in `git status`, even without init's .gitignore lines.
+    const ignore = join(dir, '.gitignore');
+    if (!existsSync(ignore)) await atomicWrite(ignore, '*\n');
   }
   const { file, state } = opened;
   return {

@@ -140,7 +140,7 @@ export const configSchema = z
         maxToolCalls: z.number().int().positive().default(40),
         notify: z.enum(['auto', 'bell', 'off']).default('auto'),
         notifyAfterSec: z.number().nonnegative().default(30),
-        /** Review each green step before it lands (`run --review`); needs a terminal. */
+        /** Review each green step before it lands (`run --review`); answered in the terminal or `specloop board`. */
         review: z.boolean().default(false),
         /** Let the retry prompt's file context include files with secrets (`[pack] securityCheck` does not). */
         allowSecretsInRetry: z.boolean().default(false),
@@ -184,6 +184,11 @@ export const configSchema = z
       })
       .strict()
       .default({ fetchIntervalSec: 10, port: 4177 }),
+    /** Generated drafts (`task`, `issues pull`): where they go; a directory specloop creates ignores itself. */
+    task: z
+      .object({ outputDir: z.string().min(1).default('.specloop/out') })
+      .strict()
+      .default({ outputDir: '.specloop/out' }),
     /** Cost (USD) above which `task`/`ask` confirm before calling. */
     confirmCostOver: z.number().nonnegative().default(0.5),
   })

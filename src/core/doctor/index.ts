@@ -1,9 +1,9 @@
-import { run } from '../../util/spawn.js';
 import { loadConfig } from '../config/load.js';
 import { type Context, rootOf } from '../context.js';
 import { detectTestCommand } from '../init/detect-test.js';
 import { describeModels } from '../llm/models-info.js';
 import { findClipboard } from '../pack/clipboard.js';
+import { runTestsOnCleanCheckout } from './clean-tests.js';
 import { bwrapWorks, toolVersion } from './tools.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
@@ -19,7 +19,7 @@ export interface DoctorCheck {
 export interface DoctorOptions {
   /** One cheap model call per provider the roles use. */
   online?: boolean;
-  /** Run the test command once on the tree as it is and report the outcome. */
+  /** Run the test command once on a clean checkout of HEAD and report the outcome. */
   runTests?: boolean;
 }
 
@@ -121,20 +121,14 @@ export async function runDoctor(ctx: Context, opts: DoctorOptions = {}): Promise
   );
   if (opts.runTests && command) {
     const started = ctx.clock.now();
-    const r = await run(command, [], {
-      ...sh,
-      shell: true,
-      timeoutMs: ctx.config.test.timeoutSec * 1000,
-      signal: ctx.signal,
-    });
+    const { result: r, where } = await runTestsOnCleanCheckout(ctx, { root, command });
     const secs = ((ctx.clock.now() - started) / 1000).toFixed(1);
     add(
       'tests',
       'run',
       r.code === 0 ? 'ok' : 'warn',
-      r.timedOut
-        ? `timed out after ${secs}s`
-        : `exit ${r.code} in ${secs}s${r.code === 0 ? '' : ': a step cannot pass until the suite is green'}`,
+      `${r.timedOut ? `timed out after ${secs}s` : `exit ${r.code} in ${secs}s`} on ${where}` +
+        (r.code === 0 ? '' : ': a step cannot pass until the suite is green'),
     );
   }
 

@@ -22,6 +22,7 @@ export const SECTION_DOCS: Record<string, string> = {
   github: '`specloop issues post`.',
   team: '`specloop run --team`: coordination through the git remote.',
   board: '`specloop board`: the live web board.',
+  task: 'Where generated drafts go (`task`, `issues pull`): never committed.',
 };
 
 export const KEY_DOCS: Record<string, string> = {
@@ -56,7 +57,7 @@ export const KEY_DOCS: Record<string, string> = {
   'run.maxToolCalls': 'tool calls per attempt for the built-in agent',
   'run.notify': 'when a long run ends: auto = terminal bell + desktop notification, bell, off',
   'run.notifyAfterSec': 'only runs that took at least this long notify (seconds)',
-  'run.review': 'review each green step before it lands (like --review; needs a terminal)',
+  'run.review': 'review each green step before it lands (like --review; terminal or specloop board)',
   'run.allowSecretsInRetry': 'let files with secrets into retry prompts (never by default)',
   'pack.style': 'output format',
   'pack.output': 'output file (`--stdout` prints instead)',
@@ -101,6 +102,8 @@ export const KEY_DOCS: Record<string, string> = {
   'team.linkIgnored': 'ignored root dirs each worktree links to the main checkout (no reinstall per step)',
   'board.fetchIntervalSec': 'seconds between fetches of the team remote (claims, integration branch)',
   'board.port': 'port of `specloop board` (0: any free port; --port wins)',
+  'task.outputDir':
+    'drafts from `task` / `issues pull` (code-review.md, issues.md …), inside the project; a dir specloop creates ignores itself',
   confirmCostOver: 'ask before a `task`/`ask` call estimated to cost more than this many USD',
 };
 

@@ -52,7 +52,13 @@ export const HINTS: Record<InfraKind, string> = {
 /** An infrastructure failure: the run stops at once; exit code by kind (see EXIT). */
 export class InfraError extends SpecloopError {
   readonly kind: InfraKind;
-  constructor(kind: InfraKind, message: string, opts: { hint?: string; cause?: unknown } = {}) {
+  /** An agent CLI's raw output, when it reported the failure (kept in the attempt's run record). */
+  readonly transcript?: string;
+  constructor(
+    kind: InfraKind,
+    message: string,
+    opts: { hint?: string; cause?: unknown; transcript?: string } = {},
+  ) {
     super(message, {
       code: `E_INFRA_${kind.toUpperCase()}`,
       hint: opts.hint ?? HINTS[kind],
@@ -60,6 +66,7 @@ export class InfraError extends SpecloopError {
       cause: opts.cause,
     });
     this.kind = kind;
+    this.transcript = opts.transcript;
   }
 }
 

@@ -25,6 +25,8 @@ export interface AssembleInput {
   measure(text: string): Promise<number>;
   tokenBudget?: number;
   splitTokens?: number;
+  /** Paths dropped only when nothing else is left to drop (PackOptions.keep). */
+  keep?: ReadonlySet<string>;
 }
 
 const nonLast = (f: StoredBlock) => f.blockTokens;
@@ -74,8 +76,13 @@ async function applyBudget(
     return { level, tok };
   };
   const tier = new Map(input.files.map((f) => [f, tierOf(f.path, f.tokens)]));
+  const pinned = (f: StoredBlock) => (input.keep?.has(f.path) ? 1 : 0);
   const byDrop = [...input.files].sort(
-    (a, b) => tier.get(b)! - tier.get(a)! || b.blockTokens - a.blockTokens || (a.path < b.path ? -1 : 1),
+    (a, b) =>
+      pinned(a) - pinned(b) ||
+      tier.get(b)! - tier.get(a)! ||
+      b.blockTokens - a.blockTokens ||
+      (a.path < b.path ? -1 : 1),
   );
   const gone = new Set<StoredBlock>();
   const reason = (f: StoredBlock): SkippedFile => ({
@@ -110,7 +117,7 @@ async function applyBudget(
   // Fill: the drops overshoot (a large file went for a small excess); take back the most
   // relevant, smallest files that fit in the room left, checking the exact total each time.
   const back = byDrop.filter((f) => gone.has(f)).reverse();
-  back.sort((a, b) => tier.get(a)! - tier.get(b)! || a.blockTokens - b.blockTokens);
+  back.sort((a, b) => pinned(b) - pinned(a) || tier.get(a)! - tier.get(b)! || a.blockTokens - b.blockTokens);
   const state = await pickLevel(goneList(), keptOf().length);
   let room = budget - total(keptOf(), state.tok);
   const taken: StoredBlock[] = [];

@@ -116,6 +116,7 @@ export function processConfigFor(o: ResolvedPack, cache: TokenCache): ProcessCon
     truncateBase64: o.truncateBase64,
     securityCheck: o.securityCheck,
     compress: o.compress,
+    keep: o.keep,
     maxFileSize: o.maxFileSize,
     cache: cache.entries,
   };

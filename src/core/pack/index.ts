@@ -13,14 +13,14 @@ import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from 
 import { TokenCache } from './cache.js';
 import { type Processed, predictOutcomes, processAll } from './collect.js';
 import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
+import { selectPaths } from './list-files.js';
 import { repomixNotice } from './notices.js';
-import { isOwnOutput, partPath, prefixFor, type ResolvedPack, resolveOptions } from './options.js';
+import { partPath, type ResolvedPack, resolveOptions } from './options.js';
 import { checkoutRemote } from './remote.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
 import { renderTree } from './render/tree.js';
 import { footerInfo, measurer } from './sections.js';
-import { selectFiles } from './select/index.js';
 import { sortPaths } from './select/sort.js';
 import { SKIP_LABEL } from './summary.js';
 import { TokenCounter } from './tokens/counter.js';
@@ -28,6 +28,7 @@ import { type EncodingName, loadEncoding } from './tokens/encodings.js';
 import type { PackOptions, PackResult, SkippedFile } from './types.js';
 import { checkOutputPath, partText, writeParts } from './write-output.js';
 
+export { listFiles } from './list-files.js';
 export { formatSummary } from './summary.js';
 export { formatTokenCountTree, tokenCountTree } from './token-count-tree.js';
 
@@ -77,31 +78,7 @@ async function packResolved(
   const cache = await TokenCache.load(o.cache ? ctx.cacheDir : undefined);
 
   progress?.start('selecting files…');
-  const paths: string[] = [];
-  const early: SkippedFile[] = o.missing.map((path) => ({ path, reason: 'missing', detail: 'no such file' }));
-  for (const [k, dir] of o.dirs.entries()) {
-    const only = o.only[k];
-    const sel = await selectFiles({
-      root: dir,
-      gitignore: o.gitignore,
-      defaultIgnore: o.defaultIgnore,
-      dotIgnore: o.dotIgnore,
-      include: o.includeMatcher,
-      ignore: o.ignoreMatcher,
-      exclude: isOwnOutput(o.outputPath, dir),
-      only,
-      env: ctx.env,
-      signal: ctx.signal,
-    });
-    ctx.log.debug(`pack: ${sel.files.length} files in ${dir} (${sel.mode}) at ${since()}`);
-    const prefix = prefixFor(o.base, dir);
-    for (const f of sel.files) paths.push(prefix + f);
-    if (only) {
-      // Asked for by name but left out by a rule: say so (nothing is dropped silently).
-      const got = new Set(sel.files);
-      for (const f of only) if (!got.has(f)) early.push({ path: prefix + f, reason: 'ignored' });
-    }
-  }
+  const { paths, early } = await selectPaths(ctx, o, since);
   const ordered = o.dirs.length > 1 ? sortPaths([...new Set(paths)]) : paths;
   if (ctx.signal.aborted) throw new InterruptedError();
 
@@ -197,6 +174,7 @@ async function finish(
     measure,
     tokenBudget: o.tokenBudget,
     splitTokens: o.splitTokens,
+    keep: o.keep.length ? new Set(o.keep) : undefined,
   });
   skipped.push(...dropped);
   const gone = new Set(dropped.map((d) => d.path));

@@ -34,6 +34,8 @@ export interface ResolvedPack extends Omit<PackConfig, 'encoding'> {
   /** The packed directory's repomix.config.json, when there is one (and dotIgnore is on). */
   repomix?: { config: RepomixConfig; applied: string[] };
   write: boolean;
+  /** See PackOptions.keep. */
+  keep: string[];
 }
 
 const isInside = (dir: string, p: string) => {
@@ -43,7 +45,7 @@ const isInside = (dir: string, p: string) => {
 
 /** Merge `ctx.config.pack` with `opts` (opts win), validate, resolve. Throws UsageError. */
 export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
-  const { dirs: dirArgs, fileList, remote: _r, write, progress: _p, threads: _t, ...over } = opts;
+  const { dirs: dirArgs, fileList, remote: _r, write, progress: _p, threads: _t, keep, ...over } = opts;
   const defined = Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined));
   const parsed = packSchema.safeParse({ ...ctx.config.pack, ...defined });
   if (!parsed.success) {
@@ -100,6 +102,7 @@ export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
     instructionsText,
     repomix: repomix && { config: repomix, applied: repomixApplied },
     write: write !== false,
+    keep: keep ?? [],
   };
 }
 

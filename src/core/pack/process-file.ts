@@ -25,6 +25,8 @@ export interface ProcessConfig {
   securityCheck: boolean;
   /** `--compress`: every file (true), none (false), or files matching these globs. */
   compress: boolean | string[];
+  /** Never compressed, whatever `compress` says (PackOptions.keep). */
+  keep?: string[];
   maxFileSize: number;
   /** Token-cache entries known at start (key → value), see cache.ts. */
   cache: Map<string, string>;
@@ -96,7 +98,9 @@ export class FileProcessor {
   constructor(private readonly cfg: ProcessConfig) {
     const c = cfg.compress;
     const globs = Array.isArray(c) ? compileGlobs(c, 'compress') : undefined;
-    this.compressMatch = c === true ? () => true : globs ? (p) => globs.ignores(p) : () => false;
+    const match = c === true ? () => true : globs ? (p: string) => globs.ignores(p) : () => false;
+    const keep = new Set(cfg.keep);
+    this.compressMatch = keep.size ? (p) => !keep.has(p) && match(p) : match;
     this.bytesAsIs =
       (cfg.style === 'xml' || cfg.style === 'plain') &&
       !cfg.removeComments &&

@@ -23,6 +23,11 @@ export interface PackOptions extends Partial<PackConfig> {
   progress?: Progress;
   /** Force in-thread processing (tests; also used automatically for tiny packs). */
   threads?: number;
+  /**
+   * Paths (relative to the packed dir) that matter most to the caller (`change`'s focus):
+   * always packed whole (never compressed), and the last to go under a token budget.
+   */
+  keep?: string[];
 }
 
 /** One file that made it into the pack. */

@@ -60,6 +60,7 @@ export {
   isTestFile,
   restorePaths,
 } from './step-attempts.js';
+export { type PreflightOptions, testPreflight } from './test-preflight.js';
 export { type RunTestsOptions, runTests, type TestResult } from './test-runner.js';
 export { PLAN_TRAILER, REVERT_TRAILER, STEP_TRAILER, stepMessage } from './trailers.js';
 export type { RunPlanResult, StepReport } from './types.js';

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { commit, git, showFile, status } from '../git/index.js';
 import { inspectPlan } from '../plan/index.js';
+import { isMachineState } from './machine-state.js';
 import { loadPlanSource } from './plan-source.js';
 import type { BetweenStepsHook } from './seams.js';
 import type { RunSettings } from './settings.js';
@@ -31,6 +32,8 @@ export async function commitPlanEdit(
   const env = ctx.env;
   const src = await loadPlanSource(ctx, { repoRoot: o.repo, from: o.from });
   const planRel = relative(o.repo, src.planPath).split('\\').join('/');
+  // A plan under .specloop/ (a draft from `issues pull`) is machine state: never committed.
+  if (isMachineState(planRel)) return [];
   const dirty = await status(o.repo, { env, paths: [planRel] });
   if (dirty.length === 0) return [];
   const before = await showFile(o.repo, 'HEAD', planRel, { env });

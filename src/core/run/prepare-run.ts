@@ -14,12 +14,12 @@ import {
   switchBranch,
 } from '../git/index.js';
 import { markStep } from '../plan/index.js';
-import { GENERATED_FILES } from '../tasks/builtin-tasks.js';
+import { excludeStrayOutputs, isStrayOutput } from '../tasks/output-dir.js';
 import { type BranchPlan, chooseBranch } from './branch.js';
 import { type ActiveStep, type Journal, planJournal, readJournal, writeJournal } from './journal.js';
 import { landedSteps, tickedSteps } from './landed-steps.js';
 import { checkIndexLock, removeDeadTemps } from './leftovers.js';
-import { machineState } from './machine-state.js';
+import { isMachineState, machineState } from './machine-state.js';
 import type { PlanSource } from './plan-source.js';
 import { runErrors } from './run-errors.js';
 import { setupFiles } from './setup-files.js';
@@ -60,6 +60,8 @@ const rel = (root: string, p: string) => relative(root, p).split('\\').join('/')
  * - the journal's in-flight step without a trailer commit is NOT done: a tick written just
  *   before the crash is taken back (the commit will tick it), its work stays in the tree
  *   and the loop checks it first (tests) before asking the executor for more;
+ * - specloop's own drafts at their old names (code-review.md …, untracked) go into
+ *   info/exclude: never committed by `--yes` or a step, never a reason to refuse;
  * - any other local change is the user's: refused (exit 2) unless `--yes`, which commits
  *   it as "specloop: save work before run" on the run branch (a commit never loses work;
  *   a stash can be forgotten or fail to pop);
@@ -92,7 +94,13 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   }
   // specloop.toml / init's .gitignore lines travel with the plan commit (init → plan → run).
   planRels.push(...(await setupFiles(repo, entries, env)));
-  const other = entries.filter((e) => !planRels.includes(e.path));
+  // specloop's own drafts left in the tree (older versions, `task -o`) are never the user's
+  // work: kept out of every commit of the run (info/exclude), and no reason to refuse.
+  // (Not the plan itself: `run --from issue-prompts.md` commits it with the run.)
+  const stray = entries
+    .filter((e) => e.code === '??' && isStrayOutput(e.path) && !planRels.includes(e.path))
+    .map((e) => e.path);
+  const other = entries.filter((e) => !planRels.includes(e.path) && !stray.includes(e.path));
   const todoDirty = entries.some((e) => e.path === todoRel);
 
   const branch = await chooseBranch(repo, {
@@ -141,7 +149,10 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   // Nothing left to run: the tree's state does not matter, and nothing will be written.
   const idle = o.idle?.(new Set(done.keys()), active) ?? false;
   if (other.length && !active && !o.yes && !idle)
-    throw runErrors.dirty(other.map(statusLine), dirtyHint(other.map((e) => e.path)));
+    throw runErrors.dirty(
+      other.map(statusLine),
+      'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch',
+    );
   if (o.dryRun) return { branch, done, active, journal, notes };
   if (idle) {
     const here = {
@@ -153,6 +164,12 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   }
 
   // ---- from here on, changes ----
+  if (stray.length) {
+    await excludeStrayOutputs(repo, stray, env);
+    notes.push(
+      `kept ${stray.join(', ')} out of the run branch (specloop output; listed in .git/info/exclude)`,
+    );
+  }
   if (branch.action === 'create') await createBranch(repo, branch.target, { env });
   if (branch.action === 'switch') await switchBranch(repo, branch.target, { env });
   if (branch.action !== 'stay')
@@ -172,7 +189,9 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   }
   const onDisk = await readFile(src.todoPath, 'utf8').catch(() => undefined);
   if (onDisk !== todo) await atomicWrite(src.todoPath, todo);
-  const planDirty = await status(repo, { env, paths: planRels });
+  // A plan drafted under .specloop/ (`issues pull`'s issue-prompts.md) is machine state like
+  // the rest of it: run from where it is, never committed into the branch.
+  const planDirty = (await status(repo, { env, paths: planRels })).filter((e) => !isMachineState(e.path));
   if (planDirty.length) {
     const added = planDirty.some((e) => e.code === '??');
     const paths = planDirty.map((e) => e.path);
@@ -185,22 +204,4 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
   pj.active = active;
   await writeJournal(repo, journal, ctx.faults);
   return { branch, done, active, journal, notes };
-}
-
-/**
- * What to do about a dirty tree. specloop's own outputs (reviews, issue lists, packs) are
- * not part of any change: they should be ignored, never committed into the run branch,
- * so `--yes` is offered only when everything dirty is the user's own work.
- */
-function dirtyHint(paths: string[]): string {
-  const ours = paths.filter((p) => GENERATED_FILES.includes(p) || p === 'output.txt');
-  if (ours.length === 0)
-    return 'commit or stash them first, or pass --yes to commit them as "specloop: save work before run" on the run branch';
-  const rest = paths.length - ours.length;
-  return (
-    `${ours.join(', ')} ${ours.length === 1 ? 'is' : 'are'} specloop output, not part of the change: ` +
-    `keep ${ours.length === 1 ? 'it' : 'them'} out of the run branch with \`printf '%s\\n' ${ours.join(' ')} >> .git/info/exclude\`` +
-    (rest ? `, then commit or stash the other ${rest} change(s)` : '') +
-    ', and run again'
-  );
 }

@@ -28,7 +28,14 @@ export function runRecordObserver(ctx: Context, o: { root?: string; executor: st
       ? Promise.resolve(o.root)
       : repoRoot(ctx.cwd, { env: ctx.env }).then((r) => r ?? ctx.cwd));
   const key = (e: AttemptRef) => `${e.runId}/${e.step}/${e.attempt}`;
-  const write = async (e: AttemptRef, p: Pending, ok: boolean, reason?: string, keepDiff = false) =>
+  const write = async (
+    e: AttemptRef,
+    p: Pending,
+    ok: boolean,
+    reason?: string,
+    keepDiff = false,
+    stoppedRun?: string,
+  ) =>
     recordAttempt(ctx, {
       root: await rootDir(),
       runId: e.runId,
@@ -45,6 +52,7 @@ export function runRecordObserver(ctx: Context, o: { root?: string; executor: st
       startedAt: p.startedAt,
       now: ctx.clock.now(),
       keepDiff,
+      stoppedRun,
     });
   const get = (e: AttemptRef) => {
     let p = pending.get(key(e));
@@ -70,7 +78,7 @@ export function runRecordObserver(ctx: Context, o: { root?: string; executor: st
     async attemptRejected(e) {
       const p = get(e);
       p.test ??= e.test;
-      await write(e, p, false, e.reason);
+      await write(e, p, false, e.reason, false, e.stoppedRun);
       pending.delete(key(e));
     },
     async stepLanded(e) {

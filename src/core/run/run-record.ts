@@ -39,6 +39,12 @@ export interface AttemptMeta {
   cost: number | null;
   sessionId?: string;
   summary?: string;
+  /**
+   * The error code (E_INFRA_AUTH, E_TEST_COMMAND …) when a failure of the infrastructure, not
+   * of the work, ended this attempt and stopped the run. Such an attempt is not counted
+   * against --max-attempts: the next run starts the step afresh.
+   */
+  stoppedRun?: string;
   /** Exit code of the test command, when it ran. */
   testCode?: number | null;
   startedAt: string;
@@ -172,6 +178,8 @@ export interface RecordAttemptOptions {
   now: number;
   /** Keep the diff recorded earlier (the work is committed now: the tree no longer shows it). */
   keepDiff?: boolean;
+  /** See AttemptMeta.stoppedRun. */
+  stoppedRun?: string;
 }
 
 /**
@@ -195,6 +203,7 @@ export async function recordAttempt(ctx: Context, o: RecordAttemptOptions): Prom
         cost: r?.cost ?? null,
         sessionId: r?.sessionId,
         summary: r?.summary,
+        stoppedRun: o.stoppedRun,
         testCode: o.test?.code,
         startedAt: new Date(o.startedAt).toISOString(),
         durationMs: o.now - o.startedAt,

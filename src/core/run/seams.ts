@@ -20,6 +20,8 @@ export interface StepChange {
   mode: RunMode;
   /** Repo-relative paths the attempt changed (added, modified, deleted). */
   changed: string[];
+  /** Aborted when the step is abandoned (Ctrl-C; in a team, the claim was lost): a waiting check stops. */
+  signal?: AbortSignal;
 }
 
 export type PreLandVerdict =
@@ -62,7 +64,13 @@ export interface AttemptObserver {
   attemptStarted?(e: AttemptRef & { prompt: string }): void | Promise<void>;
   executorFinished?(e: AttemptRef & { result: ExecutorResult }): void | Promise<void>;
   testsRan?(e: AttemptRef & { result: TestResult }): void | Promise<void>;
-  attemptRejected?(e: AttemptRef & { reason: string; test?: TestResult }): void | Promise<void>;
+  /**
+   * `stoppedRun`: the error code of a failure that ended the attempt AND the run (the
+   * infrastructure, a test command that cannot run); such an attempt is not counted.
+   */
+  attemptRejected?(
+    e: AttemptRef & { reason: string; test?: TestResult; stoppedRun?: string },
+  ): void | Promise<void>;
   stepLanded?(e: AttemptRef & { commit: string; attempts: number }): void | Promise<void>;
 }
 

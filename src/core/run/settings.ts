@@ -86,12 +86,6 @@ function refuseForMode(f: RunFlags, mode: RunMode): void {
     throw runErrors.flagNotInMode('--remote', 'a run without --team', 'only team mode talks to a remote');
   if (mode !== 'team' && (f.name !== undefined || f.leaseSeconds !== undefined))
     throw runErrors.flagNotInMode('--name / --lease', 'a run without --team', 'only team mode claims steps');
-  if (mode !== 'solo' && f.allowRed)
-    throw runErrors.flagNotInMode(
-      '--allow-red',
-      mode === 'team' ? '--team' : '--parallel',
-      'the test preflight it relaxes runs before a solo run only; each step must leave the suite green in every mode',
-    );
 }
 
 /** Resolve and validate the settings of one run; bad input is a UsageError (exit 2) before anything runs. */

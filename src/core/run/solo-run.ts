@@ -243,12 +243,17 @@ async function runSolo(
     if (!report.ok) {
       result.stopped = report.reason?.startsWith('cost limit') ? 'cost-limit' : 'failed';
       const left = await status(repo, { env: ctx.env, exclude: machineState(ctx, repo) });
-      result.hint = left.some((e) => e.path !== result.todoFile)
-        ? `step ${n}'s work is left uncommitted in the tree (git status / git diff). Fix it by hand and run ` +
-          `\`specloop run --step ${n}\` (your fix is tested first), or discard it with ` +
-          '`git checkout -- . && git clean -fd -e .specloop` and run again.'
-        : `step ${n} left no changes in the tree. See what the executor tried above, ` +
-          `make the step's prompt in ${result.planFile} clearer or smaller, and run \`specloop run --step ${n}\`.`;
+      const work = left.some((e) => e.path !== result.todoFile);
+      result.hint =
+        result.stopped === 'cost-limit'
+          ? `spent ${formatUsd(result.cost)} of --max-cost ${formatUsd(maxCost ?? 0)}; raise it and run again to continue` +
+            (work ? ` (step ${n}'s partial work stays in the tree and is tested first)` : '')
+          : work
+            ? `step ${n}'s work is left uncommitted in the tree (git status / git diff). Fix it by hand and run ` +
+              `\`specloop run --step ${n}\` (your fix is tested first), or discard it with ` +
+              '`git checkout -- . && git clean -fd -e .specloop` and run again.'
+            : `step ${n} left no changes in the tree. See what the executor tried above, ` +
+              `make the step's prompt in ${result.planFile} clearer or smaller, and run \`specloop run --step ${n}\`.`;
       // Every attempt's prompt, output, tests and diff (run-record.ts).
       result.hint += ` Each attempt is recorded in ${relative(repo, runsRoot(repo))}/${runId}/step-${n}/ (\`specloop show ${n}\`).`;
       break;

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { killLiveGroups, liveGroups } from '../../util/spawn.js';
 import type { Context } from '../context.js';
-import { InterruptedError, WorkError } from '../errors.js';
+import { InterruptedError, isSpecloopError, WorkError } from '../errors.js';
 import { headCommit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import type { OnEvent } from './events.js';
@@ -11,6 +11,7 @@ import { type ActiveStep, type Journal, planJournal, writeJournal } from './jour
 import { commitStep } from './land-step.js';
 import { machineState } from './machine-state.js';
 import type { PlanSource } from './plan-source.js';
+import { runsRoot } from './run-record.js';
 import type { RunHooks } from './seams.js';
 import type { RunSettings } from './settings.js';
 import { executeStep } from './step-attempts.js';
@@ -104,6 +105,11 @@ export async function runOneStep(
   } catch (err) {
     if (err instanceof InterruptedError)
       onEvent({ type: 'note', text: `step ${n} interrupted; its work stays in the tree` });
+    else if (isSpecloopError(err))
+      onEvent({
+        type: 'note',
+        text: `step ${n}: the attempt is recorded in ${relative(s.repo, runsRoot(s.repo))}/${s.runId}/step-${n}/ (\`specloop show ${n}\`); it does not count against --max-attempts`,
+      });
     throw err;
   }
   const report = {

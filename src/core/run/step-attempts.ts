@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, isSpecloopError } from '../errors.js';
 import { git, status, tryGit } from '../git/index.js';
 import type { Plan, PlanStep } from '../plan/index.js';
 import { isTddStep, testFileMatcher } from '../testfiles/index.js';
@@ -137,7 +137,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     const notes: string[] = [];
     for (const c of hooks.preLand) {
       if (c.when !== when) continue;
-      const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed });
+      const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed, signal });
       for (const t of v.notes ?? []) note(t);
       notes.push(...(v.notes ?? []).map((t) => `${c.name}: ${t}`));
       if ('restore' in v && v.restore?.length) {
@@ -193,6 +193,37 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     if (after.reason) return { ok: false, reason: after.reason, changed: after.changed, test };
     return { ok: true, changed: after.changed, test };
   };
+  /**
+   * A failure that stops the run in the middle of an attempt (an InfraError, a test command
+   * that cannot run, a missing key) still leaves the attempt's record, with the cause and the
+   * external CLI's raw output; it is not counted (no onRejected: the journal keeps no reason).
+   */
+  const stopsRun = async <T>(attempt: number, fn: () => Promise<T>) => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof InterruptedError || !isSpecloopError(err)) throw err;
+      const transcript = (err as { transcript?: string }).transcript;
+      if (transcript !== undefined) {
+        const result = {
+          ok: false,
+          reason: err.message,
+          usage: zeroUsage(),
+          usageKnown: false,
+          cost: null,
+          transcript,
+        };
+        await notifyAttempt(hooks, 'executorFinished', { ...ref(attempt), result }, note);
+      }
+      await notifyAttempt(
+        hooks,
+        'attemptRejected',
+        { ...ref(attempt), reason: err.message, stoppedRun: err.code },
+        note,
+      );
+      throw err;
+    }
+  };
   const accept = (c: Check) =>
     Object.assign(res, { ok: true, changed: c.changed, lastTest: c.test, reason: undefined });
 
@@ -203,7 +234,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     resumed = true;
     // Test what the interrupted attempt left (never accepted as it is: it did not finish), so
     // the recovered attempt starts from its failures, with the earlier attempts' reasons.
-    const c = await check(0);
+    const c = await stopsRun(0, () => check(0));
     const k = o.resume?.attempt ?? 1;
     const earlier = (o.resume?.reasons ?? []).map((r, i) => `attempt ${i + 1}: ${r}`);
     const tested = c.test ? (c.test.ok ? '; the tests pass on them' : '; the tests fail on them') : '';
@@ -219,7 +250,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     // A finished but unchecked attempt (killed during the tests), or a hand fix after a failed run.
     onEvent({ type: 'verify-existing', step: n });
     await o.onPhase?.('checking', 0);
-    last = await check(0);
+    last = await stopsRun(0, () => check(0));
     if (last.ok) return accept(last);
     last.reason = `work already in the tree was checked first: ${last.reason}`;
     await notifyAttempt(hooks, 'attemptRejected', { ...ref(0), reason: last.reason, test: last.test }, note);
@@ -261,18 +292,20 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
         })
       : firstPrompt;
     await notifyAttempt(hooks, 'attemptStarted', { ...ref(attempt), prompt }, note);
-    const r = await o.executor.run({
-      repoDir: o.repoDir,
-      step: n,
-      prompt,
-      testCommand: o.testCommand,
-      testCwd,
-      testTimeoutMs,
-      maxCost: o.maxCost === undefined ? undefined : o.maxCost - res.cost,
-      signal,
-      onEvent,
-      crash: ctx.faults ? (point) => ctx.faults?.at(point) : undefined,
-    });
+    const r = await stopsRun(attempt, () =>
+      o.executor.run({
+        repoDir: o.repoDir,
+        step: n,
+        prompt,
+        testCommand: o.testCommand,
+        testCwd,
+        testTimeoutMs,
+        maxCost: o.maxCost === undefined ? undefined : o.maxCost - res.cost,
+        signal,
+        onEvent,
+        crash: ctx.faults ? (point) => ctx.faults?.at(point) : undefined,
+      }),
+    );
     await notifyAttempt(hooks, 'executorFinished', { ...ref(attempt), result: r }, note);
     res.attempts = attempt;
     res.usage.inputTokens += r.usage.inputTokens;
@@ -281,9 +314,17 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
     if (r.cost === null) res.costKnown = res.costKnown && r.usage.inputTokens + r.usage.outputTokens === 0;
     else res.cost += r.cost;
     if (r.sessionId) res.sessionIds.push(r.sessionId);
+    if (r.stopped === 'cost-limit') {
+      // Stopped mid-attempt by --max-cost: its partial work stays in the tree, unchecked.
+      const reason =
+        r.reason ?? `cost limit reached (${formatUsd(res.cost)} of ${formatUsd(o.maxCost ?? 0)})`;
+      onEvent({ type: 'attempt-end', step: n, attempt, ok: false, reason });
+      await notifyAttempt(hooks, 'attemptRejected', { ...ref(attempt), reason }, note);
+      return Object.assign(res, { reason, changed: await changedNow() });
+    }
     await o.onPhase?.('checking', attempt);
     ctx.faults?.at('executor');
-    const c = await check(attempt);
+    const c = await stopsRun(attempt, () => check(attempt));
     if (r.ok && c.ok) {
       onEvent({ type: 'attempt-end', step: n, attempt, ok: true });
       res.summary = r.summary?.trim().slice(0, 2000) || undefined;

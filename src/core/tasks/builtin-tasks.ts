@@ -7,19 +7,25 @@ export interface TaskSpec {
   template: string;
   model?: string;
   role?: Role;
-  /** Output file, relative to the working directory; `-` = stdout; default `<name>.md`. */
+  /**
+   * Output file name; `-` = stdout; default `<name>.md`. The built-in ones are drafts, written
+   * to `[task] outputDir`; one set in a config file is relative to the working directory.
+   */
   output?: string;
   /** Pack options on top of `[pack]` in the config. */
   pack: Partial<PackConfig>;
   /** Template variables; a value `@file` is read from that file (`@file?`: empty when missing). */
   variables: Record<string, string>;
-  /** Follow-up suggestion printed after the task wrote its file. */
+  /** The draft takes the casing of the project's own file of that name (`readme.md` for README.md). */
+  matchCase?: boolean;
+  /** Follow-up suggestion printed after the task wrote its file; `{output}` is the file written, `{name}` its name. */
   next?: string;
 }
 
 /**
- * Files the built-in tasks write: never fed back into the next task's pack, or
- * yesterday's review would be reviewed as if it were code.
+ * Files the built-in tasks write (to `[task] outputDir` now; at the project root before, or
+ * with `-o`): never fed back into the next task's pack, or yesterday's review would be
+ * reviewed as if it were code, and never committed by a run.
  */
 export const GENERATED_FILES = ['code-review.md', 'issues.md', 'issue-prompts.md', 'missing-tests.md'];
 
@@ -41,8 +47,8 @@ export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
     output: 'issues.md',
     pack: cited,
     // A code review written earlier is the best lead for the issues.
-    variables: { review: '@code-review.md?' },
-    next: 'review issues.md, then: specloop issues post issues.md --dry-run',
+    variables: { review: '@out:code-review.md?' },
+    next: 'review {output}, then: specloop issues post {output} --dry-run',
   },
   'issue-prompts': {
     description: 'each issue (from issues.md, or found in the code) as a runnable agent prompt',
@@ -51,11 +57,11 @@ export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
     pack: cited,
     // Issues already posted (`issues post`) get their number, so each step's commit says `Fixes #N`.
     variables: {
-      issues: '@issues.md?',
-      review: '@code-review.md?',
+      issues: '@out:issues.md?',
+      review: '@out:code-review.md?',
       posted: '@.specloop/posted-issues.json?',
     },
-    next: 'review the steps, then: specloop run --from issue-prompts.md',
+    next: 'review the steps, then: specloop run --from {output}',
   },
   'missing-tests': {
     description: 'missing test cases, written as GitHub-ready issues',
@@ -63,7 +69,7 @@ export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
     output: 'missing-tests.md',
     pack: cited,
     variables: {},
-    next: 'review missing-tests.md, then: specloop issues post missing-tests.md --dry-run',
+    next: 'review {output}, then: specloop issues post {output} --dry-run',
   },
   readme: {
     description: 'a README for the packed code',
@@ -71,5 +77,7 @@ export const BUILT_IN_TASKS: Record<string, TaskSpec> = {
     output: 'README.md',
     pack: { ignore: GENERATED_FILES },
     variables: {},
+    matchCase: true,
+    next: 'review it, then: cp {output} {name}',
   },
 };

@@ -9,6 +9,8 @@ export interface TaskDefinition extends TaskSpec {
   origin: string;
   /** When a config file redefines a built-in task: `built-in`. */
   overrides?: string;
+  /** The config file set `output`: the user's own path (relative to the working directory), not a draft. */
+  explicitOutput?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function listTasks(ctx: Pick<Context, 'config' | 'taskOrigins'>): TaskDef
     for (const key of ['description', 'model', 'role', 'output'] as const) {
       if (cfg[key] !== undefined) (merged as unknown as Record<string, unknown>)[key] = cfg[key];
     }
+    if (cfg.output !== undefined) merged.explicitOutput = true;
     // A follow-up hint belongs to the built-in template; another template may not want it.
     if (base && cfg.template !== base.template) merged.next = undefined;
     out.set(name, merged);
@@ -54,7 +57,10 @@ export function getTask(ctx: Pick<Context, 'config' | 'taskOrigins'>, name: stri
   });
 }
 
-/** Where a task writes: `-o` wins, then the task's `output`, then `<name>.md`; undefined = stdout. */
+/**
+ * The file name a task writes: `-o` wins, then the task's `output`, then `<name>.md`;
+ * undefined = stdout. Where it goes is {@link taskOutputPath}'s business.
+ */
 export function taskOutput(task: TaskSpec & { name: string }, override?: string): string | undefined {
   const out = override ?? task.output ?? `${task.name}.md`;
   return out === '-' ? undefined : out;

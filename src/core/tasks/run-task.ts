@@ -1,14 +1,15 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { unwrapFence } from '../../util/markdown-fence.js';
 import { createProgress } from '../../util/progress.js';
 import type { PackConfig } from '../config/schema.js';
-import type { Context } from '../context.js';
+import { type Context, rootOf } from '../context.js';
 import { InterruptedError, UsageError, WorkError } from '../errors.js';
 import type { LlmUsage } from '../llm/types.js';
+import { ensureOutputDir, outputDir, taskOutputPath } from './output-dir.js';
 import { assertFits, type CallEstimate, describeEstimate, estimateCall } from './preflight.js';
-import { getTask, type TaskDefinition, taskOutput } from './resolve-tasks.js';
+import { getTask, type TaskDefinition } from './resolve-tasks.js';
 import { packForTask, readTaskInput } from './task-input.js';
 import { resolveVariables } from './variables.js';
 
@@ -39,6 +40,8 @@ export interface RunTaskResult {
   task: TaskDefinition;
   /** Absolute path written, or undefined when the answer went to stdout. */
   outputPath?: string;
+  /** True when it went to the output directory (a draft, never committed), false for `-o` / a config `output`. */
+  draft: boolean;
   text: string;
   model: string;
   usage: LlmUsage;
@@ -54,9 +57,8 @@ export interface RunTaskResult {
  */
 export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTaskResult> {
   const task = getTask(ctx, opts.name);
-  const out = opts.stdout ? undefined : taskOutput(task, opts.output);
-  // `readme.md` already there: the README task updates it instead of adding README.md beside it.
-  const outputPath = out === undefined ? undefined : sameNameAnyCase(resolve(ctx.cwd, out), !opts.output);
+  const target = opts.stdout ? undefined : taskOutputPath(ctx, task, opts.output);
+  const outputPath = target?.path;
   if (outputPath && !opts.force && existsSync(outputPath)) {
     throw new UsageError(`${relative(ctx.cwd, outputPath)} already exists; not overwriting it`, {
       code: 'E_EXISTS',
@@ -65,7 +67,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
   }
   const { loadTemplate, renderTemplate } = await import('../templates/index.js');
   const template = await loadTemplate(ctx, task.template);
-  const vars = await resolveVariables({ ...task.variables, ...opts.params }, ctx.cwd);
+  const vars = await resolveVariables({ ...task.variables, ...opts.params }, ctx.cwd, outputDir(ctx));
 
   const progress = createProgress(ctx.stderr);
   const packed = opts.input === undefined ? await packForTask(ctx, task, opts.pack, progress) : undefined;
@@ -99,7 +101,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
       throw new UsageError('cancelled; nothing was sent', { code: 'E_CANCELLED' });
   }
 
-  const target = out ?? 'stdout';
+  const shown = outputPath ? relative(ctx.cwd, outputPath) : 'stdout';
   // A spinner on stderr would tear through an answer streaming to the same terminal.
   if (outputPath) progress.start(`${task.name}: asking ${describeEstimate(estimate)}…`);
   else ctx.stderr.write(`${task.name}: asking ${describeEstimate(estimate)}…\n`);
@@ -120,7 +122,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
         const now = ctx.clock.now();
         if (outputPath && ctx.stderr.isTTY && now - lastUpdate > 500) {
           lastUpdate = now;
-          progress.update(`${task.name}: writing ${target} (${chars.toLocaleString('en-US')} characters)…`);
+          progress.update(`${task.name}: writing ${shown} (${chars.toLocaleString('en-US')} characters)…`);
         }
       },
     });
@@ -142,18 +144,16 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
     ctx.log.warn(`the answer hit ${model}'s output limit and may be cut off`);
   }
   const text = `${unwrapFence(res.text).trimEnd()}\n`;
+  if (target?.draft) await ensureOutputDir(dirname(target.path), rootOf(ctx));
   if (outputPath) await atomicWrite(outputPath, text);
-  return { task, outputPath, text, model: res.model, usage: res.usage, cost: res.cost, estimate };
-}
-
-/** An existing file whose name differs from `path`'s only in case (`readme.md` for README.md), else `path`. */
-function sameNameAnyCase(path: string, enabled: boolean): string {
-  if (!enabled || existsSync(path)) return path;
-  const want = basename(path).toLowerCase();
-  try {
-    const hit = readdirSync(dirname(path)).find((n) => n.toLowerCase() === want);
-    return hit ? join(dirname(path), hit) : path;
-  } catch {
-    return path;
-  }
+  return {
+    task,
+    outputPath,
+    draft: target?.draft ?? false,
+    text,
+    model: res.model,
+    usage: res.usage,
+    cost: res.cost,
+    estimate,
+  };
 }

@@ -97,6 +97,48 @@ export async function writeClaimCommit(repo: string, info: ClaimInfo, g: GitOpti
   });
 }
 
+/** Who makes a claim (a person or a run): name, host and process. */
+export type Claimant = { name: string; host: string; pid: number };
+
+/** The claim `me` makes on a step; `claimedAt` is kept over renewals, `renewedAt` is now. */
+export function claimBy(
+  me: Claimant,
+  o: Pick<ClaimInfo, 'step' | 'planId' | 'kind' | 'claimedAt' | 'renewedAt' | 'leaseSeconds'>,
+): ClaimInfo {
+  return { ...o, holder: me.name, host: me.host, pid: me.pid };
+}
+
+/**
+ * Claim, renew or take over a step in one compare-and-swap: write the claim commit, then move
+ * the step's claim ref from `expected` (the claim read before; undefined: none) to it. The
+ * only way a claim is ever made, by a person (`specloop claim`) or by a team run.
+ */
+export async function swapClaim(
+  repo: string,
+  remote: string,
+  info: ClaimInfo,
+  expected: string | undefined,
+  g: GitOptions,
+  swap: (ref: string, expected: string | undefined, next: string) => Promise<SwapResult> = (ref, e, n) =>
+    swapRemoteRef(repo, remote, ref, e, n, g),
+): Promise<{ ok: true; claim: Claim } | { ok: false; current?: string; message: string }> {
+  const sha = await writeClaimCommit(repo, info, g);
+  const r = await swap(claimRef(info.planId, info.step), expected, sha);
+  return r.ok ? { ok: true, claim: { ...info, sha } } : r;
+}
+
+/** Give a claim back: delete the step's claim ref if it still points at `c` (compare-and-swap). */
+export function dropClaim(
+  repo: string,
+  remote: string,
+  c: Pick<Claim, 'planId' | 'step' | 'sha'>,
+  g: GitOptions,
+  swap: (ref: string, expected: string | undefined, next: undefined) => Promise<SwapResult> = (ref, e, n) =>
+    swapRemoteRef(repo, remote, ref, e, n, g),
+): Promise<SwapResult> {
+  return swap(claimRef(c.planId, c.step), c.sha, undefined);
+}
+
 /** Outcome of one compare-and-swap on a claim ref. */
 export type SwapResult = { ok: true } | { ok: false; current?: string; message: string };
 

@@ -1,14 +1,6 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import {
-  type Claim,
-  type ClaimInfo,
-  claimRef,
-  isExpired,
-  leaseDeadline,
-  swapRemoteRef,
-  writeClaimCommit,
-} from './claims.js';
+import { type Claim, claimBy, dropClaim, isExpired, leaseDeadline, swapClaim } from './claims.js';
 import { resolveIdentity } from './identity.js';
 import { humanSeconds, loadTeamState, type TeamTarget } from './status.js';
 import { requireStep } from './team-setup.js';
@@ -60,19 +52,15 @@ export async function claimStep(
         hint: `pick another step (\`specloop team status\`), or ask them to \`specloop team release ${o.step}\``,
       },
     );
-  const info: ClaimInfo = {
+  const info = claimBy(me, {
     step: o.step,
     planId: t.planId,
-    holder: me.name,
-    host: me.host,
-    pid: me.pid,
     kind: 'human',
     claimedAt: mineAlready && old ? old.claimedAt : now,
     renewedAt: now,
     leaseSeconds: o.leaseSeconds ?? HUMAN_LEASE_SECONDS,
-  };
-  const sha = await writeClaimCommit(t.repoRoot, info, g);
-  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), old?.sha, sha, g);
+  });
+  const r = await swapClaim(t.repoRoot, t.remote, info, old?.sha, g);
   if (!r.ok)
     throw new UsageError(`someone claimed step ${o.step} a moment ago`, {
       code: 'E_CLAIMED',
@@ -116,9 +104,7 @@ export async function releaseStep(
       code: 'E_NOT_YOURS',
       hint: `ask them, or pass --force if their run is gone (it stops at its next lease renewal)`,
     });
-  const r = await swapRemoteRef(t.repoRoot, t.remote, claimRef(t.planId, o.step), c.sha, undefined, {
-    env: ctx.env,
-  });
+  const r = await dropClaim(t.repoRoot, t.remote, c, { env: ctx.env });
   if (!r.ok)
     throw new UsageError(`the claim on step ${o.step} changed while releasing it`, {
       hint: 'look again: `specloop team status`',

@@ -1,18 +1,10 @@
-import type { Context } from '../context.js';
 import { type GitOptions, resolveCommit } from '../git/index.js';
-import {
-  acquireRunLock,
-  newRunId,
-  type PlanSource,
-  prepareRunBranch,
-  type RunSettings,
-} from '../run/index.js';
+import { acquireRunLock, newRunId, prepareRunBranch } from '../run/index.js';
 import { dryRunResult } from './dry-run.js';
 import { localCoordinator } from './local-coordinator.js';
 import { summarize } from './result.js';
 import { runScheduler } from './scheduler.js';
-import { requireCommitted, resolveSetup, type TeamDeps, targetsFor } from './team-setup.js';
-import type { TeamRunResult } from './types.js';
+import { type RunStrategy, requireCommitted, resolveSetup, strategyStart, targetsFor } from './team-setup.js';
 import { viewAt } from './view.js';
 import { worktreeExecutor } from './worktree-step.js';
 import { excludeWorktrees, existingWorktreeSteps, removeWorktree } from './worktrees.js';
@@ -23,16 +15,9 @@ import { excludeWorktrees, existingWorktreeSteps, removeWorktree } from './workt
  * plan files committed, crash leftovers recovered) and becomes the integration branch; then
  * the scheduler runs ready steps in worktrees. `--dry-run` writes nothing at all.
  */
-export async function runParallelImpl(
-  ctx: Context,
-  s: RunSettings,
-  src: PlanSource,
-  deps: TeamDeps = {},
-): Promise<TeamRunResult> {
-  const started = ctx.clock.now();
-  const g: GitOptions = { env: ctx.env };
+export const runParallelImpl: RunStrategy = async (ctx, s, src, deps = {}) => {
+  const { started, g, say } = strategyStart(ctx);
   const setup = resolveSetup(ctx, s, src, deps);
-  const say = (t: string) => ctx.stderr.write(`${t}\n`);
   if (s.dryRun) {
     const prepared = await prepareRunBranch(ctx, src, { branch: s.branch, yes: s.yes, dryRun: true });
     return dryRunResult({
@@ -87,6 +72,7 @@ export async function runParallelImpl(
       maxRebases: s.maxRebases,
       targets,
       maxCost: s.maxCost,
+      preflight: setup.preflight,
       landedBy: '',
       say,
     });
@@ -94,7 +80,7 @@ export async function runParallelImpl(
   } finally {
     await lock.release();
   }
-}
+};
 
 /**
  * Worktrees of this plan's steps that are already done (a crash after landing) are removed;

@@ -2,11 +2,12 @@ import type { GitOptions } from '../git/index.js';
 import {
   type Claim,
   type ClaimInfo,
-  claimRef,
+  claimBy,
+  dropClaim,
   isExpired,
   leaseDeadline,
+  swapClaim,
   swapRemoteRef,
-  writeClaimCommit,
 } from './claims.js';
 import type { Coordinator } from './coordinator.js';
 import { type Identity, pidAlive } from './identity.js';
@@ -67,17 +68,17 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
     if (!tip) throw new Error(`${o.remote}/${o.branch} disappeared`);
     return tip;
   };
-  const info = (step: number, claimedAt: number): ClaimInfo => ({
-    step,
-    planId: o.planId,
-    holder: o.me.name,
-    host: o.me.host,
-    pid: o.me.pid,
-    kind: 'bot',
-    claimedAt,
-    renewedAt: now(),
-    leaseSeconds: o.leaseSeconds,
-  });
+  const info = (step: number, claimedAt: number): ClaimInfo =>
+    claimBy(o.me, {
+      step,
+      planId: o.planId,
+      kind: 'bot',
+      claimedAt,
+      renewedAt: now(),
+      leaseSeconds: o.leaseSeconds,
+    });
+  const claim = (next: ClaimInfo, expected: string | undefined) =>
+    swapClaim(o.repoRoot, o.remote, next, expected, g, swap);
   const available = (c: Claim) => isExpired(c, now()) || isMyLeftover(c, o.me);
 
   return {
@@ -92,7 +93,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
       for (const [step, c] of claims) {
         if (!v.done.has(step) || mine.has(step)) continue;
         // A claim on a step that already landed only confuses `team status`: remove it.
-        const r = await swap(claimRef(o.planId, step), c.sha, undefined);
+        const r = await dropClaim(o.repoRoot, o.remote, c, g, swap);
         if (r.ok)
           o.say(`step ${step}: removed the leftover claim of ${c.holder} (the step is already integrated)`);
       }
@@ -104,11 +105,9 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
     async acquire(step) {
       const old = claims.get(step);
       if (old && !available(old)) return false;
-      const next = info(step, now());
-      const sha = await writeClaimCommit(o.repoRoot, next, g);
-      const r = await swap(claimRef(o.planId, step), old?.sha, sha);
+      const r = await claim(info(step, now()), old?.sha);
       if (!r.ok) return false;
-      mine.set(step, { ...next, sha });
+      mine.set(step, r.claim);
       if (old && isMyLeftover(old, o.me))
         o.say(`step ${step}: resuming my own claim left by a stopped run (pid ${old.pid})`);
       else if (old) {
@@ -123,10 +122,8 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
         const cur = mine.get(step);
         if (!cur) return;
         try {
-          const next = info(step, cur.claimedAt);
-          const sha = await writeClaimCommit(o.repoRoot, next, g);
-          const r = await swap(claimRef(o.planId, step), cur.sha, sha);
-          if (r.ok) mine.set(step, { ...next, sha });
+          const r = await claim(info(step, cur.claimedAt), cur.sha);
+          if (r.ok) mine.set(step, r.claim);
           else {
             mine.delete(step);
             if (!stopped) {
@@ -172,7 +169,7 @@ export function remoteCoordinator(o: RemoteCoordinatorOptions): Coordinator {
       const cur = mine.get(step);
       if (!cur) return;
       mine.delete(step);
-      await swap(claimRef(o.planId, step), cur.sha, undefined);
+      await dropClaim(o.repoRoot, o.remote, cur, g, swap);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, isSpecloopError } from '../errors.js';
+import { isInfraError } from '../llm/infra-error.js';
 import { type PlanStep, readySteps } from '../plan/index.js';
 import { betweenSteps } from '../run/index.js';
 import type { View } from './coordinator.js';
@@ -35,11 +36,16 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
   const outcomes: StepOutcome[] = [];
   let cost = 0;
   let stoppedForCost = false;
+  // An infrastructure failure (endpoint, key, model, a test command that cannot run) stops
+  // the whole run, as solo: no other step can succeed either.
+  let fatal: unknown;
+  let view = await coord.refresh();
+  // Once per run, before any agent is paid: the suite runs, and is green (or --allow-red).
+  if (o.preflight && [...o.targets].some((n) => !view.done.has(n))) await o.preflight(view.tip);
   // Stops every step: on Ctrl-C, or when the scheduler itself fails.
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();
   ctx.signal.addEventListener('abort', onInterrupt, { once: true });
-  let view = await coord.refresh();
   const byNumber = new Map(o.plan.steps.map((s) => [s.number, s]));
 
   const start = (n: number, base: View) => {
@@ -50,6 +56,8 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         queue,
         signal: stop.signal,
         addCost: (c) => (cost += c),
+        // Steps running side by side share the budget: each sees what finished steps spent.
+        budgetLeft: () => (o.maxCost === undefined ? undefined : Math.max(0, o.maxCost - cost)),
         templates: ctx,
         linkIgnored: ctx.config.team.linkIgnored,
         now: () => ctx.clock.now(),
@@ -64,11 +72,16 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
           if (out.status === 'skipped' && !out.commit) failed.add(n);
           if (out.status === 'failed') {
             failed.add(n);
+            if (out.reason?.startsWith('cost limit')) stoppedForCost = true;
             o.say(`step ${n}: failed — ${out.reason}; its worktree is kept for a look`);
           }
         },
         (err) => {
           failed.add(n);
+          if (isInfraError(err) || (isSpecloopError(err) && err.exitCode === 2)) {
+            fatal ??= err;
+            stop.abort();
+          }
           outcomes.push({
             step: n,
             status: 'failed',
@@ -147,6 +160,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
     ctx.signal.removeEventListener('abort', onInterrupt);
   }
   await Promise.allSettled([...running.values()]);
+  if (fatal) throw fatal;
   view = await coord.refresh();
   if (ctx.signal.aborted)
     throw new InterruptedError(

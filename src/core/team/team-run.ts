@@ -11,8 +11,15 @@ import { remoteCoordinator } from './remote-coordinator.js';
 import { fetchRemoteState, peekRemoteState, resolveRemote } from './remote-state.js';
 import { summarize } from './result.js';
 import { runScheduler } from './scheduler.js';
-import { type RunSetup, requireCommitted, resolveSetup, type TeamDeps, targetsFor } from './team-setup.js';
-import type { TeamRunResult } from './types.js';
+import {
+  type RunSetup,
+  type RunStrategy,
+  requireCommitted,
+  resolveSetup,
+  strategyStart,
+  type TeamDeps,
+  targetsFor,
+} from './team-setup.js';
 import { viewAt } from './view.js';
 import { worktreeExecutor } from './worktree-step.js';
 import { excludeWorktrees } from './worktrees.js';
@@ -94,15 +101,8 @@ async function planOnTip(s: RunSetup, tip: string, label: string, g: GitOptions)
 }
 
 /** `run --team`: claim ready steps on the remote, run them in worktrees, land them fast-forward only. */
-export async function runTeamImpl(
-  ctx: Context,
-  s: RunSettings,
-  src: PlanSource,
-  deps: TeamDeps = {},
-): Promise<TeamRunResult> {
-  const started = ctx.clock.now();
-  const g: GitOptions = { env: ctx.env };
-  const say = (line: string) => ctx.stderr.write(`${line}\n`);
+export const runTeamImpl: RunStrategy = async (ctx, s, src, deps = {}) => {
+  const { started, g, say } = strategyStart(ctx);
   if (s.dryRun) {
     const t = await resolveTeam(ctx, s, src, deps);
     const rs = await peekRemoteState(t.repoRoot, {
@@ -149,6 +149,7 @@ export async function runTeamImpl(
       maxRebases: s.maxRebases,
       targets,
       maxCost: s.maxCost,
+      preflight: t.preflight,
       landedBy: `Integrated by ${t.me.name}@${t.me.host} (specloop run --team).`,
       say,
     });
@@ -165,7 +166,7 @@ export async function runTeamImpl(
   } finally {
     await lock.release();
   }
-}
+};
 
 /**
  * Bring the local integration branch up to the remote one when that is a fast-forward

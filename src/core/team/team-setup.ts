@@ -14,8 +14,10 @@ import {
   type RunSettings,
   runErrors,
   runTests,
+  testPreflight,
 } from '../run/index.js';
-import type { ExecuteFn, TestFn } from './types.js';
+import type { ExecuteFn, TeamRunResult, TestFn } from './types.js';
+import { withCheckoutAt } from './worktrees.js';
 
 const rel = (root: string, file: string) => relative(root, file).replace(/\\/g, '/');
 
@@ -36,6 +38,8 @@ export interface RunSetup extends PlanSetup {
   settings: RunSettings;
   hooks: RunHooks;
   test: TestFn;
+  /** The test preflight on `tip`, the commit the steps are cut from (scheduler.ts calls it once). */
+  preflight: (tip: string) => Promise<void>;
 }
 
 /** Side effects a test can replace (the executor above all), and extra hooks. */
@@ -75,6 +79,21 @@ export function resolveSetup(ctx: Context, s: RunSettings, src: PlanSource, deps
       const r = await runTests(ctx, { cwd, command: s.testCommand, timeoutMs: s.testTimeoutMs, signal });
       return { ok: r.ok, output: r.output };
     },
+    // The same check as a solo run's, on the tree every step starts from (a throwaway
+    // worktree when this checkout is not exactly at that commit).
+    preflight: (tip) =>
+      withCheckoutAt(
+        p.repoRoot,
+        { env: ctx.env, planId: p.planId, rev: tip, link: ctx.config.team.linkIgnored },
+        (cwd) =>
+          testPreflight(ctx, {
+            cwd,
+            command: s.testCommand,
+            timeoutMs: s.testTimeoutMs,
+            allowRed: s.allowRed,
+            onEvent: (e) => (e.type === 'note' ? ctx.stderr.write(`${e.text}\n`) : undefined),
+          }),
+      ).then(() => undefined),
   };
 }
 
@@ -120,4 +139,17 @@ export async function requireCommitted(
       },
     );
   }
+}
+
+/** A multiplayer strategy over the run core: `run --parallel N` or `run --team`. */
+export type RunStrategy = (
+  ctx: Context,
+  s: RunSettings,
+  src: PlanSource,
+  deps?: TeamDeps,
+) => Promise<TeamRunResult>;
+
+/** What every strategy starts with: its start time, git options with the context's env, a progress line. */
+export function strategyStart(ctx: Context): { started: number; g: GitOptions; say: (t: string) => void } {
+  return { started: ctx.clock.now(), g: { env: ctx.env }, say: (t) => ctx.stderr.write(`${t}\n`) };
 }

@@ -16,6 +16,8 @@ export type ExecuteFn = (o: {
   done: number[];
   /** Why the step is redone (a conflict or red tests on a new base), appended to its prompt. */
   note?: string;
+  /** USD left of `--max-cost` when the step starts (no attempt starts once its own cost reaches it). */
+  maxCost?: number;
   signal: AbortSignal;
 }) => Promise<{ ok: boolean; attempts: number; reason?: string; cost: number }>;
 
@@ -75,6 +77,11 @@ export interface EngineOptions {
   /** Steps this run should finish (default: all). */
   targets: Set<number>;
   maxCost?: number;
+  /**
+   * The test preflight (run/test-preflight.ts) on the tip the first steps are cut from, once,
+   * before any step starts; throws when the suite cannot run, or is red without --allow-red.
+   */
+  preflight?: (tip: string) => Promise<void>;
   /** Commit-message body of landed steps (who landed them). */
   landedBy: string;
   say: (text: string) => void;

@@ -21,6 +21,8 @@ export interface TaskShared {
   /** Aborted on Ctrl-C or when the run gives up: stop at the next safe point. */
   signal: AbortSignal;
   addCost(usd: number): void;
+  /** USD left of `--max-cost` (undefined: no limit): what a new attempt may still spend. */
+  budgetLeft(): number | undefined;
   /** Where the retry-note templates are looked up (project > global > built-in). */
   templates: TemplateRoots;
   /** Ignored root directories (node_modules …) each worktree links to the main checkout's. */
@@ -45,7 +47,7 @@ export async function worktreeExecutor(
     preflight: true,
   });
   const spec = setup.specPath ? await readFile(setup.specPath, 'utf8').catch(() => undefined) : undefined;
-  return async ({ dir, step, done, note, signal }) => {
+  return async ({ dir, step, done, note, signal, maxCost }) => {
     const say = (t: string) => ctx.stderr.write(`step ${step.number}: ${t}\n`);
     const r = await executeStep(ctx, {
       repoDir: dir,
@@ -59,6 +61,7 @@ export async function worktreeExecutor(
       spec,
       done,
       note,
+      maxCost,
       ignore: setup.todoPath ? [setup.todoPath] : [],
       signal,
       hooks: setup.hooks,
@@ -106,7 +109,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
     ...extra,
   });
   const runExecutor = async (dir: string, done: number[], note?: string) => {
-    const r = await o.execute({ dir, step, done, note, signal: ac.signal });
+    const r = await o.execute({ dir, step, done, note, maxCost: sh.budgetLeft(), signal: ac.signal });
     attempts += r.attempts;
     sh.addCost(r.cost);
     if (ac.signal.aborted) throw new InterruptedError(lost ?? 'interrupted');

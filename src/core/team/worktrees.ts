@@ -126,17 +126,27 @@ export function prepareWorktree(
  * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
  * directories only, not a link).
  */
+/** Which of `names` are directories at the repository root that git ignores (dependencies to share). */
+export async function ignoredDirs(
+  repoRoot: string,
+  names: readonly string[],
+  g: GitOptions,
+): Promise<string[]> {
+  const wanted: string[] = [];
+  for (const name of names) {
+    if (!(await stat(join(repoRoot, name)).catch(() => undefined))?.isDirectory()) continue;
+    if ((await tryGit(repoRoot, ['check-ignore', '-q', '--', name], { env: g.env })).ok) wanted.push(name);
+  }
+  return wanted;
+}
+
 async function linkIgnored(
   repoRoot: string,
   dir: string,
   names: readonly string[],
   g: GitOptions,
 ): Promise<void> {
-  const wanted: string[] = [];
-  for (const name of names) {
-    if (!(await stat(join(repoRoot, name)).catch(() => undefined))?.isDirectory()) continue;
-    if ((await tryGit(repoRoot, ['check-ignore', '-q', '--', name], { env: g.env })).ok) wanted.push(name);
-  }
+  const wanted = await ignoredDirs(repoRoot, names, g);
   if (wanted.length === 0) return;
   // Excluded before it exists: a link can never be picked up by a step's `git add -A`.
   await addExcludes(
@@ -147,6 +157,38 @@ async function linkIgnored(
   for (const name of wanted) {
     const at = join(dir, name);
     if (!(await lstat(at).catch(() => undefined))) await symlink(join(repoRoot, name), at, 'junction');
+  }
+}
+
+/**
+ * Run `fn` in a checkout of `rev`: this one when it is exactly there (HEAD = rev, nothing
+ * changed), else a throwaway detached worktree (ignored dependency directories linked, as
+ * for a step), removed afterwards whatever `fn` did.
+ */
+export async function withCheckoutAt<T>(
+  repoRoot: string,
+  o: GitOptions & { planId: string; rev: string; link?: readonly string[] },
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
+  const g: GitOptions = { env: o.env };
+  const here = (await resolveCommit(repoRoot, 'HEAD', g)) === o.rev;
+  if (here && (await status(repoRoot, { ...g, exclude: ['.specloop'] })).length === 0) return fn(repoRoot);
+  const dir = worktreeDir(repoRoot, o.planId, 'preflight');
+  const drop = async () => {
+    if (existsSync(dir) && !(await tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g)).ok)
+      await rm(dir, { recursive: true, force: true });
+    await tryGit(repoRoot, ['worktree', 'prune'], g);
+  };
+  await locked(repoRoot, async () => {
+    await drop(); // left by a killed run
+    await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
+    await git(repoRoot, ['worktree', 'add', '-q', '--detach', dir, o.rev], g);
+    await linkIgnored(repoRoot, dir, o.link ?? [], g);
+  });
+  try {
+    return await fn(dir);
+  } finally {
+    await locked(repoRoot, drop);
   }
 }
 

@@ -23,6 +23,19 @@ describe('resolveVariables', () => {
     );
   });
 
+  it('@out:FILE reads an earlier task’s draft from the output dir, else from the directory', async () => {
+    const d = dir();
+    writeFiles(d, { 'out/review.md': 'draft', 'issues.md': 'old place', 'out/issues.md': 'new place' });
+    const out = `${d}/out`;
+    expect(await resolveVariables({ r: '@out:review.md' }, d, out)).toEqual({ r: 'draft' });
+    expect(await resolveVariables({ i: '@out:issues.md?' }, d, out)).toEqual({ i: 'new place' });
+    writeFiles(d, { 'legacy.md': 'from before' });
+    expect(await resolveVariables({ l: '@out:legacy.md?', m: '@out:missing.md?' }, d, out)).toEqual({
+      l: 'from before',
+      m: '',
+    });
+  });
+
   it('@@ keeps a literal @', async () => {
     expect(await resolveVariables({ who: '@@octocat' }, dir())).toEqual({ who: '@octocat' });
   });

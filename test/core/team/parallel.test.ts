@@ -223,4 +223,32 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     expect(git(dir, 'log', '--format=%s', 'main')).toContain('specloop: update plan');
     expect(stepTrailers(dir, 'main')).toEqual([1]);
   });
+
+  it('an infrastructure failure in one step stops the run: the step running beside it is stopped, nothing lands', async () => {
+    const { InfraError } = await import('../../../src/core/llm/infra-error.js');
+    const { dir, ctx } = setup([
+      { title: 'a', actions: ['WRITE out/a.txt a'] },
+      { title: 'b', actions: ['WRITE out/b.txt b'] },
+    ]);
+    let stoppedB = false;
+    let bRunning!: () => void;
+    const running = new Promise<void>((r) => (bRunning = r));
+    const execute: ExecuteFn = async ({ step, signal }) => {
+      if (step.number === 1) {
+        await running; // fail while step 2 works
+        throw new InfraError('auth', 'model call failed: the provider rejected the API key');
+      }
+      // Step 2 would work forever: only the run stopping ends it.
+      const stopped = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+      bRunning();
+      await stopped;
+      stoppedB = signal.aborted;
+      return { ok: false, attempts: 1, cost: 0, reason: 'stopped' };
+    };
+    const err = await parallelRun(ctx, { parallel: 2 }, { execute }).catch((e) => e);
+    expect(err).toBeInstanceOf(InfraError);
+    expect(err).toMatchObject({ exitCode: 2, code: 'E_INFRA_AUTH' });
+    expect(stoppedB).toBe(true);
+    expect(stepTrailers(dir, 'HEAD')).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +6,7 @@ import {
   prepareWorktree,
   removeWorktree,
   stepBranch,
+  withCheckoutAt,
   worktreeDir,
 } from '../../../src/core/team/worktrees.js';
 import { useCleanups } from '../../support/cleanups.js';
@@ -124,5 +125,34 @@ describe('step worktrees', () => {
       await removeWorktree(dir, { env: process.env, planId: 'p', step: 4, landedOn: work }),
     ).toBeUndefined();
     expect(() => git(dir, 'rev-parse', '--verify', '-q', stepBranch('p', 4))).toThrow();
+  });
+
+  it('withCheckoutAt: here when HEAD is the commit and clean; else a throwaway worktree with the deps linked, removed after', async () => {
+    const { dir, tip } = repo();
+    await excludeWorktrees(dir, { env: process.env });
+    const g = { env: process.env, planId: 'p', rev: tip, link: ['node_modules'] };
+    expect(await withCheckoutAt(dir, g, async (at) => at)).toBe(dir);
+    // The checkout moved on (a teammate's tip is older, or this clone is behind): not here.
+    writeFileSync(join(dir, 'later.txt'), 'later\n');
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'later');
+    mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+    const seen = await withCheckoutAt(dir, g, async (at) => ({
+      at,
+      head: git(at, 'rev-parse', 'HEAD'),
+      later: existsSync(join(at, 'later.txt')),
+      dep: existsSync(join(at, 'node_modules', 'dep')),
+    }));
+    expect(seen).toEqual({ at: worktreeDir(dir, 'p', 'preflight'), head: tip, later: false, dep: true });
+    expect(existsSync(seen.at)).toBe(false);
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    // Removed even when the work in it throws.
+    await expect(
+      withCheckoutAt(dir, g, async () => {
+        throw new Error('red');
+      }),
+    ).rejects.toThrow('red');
+    expect(existsSync(seen.at)).toBe(false);
   });
 });

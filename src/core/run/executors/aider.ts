@@ -85,11 +85,15 @@ export function createAiderExecutor(ctx: Context, opts: ExecutorOptions = {}): E
     ];
     if (opts.model) args.push('--model', opts.model);
     const lines: string[] = [];
+    let spent = 0;
     return {
       args,
       parser: {
         line(line, emit) {
           lines.push(line);
+          // aider reports each message's cost as it goes: --max-cost is checked after each one.
+          const c = COST.exec(line);
+          if (c) emit.spent((spent += Number.parseFloat(c[1] as string)));
           if (/^(Applied edit to|Creating|Added|Running)\b/.test(line)) emit.activity(line);
         },
         finish: () => ({ ...parseAiderUsage(lines) }),

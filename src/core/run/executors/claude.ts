@@ -1,5 +1,7 @@
 import type { Context } from '../../context.js';
 import { infraOf } from '../../llm/infra-error.js';
+import { costOf } from '../../llm/prices.js';
+import type { Usage } from '../events.js';
 import { externalExecutor, jsonLine, num, type ParsedRun, repoPath } from './external.js';
 import type { Executor, ExecutorInput, ExecutorOptions } from './types.js';
 
@@ -48,6 +50,14 @@ export function createClaudeExecutor(ctx: Context, opts: ExecutorOptions = {}): 
     if (opts.model) args.push('--model', opts.model);
     let sessionId: string | undefined;
     let result: Record<string, unknown> | undefined;
+    // Each API call's usage, by message id (a message's content blocks repeat it): --max-cost
+    // is checked from these too, not only by Claude's own --max-budget-usd.
+    const calls = new Map<string, { model: string; usage: Usage }>();
+    const spent = () => {
+      let usd = 0;
+      for (const c of calls.values()) usd += costOf(`anthropic:${c.model}`, c.usage, ctx.config) ?? 0;
+      return usd;
+    };
     return {
       args,
       stdin: input.prompt,
@@ -60,6 +70,26 @@ export function createClaudeExecutor(ctx: Context, opts: ExecutorOptions = {}): 
           if (ev.type === 'system' && ev.subtype === 'permission_denied')
             emit.activity(`not allowed: ${String(ev.tool_name ?? 'a tool')}`);
           if (ev.type !== 'assistant') return;
+          const msg = (ev.message ?? {}) as {
+            id?: unknown;
+            model?: unknown;
+            usage?: Record<string, unknown>;
+          };
+          if (msg.usage && typeof msg.model === 'string') {
+            const u = msg.usage;
+            calls.set(String(msg.id ?? calls.size), {
+              model: msg.model,
+              // Priced as Anthropic bills them: a cache read at 0.1× the input price, a write at 1.25×.
+              usage: {
+                inputTokens:
+                  num(u.input_tokens) +
+                  0.1 * num(u.cache_read_input_tokens) +
+                  1.25 * num(u.cache_creation_input_tokens),
+                outputTokens: num(u.output_tokens),
+              },
+            });
+            emit.spent(spent());
+          }
           const content = (ev.message as { content?: unknown[] } | undefined)?.content ?? [];
           for (const part of content as Record<string, unknown>[]) {
             if (part.type !== 'tool_use') continue;

@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js';
 import { infraOf } from '../../llm/infra-error.js';
 import { costOf } from '../../llm/prices.js';
+import type { Usage } from '../events.js';
 import { externalExecutor, jsonLine, num, repoPath } from './external.js';
 import type { Executor, ExecutorInput, ExecutorOptions } from './types.js';
 
@@ -28,6 +29,29 @@ export function codexProviderArgs(baseURL: string, envKey = 'OPENAI_API_KEY'): s
   ];
 }
 
+/** Rough tokens of a text (≈ 4 characters a token), for the running cost estimate. */
+const tokensOf = (text: string) => Math.ceil(text.length / 4);
+
+/**
+ * Codex's JSONL reports usage once per turn (`turn.completed`), and `codex exec` is one turn.
+ * Meanwhile each completed item (a message, reasoning, a command, a file change) stands for one
+ * model call: its input estimated as the prompt plus all the turn produced so far, its output
+ * as the item itself. --max-cost checks that running estimate mid-attempt; the turn's real
+ * usage replaces it when it comes.
+ */
+export function callEstimator(prompt: string): (item: Record<string, unknown>) => Usage {
+  let context = tokensOf(prompt);
+  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  return (item) => {
+    const { aggregated_output: seen, ...made } = item;
+    const out = tokensOf(JSON.stringify(made));
+    usage.inputTokens += context;
+    usage.outputTokens += out;
+    context += out + (typeof seen === 'string' ? tokensOf(seen) : 0);
+    return { ...usage };
+  };
+}
+
 /**
  * Codex CLI: `codex exec --json --sandbox workspace-write [-c provider overrides] [--model M] -`
  * with the prompt on stdin (`-`). JSONL events: `thread.started` (thread id), `item.*`
@@ -49,6 +73,9 @@ export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): E
     let summary: string | undefined;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     const errors: string[] = [];
+    const model = opts.model?.replace(/^openai:/, '');
+    const price = (u: Usage) => (model ? costOf(`openai:${model}`, u, ctx.config) : null);
+    let estimate = callEstimator(input.prompt);
     return {
       args,
       stdin: input.prompt,
@@ -62,6 +89,9 @@ export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): E
             usage ??= { inputTokens: 0, outputTokens: 0 };
             usage.inputTokens += num(u.input_tokens);
             usage.outputTokens += num(u.output_tokens);
+            const cost = price(usage);
+            if (cost !== null) emit.spent(cost);
+            estimate = callEstimator(input.prompt);
           }
           if (ev.type === 'turn.failed')
             failed = String((ev.error as { message?: unknown })?.message ?? 'the turn failed');
@@ -72,6 +102,14 @@ export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): E
           }
           const item = ev.item as Record<string, unknown> | undefined;
           if (!item) return;
+          if (ev.type === 'item.completed') {
+            const guess = estimate(item);
+            const cost = price({
+              inputTokens: (usage?.inputTokens ?? 0) + guess.inputTokens,
+              outputTokens: (usage?.outputTokens ?? 0) + guess.outputTokens,
+            });
+            if (cost !== null) emit.spent(cost);
+          }
           if (item.type === 'error' && ev.type === 'item.completed')
             emit.notice(`warning: ${String(item.message)}`);
           if (item.type === 'agent_message' && typeof item.text === 'string') summary = item.text;
@@ -95,8 +133,7 @@ export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): E
             ? [error, ...causes].map((m) => infraOf({ message: m })).find((k) => k !== undefined)
             : undefined;
           const cause = infra ? causes.find((m) => infraOf({ message: m }) === infra) : undefined;
-          const model = opts.model?.replace(/^openai:/, '');
-          const cost = usage && model ? costOf(`openai:${model}`, usage, ctx.config) : null;
+          const cost = usage ? price(usage) : null;
           return {
             sessionId,
             summary,

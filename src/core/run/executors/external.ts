@@ -1,12 +1,13 @@
 import { isAbsolute, relative } from 'node:path';
 import { AGENT_KEYS, childEnv } from '../../../util/child-env.js';
+import { formatUsd } from '../../../util/format.js';
 import { run } from '../../../util/spawn.js';
 import { findOnPath } from '../../../util/which.js';
 import type { Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { knownSecrets } from '../../keys/index.js';
 import { HINTS, InfraError, type InfraKind, infraMessage, infraOf } from '../../llm/infra-error.js';
-import type { Usage } from '../events.js';
+import { type Usage, zeroUsage } from '../events.js';
 import type { Executor, ExecutorInput, ExecutorOptions, ExecutorResult } from './types.js';
 
 // The part every external agent CLI shares: find it, spawn it in the repo, split its output
@@ -54,6 +55,11 @@ export interface Emit {
   activity(text: string): void;
   /** Something the user should see even without -v (a reconnect, a warning). */
   notice(text: string): void;
+  /**
+   * USD this attempt has spent so far, as the CLI's usage reports (or, between them, an
+   * estimate per model call) stream in: at the attempt's --max-cost budget the CLI is stopped.
+   */
+  spent(usd: number): void;
 }
 
 /** What the CLI's output said, once it exited. */
@@ -179,10 +185,18 @@ interface SpawnAgent extends ExternalAttempt {
  */
 async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> {
   const { input, name } = o;
+  // --max-cost during the attempt: the budget left is checked after each call's usage, so it
+  // is never passed by more than that one call; the CLI's whole process group is killed.
+  const budget = new AbortController();
+  let spent = 0;
   const emit: Emit = {
     // One line each: a heredoc in a shell command must not flood the terminal.
     activity: (text) => input.onEvent({ type: 'activity', step: input.step, text: oneLine(text, 200) }),
     notice: (text) => input.onEvent({ type: 'note', text: `  ${name}: ${oneLine(text, 300)}` }),
+    spent: (usd) => {
+      spent = usd;
+      if (input.maxCost !== undefined && usd >= input.maxCost && !budget.signal.aborted) budget.abort();
+    },
   };
   if (input.signal.aborted) throw new InterruptedError();
   const r = await run(o.bin, o.args, {
@@ -196,7 +210,7 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
     },
     input: o.stdin,
     timeoutMs: o.timeoutMs,
-    signal: input.signal,
+    signal: AbortSignal.any([input.signal, budget.signal]),
     onStdout: lineSplitter((l) => o.parser.line(l, emit)),
     onStderr: lineSplitter((l) => o.parser.stderr?.(l, emit)),
   });
@@ -210,6 +224,21 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
   };
   const parsed = o.parser.finish(exit);
   const transcript = rawTranscript(o.bin, o.args, exit);
+  if (budget.signal.aborted) {
+    // The cost limit, not a failure of the CLI: no reason from its (cut off) output.
+    const cost = Math.max(parsed.cost ?? 0, spent);
+    input.onEvent({ type: 'usage', step: input.step, ...(parsed.usage ?? zeroUsage()), cost });
+    return {
+      ok: false,
+      stopped: 'cost-limit',
+      reason: `cost limit reached during the attempt: ${name} was stopped after spending ${formatUsd(cost)} of the ${formatUsd(input.maxCost ?? 0)} left (--max-cost)`,
+      usage: parsed.usage ?? zeroUsage(),
+      usageKnown: parsed.usage !== undefined,
+      cost,
+      sessionId: parsed.sessionId,
+      transcript,
+    };
+  }
   if (parsed.usage || parsed.cost !== null)
     input.onEvent({
       type: 'usage',
@@ -233,6 +262,7 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
     const why = parsed.error ?? reason ?? '';
     throw new InfraError(infra, `${name} failed: ${infraMessage(infra, why)}`, {
       hint: infra === 'context' || infra === 'quota' ? HINTS[infra] : INFRA_HINTS[name],
+      transcript,
     });
   }
   return {

@@ -43,6 +43,8 @@ export interface ExecutorResult {
   sessionId?: string;
   /** The attempt's record: the builtin agent's conversation, or an external CLI's raw output. */
   transcript?: string;
+  /** The executor stopped itself mid-attempt: its share of --max-cost was spent (`maxCost`). */
+  stopped?: 'cost-limit';
 }
 
 export interface Executor {
