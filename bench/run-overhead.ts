@@ -32,6 +32,8 @@ write(
 );
 write('todo.md', `# Todo\n\n${titles.map((t, i) => `- [ ] Step ${i + 1}: ${t}`).join('\n')}\n`);
 write('specloop.toml', '[test]\ncommand = "true"\n');
+// SPECLOOP_HOME lives in the repo (.home/): never part of the tree the run checks.
+write('.gitignore', '.home/\n');
 git('init', '-q', '-b', 'main');
 git('config', 'user.name', 'Bench');
 git('config', 'user.email', 'bench@example.com');
