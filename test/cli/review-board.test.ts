@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import { agentHandler, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
+import {
+  agentHandler,
+  FIXTURE_TEST_CMD,
+  history,
+  makeProject,
+  TITLES,
+  ticked,
+} from '../support/run-fixtures.js';
 import { answer, boardAction, boardIn, pendingIn, waitForReview } from './review-support.js';
 
 /** The prompt files of a step's attempts in the run records, attempt number → text. */
@@ -34,7 +41,7 @@ describe('run --review without a terminal waits for `specloop board`', () => {
 
     const p1 = await waitForReview(dir, 1, { running: run });
     expect(p1.stat).toMatch(/src\/step1\.js +\| 3 \+\+\+/);
-    expect(p1.test).toMatchObject({ ok: true, command: 'node --test' });
+    expect(p1.test).toMatchObject({ ok: true, command: FIXTURE_TEST_CMD });
     expect(p1.diff).toContain('+export function step1() {');
     // The board shows it in the Review column, with the question's id.
     const fresh = await board.model.refresh();

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, writeFiles } from '../support/repo.js';
-import { agentHandler, history, makeProject, stepFiles, TITLES, ticked } from '../support/run-fixtures.js';
+import {
+  agentHandler,
+  FIXTURE_TEST_CMD,
+  history,
+  makeProject,
+  stepFiles,
+  TITLES,
+  ticked,
+} from '../support/run-fixtures.js';
 import { startMcp, textOf } from './mcp-client.js';
 
 const SPEC = '# Spec\n\nEvery step function returns its own number.\n';
@@ -43,7 +51,7 @@ describe('specloop mcp: next_step and land_step (the editor agent played by the 
     expect(next.structuredContent).toMatchObject({
       step: 1,
       title: TITLES[0],
-      testCommand: 'node --test',
+      testCommand: FIXTURE_TEST_CMD,
       tdd: true,
     });
 
