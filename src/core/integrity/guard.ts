@@ -56,10 +56,18 @@ async function git(o: GuardOptions, args: string[]): Promise<string> {
 const lines0 = (s: string) => s.split('\0').filter(Boolean);
 
 /** Git's own files a hostile step could use to run code at our commit (hooks) or hide work. */
+// Where a checkout's git data lives does not change while specloop runs (a step cannot move
+// it: `.git` itself is protected), so it is asked once per checkout, not three times a step.
+const commonDirs = new Map<string, string>();
+
 async function gitInternals(o: GuardOptions): Promise<string[]> {
-  const common = (await git(o, ['rev-parse', '--git-common-dir'])).trim();
-  if (!common) return [];
-  const dir = isAbsolute(common) ? common : resolve(o.repoDir, common);
+  let dir = commonDirs.get(o.repoDir);
+  if (dir === undefined) {
+    const common = (await git(o, ['rev-parse', '--git-common-dir'])).trim();
+    if (!common) return [];
+    dir = isAbsolute(common) ? common : resolve(o.repoDir, common);
+    commonDirs.set(o.repoDir, dir);
+  }
   const hooks: string[] = [];
   await walk(join(dir, 'hooks'), join(dir, 'hooks'), hooks);
   return [join(dir, 'config'), join(dir, 'info', 'exclude'), join(dir, 'info', 'attributes'), ...hooks];
