@@ -38,5 +38,32 @@ export function runGit(cwd: string, args: string[], opts: RunGitOptions): Promis
     input: opts.input,
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
+    track: !READ_ONLY.has(args[0] ?? ''),
   });
 }
+
+/**
+ * Local plumbing that runs no hook and reaches no remote: it ends with its moment, so the
+ * run lock need not record it (a run makes ~30 such calls a step, each a sync lock write).
+ * Anything else (commit, push, fetch, worktree …) may run user code or hang on a remote.
+ */
+const READ_ONLY = new Set([
+  'status',
+  'ls-files',
+  'rev-parse',
+  'diff',
+  'log',
+  'show',
+  'cat-file',
+  'for-each-ref',
+  'symbolic-ref',
+  'check-ref-format',
+  'merge-base',
+  'ls-tree',
+  'rev-list',
+  'hash-object',
+  'write-tree',
+  'read-tree',
+  'grep',
+  'var',
+]);

@@ -18,6 +18,11 @@ export interface SpawnOptions {
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
   signal?: AbortSignal;
+  /**
+   * Record the child's group in liveGroups (default true). Only for processes that cannot
+   * outlive their moment (local read-only git plumbing): each record is a sync lock write.
+   */
+  track?: boolean;
 }
 
 /**
@@ -54,7 +59,7 @@ export function run(cmd: string, args: string[], opts: SpawnOptions): Promise<Sp
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const group = child.pid;
+    const group = opts.track === false ? undefined : child.pid;
     if (group) {
       liveGroups.add(group);
       changed();
