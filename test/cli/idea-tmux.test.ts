@@ -18,7 +18,7 @@ const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built 
 // screen: they run side by side (cleanups after the block, not after each test).
 describe.skipIf(SKIP)(
   `specloop idea in a terminal (tmux)${SKIP ? ` — skipped: ${SKIP}` : ''}`,
-  { concurrent: true },
+  { concurrent: true, timeout: 60_000 },
   () => {
     const cleanups = useCleanups('all');
 
