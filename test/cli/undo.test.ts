@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
+import { copyRepo } from '../support/e2e-project.js';
 import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
-import { copyProject, git, tempDir } from '../support/repo.js';
+import { git, tempDir } from '../support/repo.js';
 import { agentHandler, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
 
 describe('specloop undo and redo (real git, fake LLM)', () => {
@@ -27,7 +28,7 @@ describe('specloop undo and redo (real git, fake LLM)', () => {
     ran?.cleanup();
   });
   const setup = async () => {
-    const dir = copyProject(ran.dir, cleanups.tmp('specloop-undo-'));
+    const dir = copyRepo(ran.dir, join(cleanups.tmp('specloop-undo-'), 'repo'));
     return { dir, fake, cli: cliIn(dir) };
   };
 

@@ -47,12 +47,3 @@ export function initRepo(dir: string, files: Record<string, string | Uint8Array>
   git(dir, 'commit', '-q', '--allow-empty', '-m', 'initial');
   return dir;
 }
-
-/**
- * Copy a prepared project (its .git, .specloop/ and .home/ too) into `to`: tests that start
- * from the same finished run share one real run and each work on their own copy.
- */
-export function copyProject(from: string, to: string): string {
-  execFileSync('cp', ['-a', `${from}/.`, to]);
-  return to;
-}
