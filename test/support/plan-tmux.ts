@@ -96,7 +96,8 @@ export function tmuxSpecloop(opts: {
       tmux('send-keys', '-t', 'main', '-l', text);
       tmux('send-keys', '-t', 'main', 'Enter');
     },
-    async waitFor(what, timeoutMs = 15_000) {
+    // 30 s: returns as soon as the text shows; the bound only matters on a loaded box.
+    async waitFor(what, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const s = await capture();
