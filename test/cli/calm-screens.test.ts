@@ -7,7 +7,7 @@ import { SPEC_READY, SPEC_TEXT } from '../support/plan-brainstorm.js';
 import { VALID_PLAN, VALID_TODO } from '../support/plan-fixtures.js';
 import { HAS_TMUX, TMUX_BIN, type TmuxRun, tmuxSpecloop } from '../support/plan-tmux.js';
 import { initRepo, writeFiles } from '../support/repo.js';
-import { agentHandler, makeProject } from '../support/run-fixtures.js';
+import { agentHandler, FIXTURE_TEST_CMD, makeProject } from '../support/run-fixtures.js';
 
 const BUILT = existsSync(join(TMUX_BIN, '..', '..', 'dist', 'main.js'));
 const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built (run npx tsup)' : '';
@@ -23,7 +23,7 @@ async function watch(term: TmuxRun, timeoutMs = 60_000): Promise<string[]> {
   const shots: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = term.screen();
+    const s = await term.capture();
     shots.push(s);
     if (s.includes('EXIT=')) return shots;
     if (Date.now() > deadline) throw new Error(`timed out; screen:\n${s}`);
@@ -42,8 +42,11 @@ function expectCalm(shot: string, width: number) {
 
 describe.skipIf(SKIP)(
   `a calm terminal at 60, 100 and 160 columns (tmux)${SKIP ? ` — skipped: ${SKIP}` : ''}`,
+  // Each case has its own dir, fake model and tmux server and mostly waits on the screen:
+  // they run side by side (cleanups after the block, not after each test).
+  { concurrent: true, timeout: 90_000 },
   () => {
-    const cleanups = useCleanups();
+    const cleanups = useCleanups('all');
     const start = (dir: string, env: Record<string, string>, args: string[], width: number) => {
       const term = tmuxSpecloop({ cwd: dir, env, args, width, height: 30 });
       cleanups.push(() => term.close());
@@ -56,7 +59,7 @@ describe.skipIf(SKIP)(
         // A slow test command keeps the status line on screen long enough to be seen.
         makeProject(dir, {
           titles: LONG_TITLES,
-          testCommand: 'node -e "setTimeout(() => {}, 700)" && node --test',
+          testCommand: `node -e "setTimeout(() => {}, 700)" && ${FIXTURE_TEST_CMD}`,
         });
         // tmux keeps its socket and script in the project: not the user's uncommitted work.
         appendFileSync(join(dir, '.git', 'info', 'exclude'), '.tmux-*\n');

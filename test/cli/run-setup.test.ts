@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { git, tempDir, writeFiles } from '../support/repo.js';
-import { history, makeProject, planText, TITLES, ticked, todoText } from '../support/run-fixtures.js';
+import {
+  FIXTURE_TEST_CMD,
+  history,
+  makeProject,
+  planText,
+  TITLES,
+  ticked,
+  todoText,
+} from '../support/run-fixtures.js';
 import { installStandins } from '../support/run-standins.js';
 
 /** Branches, dirty trees, bad input, --from, --dry-run, limits. Executor: the aider stand-in. */
@@ -53,7 +61,7 @@ describe('specloop run: setup and bad input', () => {
     expect(r.stderr).toContain('specloop init');
     expect(r.stderr).toContain('--test-cmd');
     expect(head(dir)).toBe(before);
-    expect((await run(dir, ['--test-cmd', 'node --test', '--next'])).code).toBe(0);
+    expect((await run(dir, ['--test-cmd', FIXTURE_TEST_CMD, '--next'])).code).toBe(0);
   });
 
   it('a todo.md that disagrees with the plan → exit 2 listing the mismatch', async () => {

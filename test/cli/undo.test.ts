@@ -1,22 +1,35 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
-import type { FakeLlm } from '../support/fake-llm-server.js';
-import { git } from '../support/repo.js';
+import { copyRepo } from '../support/e2e-project.js';
+import { type FakeLlm, startFakeLlm } from '../support/fake-llm-server.js';
+import { git, tempDir } from '../support/repo.js';
 import { agentHandler, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
 
 describe('specloop undo and redo (real git, fake LLM)', () => {
   const cleanups = useCleanups();
-  const setup = async () => {
-    const dir = makeProject(cleanups.tmp('specloop-undo-'));
-    const fake = await cleanups.fakeLlm(agentHandler());
-    const cli = (args: string[], f: FakeLlm | undefined = fake) =>
+  // One real three-step run; every case starts from its own copy of the finished repo.
+  let fake: FakeLlm;
+  let ran: ReturnType<typeof tempDir>;
+  const cliIn =
+    (dir: string) =>
+    (args: string[], f: FakeLlm | undefined = fake) =>
       runCli(args, { cwd: dir, env: { SPECLOOP_HOME: join(dir, '.home'), ...f?.env() } });
-    const r = await cli(['run']);
+  beforeAll(async () => {
+    fake = await startFakeLlm(agentHandler());
+    ran = tempDir('specloop-undo-ran-');
+    const r = await cliIn(makeProject(ran.dir))(['run']);
     expect(r.code, r.stderr).toBe(0);
-    return { dir, fake, cli };
+  });
+  afterAll(async () => {
+    await fake?.close();
+    ran?.cleanup();
+  });
+  const setup = async () => {
+    const dir = copyRepo(ran.dir, join(cleanups.tmp('specloop-undo-'), 'repo'));
+    return { dir, fake, cli: cliIn(dir) };
   };
 
   it('undo (no argument) reverts the last landed step and unticks its box in the same commit', async () => {

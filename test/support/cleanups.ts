@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { type FakeLlm, startFakeLlm } from './fake-llm-server.js';
 import { tempDir } from './repo.js';
 
@@ -14,10 +14,12 @@ export interface Cleanups {
 /**
  * What a test creates and must release: call once per file (or describe block). After each
  * test every pushed cleanup runs, newest first and awaited, whether the test passed or not.
+ * `'all'`: after the whole block instead — for concurrent tests, where one test's afterEach
+ * would release what another still uses.
  */
-export function useCleanups(): Cleanups {
+export function useCleanups(scope: 'each' | 'all' = 'each'): Cleanups {
   const pending: Array<() => unknown> = [];
-  afterEach(async () => {
+  (scope === 'all' ? afterAll : afterEach)(async () => {
     for (const fn of pending.splice(0).reverse()) await fn();
   });
   return {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from './cli.js';
@@ -14,6 +14,8 @@ let counter = 0;
 export interface TmuxRun {
   /** The visible pane text (escape sequences stripped by tmux). */
   screen(): string;
+  /** The same without blocking the event loop (polling: in-process fake servers keep answering). */
+  capture(): Promise<string>;
   /** `tmux send-keys`: literal text or key names such as `Enter`, `C-c`. */
   keys(...keys: string[]): void;
   /** Type a line of text and press Enter. */
@@ -73,8 +75,18 @@ export function tmuxSpecloop(opts: {
     `sh ${q(script)}`,
   );
   const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'main');
+  const capture = () =>
+    new Promise<string>((resolve, reject) =>
+      execFile(
+        'tmux',
+        ['-S', socket, 'capture-pane', '-p', '-J', '-t', 'main'],
+        { encoding: 'utf8' },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      ),
+    );
   return {
     screen,
+    capture,
     keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
     paste: (text) => {
       tmux('set-buffer', '-b', 'paste', text);
@@ -84,10 +96,11 @@ export function tmuxSpecloop(opts: {
       tmux('send-keys', '-t', 'main', '-l', text);
       tmux('send-keys', '-t', 'main', 'Enter');
     },
-    async waitFor(what, timeoutMs = 15_000) {
+    // 30 s: returns as soon as the text shows; the bound only matters on a loaded box.
+    async waitFor(what, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const s = screen();
+        const s = await capture();
         if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(what)}; screen:\n${s}`);
         await new Promise((r) => setTimeout(r, 100));
