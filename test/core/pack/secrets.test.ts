@@ -54,5 +54,15 @@ describe('secret scan', () => {
     expect(
       mayHoldSecret('a.ts', 'export const answer = 42;\nfunction f(x: number) { return x * 2; }\n'),
     ).toBe(false);
+    // Words that merely share a literal with a rule (the prefilter once sent these to secretlint).
+    const ordinary = [
+      'module.exports.default = x; Object.prototype.hasOwnProperty.call(a, b);',
+      'const account = getAccount(); // the account page',
+      'run `npm_config_registry=… npm install`',
+      'const JWT_PREFIX = "eyJ"; // every JWT starts like this',
+      'describe("sk_test_ mode", () => {}); const dapi = 1; key-value',
+    ];
+    for (const text of ordinary)
+      expect({ text, may: mayHoldSecret('a.js', text) }).toEqual({ text, may: false });
   });
 });
