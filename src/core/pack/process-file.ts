@@ -157,7 +157,8 @@ export class FileProcessor {
    * rewrites text; the secret result must be cached too.
    */
   private fastHit(path: string, buf: Buffer, blob: string): PackedOutcome | undefined {
-    if (!this.bytesAsIs || this.compressMatch(path)) return undefined;
+    // an empty cache (a cold pack) cannot hit: skip the key hashing
+    if (!this.bytesAsIs || this.cfg.cache.size === 0 || this.compressMatch(path)) return undefined;
     if (this.cfg.securityCheck && this.cfg.cache.get(sha1(`s\0${CACHE_VERSION}\0${blob}`)) !== '')
       return undefined;
     const hit = this.cfg.cache.get(this.tokenKey(path, blob, false));
