@@ -1,7 +1,12 @@
 import { lintSource } from '@secretlint/core';
 import { creator } from '@secretlint/secretlint-rule-preset-recommend';
 import { describe, expect, it } from 'vitest';
-import { findSecrets, mayHoldSecret } from '../../../src/core/pack/secrets.js';
+import {
+  findSecrets,
+  installedPresetVersion,
+  KNOWN_PRESET_VERSION,
+  mayHoldSecret,
+} from '../../../src/core/pack/secrets.js';
 import { AWS_SECRET_LINE, privateKeyPem, realTexts } from '../../support/pack-fixtures.js';
 
 // One realistic finding per rule of the recommended preset (random-looking, not docs' examples).
@@ -48,6 +53,10 @@ describe('secret scan', () => {
       if ((await lint(path, text)).length > 0)
         expect({ path, may: mayHoldSecret(path, text) }).toEqual({ path, may: true });
     }
+  });
+
+  it('knows the installed preset (a new version: re-check the prefilter, then bump KNOWN_PRESET_VERSION)', () => {
+    expect(installedPresetVersion()).toBe(KNOWN_PRESET_VERSION);
   });
 
   it('lets ordinary code skip the scan', () => {
