@@ -6,7 +6,8 @@
  *
  * Knobs: BENCH_RUNS (default 3), BENCH_KEEP=1 (keep the temp dir), BENCH_ONLY=plain|git,
  * BENCH_VERIFY=0 (skip the exactness checks at the end), BENCH_CORPUS=npm (default: the
- * 13.8k-file corpus of bench/npm-corpus.ts) or all (the whole node_modules copy),
+ * 13.8k-file corpus of bench/npm-corpus.ts), all (the whole node_modules copy) or an
+ * absolute path (a real tree copied as it is, e.g. /work/main/node_modules/typescript),
  * BENCH_COMPRESS=1 (also time specloop --compress against plain pack, cold).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -62,9 +63,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function buildCorpus(tmp: string): { plain: string; git: string } {
   const plain = join(tmp, 'corpus');
   mkdirSync(plain);
-  if (process.env.BENCH_CORPUS === 'all')
-    execFileSync('cp', ['-a', `${join(ROOT, 'node_modules')}/.`, plain]);
-  else {
+  const from = process.env.BENCH_CORPUS;
+  if (from === 'all') execFileSync('cp', ['-a', `${join(ROOT, 'node_modules')}/.`, plain]);
+  else if (from?.startsWith('/')) {
+    // a real tree as it is on disk (e.g. node_modules/typescript), copied with its files
+    execFileSync('cp', ['-aL', `${from}/.`, plain]);
+    if (existsSync(join(plain, 'package.json'))) touchedFile = 'package.json';
+    process.stderr.write(`  real tree: ${from}\n`);
+  } else {
     const { files, bytes, sample } = buildNpmCorpus(
       [join(ROOT, 'node_modules'), '/usr/lib/node_modules'].filter((d) => existsSync(d)),
       plain,

@@ -29,7 +29,10 @@ const lastTail = (b: StoredBlock) => b.lastTail ?? b.tail;
 export class MemoryStore implements BlockStore {
   put(o: WirePacked, bytes: Uint8Array): StoredBlock {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset + o.offset, o.textBytes).toString('utf8');
-    return { ...o, offset: 0, text };
+    const b = o as StoredBlock; // the outcome is ours: reuse it rather than copy it
+    b.offset = 0;
+    b.text = text;
+    return b;
   }
   text(blocks: StoredBlock[]): string {
     return blocks.map((b, i) => b.text! + (i === blocks.length - 1 ? lastTail(b) : b.tail)).join('');
@@ -43,7 +46,8 @@ export class MemoryStore implements BlockStore {
 /** --no-files: blocks are counted and listed but never kept. */
 export class NullStore implements BlockStore {
   put(o: WirePacked): StoredBlock {
-    return { ...o, offset: -1 };
+    o.offset = -1;
+    return o;
   }
   text(): string {
     return '';
@@ -72,8 +76,9 @@ export class FileStore implements BlockStore {
 
   put(o: WirePacked, bytes: Uint8Array): StoredBlock {
     const len = o.textBytes + o.tailBytes;
-    const b: StoredBlock = { ...o, offset: this.size };
     this.pending.push(bytes.subarray(o.offset, o.offset + len));
+    const b: StoredBlock = o; // the outcome is ours: reuse it rather than copy it
+    b.offset = this.size;
     this.pendingLen += len;
     this.size += len;
     if (this.pendingLen >= CHUNK) this.flush();
@@ -202,7 +207,8 @@ export class DirectStore implements BlockStore {
     if (this.heldTail) this.push(this.heldTail);
     this.push(bytes.subarray(o.offset, o.offset + o.textBytes));
     this.heldTail = bytes.subarray(o.offset + o.textBytes, o.offset + o.textBytes + o.tailBytes);
-    return { ...o, offset: -1 };
+    o.offset = -1;
+    return o;
   }
 
   /**

@@ -8,9 +8,13 @@ const COMPACT_BYTES = 48 * 1024 * 1024;
 const KEEP = 300_000;
 
 function check(key: string, value: string): string {
+  return checkRange(`${key}\t${value}`, 0, key.length + 1 + value.length);
+}
+
+/** The checksum of s[from, to) (a log line's `key \t value`, read in place). */
+function checkRange(s: string, from: number, to: number): string {
   let h = 0x811c9dc5;
-  const s = `${key}\t${value}`;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
@@ -45,15 +49,14 @@ export class TokenCache {
       text = await readFile(file, 'utf8');
     } catch {}
     const entries = new Map<string, string>();
-    const lines = text.split('\n');
-    lines.pop(); // '' after the final newline, or a torn last line
-    for (const l of lines) {
-      const a = l.indexOf('\t');
-      const b = l.lastIndexOf('\t');
-      if (a <= 0 || b <= a) continue;
-      const k = l.slice(0, a);
-      const v = l.slice(a + 1, b);
-      if (check(k, v) === l.slice(b + 1)) entries.set(k, v);
+    // Lines are read in place (no split into line strings): a warm pack loads every entry.
+    // The text after the last newline is a torn line, or ''.
+    for (let at = 0, nl = text.indexOf('\n'); nl >= 0; at = nl + 1, nl = text.indexOf('\n', at)) {
+      const a = text.indexOf('\t', at);
+      const b = text.lastIndexOf('\t', nl);
+      if (a <= at || a >= nl || b <= a) continue;
+      if (text.startsWith(checkRange(text, at, b), b + 1) && b + 9 === nl)
+        entries.set(text.slice(at, a), text.slice(a + 1, b));
     }
     return new TokenCache(file, entries, text.length, text !== '' && !text.endsWith('\n'));
   }

@@ -4,7 +4,7 @@ import type { BlockStore, StoredBlock } from './block-store.js';
 import type { TokenCache } from './cache.js';
 import type { ResolvedPack } from './options.js';
 import { processFiles } from './pool.js';
-import { FileProcessor, type ProcessConfig } from './process-file.js';
+import { FileProcessor, type Prior, type ProcessConfig } from './process-file.js';
 import { quotePath } from './render/quote-path.js';
 import { SKIP_LABEL } from './summary.js';
 import { loadEncoding } from './tokens/encodings.js';
@@ -31,7 +31,7 @@ export async function processAll(
   cache: TokenCache,
   store: BlockStore,
   options: PackOptions,
-  predictedMisses?: number,
+  predicted?: { misses: number; priors?: (Prior | undefined)[] },
 ): Promise<Processed> {
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
@@ -74,11 +74,15 @@ export async function processAll(
     }
   };
   const threadsEnv = ctx.env.SPECLOOP_PACK_THREADS;
-  const pool = await processFiles(o.base, ordered, processConfigFor(o, cache), {
+  const racy = ctx.env.SPECLOOP_PACK_RACY_MS; // tests: vouch for files written a moment ago
+  const cfg = processConfigFor(o, cache);
+  if (racy !== undefined && racy !== '') cfg.racyMs = Number(racy);
+  const pool = await processFiles(o.base, ordered, cfg, {
     threads:
       options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
     signal: ctx.signal,
-    predictedMisses,
+    predictedMisses: predicted?.misses,
+    priors: predicted?.priors,
     sink,
     onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
   });
@@ -131,15 +135,18 @@ export function predictOutcomes(
   o: ResolvedPack,
   ordered: string[],
   cache: TokenCache,
-): { misses: number; skips: Map<string, string> } {
+): { misses: number; skips: Map<string, string>; priors?: (Prior | undefined)[] } {
   const skips = new Map<string, string>();
   if (cache.entries.size === 0) return { misses: ordered.length, skips };
   const probe = new FileProcessor(processConfigFor(o, cache));
   let misses = 0;
-  for (const p of ordered) {
-    const r = probe.predict(o.base, p);
-    if (r === undefined) misses++;
-    else if (r !== 'packed') skips.set(p, SKIP_LABEL[r]);
+  const priors: (Prior | undefined)[] = new Array(ordered.length);
+  for (let i = 0; i < ordered.length; i++) {
+    const p = ordered[i]!;
+    const { outcome, prior } = probe.predict(o.base, p);
+    priors[i] = prior;
+    if (outcome === undefined) misses++;
+    else if (outcome !== 'packed') skips.set(p, SKIP_LABEL[outcome]);
   }
-  return { misses, skips };
+  return { misses, skips, priors };
 }

@@ -104,7 +104,7 @@ async function packResolved(
         ? new FileStore(o.outputPath)
         : new MemoryStore();
   try {
-    const processed = await processAll(ctx, o, ordered, cache, store, options, predicted.misses);
+    const processed = await processAll(ctx, o, ordered, cache, store, options, predicted);
     const { packed, skipped, hits } = processed;
     skipped.push(...early);
     const said =

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError, WorkError } from '../errors.js';
-import { type FileOutcome, FileProcessor, type ProcessConfig } from './process-file.js';
+import { type FileOutcome, FileProcessor, type Prior, type ProcessConfig } from './process-file.js';
 import { toWire, type WireBatch, type WireOutcome } from './wire.js';
 
 /** Files per message: big enough that messaging is noise, small enough to balance. */
@@ -24,6 +24,8 @@ export interface PoolOptions {
   signal: AbortSignal;
   /** Files the stat index could not vouch for (see FileProcessor.predict). */
   predictedMisses?: number;
+  /** Per path, what the stat prediction already read (used when processing in this thread). */
+  priors?: (Prior | undefined)[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -102,9 +104,10 @@ async function inThread(
   const proc = new FileProcessor(cfg);
   for (let start = 0; start < paths.length; start += BATCH) {
     const outcomes: FileOutcome[] = [];
-    for (const p of paths.slice(start, start + BATCH)) {
+    const end = Math.min(paths.length, start + BATCH);
+    for (let i = start; i < end; i++) {
       if (opts.signal.aborted) throw new InterruptedError();
-      outcomes.push(await proc.process(root, p));
+      outcomes.push(await proc.process(root, paths[i]!, opts.priors?.[i]));
     }
     opts.sink(start, toWire(outcomes));
     opts.onProgress?.(Math.min(start + BATCH, paths.length), paths.length);

@@ -1,6 +1,15 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { isBinaryFileSync } from 'isbinaryfile';
 import { canCompress, compressSource } from './compress/index.js';
@@ -30,6 +39,8 @@ export interface ProcessConfig {
   maxFileSize: number;
   /** Token-cache entries known at start (key → value), see cache.ts. */
   cache: Map<string, string>;
+  /** How old a file's ctime must be for the stat index to vouch for it (default RACY_MS). */
+  racyMs?: number;
 }
 
 export interface PackedOutcome {
@@ -84,6 +95,25 @@ const IDENTITY = / =\d+$/;
 const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
 
 /**
+ * A stat index entry trusts its recorded blob id only when the file's ctime was at least
+ * this old when it was read (git's "racy clean" rule): a later write then always changes
+ * ctime, so an equal stamp means equal content and the file need not be hashed again.
+ */
+export const RACY_MS = 2000;
+
+/** size, mtime, ctime and inode: what the stat index compares (ctime cannot be set by hand). */
+const stampOf = (st: Stats) => `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+
+/** What predict learnt about a path, handed to process() so the file is not lstat'ed twice. */
+export interface Prior {
+  st: Stats;
+  key: string;
+}
+
+/** Files are read into shared chunks of this size (fewer allocations, less GC). */
+const ARENA = 1 << 20;
+
+/**
  * Read, classify, scan, transform, render and count one file. Used inside workers and,
  * for small packs or when workers are unavailable, in the main thread.
  */
@@ -131,7 +161,8 @@ export class FileProcessor {
    * rewrites text; the secret result must be cached too.
    */
   private fastHit(path: string, buf: Buffer, blob: string): PackedOutcome | undefined {
-    if (!this.bytesAsIs || this.compressMatch(path)) return undefined;
+    // an empty cache (a cold pack) cannot hit: skip the key hashing
+    if (!this.bytesAsIs || this.cfg.cache.size === 0 || this.compressMatch(path)) return undefined;
     if (this.cfg.securityCheck && this.cfg.cache.get(sha1(`s\0${CACHE_VERSION}\0${blob}`)) !== '')
       return undefined;
     const hit = this.cfg.cache.get(this.tokenKey(path, blob, false));
@@ -157,9 +188,34 @@ export class FileProcessor {
     this.fresh.push([key, value]); // the caller adds these to the persistent cache
   }
 
-  /** The stat index key: a path's size and mtime when its counts were last cached. */
+  /** The stat index key: a path's stamp (see stampOf) when its counts were last cached. */
   private statKey(path: string): string {
-    return sha1(`i\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
+    return sha1(`i2\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
+  }
+
+  private arena = Buffer.allocUnsafeSlow(0);
+  private arenaUsed = 0;
+
+  /**
+   * The file's bytes (at most `size` + 1 of them: more means it grew, and it is read
+   * whole), in a shared chunk rather than a buffer of its own; with `check`, also its
+   * fstat after the read (did it change while we read it?).
+   */
+  private read(abs: string, size: number, check: boolean): { buf: Buffer; after?: Stats } {
+    if (size + 1 > this.arena.length - this.arenaUsed) {
+      this.arena = Buffer.allocUnsafeSlow(Math.max(ARENA, size + 1));
+      this.arenaUsed = 0;
+    }
+    const fd = openSync(abs, 'r');
+    try {
+      const n = readSync(fd, this.arena, this.arenaUsed, size + 1, 0);
+      if (n > size) return { buf: readFileSync(abs) }; // it grew since the lstat: take all of it
+      const buf = this.arena.subarray(this.arenaUsed, this.arenaUsed + n);
+      this.arenaUsed += n;
+      return { buf, after: check ? fstatSync(fd) : undefined };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**
@@ -168,44 +224,54 @@ export class FileProcessor {
    * be read and counted). Only a guess, used to choose in-thread vs workers and to mark
    * the tree before reading; the real check is by content.
    */
-  predict(root: string, path: string): 'packed' | SkipReason | undefined {
-    const seen = this.cfg.cache.get(this.statKey(path));
-    if (seen === undefined) return undefined;
-    let st: ReturnType<typeof lstatSync>;
+  predict(root: string, path: string): { outcome: 'packed' | SkipReason | undefined; prior?: Prior } {
+    const key = this.statKey(path);
+    const seen = this.cfg.cache.get(key);
+    if (seen === undefined) return { outcome: undefined };
+    let st: Stats;
     try {
       st = lstatSync(join(root, path));
     } catch {
-      return undefined;
+      return { outcome: undefined };
     }
-    const stamp = `${st.size}:${st.mtimeMs}`;
-    if (!seen.startsWith(stamp)) return undefined;
+    const prior = { st, key };
+    const stamp = stampOf(st);
+    if (!seen.startsWith(stamp)) return { outcome: undefined, prior };
     const rest = seen.slice(stamp.length);
-    return rest === '' ? 'packed' : rest[0] === ':' ? (rest.slice(1) as SkipReason) : undefined;
+    const outcome =
+      rest === '' || rest[0] === '=' ? 'packed' : rest[0] === ':' ? (rest.slice(1) as SkipReason) : undefined;
+    return { outcome, prior };
   }
 
-  async process(root: string, path: string): Promise<FileOutcome> {
+  /** Process one file; `prior` is what predict() already found out about it. */
+  async process(root: string, path: string, prior?: Prior): Promise<FileOutcome> {
     this.stamp = undefined;
-    const out = await this.processOne(root, path);
+    this.blob = undefined;
+    const key = prior?.key ?? this.statKey(path);
+    const out = await this.processOne(root, path, key, prior?.st);
     // Every content-decided outcome is cached (counts, secret findings) or cheap (binary).
     if (
       this.stamp &&
       (out.ok || out.reason === 'binary' || out.reason === 'not-utf8' || out.reason === 'secret')
     ) {
-      const sk = this.statKey(path);
-      const value = out.ok ? this.stamp : `${this.stamp}:${out.reason}`;
-      if (this.cfg.cache.get(sk) !== value) this.remember(sk, value);
+      const value = out.ok ? this.stamp + (this.blob ? `=${this.blob}` : '') : `${this.stamp}:${out.reason}`;
+      if (this.cfg.cache.get(key) !== value) this.remember(key, value);
     }
     return out;
   }
 
   private stamp: string | undefined;
+  /** The blob id to record with the stamp: only when the file was not racily new (RACY_MS). */
+  private blob: string | undefined;
 
-  private async processOne(root: string, path: string): Promise<FileOutcome> {
+  private async processOne(root: string, path: string, statKey: string, known?: Stats): Promise<FileOutcome> {
     const abs = join(root, path);
     let buf: Buffer;
+    let trusted: string | undefined;
+    let racyOk = false;
     try {
-      const st = lstatSync(abs);
-      this.stamp = `${st.size}:${st.mtimeMs}`;
+      const st = known ?? lstatSync(abs);
+      this.stamp = stampOf(st);
       if (st.isSymbolicLink())
         return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
       if (st.isDirectory())
@@ -214,7 +280,14 @@ export class FileProcessor {
       if (st.size > this.cfg.maxFileSize) {
         return { path, ok: false, reason: 'too-large', detail: `${st.size} bytes > ${this.cfg.maxFileSize}` };
       }
-      buf = readFileSync(abs);
+      // The stat index vouches for the content when the stamp is unchanged: no hash needed.
+      const seen = this.cfg.cache.get(statKey);
+      const eq = seen?.startsWith(`${this.stamp}=`) ? this.stamp.length + 1 : -1;
+      const r = this.read(abs, st.size, eq > 0);
+      buf = r.buf;
+      // ...as long as the file did not change between the lstat and the end of the read
+      if (eq > 0 && r.after && stampOf(r.after) === this.stamp) trusted = seen!.slice(eq);
+      racyOk = Date.now() - st.ctimeMs > (this.cfg.racyMs ?? RACY_MS);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT')
@@ -229,11 +302,20 @@ export class FileProcessor {
         detail: `${buf.length} bytes > ${this.cfg.maxFileSize}`,
       };
     }
+    if (trusted) {
+      // recorded only for UTF-8 text packed as it is (below), so the checks before that hold
+      const fast = this.fastHit(path, buf, trusted);
+      if (fast) {
+        this.blob = trusted;
+        return fast;
+      }
+    }
     const kind = binaryKind(buf);
     if (kind) return { path, ok: false, reason: 'binary', detail: kind };
     let raw: string;
     let decodedFrom: string | undefined;
-    const blob = blobId(buf);
+    const blob = trusted ?? blobId(buf);
+    if (racyOk) this.blob = blob;
     if (isUtf8(buf)) {
       if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
       const fast = this.fastHit(path, buf, blob);

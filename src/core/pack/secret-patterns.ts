@@ -84,8 +84,22 @@ export const SECRET_PATTERNS: SecretPattern[] = [
 ];
 
 /**
- * Literals at least one of the patterns above needs (the prefilter in secrets.ts: a file
- * without any of them and without a preset literal skips secretlint).
+ * For each pattern above, a prefix (or looser form) of what it matches: the prefilter in
+ * secrets.ts (a file matching none of these and no preset hint skips secretlint). Only
+ * case-sensitive patterns here; twilio's is `/i` and sits in secrets.ts's any-case hints.
  */
-export const PATTERN_HINTS =
-  /PRIVATE KEY|AKIA|ASIA|ABIA|ACCA|A3T|_live_|_test_|whsec_|AIza|eyJ|AccountKey=|SharedAccessKey=|sig=|Q~|SK[0-9a-f]{32}|TWILIO|key-[0-9a-f]|glpat-|_v1_|hv[sb]\.|dapi|pypi-|hf_|:AA|\.[A-Za-z0-9_-]{6}\./;
+export const PATTERN_HINTS = new RegExp(
+  [
+    'PRIVATE KEY',
+    'AKIA|ASIA|ABIA|ACCA|A3T',
+    'k_(?:live|test)_[0-9a-zA-Z]{20}|whsec_[0-9a-zA-Z]{24}', // stripe
+    'AIza[0-9A-Za-z_-]{35}', // google
+    'eyJ[A-Za-z0-9_-]{10,}\\.eyJ', // jwt
+    'AccountKey=|SharedAccessKey=|sig=[A-Za-z0-9%+/]{30}|\\dQ~', // azure
+    'SK[0-9a-f]{32}', // twilio api key
+    '_auth(?:Token)?\\s*=', // npm auth token
+    'key-[0-9a-f]{32}|glpat-|_v1_[0-9a-f]{64}|hv[sb]\\.[A-Za-z0-9_-]{24}|dapi[0-9a-f]{32}|pypi-|hf_[A-Za-z0-9]{34}',
+    '\\d:AA[0-9A-Za-z_-]{33}', // telegram
+    '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.', // discord
+  ].join('|'),
+);

@@ -35,7 +35,7 @@ export function toWire(outcomes: FileOutcome[]): WireBatch {
   let at = 0;
   const out: WireOutcome[] = outcomes.map((o) => {
     if (!o.ok) return o;
-    const { open, body, bodyBytes, ...meta } = o;
+    const { open, body, bodyBytes } = o;
     const openBytes = bytes.write(open, at);
     let bodyLen: number;
     if (bodyBytes) {
@@ -45,7 +45,24 @@ export function toWire(outcomes: FileOutcome[]): WireBatch {
     const textBytes = openBytes + bodyLen;
     const tailBytes = bytes.write(o.tail, at + textBytes);
     const chars = bodyBytes ? o.chars : body.length;
-    const w: WirePacked = { ...meta, offset: at, textBytes, tailBytes, textChars: open.length + chars };
+    // built field by field: a rest spread per file was a visible part of a warm pack
+    const w: WirePacked = {
+      path: o.path,
+      ok: true,
+      tail: o.tail,
+      lastTail: o.lastTail,
+      tokens: o.tokens,
+      chars: o.chars,
+      blockTokens: o.blockTokens,
+      blockTokensLast: o.blockTokensLast,
+      cached: o.cached,
+      decodedFrom: o.decodedFrom,
+      compressed: o.compressed,
+      offset: at,
+      textBytes,
+      tailBytes,
+      textChars: open.length + chars,
+    };
     at += textBytes + tailBytes;
     return w;
   });

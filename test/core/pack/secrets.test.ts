@@ -1,7 +1,12 @@
 import { lintSource } from '@secretlint/core';
 import { creator } from '@secretlint/secretlint-rule-preset-recommend';
 import { describe, expect, it } from 'vitest';
-import { findSecrets, mayHoldSecret } from '../../../src/core/pack/secrets.js';
+import {
+  findSecrets,
+  installedPresetVersion,
+  KNOWN_PRESET_VERSION,
+  mayHoldSecret,
+} from '../../../src/core/pack/secrets.js';
 import { AWS_SECRET_LINE, privateKeyPem, realTexts } from '../../support/pack-fixtures.js';
 
 // One realistic finding per rule of the recommended preset (random-looking, not docs' examples).
@@ -50,9 +55,23 @@ describe('secret scan', () => {
     }
   });
 
+  it('knows the installed preset (a new version: re-check the prefilter, then bump KNOWN_PRESET_VERSION)', () => {
+    expect(installedPresetVersion()).toBe(KNOWN_PRESET_VERSION);
+  });
+
   it('lets ordinary code skip the scan', () => {
     expect(
       mayHoldSecret('a.ts', 'export const answer = 42;\nfunction f(x: number) { return x * 2; }\n'),
     ).toBe(false);
+    // Words that merely share a literal with a rule (the prefilter once sent these to secretlint).
+    const ordinary = [
+      'module.exports.default = x; Object.prototype.hasOwnProperty.call(a, b);',
+      'const account = getAccount(); // the account page',
+      'run `npm_config_registry=… npm install`',
+      'const JWT_PREFIX = "eyJ"; // every JWT starts like this',
+      'describe("sk_test_ mode", () => {}); const dapi = 1; key-value',
+    ];
+    for (const text of ordinary)
+      expect({ text, may: mayHoldSecret('a.js', text) }).toEqual({ text, may: false });
   });
 });

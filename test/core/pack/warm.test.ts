@@ -1,3 +1,5 @@
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pack } from '../../../src/core/pack/index.js';
 import { makeTestContext } from '../../support/context.js';
@@ -54,6 +56,43 @@ describe('pack: the warm path', () => {
         expect(warm.totals).toEqual(cold.totals);
         expect(warm.totals.tokens).toBe(referenceTokens(warm.output));
       }
+    } finally {
+      dir.cleanup();
+      home.cleanup();
+    }
+  });
+});
+
+describe('pack: the stat index', () => {
+  it('vouches for unchanged files, yet an edit that keeps size and mtime is still seen (ctime)', async () => {
+    const dir = tempDir('specloop-stat-');
+    const home = tempDir('specloop-home-');
+    try {
+      const files = Object.fromEntries(
+        Array.from({ length: 30 }, (_, i) => [`src/f${i}.ts`, `export const v${i} = "aaaa";\n`]),
+      );
+      writeFiles(dir.dir, files);
+      // whole-second mtimes, so that putting one back below is exact
+      const old = 1_700_000_000;
+      for (const f of Object.keys(files)) utimesSync(join(dir.dir, f), old, old);
+      // vouch for files written a moment ago (the default waits until a file is 2 s old)
+      const ctx = () =>
+        makeTestContext({ cwd: dir.dir, home: home.dir, env: { SPECLOOP_PACK_RACY_MS: '0' } });
+      const cold = await pack(ctx(), { write: false });
+      const warm = await pack(ctx(), { write: false });
+      expect(warm.cache).toEqual({ hits: 30, misses: 0, mode: 'in-thread' });
+      expect(warm.output).toBe(cold.output);
+      // same size, mtime put back: only ctime (and the content) tell
+      const f = join(dir.dir, 'src/f3.ts');
+      const before = statSync(f);
+      writeFileSync(f, 'export const v3 = "a.b,";\n');
+      utimesSync(f, old, old);
+      expect([statSync(f).size, statSync(f).mtimeMs]).toEqual([before.size, before.mtimeMs]);
+      const edited = await pack(ctx(), { write: false });
+      expect(edited.output).toContain('export const v3 = "a.b,";');
+      expect(edited.output).not.toContain('export const v3 = "aaaa";');
+      expect(edited.cache).toEqual({ hits: 29, misses: 1, mode: 'in-thread' });
+      expect(edited.totals.tokens).toBe(referenceTokens(edited.output));
     } finally {
       dir.cleanup();
       home.cleanup();

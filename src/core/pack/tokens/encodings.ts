@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { UsageError } from '../../errors.js';
 import { mergeCount } from './bpe.js';
-import { RankTable } from './rank-table.js';
+import { parseTiktoken, type RankTable } from './rank-table.js';
 
 /** The encodings `pack` counts with; o200k_base is GPT-4o / GPT-5's, cl100k_base GPT-4's. */
 export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
@@ -38,18 +38,7 @@ export function assertEncoding(name: string): asserts name is EncodingName {
  */
 async function readRanks(name: EncodingName): Promise<RankTable> {
   const file = createRequire(import.meta.url).resolve(`gpt-tokenizer/data/${name}.tiktoken`);
-  const text = await readFile(file, 'latin1');
-  const ranks = new RankTable();
-  let i = 0;
-  while (i < text.length) {
-    const sp = text.indexOf(' ', i);
-    if (sp < 0) break;
-    let nl = text.indexOf('\n', sp);
-    if (nl < 0) nl = text.length;
-    ranks.set(Buffer.from(text.slice(i, sp), 'base64').toString('latin1'), Number(text.slice(sp + 1, nl)));
-    i = nl + 1;
-  }
-  return ranks;
+  return parseTiktoken(await readFile(file));
 }
 
 const BOM = '\xef\xbb\xbf';
