@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 import { SYSTEM_TESTS } from './test/tiers.js';
 
 /**
- * `npm run test:system`: the built binary as a user runs it, tmux terminals, kill -9 sweeps
- * and the run contract in every mode (test/tiers.ts). Separate from `npm test`, which stays
- * under 2 minutes; `.ci/run` runs both.
+ * `npm run test:system`: the built binary as a user runs it, tmux terminals, kill -9 sweeps,
+ * runs over several checkouts (parallel, team) and fuzzing (test/tiers.ts). Separate from
+ * `npm test`, which stays under 2 minutes; `.ci/run` runs both.
  */
 export default defineConfig({
   test: {
