@@ -1,9 +1,9 @@
 import type { FakeReplyValue, FakeRequest, FakeToolCall } from '../support/fake-llm-server.js';
-import { stepFiles } from '../support/run-fixtures.js';
+import { FIXTURE_TEST_CMD, stepFiles } from '../support/run-fixtures.js';
 
 /**
  * The fake server playing the model behind a REAL agent CLI, in that CLI's own tools:
- * turn 1 writes step N's files, turn 2 runs the project's tests (`node --test`) through the
+ * turn 1 writes step N's files, turn 2 runs the project's tests (FIXTURE_TEST_CMD) through the
  * CLI's shell tool, turn 3 answers with a summary. While `wrong(step, retry)` says so, the
  * implementation returns -1 (a red attempt the agent sees but finishes anyway).
  *
@@ -63,11 +63,11 @@ function writeCalls(
 function testCall(dialect: Dialect): FakeToolCall {
   if (dialect === 'builtin') return { name: 'run_tests', input: {} };
   return dialect === 'claude'
-    ? { name: 'Bash', input: { command: 'node --test', description: 'Run the test suite' } }
-    : { name: 'exec_command', input: { cmd: 'node --test' } };
+    ? { name: 'Bash', input: { command: FIXTURE_TEST_CMD, description: 'Run the test suite' } }
+    : { name: 'exec_command', input: { cmd: FIXTURE_TEST_CMD } };
 }
 
-/** Did a tool result show a finished `node --test` run (TAP summary)? */
+/** Did a tool result show a finished node:test run (TAP summary)? */
 export const ranTests = (result: string) => /# (pass|fail) \d+/.test(result);
 
 export function agentModel(dialect: Dialect, o: ModelOptions = {}) {

@@ -13,7 +13,7 @@ describe('claude (real CLI)', () => {
     const p = await agentProject(cleanups, 'claude', agentModel('claude'));
     const r = await p.run(['--json']);
     const summary = expectGreenRun(p, r);
-    // Claude ran `node --test` itself: no "This command requires approval".
+    // Claude ran the test command itself: no "This command requires approval".
     expect(toolResults(p).join('\n')).not.toContain('requires approval');
     expect(p.fake.requests.every((q) => q.path === '/v1/messages')).toBe(true);
     // Usage and cost as Claude reported them (its own price table, the fake's token counts).
