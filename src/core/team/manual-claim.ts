@@ -90,24 +90,36 @@ export async function releaseStep(
   ctx: Context,
   o: TeamTarget & { step: number; name?: string; force?: boolean },
 ): Promise<ReleaseResult> {
-  const t = await loadTeamState(ctx, o);
-  requireStep(t.plan, o.step);
-  const c = t.state.claims.get(o.step);
-  if (!c)
-    throw new UsageError(`step ${o.step} is not claimed`, {
-      code: 'E_NOT_CLAIMED',
-      hint: 'see `specloop team status`',
-    });
-  const me = await resolveIdentity(ctx, t.repoRoot, o.name);
-  if (c.holder !== me.name && !isExpired(c, ctx.clock.now()) && !o.force)
-    throw new UsageError(`step ${o.step} is claimed by ${who(c)}, not by ${me.name}`, {
-      code: 'E_NOT_YOURS',
-      hint: `ask them, or pass --force if their run is gone (it stops at its next lease renewal)`,
-    });
-  const r = await dropClaim(t.repoRoot, t.remote, c, { env: ctx.env });
-  if (!r.ok)
-    throw new UsageError(`the claim on step ${o.step} changed while releasing it`, {
-      hint: 'look again: `specloop team status`',
-    });
-  return { step: o.step, holder: who(c) };
+  // Why a loop: the holder's run renews its lease every few seconds, and each renewal moves
+  // the claim ref, so a compare-and-swap against the claim read a moment ago can lose. Read
+  // again and re-check who holds it; the bound keeps a claim that changes nonstop an error.
+  let released: Claim | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const t = await loadTeamState(ctx, o);
+    requireStep(t.plan, o.step);
+    const c = t.state.claims.get(o.step);
+    if (!c) {
+      if (released) return { step: o.step, holder: who(released) };
+      throw new UsageError(`step ${o.step} is not claimed`, {
+        code: 'E_NOT_CLAIMED',
+        hint: 'see `specloop team status`',
+      });
+    }
+    const me = await resolveIdentity(ctx, t.repoRoot, o.name);
+    if (c.holder !== me.name && !isExpired(c, ctx.clock.now()) && !o.force)
+      throw new UsageError(`step ${o.step} is claimed by ${who(c)}, not by ${me.name}`, {
+        code: 'E_NOT_YOURS',
+        hint: `ask them, or pass --force if their run is gone (it stops at its next lease renewal)`,
+      });
+    const r = await dropClaim(t.repoRoot, t.remote, c, { env: ctx.env });
+    if (r.ok) return { step: o.step, holder: who(c) };
+    released = c;
+    if (attempt >= RELEASE_TRIES)
+      throw new UsageError(`the claim on step ${o.step} changed while releasing it, ${RELEASE_TRIES} times`, {
+        hint: 'look again: `specloop team status`',
+      });
+  }
 }
+
+/** How often `release` reads the claim again after losing a race with a lease renewal. */
+const RELEASE_TRIES = 5;
