@@ -62,6 +62,8 @@ describe('board state', () => {
       lastTest: { ok: true, durationMs: 900 },
       review: { id: 'q1', attempt: 2, terminal: false, test: { command: 'npm test' } },
     });
+    // The journal's `checking` is how the step got to the gate, not what it is doing now.
+    expect(two?.phase).toBeUndefined();
     // The card carries the summary only: the diff itself is on the step page.
     expect(JSON.stringify(two)).not.toContain('+b');
     expect(s.counts.review).toBe(1);

@@ -98,7 +98,9 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     };
     if (claim) card.holder = { name: claim.holder, ...claim };
     if (pending && column === 'review') card.review = cardReview(pending);
-    if (running && (column === 'running' || column === 'review')) card.phase = active.phase;
+    // Only a running card has a phase: at the review gate the journal still holds the phase
+    // that led there (`checking`), but the step waits for a person, which the column says.
+    if (running && column === 'running') card.phase = active.phase;
     const k = pending && column === 'review' ? pending.attempt : running ? active.attempt : last?.attempts;
     if (k) card.attempt = { k, n: s.maxAttempts };
     if (rec?.ok !== undefined)
