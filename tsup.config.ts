@@ -1,5 +1,20 @@
 import { defineConfig } from 'tsup';
 
+/**
+ * Pure-JS packages nearly every command loads (config schema, TOML/YAML, the CLI parser,
+ * the markdown parser behind plans and todos): bundled into our chunks, because Node
+ * resolving and reading ~380 small files at start-up cost `specloop status` half of its
+ * CPU. Everything else stays in node_modules: native code (better-sqlite3), wasm and
+ * files read by path (tree-sitter, the tokenizer's tables, the board's browser assets),
+ * and big packages only some commands load (AI SDK, Octokit, MCP, secretlint).
+ */
+const BUNDLED = [
+  /^(zod|yaml|commander|smol-toml|picocolors|ignore)(\/|$)/,
+  /^(micromark|mdast-util|unist-util)[^/]*(\/|$)/,
+  /^(zwitch|markdown-table|longest-streak|escape-string-regexp|devlop|ccount)(\/|$)/,
+  /^(decode-named-character-reference|character-entities)(\/|$)/,
+];
+
 // Commands are imported lazily from src/cli/main.ts, so code splitting keeps
 // `specloop --help` from loading the AI SDK, git or tokenizer code.
 export default defineConfig({
@@ -13,4 +28,11 @@ export default defineConfig({
   clean: false,
   outDir: process.env.SPECLOOP_BUILD_DIR ?? 'dist',
   external: ['better-sqlite3'],
+  noExternal: BUNDLED,
+  // Bundled CommonJS (commander) calls require() for Node built-ins: give ESM chunks one.
+  banner: {
+    js: "import { createRequire as __specloopRequire } from 'node:module'; const require = __specloopRequire(import.meta.url);",
+  },
+  // Which package each chunk holds: the start-up test reads it to see bundled packages.
+  metafile: true,
 });

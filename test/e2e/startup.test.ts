@@ -57,6 +57,13 @@ describe('help stays light', () => {
     expect(loaded).toEqual({});
   });
 
+  it('the tracer sees packages bundled into our chunks too (status → the markdown parser)', () => {
+    const r = trace(['status']);
+    expect(r.code, r.stderr).toBe(0);
+    const chains = heavyChains(r.edges, ROOT);
+    expect(chains['micromark']).toMatch(/dist\/main\.js → .*dist\/.*\.js → micromark\//);
+  });
+
   it('the tracer does see heavy packages when a command really uses them (pack → tokenizer)', () => {
     writeFileSync(join(t.dir, 'a.js'), 'export const a = 1;\n');
     const r = trace(['pack', '--stdout']);

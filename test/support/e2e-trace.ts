@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BIN } from './cli.js';
 
 /** The loader hook that logs every module a process resolves (see the file's header). */
@@ -42,7 +42,33 @@ export function traceBin(
     .split('\n')
     .filter(Boolean)
     .map((l) => l.split('\t') as [string, string]);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, edges };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, edges: withBundled(edges) };
+}
+
+/**
+ * Packages bundled into our chunks (tsup.config.ts) are never resolved from node_modules,
+ * so the loader hook cannot see them. The build's metafile says which package files each
+ * chunk holds: a loaded chunk counts as loading them (an edge from the chunk to each one).
+ */
+function withBundled(edges: [string, string][]): [string, string][] {
+  const dist = join(dirname(BIN), '..', 'dist');
+  const meta = join(dist, 'metafile-esm.json');
+  if (!existsSync(meta)) return edges;
+  const outputs: Record<string, { inputs: Record<string, unknown> }> = JSON.parse(
+    readFileSync(meta, 'utf8'),
+  ).outputs;
+  const root = join(dist, '..');
+  const inputsOf = new Map<string, string[]>();
+  for (const [out, o] of Object.entries(outputs))
+    inputsOf.set(
+      pathToFileURL(join(root, out)).href,
+      Object.keys(o.inputs)
+        .filter((i) => i.includes('node_modules/'))
+        .map((i) => pathToFileURL(join(root, i)).href),
+    );
+  const extra: [string, string][] = [];
+  for (const [url] of edges) for (const i of inputsOf.get(url) ?? []) extra.push([i, url]);
+  return [...edges, ...extra];
 }
 
 /** The heavy package behind a module URL (`@ai-sdk/openai`, `ai`, …), or undefined. */
