@@ -1,3 +1,4 @@
+import { checkoutGitDirs, headFromFiles } from './git-files.js';
 import { headCommit } from './refs.js';
 import { type GitOptions, git } from './run-git.js';
 
@@ -70,5 +71,8 @@ export async function commit(
   if (opts.noVerify) args.push('--no-verify');
   if (opts.paths?.length) args.push('--', ...opts.paths);
   await git(cwd, args, { ...opts, input: message });
-  return (await headCommit(cwd, opts)) as string;
+  // The new id without another process: `git commit` (hooks included) has exited, so the
+  // branch ref it wrote is what `rev-parse HEAD` would read; anything unusual asks git.
+  const fromFiles = await checkoutGitDirs(cwd, opts).then(headFromFiles, () => undefined);
+  return fromFiles ?? ((await headCommit(cwd, opts)) as string);
 }

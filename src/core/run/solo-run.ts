@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { stripProvenance } from '../drift/provenance.js';
-import { requireRepo, status } from '../git/index.js';
+import { requireRepo, status, workTreeView } from '../git/index.js';
 import { isTddStep } from '../testfiles/index.js';
 import { betweenSteps } from './between-steps.js';
 import type { OnEvent } from './events.js';
@@ -182,6 +182,8 @@ async function runSolo(
       onEvent({ type: 'note', text: `${result.planFile} changed: re-read it before the next step` });
     }
     const n = nextStep(src.plan, sel, done, result.steps.length, active);
+    // One `git status` per step start, shared by the between-steps hooks and the step.
+    const tree = workTreeView(repo, { env: ctx.env });
     const gate = await betweenSteps(ctx, {
       hooks: hooks.betweenSteps,
       runId,
@@ -191,6 +193,7 @@ async function runSolo(
       done: [...done],
       next: n,
       planChanged,
+      tree,
       note: (text) => onEvent({ type: 'note', text }),
     });
     if (gate.stop) {
@@ -233,6 +236,7 @@ async function runSolo(
       runId,
       hooks,
       onEvent,
+      tree: await tree.read(),
     });
     result.usage.inputTokens += report.usage.inputTokens;
     result.usage.outputTokens += report.usage.outputTokens;
