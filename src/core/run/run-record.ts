@@ -201,6 +201,11 @@ export interface RecordAttemptOptions {
   now: number;
   /** Keep the diff recorded earlier (the work is committed now: the tree no longer shows it). */
   keepDiff?: boolean;
+  /**
+   * The prompt, output and test output were recorded earlier and have not changed since:
+   * write only `attempt.json` (with keepDiff, the diff stays too).
+   */
+  keepFiles?: boolean;
   /** See AttemptMeta.stoppedRun. */
   stoppedRun?: string;
 }
@@ -231,9 +236,9 @@ export async function recordAttempt(ctx: Context, o: RecordAttemptOptions): Prom
         startedAt: new Date(o.startedAt).toISOString(),
         durationMs: o.now - o.startedAt,
       },
-      prompt: o.prompt,
-      transcript: r?.transcript,
-      tests: o.test?.output,
+      prompt: o.keepFiles ? undefined : o.prompt,
+      transcript: o.keepFiles ? undefined : r?.transcript,
+      tests: o.keepFiles ? undefined : o.test?.output,
       diff: o.keepDiff ? undefined : await treeDiff(ctx, o.workDir, o.exclude),
     });
   } catch (err) {
