@@ -31,4 +31,12 @@ export {
   withoutPaths,
   workTreeView,
 } from './tree-state.js';
-export { commit, excludeSpecs, type StatusEntry, stageAll, status, statusLine } from './work-tree.js';
+export {
+  autoMaintenance,
+  commit,
+  excludeSpecs,
+  type StatusEntry,
+  stageAll,
+  status,
+  statusLine,
+} from './work-tree.js';

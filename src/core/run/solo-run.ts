@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { stripProvenance } from '../drift/provenance.js';
-import { requireRepo, status, workTreeView } from '../git/index.js';
+import { autoMaintenance, requireRepo, status, workTreeView } from '../git/index.js';
 import { isTddStep } from '../testfiles/index.js';
 import { betweenSteps } from './between-steps.js';
 import type { OnEvent } from './events.js';
@@ -69,15 +69,17 @@ function simulate(
  * One run per repository at a time (run-lock.ts).
  */
 export async function runPlan(ctx: Context, o: RunSettings, deps: RunDeps = {}): Promise<RunPlanResult> {
-  const lock = o.dryRun
-    ? undefined
-    : await acquireRunLock(await requireRepo(ctx.cwd, { env: ctx.env }), {
-        command: 'specloop run',
-        now: ctx.clock.now(),
-      });
+  const repo = o.dryRun ? undefined : await requireRepo(ctx.cwd, { env: ctx.env });
+  const lock = repo
+    ? await acquireRunLock(repo, { command: 'specloop run', now: ctx.clock.now() })
+    : undefined;
+  let result: RunPlanResult | undefined;
   try {
-    return await runSolo(ctx, o, deps, lock?.killedLeftovers.length ? lock.killedLeftovers : undefined);
+    result = await runSolo(ctx, o, deps, lock?.killedLeftovers.length ? lock.killedLeftovers : undefined);
+    return result;
   } finally {
+    // The steps' commits skipped git's per-commit auto maintenance: it runs once, here.
+    if (repo && result?.steps.some((s) => s.commit)) await autoMaintenance(repo, { env: ctx.env });
     await lock?.release();
   }
 }

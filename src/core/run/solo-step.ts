@@ -161,6 +161,8 @@ export async function runOneStep(
     exclude: [...machineState(ctx, s.repo), relative(s.repo, s.src.planPath).split('\\').join('/')],
     env: ctx.env,
     faults: ctx.faults,
+    // Once at the end of the run (solo-run.ts), not a `git maintenance` process per step.
+    autoMaintenance: false,
   }).catch((err: Error) => {
     throw new WorkError(`step ${n} passed its checks but could not be committed: ${err.message}`, {
       code: 'E_COMMIT',

@@ -16,7 +16,7 @@ import { planText, TITLES, todoText } from '../../support/run-fixtures.js';
 describe('git processes per solo step', () => {
   const cleanups = useCleanups();
 
-  it('a green step costs 8: status ×3, ls-files, the record diff (add, diff), add, commit', async () => {
+  it('a green step costs 8: status ×3, ls-files, the record diff (add, diff), add, commit; git auto maintenance once per run', async () => {
     const dir = initRepo(cleanups.tmp('specloop-calls-'), {
       'prompt_plan.md': planText(TITLES),
       'todo.md': todoText(TITLES),
@@ -26,7 +26,7 @@ describe('git processes per solo step', () => {
     const log = join(bin, 'calls.log');
     writeFileSync(
       join(bin, 'git'),
-      `#!/bin/sh\necho "$1" >> '${log}'\nPATH='${process.env.PATH}' exec git "$@"\n`,
+      `#!/bin/sh\necho "$*" >> '${log}'\nPATH='${process.env.PATH}' exec git "$@"\n`,
       {
         mode: 0o755,
       },
@@ -48,7 +48,9 @@ describe('git processes per solo step', () => {
         return { ok: true, usage: { inputTokens: 0, outputTokens: 0 }, cost: null };
       },
     };
-    const calls = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const lines = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    // The subcommand of each call (past any `-c name=value`).
+    const calls = () => lines().map((l) => l.replace(/^(-c \S+ )+/, '').split(' ')[0] as string);
     const startedAt: number[] = [];
     const r = await runPlan(ctx, resolveRunSettings(ctx, {}), {
       executor,
@@ -59,7 +61,14 @@ describe('git processes per solo step', () => {
     expect(r.exitCode).toBe(0);
     expect(r.done).toEqual([1, 2, 3]);
     const all = calls();
-    startedAt.push(all.length);
+    // git's auto maintenance runs once, after the last step, not from each step's commit.
+    expect(all.slice(-2)).toEqual(['config', 'maintenance']);
+    expect(
+      lines()
+        .filter((l) => / commit --quiet/.test(` ${l}`))
+        .every((l) => l.startsWith('-c maintenance.auto=false commit')),
+    ).toBe(true);
+    startedAt.push(all.length - 2);
     // From one step's start to the next's; the first starts after the run's own set-up reads.
     const perStep = startedAt.slice(1).map((end, i) => all.slice(startedAt[i], end));
     // The run record's root (`rev-parse --show-toplevel`) is looked up once, in the first step.
