@@ -129,14 +129,18 @@ function runHere(cmd: string, args: string[], opts: SpawnOptions): Promise<Spawn
  * a run step makes a dozen such spawns. Only `track: false` children go through it: the
  * run lock never records those (they end with their moment), so nothing is lost in the
  * instant between the starter's fork and our knowing the pid. It starts after a few spawns
- * (a command that makes two never pays its ~40 ms start), dies with us (IPC disconnect, or
- * the terminal's signal to our group), and if it is gone, calls run here again — untracked
- * calls are local reads or index updates, safe to repeat.
+ * (a command that makes two never pays its ~40 ms start) and leaves when we do (the IPC
+ * channel closes; the terminal's signals to our group it ignores, so a Ctrl-C'd run can
+ * still ask git). If it is gone, calls run here again — untracked calls are local reads or
+ * index updates, safe to repeat.
  */
 const STARTER = `
 const { spawn } = require('node:child_process');
 const live = new Map();
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C, a closed terminal or a TERM to our group stop specloop, which then still asks
+// git things: the starter leaves only when specloop does (the disconnect above).
+for (const sig of ['SIGINT', 'SIGHUP', 'SIGTERM']) process.on(sig, () => {});
 process.on('message', (m) => {
   if (m.kill !== undefined) {
     const c = live.get(m.kill);

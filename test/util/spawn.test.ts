@@ -73,6 +73,13 @@ describe('run() through the starter', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('a Ctrl-C or a closed terminal (signals to our group) does not stop it: it leaves with us', async () => {
+    const pid = await starterPid();
+    for (const sig of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) process.kill(pid, sig);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(Number((await untracked('echo $PPID')).stdout)).toBe(pid);
+  });
+
   it('a starter that died leaves every call working, started from here', async () => {
     const pid = await starterPid();
     process.kill(pid, 'SIGKILL');
