@@ -44,10 +44,14 @@ export function runGit(cwd: string, args: string[], opts: RunGitOptions): Promis
 
 /**
  * Local plumbing that runs no hook and reaches no remote: it ends with its moment, so the
- * run lock need not record it (a run makes ~30 such calls a step, each a sync lock write).
- * Anything else (commit, push, fetch, worktree …) may run user code or hang on a remote.
+ * run lock need not record it (a run makes ~30 such calls a step, each a sync lock write),
+ * and util/spawn.ts may start it from its small starter process. `add` belongs here too: it
+ * runs no hook, and a next run must not SIGKILL one a killed run left finishing (that would
+ * leave index.lock behind). Anything else (commit, push, fetch, worktree …) may run user
+ * code or hang on a remote.
  */
 const READ_ONLY = new Set([
+  'add',
   'status',
   'ls-files',
   'rev-parse',

@@ -4,6 +4,8 @@
  * one error type `GitError`). Functions take the repository or worktree directory
  * explicitly and never assume a cwd or a branch.
  */
+
+export { type CheckoutGitDirs, checkoutGitDirs, headFromFiles } from './git-files.js';
 export {
   branchExists,
   createBranch,
@@ -20,4 +22,21 @@ export {
   validBranchName,
 } from './refs.js';
 export { type GitEnv, GitError, type GitOptions, type GitResult, git, gitLine, tryGit } from './run-git.js';
-export { commit, excludeSpecs, type StatusEntry, stageAll, status, statusLine } from './work-tree.js';
+export {
+  readWorkTree,
+  type TreeEntry,
+  underPaths,
+  type WorkTreeState,
+  type WorkTreeView,
+  withoutPaths,
+  workTreeView,
+} from './tree-state.js';
+export {
+  autoMaintenance,
+  commit,
+  excludeSpecs,
+  type StatusEntry,
+  stageAll,
+  status,
+  statusLine,
+} from './work-tree.js';

@@ -1,5 +1,6 @@
+import { checkoutGitDirs, headFromFiles } from './git-files.js';
 import { headCommit } from './refs.js';
-import { type GitOptions, git } from './run-git.js';
+import { type GitOptions, git, tryGit } from './run-git.js';
 
 export interface StatusEntry {
   /** Repo-relative path (the new path for renames). */
@@ -63,12 +64,39 @@ export async function stageAll(
 export async function commit(
   cwd: string,
   message: string,
-  opts: GitOptions & { paths?: string[]; allowEmpty?: boolean; noVerify?: boolean },
+  opts: GitOptions & {
+    paths?: string[];
+    allowEmpty?: boolean;
+    noVerify?: boolean;
+    /**
+     * False: skip the `git maintenance run --auto` git starts after each commit; the caller
+     * runs {@link autoMaintenance} once after its series of commits instead.
+     */
+    autoMaintenance?: boolean;
+  },
 ): Promise<string> {
-  const args = ['commit', '--quiet', '--file=-'];
+  const args = [
+    ...(opts.autoMaintenance === false ? ['-c', 'maintenance.auto=false'] : []),
+    'commit',
+    '--quiet',
+    '--file=-',
+  ];
   if (opts.allowEmpty) args.push('--allow-empty');
   if (opts.noVerify) args.push('--no-verify');
   if (opts.paths?.length) args.push('--', ...opts.paths);
   await git(cwd, args, { ...opts, input: message });
-  return (await headCommit(cwd, opts)) as string;
+  // The new id without another process: `git commit` (hooks included) has exited, so the
+  // branch ref it wrote is what `rev-parse HEAD` would read; anything unusual asks git.
+  const fromFiles = await checkoutGitDirs(cwd, opts).then(headFromFiles, () => undefined);
+  return fromFiles ?? ((await headCommit(cwd, opts)) as string);
+}
+
+/**
+ * What `git commit` does after each commit, once: `git maintenance run --auto` (gc when the
+ * loose objects pass git's threshold), unless the repository turned it off. Never fails.
+ */
+export async function autoMaintenance(cwd: string, opts: GitOptions): Promise<void> {
+  const on = await tryGit(cwd, ['config', '--type=bool', '--get', 'maintenance.auto'], opts);
+  if (on.ok && on.stdout.trim() === 'false') return;
+  await tryGit(cwd, ['maintenance', 'run', '--auto', '--quiet'], opts);
 }

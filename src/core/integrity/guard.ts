@@ -1,7 +1,8 @@
 import { copyFile, lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { runGit } from '../../util/git.js';
+import { checkoutGitDirs, readWorkTree, type TreeEntry, type WorkTreeState } from '../git/index.js';
 import { hiddenByIgnore, isIgnoreFile } from './ignore-lines.js';
 import { CONFIG_NAME, type IntegrityPolicy, protectedReason, STATE_DIR } from './policy.js';
 
@@ -20,6 +21,13 @@ export interface Snapshot {
   files: Map<string, Buffer | null>;
   /** ms since epoch: files modified after this were created or changed by the attempt. */
   takenAt: number;
+  /**
+   * With `head`: the protected-name files git listed when it was taken (tracked, or untracked
+   * and not ignored), plus those the status showed then (a staged deletion). See listedSince.
+   */
+  listed?: string[];
+  /** HEAD when it was taken; set only when the caller's tree read was current then. */
+  head?: string;
 }
 
 interface GuardOptions {
@@ -56,36 +64,53 @@ async function git(o: GuardOptions, args: string[]): Promise<string> {
 const lines0 = (s: string) => s.split('\0').filter(Boolean);
 
 /** Git's own files a hostile step could use to run code at our commit (hooks) or hide work. */
-// Where a checkout's git data lives does not change while specloop runs (a step cannot move
-// it: `.git` itself is protected), so it is asked once per checkout, not three times a step.
-const commonDirs = new Map<string, string>();
-
 async function gitInternals(o: GuardOptions): Promise<string[]> {
-  let dir = commonDirs.get(o.repoDir);
-  if (dir === undefined) {
-    const common = (await git(o, ['rev-parse', '--git-common-dir'])).trim();
-    if (!common) return [];
-    dir = isAbsolute(common) ? common : resolve(o.repoDir, common);
-    commonDirs.set(o.repoDir, dir);
-  }
+  // Read from git's own layout files each time (no process): a step cannot move them, `.git`
+  // itself being protected.
+  const dirs = await checkoutGitDirs(o.repoDir, { env: o.env }).catch(() => undefined);
+  if (!dirs) return [];
+  const dir = dirs.commonDir;
   const hooks: string[] = [];
   await walk(join(dir, 'hooks'), join(dir, 'hooks'), hooks);
   return [join(dir, 'config'), join(dir, 'info', 'exclude'), join(dir, 'info', 'attributes'), ...hooks];
 }
 
-/** Every path whose content the snapshot keeps (existing now or named by the policy). */
-async function guardedPaths(o: GuardOptions): Promise<string[]> {
-  const tracked = lines0(
+const PROTECTED_NAMES = [CONFIG_NAME, '.gitignore'];
+const hasProtectedName = (p: string) => PROTECTED_NAMES.includes(p.slice(p.lastIndexOf('/') + 1));
+
+/** The files named like protected ones that git lists: tracked, or untracked and not ignored. */
+async function listProtectedNames(o: GuardOptions): Promise<string[]> {
+  return lines0(
     await git(o, [
       'ls-files',
       '-z',
       '-co',
       '--exclude-standard',
       '--',
-      `:(glob)**/${CONFIG_NAME}`,
-      ':(glob)**/.gitignore',
+      ...PROTECTED_NAMES.map((n) => `:(glob)**/${n}`),
     ]),
   );
+}
+
+const entryPaths = (e: TreeEntry) => (e.orig === undefined ? [e.path] : [e.path, e.orig]);
+const namedInTree = (tree: WorkTreeState) => tree.entries.flatMap(entryPaths).filter(hasProtectedName);
+
+/**
+ * What {@link listProtectedNames} would list now, without a process: the snapshot's list plus
+ * the protected names in a status read just now (a superset: extra paths compare as absent).
+ * Undefined when it cannot be sure. Why it covers the list: a file git lists now is
+ * untracked (the status shows it) or in the index. An index entry that differs from HEAD is
+ * in the status; one equal to HEAD's is in HEAD's tree, and HEAD is where it was at the
+ * snapshot — then the file was in the index (listed) or its removal was in that status
+ * (kept in `listed` too). Only a moved HEAD (a commit during the attempt) needs git again.
+ */
+function listedSince(snapshot: Snapshot, tree: WorkTreeState | undefined): string[] | undefined {
+  if (!tree || !snapshot.listed || !snapshot.head || tree.head !== snapshot.head) return undefined;
+  return [...new Set([...snapshot.listed, ...namedInTree(tree)])];
+}
+
+/** Every path whose content the snapshot keeps (existing now or named by the policy). */
+async function guardedPaths(o: GuardOptions, listed: string[]): Promise<string[]> {
   const state: string[] = [];
   await walk(join(o.repoDir, STATE_DIR, 'templates'), `${STATE_DIR}/templates`, state);
   return [
@@ -93,7 +118,7 @@ async function guardedPaths(o: GuardOptions): Promise<string[]> {
       ...o.policy.files,
       CONFIG_NAME,
       '.gitignore',
-      ...tracked,
+      ...listed,
       ...state,
       ...(await gitInternals(o)),
     ]),
@@ -103,10 +128,23 @@ async function guardedPaths(o: GuardOptions): Promise<string[]> {
 const absOf = (o: GuardOptions, p: string) => (isAbsolute(p) ? p : join(o.repoDir, p));
 
 /** Record the protected files before an attempt runs. */
-export async function takeSnapshot(o: GuardOptions & { now: number }): Promise<Snapshot> {
+export async function takeSnapshot(
+  o: GuardOptions & {
+    now: number;
+    /** The tree as read just before, when nothing but specloop ran since (see listedSince). */
+    tree?: WorkTreeState;
+  },
+): Promise<Snapshot> {
   const files = new Map<string, Buffer | null>();
-  for (const p of await guardedPaths(o)) files.set(p, await read(absOf(o, p)));
-  return { files, takenAt: o.now };
+  const listed = await listProtectedNames(o);
+  for (const p of await guardedPaths(o, listed)) files.set(p, await read(absOf(o, p)));
+  if (!o.tree?.head) return { files, takenAt: o.now };
+  return {
+    files,
+    takenAt: o.now,
+    listed: [...new Set([...listed, ...namedInTree(o.tree)])],
+    head: o.tree.head,
+  };
 }
 
 const same = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
@@ -126,10 +164,17 @@ async function newIgnored(o: GuardOptions, since: number): Promise<string[]> {
  * snapshot or appeared in the tree, and .gitignore changes whose new lines hide files the
  * attempt created.
  */
-export async function findViolations(o: GuardOptions & { snapshot: Snapshot }): Promise<Violation[]> {
+export async function findViolations(
+  o: GuardOptions & {
+    snapshot: Snapshot;
+    /** The tree read just now, if the caller has it (spares two git processes). */
+    tree?: WorkTreeState;
+  },
+): Promise<Violation[]> {
   const found = new Map<string, string>();
   const ignoreChanges: { path: string; before: string; after: string }[] = [];
-  const paths = new Set([...o.snapshot.files.keys(), ...(await guardedPaths(o))]);
+  const listed = listedSince(o.snapshot, o.tree) ?? (await listProtectedNames(o));
+  const paths = new Set([...o.snapshot.files.keys(), ...(await guardedPaths(o, listed))]);
   for (const p of paths) {
     const before = o.snapshot.files.get(p) ?? null;
     const after = await read(absOf(o, p));
@@ -150,14 +195,16 @@ export async function findViolations(o: GuardOptions & { snapshot: Snapshot }): 
     );
   }
   // Anything else the status shows under a protected name (a new nested specloop.toml …).
-  const status = lines0(await git(o, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
-  for (const entry of status) {
-    const p = entry.slice(3);
-    // specloop's own machine state (journal, run records) is written during the attempt BY
-    // specloop; its templates are compared through the snapshot above.
-    if (p.split('/')[0] === STATE_DIR || o.snapshot.files.has(p)) continue;
-    const why = entry.length > 3 ? protectedReason(o.policy, p) : undefined;
-    if (why && !found.has(p)) found.set(p, why);
+  const tree =
+    o.tree ?? (await readWorkTree(o.repoDir, { env: o.env, extraEnv: { GIT_OPTIONAL_LOCKS: '0' } }));
+  for (const e of tree.entries) {
+    for (const p of entryPaths(e)) {
+      // specloop's own machine state (journal, run records) is written during the attempt BY
+      // specloop; its templates are compared through the snapshot above.
+      if (p.split('/')[0] === STATE_DIR || o.snapshot.files.has(p)) continue;
+      const why = protectedReason(o.policy, p);
+      if (why && !found.has(p)) found.set(p, why);
+    }
   }
   if (ignoreChanges.length > 0) {
     const created = await newIgnored(o, o.snapshot.takenAt);

@@ -38,7 +38,13 @@ export function integrityHooks(ctx: Context, s: { from?: string }): Pick<RunHook
     async attemptStarted(e) {
       snapshots.set(
         e.dir,
-        await takeSnapshot({ repoDir: e.dir, policy: await policyOf(), env: ctx.env, now: ctx.clock.now() }),
+        await takeSnapshot({
+          repoDir: e.dir,
+          policy: await policyOf(),
+          env: ctx.env,
+          now: ctx.clock.now(),
+          tree: e.tree,
+        }),
       );
     },
   };
@@ -48,7 +54,13 @@ export function integrityHooks(ctx: Context, s: { from?: string }): Pick<RunHook
     // Work found in the tree before any attempt (attempt 0) may be the user's own hand fix,
     // edits of the config included: nothing to compare with, nothing to undo.
     if (!snapshot || change.attempt === 0) return { ok: true };
-    const violations = await findViolations({ repoDir: change.dir, policy: p, env: ctx.env, snapshot });
+    const violations = await findViolations({
+      repoDir: change.dir,
+      policy: p,
+      env: ctx.env,
+      snapshot,
+      tree: await change.tree?.(),
+    });
     if (violations.length === 0) return { ok: true };
     const kept = await restoreViolations({
       repoDir: change.dir,

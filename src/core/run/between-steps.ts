@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import type { WorkTreeView } from '../git/index.js';
 import type { BetweenStepsHook } from './seams.js';
 import type { RunSettings } from './settings.js';
 
@@ -17,6 +18,8 @@ export async function betweenSteps(
     done: number[];
     next?: number;
     planChanged: boolean;
+    /** See BetweenStepsHook: the tree read shared with the next step. */
+    tree?: WorkTreeView;
     note: (text: string) => void;
   },
 ): Promise<{ stop?: string }> {
@@ -27,7 +30,10 @@ export async function betweenSteps(
       if (d.action === 'stop') return { stop: `${h.name}: ${d.reason}` };
       if (d.reason) o.note(d.reason);
       if (ctx.signal.aborted) return { stop: 'interrupted' };
+      // While the run waits, the person who paused it may change anything.
+      o.tree?.forget();
       await new Promise((r) => setTimeout(r, d.ms));
+      o.tree?.forget();
     }
   }
   return {};

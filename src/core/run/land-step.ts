@@ -24,6 +24,8 @@ export interface CommitStepOptions extends GitOptions {
   /** Extra repo-relative paths kept out of the commit (besides .specloop/). */
   exclude?: string[];
   faults?: FaultHooks;
+  /** See `commit`'s autoMaintenance: a run of many steps runs git's auto maintenance once, at its end. */
+  autoMaintenance?: boolean;
 }
 
 /**
@@ -60,5 +62,5 @@ export async function commitStep(repoDir: string, o: CommitStepOptions): Promise
       body: o.body,
     });
   // Empty only when the work was committed by hand after a crash: this commit still marks the step done.
-  return commit(repoDir, message, { env: o.env, allowEmpty: true });
+  return commit(repoDir, message, { env: o.env, allowEmpty: true, autoMaintenance: o.autoMaintenance });
 }

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
-import { commit, git, showFile, status } from '../git/index.js';
+import { commit, git, showFile, status, underPaths, type WorkTreeView } from '../git/index.js';
 import { inspectPlan } from '../plan/index.js';
 import { isMachineState } from './machine-state.js';
 import { loadPlanSource } from './plan-source.js';
@@ -18,7 +18,7 @@ export function planEditsHook(s: RunSettings): BetweenStepsHook {
     name: 'plan edits',
     async beforeNextStep(ctx, e) {
       if (e.mode !== 'solo') return { action: 'continue' };
-      const notes = await commitPlanEdit(ctx, { repo: e.repo, from: s.from, done: e.done });
+      const notes = await commitPlanEdit(ctx, { repo: e.repo, from: s.from, done: e.done, tree: e.tree });
       for (const n of notes) ctx.log.info(n);
       return { action: 'continue' };
     },
@@ -27,15 +27,19 @@ export function planEditsHook(s: RunSettings): BetweenStepsHook {
 
 export async function commitPlanEdit(
   ctx: Context,
-  o: { repo: string; from?: string; done: number[] },
+  o: { repo: string; from?: string; done: number[]; tree?: WorkTreeView },
 ): Promise<string[]> {
   const env = ctx.env;
   const src = await loadPlanSource(ctx, { repoRoot: o.repo, from: o.from });
   const planRel = relative(o.repo, src.planPath).split('\\').join('/');
   // A plan under .specloop/ (a draft from `issues pull`) is machine state: never committed.
   if (isMachineState(planRel)) return [];
-  const dirty = await status(o.repo, { env, paths: [planRel] });
+  const dirty = o.tree
+    ? underPaths((await o.tree.read()).entries, [planRel])
+    : await status(o.repo, { env, paths: [planRel] });
   if (dirty.length === 0) return [];
+  // The commit below moves HEAD and cleans the plan file: the shared read is out of date.
+  o.tree?.forget();
   const before = await showFile(o.repo, 'HEAD', planRel, { env });
   const notes: string[] = [];
   if (before !== undefined) {

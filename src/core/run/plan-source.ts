@@ -28,6 +28,21 @@ export function todoPathFor(planFile: string): string {
   return join(dirname(planFile), `${basename(planFile).replace(/\.(md|markdown|txt)$/i, '')}.todo.md`);
 }
 
+/**
+ * The last plan parsed, by file and text: the plan-edit check loads the plan before every
+ * step (plan-edits.ts), and re-parsing an unchanged plan cost more than the rest of a step's
+ * bookkeeping. A parsed Plan is never modified by its users, so it can be handed out again.
+ */
+let lastParsed: { key: string; plan: Plan } | undefined;
+
+function parsePlanText(text: string, file: string): Plan {
+  const key = `${file}\0${text}`;
+  if (lastParsed?.key === key) return lastParsed.plan;
+  const plan = parsePlan(text, { file });
+  lastParsed = { key, plan };
+  return plan;
+}
+
 /** Look for prompt_plan.md in cwd, then the project root, then the repo root. */
 function findDefaultPlan(ctx: Context, repoRoot: string): string | undefined {
   const dirs = [...new Set([ctx.cwd, ctx.projectRoot, repoRoot].filter((d): d is string => Boolean(d)))];
@@ -74,7 +89,7 @@ export async function loadPlanSource(
   planPath = realpathSync(planPath);
   todoPath = join(dirname(planPath), basename(todoPath));
   const planText = await readFile(planPath, 'utf8');
-  const plan = parsePlan(planText, { file: rel(o.repoRoot, planPath) });
+  const plan = parsePlanText(planText, rel(o.repoRoot, planPath));
   if (plan.steps.length === 0)
     throw new UsageError(`${rel(o.repoRoot, planPath)} has no "## Step N: Title" sections`, {
       code: 'E_NO_PLAN',

@@ -11,6 +11,8 @@ interface Pending {
   startedAt: number;
   result?: ExecutorResult;
   test?: TestResult;
+  /** The record holds this prompt, output and test output already (written when the tests ran). */
+  written?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export function runRecordObserver(ctx: Context, o: { root?: string; executor: st
     reason?: string,
     keepDiff = false,
     stoppedRun?: string,
+    keepFiles = false,
   ) =>
     recordAttempt(ctx, {
       root: await rootDir(),
@@ -52,6 +55,7 @@ export function runRecordObserver(ctx: Context, o: { root?: string; executor: st
       startedAt: p.startedAt,
       now: ctx.clock.now(),
       keepDiff,
+      keepFiles,
       stoppedRun,
     });
   const get = (e: AttemptRef) => {
@@ -73,7 +77,7 @@ export function runRecordObserver(ctx: Context, o: { root?: string; executor: st
     async testsRan(e) {
       const p = get(e);
       p.test = e.result;
-      await write(e, p, e.result.ok && p.result?.ok !== false);
+      p.written = (await write(e, p, e.result.ok && p.result?.ok !== false)) !== undefined;
     },
     async attemptRejected(e) {
       const p = get(e);
@@ -83,7 +87,8 @@ export function runRecordObserver(ctx: Context, o: { root?: string; executor: st
     },
     async stepLanded(e) {
       const p = pending.get(key(e));
-      if (p) await write(e, p, true, undefined, true);
+      // Landing changes only the outcome: the files written when the tests ran stand.
+      if (p) await write(e, p, true, undefined, true, undefined, p.written);
       pending.delete(key(e));
     },
   };

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -113,11 +113,37 @@ export async function acquireRunLock(repo: string, o: { command: string; now: nu
     await rm(temp, { force: true });
   }
   // Keep the recorded groups current (sync: a kill -9 right after a spawn must still find it).
+  // Rewritten in place through one open descriptor, padded with spaces to the file's size
+  // (JSON allows them): one write(2) per change, where open+truncate+write+close costs ~50×
+  // more on ext4 (a truncated-and-rewritten file is flushed at close) — and no kill -9 can
+  // leave the lock empty between a truncate and a write.
+  let fd: number | undefined;
+  let size = 0;
   const record = () => {
     try {
-      writeFileSync(file, JSON.stringify({ ...info, groups: [...liveGroups] }));
+      const text = Buffer.from(JSON.stringify({ ...info, groups: [...liveGroups] }));
+      // Someone removed the file: write a new one (as before) rather than into the void.
+      if (fd !== undefined && fstatSync(fd).nlink === 0) {
+        closeSync(fd);
+        fd = undefined;
+      }
+      if (fd === undefined) {
+        writeFileSync(file, text);
+        fd = openSync(file, 'r+');
+        size = text.length;
+        return;
+      }
+      const out = text.length >= size ? text : Buffer.concat([text, Buffer.alloc(size - text.length, 0x20)]);
+      writeSync(fd, out, 0, out.length, 0);
+      size = out.length;
     } catch {}
   };
+  try {
+    fd = openSync(file, 'r+');
+    size = fstatSync(fd).size;
+  } catch {
+    fd = undefined;
+  }
   groupListeners.add(record);
   heldHere.add(file);
   return {
@@ -125,6 +151,8 @@ export async function acquireRunLock(repo: string, o: { command: string; now: nu
     async release() {
       groupListeners.delete(record);
       heldHere.delete(file);
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
       const held = await readLock(file);
       if (held?.pid === process.pid) await rm(file, { force: true });
     },

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { runGit } from '../../util/git.js';
 import type { Context } from '../context.js';
-import { excludeSpecs } from '../git/index.js';
+import { checkoutGitDirs, excludeSpecs } from '../git/index.js';
 import type { Usage } from './events.js';
 import type { ExecutorResult } from './executors/types.js';
 
@@ -67,23 +67,46 @@ export const attemptDir = (repo: string, runId: string, step: number, attempt: n
 
 /**
  * The diff of everything the attempt left in the tree against HEAD, new files included,
- * computed in a throwaway index so the user's index is never touched.
+ * computed in a throwaway index so the user's index is never touched. The throwaway index
+ * starts as a copy of the checkout's own (its stat data spares `add` re-hashing every
+ * unchanged file; what `add -A` then stages is exactly what the step's commit would), else
+ * as HEAD's tree.
  */
 export async function treeDiff(ctx: Context, dir: string, exclude: readonly string[]): Promise<string> {
-  const idx = await runGit(dir, ['rev-parse', '--git-path', `specloop-record-index-${process.pid}`], {
-    env: ctx.env,
-  });
-  if (idx.code !== 0) return '';
-  const indexFile = join(dir, idx.stdout.trim());
+  const dirs = await checkoutGitDirs(dir, { env: ctx.env }).catch(() => undefined);
+  if (!dirs) return '';
+  const indexFile = join(dirs.gitDir, `specloop-record-index-${process.pid}`);
   const o = { env: ctx.env, indexFile };
+  const specs = ['--', '.', ...excludeSpecs(exclude)];
   try {
-    const base = await runGit(dir, ['read-tree', 'HEAD'], o);
-    if (base.code !== 0) await runGit(dir, ['read-tree', '--empty'], o);
-    await runGit(dir, ['add', '-A', '--', '.', ...excludeSpecs(exclude)], o);
-    const d = await runGit(dir, ['diff', '--cached', '--no-color', 'HEAD'], o);
+    if (!(await copyIndex(join(dirs.gitDir, 'index'), indexFile))) {
+      const base = await runGit(dir, ['read-tree', 'HEAD'], o);
+      if (base.code !== 0) await runGit(dir, ['read-tree', '--empty'], o);
+    }
+    await runGit(dir, ['add', '-A', ...specs], o);
+    // The same pathspec as the add: excluded paths keep the copied index's state, not HEAD's.
+    const d = await runGit(dir, ['diff', '--cached', '--no-color', 'HEAD', ...specs], o);
     return d.code === 0 ? d.stdout : '';
   } finally {
     await rm(indexFile, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * Copy the index to `to`, dated back to the start of its second: git trusts an entry's
+ * stat data only when the file is older than the index file ("racy git"), so the copy must
+ * never look newer than the original. False when there is no index to copy.
+ */
+async function copyIndex(from: string, to: string): Promise<boolean> {
+  try {
+    const st = await stat(from);
+    await copyFile(from, to);
+    const sec = Math.floor(st.mtimeMs / 1000);
+    await utimes(to, sec, sec);
+    return true;
+  } catch {
+    await rm(to, { force: true }).catch(() => {});
+    return false;
   }
 }
 
@@ -178,6 +201,11 @@ export interface RecordAttemptOptions {
   now: number;
   /** Keep the diff recorded earlier (the work is committed now: the tree no longer shows it). */
   keepDiff?: boolean;
+  /**
+   * The prompt, output and test output were recorded earlier and have not changed since:
+   * write only `attempt.json` (with keepDiff, the diff stays too).
+   */
+  keepFiles?: boolean;
   /** See AttemptMeta.stoppedRun. */
   stoppedRun?: string;
 }
@@ -208,9 +236,9 @@ export async function recordAttempt(ctx: Context, o: RecordAttemptOptions): Prom
         startedAt: new Date(o.startedAt).toISOString(),
         durationMs: o.now - o.startedAt,
       },
-      prompt: o.prompt,
-      transcript: r?.transcript,
-      tests: o.test?.output,
+      prompt: o.keepFiles ? undefined : o.prompt,
+      transcript: o.keepFiles ? undefined : r?.transcript,
+      tests: o.keepFiles ? undefined : o.test?.output,
       diff: o.keepDiff ? undefined : await treeDiff(ctx, o.workDir, o.exclude),
     });
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import type { WorkTreeState, WorkTreeView } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import type { ExecutorResult } from './executors/index.js';
 import type { RunMode } from './settings.js';
@@ -22,6 +23,11 @@ export interface StepChange {
   changed: string[];
   /** Aborted when the step is abandoned (Ctrl-C; in a team, the claim was lost): a waiting check stops. */
   signal?: AbortSignal;
+  /**
+   * The work tree as it is now (HEAD and `git status`), read at most once per check: the read
+   * the attempt loop made for `changed` when no other code ran since, else a fresh one.
+   */
+  tree?: () => Promise<WorkTreeState>;
 }
 
 export type PreLandVerdict =
@@ -61,7 +67,11 @@ export interface AttemptRef {
  * reported as a note and ignored (see hooks.ts).
  */
 export interface AttemptObserver {
-  attemptStarted?(e: AttemptRef & { prompt: string }): void | Promise<void>;
+  /**
+   * `tree`: the work tree as read just before, when nothing but specloop ran since (the
+   * integrity snapshot uses its HEAD). Observers watch: none may change the tree.
+   */
+  attemptStarted?(e: AttemptRef & { prompt: string; tree?: WorkTreeState }): void | Promise<void>;
   executorFinished?(e: AttemptRef & { result: ExecutorResult }): void | Promise<void>;
   testsRan?(e: AttemptRef & { result: TestResult }): void | Promise<void>;
   /**
@@ -97,6 +107,12 @@ export interface BetweenStepsHook {
       done: number[];
       next?: number;
       planChanged: boolean;
+      /**
+       * Solo: the work tree read shared by this pause's hooks and the next step's start (one
+       * `git status` for all). A hook that changes the tree or HEAD calls `forget()`; a wait
+       * forgets it too (anyone may have worked meanwhile).
+       */
+      tree?: WorkTreeView;
     },
   ): Promise<BetweenStepsDecision>;
 }

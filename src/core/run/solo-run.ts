@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { stripProvenance } from '../drift/provenance.js';
-import { requireRepo, status } from '../git/index.js';
+import { autoMaintenance, requireRepo, status, workTreeView } from '../git/index.js';
 import { isTddStep } from '../testfiles/index.js';
 import { betweenSteps } from './between-steps.js';
 import type { OnEvent } from './events.js';
@@ -69,15 +69,17 @@ function simulate(
  * One run per repository at a time (run-lock.ts).
  */
 export async function runPlan(ctx: Context, o: RunSettings, deps: RunDeps = {}): Promise<RunPlanResult> {
-  const lock = o.dryRun
-    ? undefined
-    : await acquireRunLock(await requireRepo(ctx.cwd, { env: ctx.env }), {
-        command: 'specloop run',
-        now: ctx.clock.now(),
-      });
+  const repo = o.dryRun ? undefined : await requireRepo(ctx.cwd, { env: ctx.env });
+  const lock = repo
+    ? await acquireRunLock(repo, { command: 'specloop run', now: ctx.clock.now() })
+    : undefined;
+  let result: RunPlanResult | undefined;
   try {
-    return await runSolo(ctx, o, deps, lock?.killedLeftovers.length ? lock.killedLeftovers : undefined);
+    result = await runSolo(ctx, o, deps, lock?.killedLeftovers.length ? lock.killedLeftovers : undefined);
+    return result;
   } finally {
+    // The steps' commits skipped git's per-commit auto maintenance: it runs once, here.
+    if (repo && result?.steps.some((s) => s.commit)) await autoMaintenance(repo, { env: ctx.env });
     await lock?.release();
   }
 }
@@ -182,6 +184,8 @@ async function runSolo(
       onEvent({ type: 'note', text: `${result.planFile} changed: re-read it before the next step` });
     }
     const n = nextStep(src.plan, sel, done, result.steps.length, active);
+    // One `git status` per step start, shared by the between-steps hooks and the step.
+    const tree = workTreeView(repo, { env: ctx.env });
     const gate = await betweenSteps(ctx, {
       hooks: hooks.betweenSteps,
       runId,
@@ -191,6 +195,7 @@ async function runSolo(
       done: [...done],
       next: n,
       planChanged,
+      tree,
       note: (text) => onEvent({ type: 'note', text }),
     });
     if (gate.stop) {
@@ -233,6 +238,7 @@ async function runSolo(
       runId,
       hooks,
       onEvent,
+      tree: await tree.read(),
     });
     result.usage.inputTokens += report.usage.inputTokens;
     result.usage.outputTokens += report.usage.outputTokens;

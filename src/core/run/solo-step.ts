@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { killLiveGroups, liveGroups } from '../../util/spawn.js';
 import type { Context } from '../context.js';
 import { InterruptedError, isSpecloopError, WorkError } from '../errors.js';
-import { headCommit } from '../git/index.js';
+import { headCommit, type WorkTreeState } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import type { OnEvent } from './events.js';
 import type { Executor } from './executors/types.js';
@@ -36,6 +36,8 @@ export interface RunOneStep {
   runId: string;
   hooks: RunHooks;
   onEvent: OnEvent;
+  /** The tree as the loop read it just now (see ExecuteStepOptions.tree); HEAD is the step's base. */
+  tree?: WorkTreeState;
 }
 
 const now = (ctx: Context) => new Date(ctx.clock.now()).toISOString();
@@ -56,7 +58,7 @@ export async function runOneStep(
   const save = () => writeJournal(s.repo, s.journal, ctx.faults);
   // A recovered step keeps the interrupted attempt's number and the earlier reasons.
   const prev = s.existing === 'continue' && pj.active?.step === n ? pj.active : undefined;
-  const base = await headCommit(s.repo, { env: ctx.env });
+  const base = s.tree ? s.tree.head : await headCommit(s.repo, { env: ctx.env });
   pj.active = {
     step: n,
     phase: 'executing',
@@ -101,6 +103,8 @@ export async function runOneStep(
       signal: ctx.signal,
       hooks: s.hooks,
       run: { runId: s.runId, planId: s.src.planId, mode: 'solo' },
+      // Only the journal was written since the loop's read: the tree is as it was read.
+      tree: s.tree,
     });
   } catch (err) {
     if (err instanceof InterruptedError)
@@ -157,6 +161,8 @@ export async function runOneStep(
     exclude: [...machineState(ctx, s.repo), relative(s.repo, s.src.planPath).split('\\').join('/')],
     env: ctx.env,
     faults: ctx.faults,
+    // Once at the end of the run (solo-run.ts), not a `git maintenance` process per step.
+    autoMaintenance: false,
   }).catch((err: Error) => {
     throw new WorkError(`step ${n} passed its checks but could not be committed: ${err.message}`, {
       code: 'E_COMMIT',

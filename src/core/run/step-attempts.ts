@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formatUsd } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { InterruptedError, isSpecloopError } from '../errors.js';
-import { git, status, tryGit } from '../git/index.js';
+import { git, readWorkTree, tryGit, type WorkTreeState, withoutPaths } from '../git/index.js';
 import type { Plan, PlanStep } from '../plan/index.js';
 import { isTddStep, testFileMatcher } from '../testfiles/index.js';
 import { type OnEvent, type Usage, zeroUsage } from './events.js';
@@ -70,6 +70,11 @@ export interface ExecuteStepOptions {
   hooks?: RunHooks;
   /** Identifies the attempts in lifecycle events. */
   run?: { runId: string; planId: string; mode: RunMode };
+  /**
+   * The work tree as the caller read it just now, when nothing but specloop ran since (solo:
+   * the step loop's read): the step starts from it instead of asking git again.
+   */
+  tree?: WorkTreeState;
 }
 
 export interface ExecuteStepResult {
@@ -131,13 +136,27 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
   const who = o.run ?? { runId: '', planId: '', mode: 'solo' as const };
   const ref = (attempt: number): AttemptRef => ({ ...who, step: n, attempt, dir: o.repoDir });
   const note = (text: string) => onEvent({ type: 'note', text: `step ${n}: ${text}` });
-  const inTree = async () => (await status(o.repoDir, { exclude: ignore, env: ctx.env })).map((e) => e.path);
+  // The latest read of the tree, kept only while nothing but specloop's own code has run
+  // since (specloop changes neither the tree nor HEAD between two reads): the executor, the
+  // tests and every hook may, so each of them drops it (`stale`) before it runs.
+  let current: WorkTreeState | undefined = o.tree;
+  const stale = () => {
+    current = undefined;
+  };
+  const treeNow = async () => (current ??= await readWorkTree(o.repoDir, { env: ctx.env }));
+  const inTree = async () => withoutPaths((await treeNow()).entries, ignore).map((e) => e.path);
   const changedNow = async () => [...new Set([...(o.committedWork ?? []), ...(await inTree())])];
   const runChecks = async (when: PreLandCheck['when'], attempt: number, changed: string[]) => {
     const notes: string[] = [];
     for (const c of hooks.preLand) {
       if (c.when !== when) continue;
-      const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed, signal });
+      // The check gets the read made for `changed` if it is still current, else reads on
+      // demand; after it (it may restore files, or wait for a person) nothing is current.
+      const seen = current;
+      stale();
+      let read: Promise<WorkTreeState> | undefined;
+      const tree = () => (read ??= seen ? Promise.resolve(seen) : readWorkTree(o.repoDir, { env: ctx.env }));
+      const v = await c.check(ctx, { ...who, dir: o.repoDir, step: o.step, attempt, changed, signal, tree });
       for (const t of v.notes ?? []) note(t);
       notes.push(...(v.notes ?? []).map((t) => `${c.name}: ${t}`));
       if ('restore' in v && v.restore?.length) {
@@ -158,6 +177,7 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
       return { ok: false, reason: 'the attempt changed no files it may change', changed };
     onEvent({ type: 'tests-start', step: n, command: o.testCommand });
     ctx.faults?.at('tests');
+    stale();
     const test = await runTests(ctx, {
       cwd: testCwd,
       command: o.testCommand,
@@ -291,7 +311,8 @@ export async function executeStep(ctx: Context, o: ExecuteStepOptions): Promise<
           testCommand: o.testCommand,
         })
       : firstPrompt;
-    await notifyAttempt(hooks, 'attemptStarted', { ...ref(attempt), prompt }, note);
+    await notifyAttempt(hooks, 'attemptStarted', { ...ref(attempt), prompt, tree: current }, note);
+    stale();
     const r = await stopsRun(attempt, () =>
       o.executor.run({
         repoDir: o.repoDir,

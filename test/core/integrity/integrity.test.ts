@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readWorkTree } from '../../../src/core/git/index.js';
 import {
   enforceIntegrity,
+  findViolations,
   hiddenByIgnore,
   protectedReason,
   stepPolicy,
@@ -131,5 +133,65 @@ describe('integrity policy', () => {
       note: '',
     });
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*.log\n');
+  });
+
+  it('with the run’s tree reads it finds what it finds with its own listing: HEAD moved or not', async () => {
+    // Each case: what an attempt does after the snapshot, and what the guard must report.
+    const cases: {
+      name: string;
+      before?: (dir: string) => void;
+      attempt: (dir: string) => void;
+      found: string[];
+    }[] = [
+      {
+        name: 'new, staged and changed nested configs',
+        attempt: (dir) => {
+          writeFiles(dir, {
+            'lib/specloop.toml': 'x',
+            'pkg/specloop.toml': 'y',
+            'sub/specloop.toml': 'changed',
+          });
+          git(dir, 'add', 'pkg/specloop.toml');
+        },
+        found: ['lib/specloop.toml', 'pkg/specloop.toml', 'sub/specloop.toml'],
+      },
+      {
+        name: 'a nested config committed by the agent (HEAD moved)',
+        attempt: (dir) => {
+          writeFiles(dir, { 'lib/specloop.toml': 'x', 'src/work.js': 'w' });
+          git(dir, 'add', 'lib/specloop.toml');
+          git(dir, 'commit', '-qm', 'sneak');
+        },
+        found: ['lib/specloop.toml'],
+      },
+      {
+        name: 'a staged deletion from before the attempt, undone by it',
+        before: (dir) => git(dir, 'rm', '-q', 'sub/specloop.toml'),
+        attempt: (dir) => git(dir, 'checkout', '-q', 'HEAD', '--', 'sub/specloop.toml'),
+        found: ['sub/specloop.toml'],
+      },
+    ];
+    for (const c of cases) {
+      const found: string[][] = [];
+      for (const withTree of [false, true]) {
+        const dir = cleanups.tmp();
+        initRepo(dir, { 'sub/specloop.toml': 'sub\n', '.gitignore': '.specloop/\n', 'src/a.js': '1\n' });
+        c.before?.(dir);
+        const tree = withTree ? await readWorkTree(dir, { env: process.env }) : undefined;
+        const snapshot = await takeSnapshot({
+          repoDir: dir,
+          policy,
+          env: process.env,
+          now: Date.now(),
+          tree,
+        });
+        c.attempt(dir);
+        const now = withTree ? await readWorkTree(dir, { env: process.env }) : undefined;
+        const v = await findViolations({ repoDir: dir, policy, env: process.env, snapshot, tree: now });
+        found.push(v.map((x) => x.path).sort());
+      }
+      expect(found[1], c.name).toEqual(found[0]);
+      expect(found[1], c.name).toEqual(c.found);
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newRunId } from '../../../src/core/run/hooks.js';
-import { readStepRecord, recordAttempt } from '../../../src/core/run/run-record.js';
+import { readStepRecord, recordAttempt, treeDiff } from '../../../src/core/run/run-record.js';
 import { assertTestCommandRuns, testPreflight } from '../../../src/core/run/test-preflight.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { runCli } from '../../support/cli.js';
@@ -93,6 +94,32 @@ describe('run records and `specloop show`', () => {
     const j = JSON.parse((await runCli(['show', '2', '--json'], { cwd: dir })).stdout);
     expect(j.attempts).toHaveLength(2);
     expect(j.attempts[0].files.transcript).toMatch(/attempt-1\/transcript\.txt$/);
+  });
+
+  it('the recorded diff is the tree against HEAD, new and deleted files included, the user’s index untouched', async () => {
+    const dir = initRepo(cleanups.tmp('specloop-rec-'), {
+      'a.txt': 'a\n',
+      'b.txt': 'b\n',
+      'gone.txt': 'gone\n',
+      '.specloop/templates/t.md': 't\n',
+    });
+    writeFiles(dir, { 'b.txt': 'b staged\n', '.specloop/templates/t.md': 't staged\n' });
+    git(dir, 'add', 'b.txt', '.specloop/templates/t.md');
+    // Changed again at once, keeping the size: what a stale stat cache would miss.
+    writeFiles(dir, { 'a.txt': 'A\n', 'b.txt': 'B staged\n', 'new/n.txt': 'n\n' });
+    rmSync(join(dir, 'gone.txt'));
+    const index = readFileSync(join(dir, '.git', 'index'));
+    const diff = await treeDiff(makeTestContext({ cwd: dir }), dir, ['.specloop']);
+    // The same as git's own answer from HEAD's tree in a scratch index.
+    const env = { ...process.env, GIT_INDEX_FILE: join(dir, '.git', 'scratch-index') };
+    const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+    run('read-tree', 'HEAD');
+    run('add', '-A', '--', '.', ':(exclude,top).specloop');
+    expect(diff).toBe(run('diff', '--cached', '--no-color', 'HEAD'));
+    for (const s of ['+A', '+B staged', '+++ b/new/n.txt', 'deleted file mode']) expect(diff).toContain(s);
+    expect(diff).not.toContain('.specloop');
+    expect(readFileSync(join(dir, '.git', 'index')).equals(index)).toBe(true);
+    expect(readdirSync(join(dir, '.git')).filter((f) => f.startsWith('specloop-record-index'))).toEqual([]);
   });
 
   it('no record: exit 2 saying how to get one', async () => {
