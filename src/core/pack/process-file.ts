@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -92,7 +92,7 @@ const CACHE_VERSION = '1';
 const FAST = /^(\d+) (\d+) =(\d+)$/;
 const IDENTITY = / =\d+$/;
 
-const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
+const sha1 = (s: string) => hash('sha1', s); // one-shot: no Hash object per key
 
 /**
  * A stat index entry trusts its recorded blob id only when the file's ctime was at least
@@ -103,11 +103,24 @@ export const RACY_MS = 2000;
 
 /** size, mtime, ctime and inode: what the stat index compares (ctime cannot be set by hand). */
 const stampOf = (st: Stats) => `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+const sameStamp = (a: Stats, b: Stats) =>
+  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+
+/**
+ * A stat index entry is `stamp`, `stamp:reason` (left out), `stamp=blob` (packed; the blob
+ * id only under the racy-clean rule), or `stamp=blob COUNTS` when the block is the file's
+ * own bytes (see fastHit): COUNTS is `tokens block chars`, plus ` s` when that content was
+ * scanned for secrets and found clean. Then a warm hit needs no other cache lookup.
+ */
+const COUNTS = /^(\d+) (\d+) (\d+)( s)?$/;
 
 /** What predict learnt about a path, handed to process() so the file is not lstat'ed twice. */
 export interface Prior {
   st: Stats;
   key: string;
+  stamp: string;
+  /** The stat index entry. */
+  seen: string;
 }
 
 /** Files are read into shared chunks of this size (fewer allocations, less GC). */
@@ -168,8 +181,14 @@ export class FileProcessor {
     const hit = this.cfg.cache.get(this.tokenKey(path, blob, false));
     const m = hit === undefined ? null : FAST.exec(hit);
     if (!m) return undefined;
+    this.counts = ` ${m[1]} ${m[2]} ${m[3]}${this.cfg.securityCheck ? ' s' : ''}`;
+    return this.asIs(path, buf, Number(m[1]), Number(m[2]), Number(m[3]));
+  }
+
+  /** The packed outcome of a file whose block body is its own trimmed bytes. */
+  private asIs(path: string, buf: Buffer, tokens: number, blockTokens: number, chars: number): PackedOutcome {
     const [a, b] = trimmedRange(buf);
-    const block = styleRenderer(this.cfg.style).file(path, '', Number(m[1]));
+    const block = styleRenderer(this.cfg.style).file(path, '', tokens);
     return {
       path,
       ok: true,
@@ -177,11 +196,22 @@ export class FileProcessor {
       body: '',
       bodyBytes: buf.subarray(a, b),
       tail: block.tail,
-      tokens: Number(m[1]),
-      chars: Number(m[3]),
-      blockTokens: Number(m[2]),
+      tokens,
+      chars,
+      blockTokens,
       cached: true,
     };
+  }
+
+  /**
+   * The warmest hit: the stat index entry carries the counts (see COUNTS), so neither the
+   * token key nor the secret key is hashed and looked up. The same conditions as fastHit.
+   */
+  private statHit(path: string, buf: Buffer, counts: string): PackedOutcome | undefined {
+    if (!this.bytesAsIs || this.compressMatch(path)) return undefined;
+    const m = COUNTS.exec(counts);
+    if (!m || (this.cfg.securityCheck && m[4] === undefined)) return undefined;
+    return this.asIs(path, buf, Number(m[1]), Number(m[2]), Number(m[3]));
   }
 
   private remember(key: string, value: string): void {
@@ -190,7 +220,7 @@ export class FileProcessor {
 
   /** The stat index key: a path's stamp (see stampOf) when its counts were last cached. */
   private statKey(path: string): string {
-    return sha1(`i2\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
+    return sha1(`i3\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
   }
 
   private arena = Buffer.allocUnsafeSlow(0);
@@ -234,8 +264,8 @@ export class FileProcessor {
     } catch {
       return { outcome: undefined };
     }
-    const prior = { st, key };
     const stamp = stampOf(st);
+    const prior = { st, key, stamp, seen };
     if (!seen.startsWith(stamp)) return { outcome: undefined, prior };
     const rest = seen.slice(stamp.length);
     const outcome =
@@ -247,15 +277,20 @@ export class FileProcessor {
   async process(root: string, path: string, prior?: Prior): Promise<FileOutcome> {
     this.stamp = undefined;
     this.blob = undefined;
+    this.counts = undefined;
+    this.unchanged = false;
     const key = prior?.key ?? this.statKey(path);
-    const out = await this.processOne(root, path, key, prior?.st);
+    const out = await this.processOne(root, path, key, prior);
     // Every content-decided outcome is cached (counts, secret findings) or cheap (binary).
     if (
       this.stamp &&
+      !this.unchanged &&
       (out.ok || out.reason === 'binary' || out.reason === 'not-utf8' || out.reason === 'secret')
     ) {
-      const value = out.ok ? this.stamp + (this.blob ? `=${this.blob}` : '') : `${this.stamp}:${out.reason}`;
-      if (this.cfg.cache.get(key) !== value) this.remember(key, value);
+      const value = out.ok
+        ? this.stamp + (this.blob ? `=${this.blob}${this.counts ?? ''}` : '')
+        : `${this.stamp}:${out.reason}`;
+      if ((prior?.seen ?? this.cfg.cache.get(key)) !== value) this.remember(key, value);
     }
     return out;
   }
@@ -263,15 +298,20 @@ export class FileProcessor {
   private stamp: string | undefined;
   /** The blob id to record with the stamp: only when the file was not racily new (RACY_MS). */
   private blob: string | undefined;
+  /** The COUNTS to record after the blob id (with its leading space), when they apply. */
+  private counts: string | undefined;
+  /** The stat index entry is already exactly what this file would record. */
+  private unchanged = false;
 
-  private async processOne(root: string, path: string, statKey: string, known?: Stats): Promise<FileOutcome> {
+  private async processOne(root: string, path: string, statKey: string, known?: Prior): Promise<FileOutcome> {
     const abs = join(root, path);
     let buf: Buffer;
     let trusted: string | undefined;
+    let counts: string | undefined;
     let racyOk = false;
     try {
-      const st = known ?? lstatSync(abs);
-      this.stamp = stampOf(st);
+      const st = known?.st ?? lstatSync(abs);
+      this.stamp = known?.stamp ?? stampOf(st);
       if (st.isSymbolicLink())
         return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
       if (st.isDirectory())
@@ -281,12 +321,16 @@ export class FileProcessor {
         return { path, ok: false, reason: 'too-large', detail: `${st.size} bytes > ${this.cfg.maxFileSize}` };
       }
       // The stat index vouches for the content when the stamp is unchanged: no hash needed.
-      const seen = this.cfg.cache.get(statKey);
+      const seen = known?.seen ?? this.cfg.cache.get(statKey);
       const eq = seen?.startsWith(`${this.stamp}=`) ? this.stamp.length + 1 : -1;
       const r = this.read(abs, st.size, eq > 0);
       buf = r.buf;
       // ...as long as the file did not change between the lstat and the end of the read
-      if (eq > 0 && r.after && stampOf(r.after) === this.stamp) trusted = seen!.slice(eq);
+      if (eq > 0 && r.after && sameStamp(r.after, st)) {
+        const sp = seen!.indexOf(' ', eq);
+        trusted = sp < 0 ? seen!.slice(eq) : seen!.slice(eq, sp);
+        if (sp >= 0) counts = seen!.slice(sp + 1);
+      }
       racyOk = Date.now() - st.ctimeMs > (this.cfg.racyMs ?? RACY_MS);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -304,6 +348,11 @@ export class FileProcessor {
     }
     if (trusted) {
       // recorded only for UTF-8 text packed as it is (below), so the checks before that hold
+      const hit = counts === undefined ? undefined : this.statHit(path, buf, counts);
+      if (hit) {
+        this.unchanged = true;
+        return hit;
+      }
       const fast = this.fastHit(path, buf, trusted);
       if (fast) {
         this.blob = trusted;
@@ -337,6 +386,7 @@ export class FileProcessor {
       }
       if (found !== '') return { path, ok: false, reason: 'secret', detail: found };
     }
+    const clean = this.cfg.securityCheck ? ' s' : '';
 
     const wantsCompress = this.compressMatch(path);
     const compress = wantsCompress && canCompress(path);
@@ -359,14 +409,19 @@ export class FileProcessor {
     const tokens = cached ? hit[0]! : scanned!.total;
     const block = renderer.file(path, content, tokens);
     let counted: number[];
-    if (cached) counted = hit.slice(1);
-    else {
+    if (cached) {
+      counted = hit.slice(1);
+      if (this.bytesAsIs && !wantsCompress && IDENTITY.test(this.cfg.cache.get(key)!))
+        this.counts = ` ${tokens} ${counted[0]} ${content.length}${clean}`;
+    } else {
       const scan = block.body === content ? scanned! : counter!.scan(block.body);
       counted = [blockTokens(counter!, block, scan, block.tail)];
       if (block.lastTail !== undefined) counted.push(blockTokens(counter!, block, scan, block.lastTail));
       // `=` marks a body that is the file's trimmed bytes as they are (see fastHit)
       const same = !decodedFrom && content === raw && block.body === content && block.lastTail === undefined;
       this.remember(key, [tokens, ...counted].join(' ') + (same ? ` =${content.length}` : ''));
+      if (same && this.bytesAsIs && !wantsCompress)
+        this.counts = ` ${tokens} ${counted[0]} ${content.length}${clean}`;
     }
     return {
       path,
