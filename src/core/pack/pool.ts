@@ -109,7 +109,7 @@ async function inThread(
       if (opts.signal.aborted) throw new InterruptedError();
       outcomes.push(await proc.process(root, paths[i]!, opts.priors?.[i]));
     }
-    opts.sink(start, toWire(outcomes));
+    opts.sink(start, toWire(outcomes, true));
     opts.onProgress?.(Math.min(start + BATCH, paths.length), paths.length);
   }
   return { entries: proc.takeEntries(), mode: 'in-thread' };

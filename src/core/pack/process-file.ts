@@ -54,6 +54,12 @@ export interface PackedOutcome {
    * Set only when a cache hit says the rendered body equals the trimmed file text.
    */
   bodyBytes?: Uint8Array;
+  /**
+   * The warmest path: open + body + tail already laid out as bytes (in the reader's arena,
+   * see placed); then `body` is '', and the last `blockTail` of these bytes are the tail.
+   */
+  block?: Uint8Array;
+  blockTail?: number;
   tail: string;
   lastTail?: string;
   tokens: number;
@@ -130,6 +136,17 @@ export interface Prior {
  */
 const under = (root: string, path: string) =>
   root.endsWith('/') || root.endsWith(sep) ? root + path : `${root}/${path}`;
+
+/** A warm hit's counts and block, known from the stat index before the file is read. */
+interface Layout {
+  tokens: number;
+  blockTokens: number;
+  chars: number;
+  open: string;
+  tail: string;
+  openBytes: number;
+  tailBytes: number;
+}
 
 /** Files are read into shared chunks of this size (fewer allocations, less GC). */
 const ARENA = 1 << 20;
@@ -212,14 +229,63 @@ export class FileProcessor {
   }
 
   /**
-   * The warmest hit: the stat index entry carries the counts (see COUNTS), so neither the
-   * token key nor the secret key is hashed and looked up. The same conditions as fastHit.
+   * The warmest hit, prepared before the read: the stat index entry carries the counts
+   * (see COUNTS), so neither the token key nor the secret key is hashed and looked up (the
+   * same conditions as fastHit), and the block is known, so the read leaves room for it.
    */
-  private statHit(path: string, buf: Buffer, counts: string): PackedOutcome | undefined {
+  private layoutFor(path: string, counts: string): Layout | undefined {
     if (!this.bytesAsIs || this.compressMatch(path)) return undefined;
     const m = COUNTS.exec(counts);
     if (!m || (this.cfg.securityCheck && m[4] === undefined)) return undefined;
-    return this.asIs(path, buf, Number(m[1]), Number(m[2]), Number(m[3]));
+    const lay = this.layout;
+    lay.tokens = Number(m[1]);
+    lay.blockTokens = Number(m[2]);
+    lay.chars = Number(m[3]);
+    const block = styleRenderer(this.cfg.style).file(path, '', lay.tokens);
+    lay.open = block.open;
+    lay.tail = block.tail;
+    lay.openBytes = Buffer.byteLength(block.open);
+    lay.tailBytes = Buffer.byteLength(block.tail);
+    return lay;
+  }
+
+  private readonly layout: Layout = {
+    tokens: 0,
+    blockTokens: 0,
+    chars: 0,
+    open: '',
+    tail: '',
+    openBytes: 0,
+    tailBytes: 0,
+  };
+
+  /**
+   * The block of a trusted file laid out where it was read: open just before its trimmed
+   * bytes (in the room read() left), tail just after. The next file is read right behind
+   * it, so the blocks of a warm pack lie end to end and are written with few large writes.
+   */
+  private placed(path: string, buf: Buffer, lay: Layout): PackedOutcome {
+    const at = this.readAt;
+    if (at < 0) return this.asIs(path, buf, lay.tokens, lay.blockTokens, lay.chars);
+    const [a, b] = trimmedRange(buf);
+    const start = at + a - lay.openBytes;
+    this.arena.write(lay.open, start);
+    this.arena.write(lay.tail, at + b);
+    const end = at + b + lay.tailBytes;
+    this.arenaUsed = end; // the trimmed end is free again
+    return {
+      path,
+      ok: true,
+      open: lay.open,
+      body: '',
+      block: this.arena.subarray(start, end),
+      blockTail: lay.tailBytes,
+      tail: lay.tail,
+      tokens: lay.tokens,
+      chars: lay.chars,
+      blockTokens: lay.blockTokens,
+      cached: true,
+    };
   }
 
   private remember(key: string, value: string): void {
@@ -233,24 +299,36 @@ export class FileProcessor {
 
   private arena = Buffer.allocUnsafeSlow(0);
   private arenaUsed = 0;
+  /** Where the last read put the file in the arena (-1: not there). */
+  private readAt = -1;
 
   /**
    * The file's bytes (at most `size` + 1 of them: more means it grew, and it is read
-   * whole), in a shared chunk rather than a buffer of its own; with `check`, also its
-   * fstat after the read (did it change while we read it?).
+   * whole), in a shared chunk rather than a buffer of its own, with `before` and `after`
+   * bytes of room around them (see placed); with `check`, also its fstat after the read
+   * (did it change while we read it?).
    */
-  private read(abs: string, size: number, check: boolean): { buf: Buffer; after?: Stats } {
-    if (size + 1 > this.arena.length - this.arenaUsed) {
-      this.arena = Buffer.allocUnsafeSlow(Math.max(ARENA, size + 1));
+  private read(
+    abs: string,
+    size: number,
+    check: boolean,
+    before = 0,
+    after = 0,
+  ): { buf: Buffer; after?: Stats } {
+    this.readAt = -1;
+    const need = before + size + 1 + after;
+    if (need > this.arena.length - this.arenaUsed) {
+      this.arena = Buffer.allocUnsafeSlow(Math.max(ARENA, need));
       this.arenaUsed = 0;
     }
     const fd = openSync(abs, 'r');
     try {
-      const n = readSync(fd, this.arena, this.arenaUsed, size + 1, 0);
+      const at = this.arenaUsed + before;
+      const n = readSync(fd, this.arena, at, size + 1, 0);
       if (n > size) return { buf: readFileSync(abs) }; // it grew since the lstat: take all of it
-      const buf = this.arena.subarray(this.arenaUsed, this.arenaUsed + n);
-      this.arenaUsed += n;
-      return { buf, after: check ? fstatSync(fd) : undefined };
+      this.readAt = at;
+      this.arenaUsed = at + n + after;
+      return { buf: this.arena.subarray(at, at + n), after: check ? fstatSync(fd) : undefined };
     } finally {
       closeSync(fd);
     }
@@ -316,7 +394,7 @@ export class FileProcessor {
     const abs = known?.abs ?? under(root, path);
     let buf: Buffer;
     let trusted: string | undefined;
-    let counts: string | undefined;
+    let lay: Layout | undefined;
     let racyOk = false;
     try {
       const st = known?.st ?? lstatSync(abs);
@@ -332,14 +410,12 @@ export class FileProcessor {
       // The stat index vouches for the content when the stamp is unchanged: no hash needed.
       const seen = known?.seen ?? this.cfg.cache.get(statKey);
       const eq = seen?.startsWith(`${this.stamp}=`) ? this.stamp.length + 1 : -1;
-      const r = this.read(abs, st.size, eq > 0);
+      const sp = eq > 0 ? seen!.indexOf(' ', eq) : -1;
+      lay = sp > 0 ? this.layoutFor(path, seen!.slice(sp + 1)) : undefined;
+      const r = this.read(abs, st.size, eq > 0, lay?.openBytes, lay?.tailBytes);
       buf = r.buf;
       // ...as long as the file did not change between the lstat and the end of the read
-      if (eq > 0 && r.after && sameStamp(r.after, st)) {
-        const sp = seen!.indexOf(' ', eq);
-        trusted = sp < 0 ? seen!.slice(eq) : seen!.slice(eq, sp);
-        if (sp >= 0) counts = seen!.slice(sp + 1);
-      }
+      if (eq > 0 && r.after && sameStamp(r.after, st)) trusted = seen!.slice(eq, sp < 0 ? undefined : sp);
       racyOk = Date.now() - st.ctimeMs > (this.cfg.racyMs ?? RACY_MS);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -357,10 +433,9 @@ export class FileProcessor {
     }
     if (trusted) {
       // recorded only for UTF-8 text packed as it is (below), so the checks before that hold
-      const hit = counts === undefined ? undefined : this.statHit(path, buf, counts);
-      if (hit) {
+      if (lay) {
         this.unchanged = true;
-        return hit;
+        return this.placed(path, buf, lay);
       }
       const fast = this.fastHit(path, buf, trusted);
       if (fast) {
