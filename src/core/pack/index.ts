@@ -125,7 +125,7 @@ async function packResolved(
     const result = await finish(
       ctx,
       o,
-      { header, selected: ordered },
+      { header, selected: ordered, marked: predicted.skips },
       { ...processed, packed, skipped, hits },
       cache,
       store,
@@ -141,7 +141,11 @@ async function packResolved(
 async function finish(
   ctx: Context,
   o: ResolvedPack,
-  { header, selected }: { header: HeaderInfo; selected: string[] },
+  {
+    header,
+    selected,
+    marked,
+  }: { header: HeaderInfo; selected: string[]; marked: ReadonlyMap<string, string> },
   { packed, skipped, hits, notices, mode }: Processed,
   cache: TokenCache,
   store: BlockStore,
@@ -165,6 +169,8 @@ async function finish(
         ...header,
         tree: `(the tree of ${selected.length} files is left out to fit the token budget)`,
       };
+    // the usual case: the prediction was right, the tree drawn first stands
+    if (level === 0 && sameEntries(marks, marked)) return header;
     return { ...header, tree: renderTree(selected, marks, collapseFor(selected, marks, level).dirs) };
   };
   const label = (x: SkippedFile) => SKIP_LABEL[x.reason];
@@ -236,6 +242,12 @@ async function finish(
     cache: { hits, misses: packed.length - hits, mode },
     notices,
   };
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function sortSkipped(s: SkippedFile[]): SkippedFile[] {
