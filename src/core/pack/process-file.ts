@@ -11,7 +11,6 @@ import {
   type Stats,
 } from 'node:fs';
 import { sep } from 'node:path';
-import { isBinaryFileSync } from 'isbinaryfile';
 import { canCompress, compressSource } from './compress/index.js';
 import { binaryKind, blobId, decodeTrimmed, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
@@ -90,6 +89,10 @@ export interface FailedOutcome {
 }
 
 export type FileOutcome = PackedOutcome | SkippedOutcome | FailedOutcome;
+
+/** isbinaryfile, loaded when a file is first looked at closely (a warm hit never is). */
+let isBinary: typeof import('isbinaryfile').isBinaryFileSync | undefined;
+const binaryCheck = async () => (isBinary ??= (await import('isbinaryfile')).isBinaryFileSync);
 
 /** Bump when anything that feeds a cached number changes (tokenizer, rendering, rules). */
 const CACHE_VERSION = '1';
@@ -450,7 +453,8 @@ export class FileProcessor {
     const blob = trusted ?? blobId(buf);
     if (racyOk) this.blob = blob;
     if (isUtf8(buf)) {
-      if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
+      if (buf.length > 0 && (await binaryCheck())(buf, buf.length))
+        return { path, ok: false, reason: 'binary' };
       const fast = this.fastHit(path, buf, blob);
       if (fast) return fast;
       raw = decodeTrimmed(buf);

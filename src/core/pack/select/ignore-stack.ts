@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+import { ignore } from './ignore-lib.js';
 
 interface Level {
   /** Directory the rules live in, relative to the packed root, '' or ending in '/'. */

@@ -1,5 +1,6 @@
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { UsageError } from '../../errors.js';
+import { ignore } from './ignore-lib.js';
 
 /** Expand `{a,b}` alternatives (nested allowed): `src/*.{ts,tsx}` → two patterns. */
 export function expandBraces(pattern: string): string[] {
