@@ -22,6 +22,11 @@ export interface BlockStore {
   copy(blocks: StoredBlock[], fd: number): void;
   text(blocks: StoredBlock[]): string;
   dispose(): void;
+  /**
+   * Write out every block put so far and let go of their buffers (see arena.ts); returns
+   * the buffer of any bytes still held back. Stores that keep blocks' bytes do not have it.
+   */
+  settle?(): ArrayBufferLike | undefined;
 }
 
 const lastTail = (b: StoredBlock) => b.lastTail ?? b.tail;
@@ -144,6 +149,11 @@ export class FileStore implements BlockStore {
     this.pending.writeTo(this.fd);
   }
 
+  settle(): ArrayBufferLike | undefined {
+    this.flush();
+    return undefined;
+  }
+
   /** Copy byte ranges, coalescing neighbours (the usual case: everything, in order). */
   copy(blocks: StoredBlock[], fd: number): void {
     this.flush();
@@ -249,6 +259,11 @@ export class DirectStore implements BlockStore {
 
   private flush(): void {
     this.pending.writeTo(this.fd);
+  }
+
+  settle(): ArrayBufferLike | undefined {
+    this.flush();
+    return this.heldTail?.buffer;
   }
 
   put(o: WirePacked, batch: Uint8Array): StoredBlock {

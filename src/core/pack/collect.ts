@@ -84,6 +84,7 @@ export async function processAll(
     predictedMisses: predicted?.misses,
     priors: predicted?.priors,
     sink,
+    settle: store.settle ? () => store.settle!() : undefined,
     onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
   });
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);

@@ -27,6 +27,8 @@ export interface PoolOptions {
   /** Per path, what the stat prediction already read (used when processing in this thread). */
   priors?: (Prior | undefined)[];
   onProgress?: (done: number, total: number) => void;
+  /** In this thread, after each batch: write out what the sink holds (BlockStore.settle). */
+  settle?: () => ArrayBufferLike | undefined;
 }
 
 export interface PoolResult {
@@ -110,6 +112,8 @@ async function inThread(
       outcomes.push(await proc.process(root, paths[i]!, opts.priors?.[i]));
     }
     opts.sink(start, toWire(outcomes, true));
+    // chunks read into (arena.ts) can be reused once the blocks in them are written
+    if (opts.settle && proc.hasRetired) proc.recycle(opts.settle());
     opts.onProgress?.(Math.min(start + BATCH, paths.length), paths.length);
   }
   return { entries: proc.takeEntries(), mode: 'in-thread' };

@@ -11,6 +11,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { sep } from 'node:path';
+import { giveBackArena, takeArena } from './arena.js';
 import { canCompress, compressSource } from './compress/index.js';
 import { binaryKind, blobId, decodeTrimmed, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
@@ -150,9 +151,6 @@ interface Layout {
   openBytes: number;
   tailBytes: number;
 }
-
-/** Files are read into shared chunks of this size (fewer allocations, less GC). */
-const ARENA = 1 << 20;
 
 /**
  * Read, classify, scan, transform, render and count one file. Used inside workers and,
@@ -300,8 +298,27 @@ export class FileProcessor {
     return sha1(`i3\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
   }
 
-  private arena = Buffer.allocUnsafeSlow(0);
+  private arena: Buffer = Buffer.allocUnsafeSlow(0);
   private arenaUsed = 0;
+  /** Chunks this reader has moved on from (it writes nothing more into them). */
+  private retired: Buffer[] = [];
+
+  /**
+   * Every outcome so far has been delivered and its bytes written out, except those in
+   * `inUse` (a writer's held tail): the chunks moved on from can be read into again.
+   */
+  recycle(inUse: ArrayBufferLike | undefined): void {
+    const keep: Buffer[] = [];
+    for (const b of this.retired) {
+      if (b.buffer === inUse) keep.push(b);
+      else giveBackArena(b);
+    }
+    this.retired = keep;
+  }
+
+  get hasRetired(): boolean {
+    return this.retired.length > 0;
+  }
   /** Where the last read put the file in the arena (-1: not there). */
   private readAt = -1;
 
@@ -321,7 +338,8 @@ export class FileProcessor {
     this.readAt = -1;
     const need = before + size + 1 + after;
     if (need > this.arena.length - this.arenaUsed) {
-      this.arena = Buffer.allocUnsafeSlow(Math.max(ARENA, need));
+      if (this.arena.length > 0) this.retired.push(this.arena);
+      this.arena = takeArena(need);
       this.arenaUsed = 0;
     }
     const fd = openSync(abs, 'r');

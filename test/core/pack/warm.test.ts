@@ -164,4 +164,40 @@ describe('pack: the stat index', () => {
       home.cleanup();
     }
   });
+
+  it('a warm pack through several read chunks (1 MB each, reused once written) is the cold pack', async () => {
+    const dir = tempDir('specloop-stat-chunks-');
+    const home = tempDir('specloop-home-');
+    try {
+      // 256 files (4 batches) of ~12 kB, each line naming its file: a chunk read into too
+      // early shows
+      const files = Object.fromEntries(
+        Array.from({ length: 256 }, (_, i) => [
+          `src/f${String(i).padStart(3, '0')}.ts`,
+          Array.from({ length: 300 }, (_, j) => `export const f${i}_${j} = "${i}:${j}";`).join('\n'),
+        ]),
+      );
+      writeFiles(dir.dir, files);
+      const old = 1_700_000_000;
+      for (const f of Object.keys(files)) utimesSync(join(dir.dir, f), old, old);
+      const ctx = () =>
+        makeTestContext({ cwd: dir.dir, home: home.dir, env: { SPECLOOP_PACK_RACY_MS: '0' } });
+      const out = join(home.dir, 'out.xml');
+      const run = async (cache = true) => {
+        const r = await pack(ctx(), { output: out, cache });
+        return { text: readFileSync(out, 'utf8'), r };
+      };
+      const cold = await run(false);
+      await run();
+      for (let k = 0; k < 2; k++) {
+        const warm = await run();
+        expect(warm.r.cache).toEqual({ hits: 256, misses: 0, mode: 'in-thread' });
+        expect(warm.text).toBe(cold.text);
+      }
+      expect(cold.text.length).toBeGreaterThan(2_000_000);
+    } finally {
+      dir.cleanup();
+      home.cleanup();
+    }
+  });
 });
