@@ -112,9 +112,14 @@ const sha1 = (s: string) => hash('sha1', s); // one-shot: no Hash object per key
 export const RACY_MS = 2000;
 
 /** size, mtime, ctime and inode: what the stat index compares (ctime cannot be set by hand). */
-const stampOf = (st: Stats) => `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
-const sameStamp = (a: Stats, b: Stats) =>
-  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+const stampOf = (size: number, mtimeMs: number, ctimeMs: number, ino: number) =>
+  `${size}:${mtimeMs}:${ctimeMs}:${ino}`;
+const kindOf = (st: Stats) =>
+  st.isFile() ? FILE : st.isSymbolicLink() ? SYMLINK : st.isDirectory() ? DIR : OTHER;
+const FILE = 1;
+const SYMLINK = 2;
+const DIR = 3;
+const OTHER = 4;
 
 /**
  * A stat index entry is `stamp`, `stamp:reason` (left out), `stamp=blob` (packed; the blob
@@ -124,14 +129,28 @@ const sameStamp = (a: Stats, b: Stats) =>
  */
 const COUNTS = /^(\d+) (\d+) (\d+)( s)?$/;
 
-/** What predict learnt about a path, handed to process() so the file is not lstat'ed twice. */
-export interface Prior {
-  abs: string;
-  st: Stats;
-  key: string;
-  stamp: string;
-  /** The stat index entry. */
-  seen: string;
+/**
+ * What predict learnt about each path (by position), handed to process() so that a file is
+ * not lstat'ed twice: numbers in typed arrays rather than a Stats object per file, which a
+ * warm pack held for every file until it was read (13.8k Stats, four Dates each, copied by
+ * every young-generation GC).
+ */
+export class Priors {
+  /** The stat index entry read for the path (kind 0: none, or no lstat). */
+  readonly seen: (string | undefined)[];
+  /** The length of the lstat's stamp when the entry starts with it, else 0. */
+  readonly stampLen: Uint16Array;
+  /** size, mtimeMs, ctimeMs, ino of the lstat, four per path. */
+  readonly nums: Float64Array;
+  /** 0: nothing known; else FILE, SYMLINK, DIR or OTHER. */
+  readonly kind: Uint8Array;
+
+  constructor(n: number) {
+    this.seen = new Array(n);
+    this.stampLen = new Uint16Array(n);
+    this.nums = new Float64Array(4 * n);
+    this.kind = new Uint8Array(n);
+  }
 }
 
 /**
@@ -361,34 +380,42 @@ export class FileProcessor {
    * be read and counted). Only a guess, used to choose in-thread vs workers and to mark
    * the tree before reading; the real check is by content.
    */
-  predict(root: string, path: string): { outcome: 'packed' | SkipReason | undefined; prior?: Prior } {
-    const key = this.statKey(path);
-    const seen = this.cfg.cache.get(key);
-    if (seen === undefined) return { outcome: undefined };
-    const abs = under(root, path);
+  predict(root: string, path: string, priors: Priors, i: number): 'packed' | SkipReason | undefined {
+    const seen = this.cfg.cache.get(this.statKey(path));
+    if (seen === undefined) return undefined;
     let st: Stats;
     try {
-      st = lstatSync(abs);
+      st = lstatSync(under(root, path));
     } catch {
-      return { outcome: undefined };
+      return undefined;
     }
-    const stamp = stampOf(st);
-    const prior = { abs, st, key, stamp, seen };
-    if (!seen.startsWith(stamp)) return { outcome: undefined, prior };
+    priors.seen[i] = seen;
+    priors.kind[i] = kindOf(st);
+    const n = priors.nums;
+    n[4 * i] = st.size;
+    n[4 * i + 1] = st.mtimeMs;
+    n[4 * i + 2] = st.ctimeMs;
+    n[4 * i + 3] = st.ino;
+    const stamp = stampOf(st.size, st.mtimeMs, st.ctimeMs, st.ino);
+    if (!seen.startsWith(stamp)) return undefined;
+    priors.stampLen[i] = stamp.length;
     const rest = seen.slice(stamp.length);
-    const outcome =
-      rest === '' || rest[0] === '=' ? 'packed' : rest[0] === ':' ? (rest.slice(1) as SkipReason) : undefined;
-    return { outcome, prior };
+    return rest === '' || rest[0] === '='
+      ? 'packed'
+      : rest[0] === ':'
+        ? (rest.slice(1) as SkipReason)
+        : undefined;
   }
 
-  /** Process one file; `prior` is what predict() already found out about it. */
-  async process(root: string, path: string, prior?: Prior): Promise<FileOutcome> {
+  /** Process one file; `priors[i]` is what predict() already found out about it. */
+  async process(root: string, path: string, priors?: Priors, i = -1): Promise<FileOutcome> {
     this.stamp = undefined;
     this.blob = undefined;
     this.counts = undefined;
     this.unchanged = false;
-    const key = prior?.key ?? this.statKey(path);
-    const out = await this.processOne(root, path, key, prior);
+    this.key = undefined;
+    const known = priors && i >= 0 && priors.kind[i] !== 0 ? i : -1;
+    const out = await this.processOne(root, path, priors, known);
     // Every content-decided outcome is cached (counts, secret findings) or cheap (binary).
     if (
       this.stamp &&
@@ -398,10 +425,14 @@ export class FileProcessor {
       const value = out.ok
         ? this.stamp + (this.blob ? `=${this.blob}${this.counts ?? ''}` : '')
         : `${this.stamp}:${out.reason}`;
-      if ((prior?.seen ?? this.cfg.cache.get(key)) !== value) this.remember(key, value);
+      const key = this.key ?? this.statKey(path);
+      if ((known >= 0 ? priors!.seen[known] : this.cfg.cache.get(key)) !== value) this.remember(key, value);
     }
     return out;
   }
+
+  /** The stat key, when processOne had to compute it. */
+  private key: string | undefined;
 
   private stamp: string | undefined;
   /** The blob id to record with the stamp: only when the file was not racily new (RACY_MS). */
@@ -411,33 +442,64 @@ export class FileProcessor {
   /** The stat index entry is already exactly what this file would record. */
   private unchanged = false;
 
-  private async processOne(root: string, path: string, statKey: string, known?: Prior): Promise<FileOutcome> {
-    const abs = known?.abs ?? under(root, path);
+  private async processOne(
+    root: string,
+    path: string,
+    priors: Priors | undefined,
+    known: number,
+  ): Promise<FileOutcome> {
+    const abs = under(root, path);
     let buf: Buffer;
     let trusted: string | undefined;
     let lay: Layout | undefined;
     let racyOk = false;
     try {
-      const st = known?.st ?? lstatSync(abs);
-      this.stamp = known?.stamp ?? stampOf(st);
-      if (st.isSymbolicLink())
-        return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
-      if (st.isDirectory())
+      let kind: number;
+      let size: number;
+      let mtimeMs: number;
+      let ctimeMs: number;
+      let ino: number;
+      let seen: string | undefined;
+      if (known >= 0) {
+        const n = priors!.nums;
+        kind = priors!.kind[known]!;
+        size = n[4 * known]!;
+        mtimeMs = n[4 * known + 1]!;
+        ctimeMs = n[4 * known + 2]!;
+        ino = n[4 * known + 3]!;
+        seen = priors!.seen[known];
+        const len = priors!.stampLen[known]!;
+        this.stamp = len > 0 ? seen!.slice(0, len) : stampOf(size, mtimeMs, ctimeMs, ino);
+      } else {
+        const st = lstatSync(abs);
+        kind = kindOf(st);
+        size = st.size;
+        mtimeMs = st.mtimeMs;
+        ctimeMs = st.ctimeMs;
+        ino = st.ino;
+        this.stamp = stampOf(size, mtimeMs, ctimeMs, ino);
+        this.key = this.statKey(path);
+        seen = this.cfg.cache.get(this.key);
+      }
+      if (kind === SYMLINK) return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
+      if (kind === DIR)
         return { path, ok: false, reason: 'not-a-file', detail: 'a directory (git submodule?)' };
-      if (!st.isFile()) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
-      if (st.size > this.cfg.maxFileSize) {
-        return { path, ok: false, reason: 'too-large', detail: `${st.size} bytes > ${this.cfg.maxFileSize}` };
+      if (kind !== FILE) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
+      if (size > this.cfg.maxFileSize) {
+        return { path, ok: false, reason: 'too-large', detail: `${size} bytes > ${this.cfg.maxFileSize}` };
       }
       // The stat index vouches for the content when the stamp is unchanged: no hash needed.
-      const seen = known?.seen ?? this.cfg.cache.get(statKey);
-      const eq = seen?.startsWith(`${this.stamp}=`) ? this.stamp.length + 1 : -1;
+      const L = this.stamp.length;
+      const eq = seen !== undefined && seen.charCodeAt(L) === 61 && seen.startsWith(this.stamp) ? L + 1 : -1;
       const sp = eq > 0 ? seen!.indexOf(' ', eq) : -1;
       lay = sp > 0 ? this.layoutFor(path, seen!.slice(sp + 1)) : undefined;
-      const r = this.read(abs, st.size, eq > 0, lay?.openBytes, lay?.tailBytes);
+      const r = this.read(abs, size, eq > 0, lay?.openBytes, lay?.tailBytes);
       buf = r.buf;
       // ...as long as the file did not change between the lstat and the end of the read
-      if (eq > 0 && r.after && sameStamp(r.after, st)) trusted = seen!.slice(eq, sp < 0 ? undefined : sp);
-      racyOk = Date.now() - st.ctimeMs > (this.cfg.racyMs ?? RACY_MS);
+      const a = r.after;
+      if (eq > 0 && a && a.size === size && a.mtimeMs === mtimeMs && a.ctimeMs === ctimeMs && a.ino === ino)
+        trusted = seen!.slice(eq, sp < 0 ? undefined : sp);
+      racyOk = Date.now() - ctimeMs > (this.cfg.racyMs ?? RACY_MS);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT')
