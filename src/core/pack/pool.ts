@@ -109,7 +109,8 @@ async function inThread(
     const end = Math.min(paths.length, start + BATCH);
     for (let i = start; i < end; i++) {
       if (opts.signal.aborted) throw new InterruptedError();
-      outcomes.push(await proc.process(root, paths[i]!, opts.priors, i));
+      const out = proc.process(root, paths[i]!, opts.priors, i);
+      outcomes.push(out instanceof Promise ? await out : out);
     }
     opts.sink(start, toWire(outcomes, true));
     // chunks read into (arena.ts) can be reused once the blocks in them are written

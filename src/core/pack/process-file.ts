@@ -407,15 +407,24 @@ export class FileProcessor {
         : undefined;
   }
 
-  /** Process one file; `priors[i]` is what predict() already found out about it. */
-  async process(root: string, path: string, priors?: Priors, i = -1): Promise<FileOutcome> {
+  /**
+   * Process one file; `priors[i]` is what predict() already found out about it. A warm hit
+   * is decided without a promise (one per file was a visible part of a warm pack); anything
+   * that needs more work comes back as one.
+   */
+  process(root: string, path: string, priors?: Priors, i = -1): FileOutcome | Promise<FileOutcome> {
     this.stamp = undefined;
     this.blob = undefined;
     this.counts = undefined;
     this.unchanged = false;
     this.key = undefined;
     const known = priors && i >= 0 && priors.kind[i] !== 0 ? i : -1;
-    const out = await this.processOne(root, path, priors, known);
+    const out = this.processOne(root, path, priors, known);
+    if (out instanceof Promise) return out.then((o) => this.record(path, o, priors, known));
+    return this.record(path, out, priors, known);
+  }
+
+  private record(path: string, out: FileOutcome, priors: Priors | undefined, known: number): FileOutcome {
     // Every content-decided outcome is cached (counts, secret findings) or cheap (binary).
     if (
       this.stamp &&
@@ -442,12 +451,12 @@ export class FileProcessor {
   /** The stat index entry is already exactly what this file would record. */
   private unchanged = false;
 
-  private async processOne(
+  private processOne(
     root: string,
     path: string,
     priors: Priors | undefined,
     known: number,
-  ): Promise<FileOutcome> {
+  ): FileOutcome | Promise<FileOutcome> {
     const abs = under(root, path);
     let buf: Buffer;
     let trusted: string | undefined;
@@ -526,6 +535,16 @@ export class FileProcessor {
         return fast;
       }
     }
+    return this.readText(path, buf, trusted, racyOk);
+  }
+
+  /** The rest: classify, decode, scan, transform, render and count (or find the counts). */
+  private async readText(
+    path: string,
+    buf: Buffer,
+    trusted: string | undefined,
+    racyOk: boolean,
+  ): Promise<FileOutcome> {
     const kind = binaryKind(buf);
     if (kind) return { path, ok: false, reason: 'binary', detail: kind };
     let raw: string;
