@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Ignore } from 'ignore';
-import { ignore } from './ignore-lib.js';
+import ignore, { type Ignore } from 'ignore';
 
 interface Level {
   /** Directory the rules live in, relative to the packed root, '' or ending in '/'. */

@@ -1,6 +1,5 @@
-import type { Ignore } from 'ignore';
+import ignore, { type Ignore } from 'ignore';
 import { UsageError } from '../../errors.js';
-import { ignore } from './ignore-lib.js';
 
 /** Expand `{a,b}` alternatives (nested allowed): `src/*.{ts,tsx}` → two patterns. */
 export function expandBraces(pattern: string): string[] {
