@@ -22,12 +22,18 @@ export interface BlockStore {
   copy(blocks: StoredBlock[], fd: number): void;
   text(blocks: StoredBlock[]): string;
   dispose(): void;
+  /**
+   * Write out every block put so far and let go of their buffers (see arena.ts); returns
+   * the buffer of any bytes still held back. Stores that keep blocks' bytes do not have it.
+   */
+  settle?(): ArrayBufferLike | undefined;
 }
 
 const lastTail = (b: StoredBlock) => b.lastTail ?? b.tail;
 
 export class MemoryStore implements BlockStore {
-  put(o: WirePacked, bytes: Uint8Array): StoredBlock {
+  put(o: WirePacked, batch: Uint8Array): StoredBlock {
+    const bytes = ownBytes(o, batch);
     const text = Buffer.from(bytes.buffer, bytes.byteOffset + o.offset, o.textBytes).toString('utf8');
     const b = o as StoredBlock; // the outcome is ours: reuse it rather than copy it
     b.offset = 0;
@@ -47,6 +53,7 @@ export class MemoryStore implements BlockStore {
 export class NullStore implements BlockStore {
   put(o: WirePacked): StoredBlock {
     o.offset = -1;
+    o.bytes = undefined;
     return o;
   }
   text(): string {
@@ -58,13 +65,66 @@ export class NullStore implements BlockStore {
 
 const CHUNK = 4 * 1024 * 1024;
 
+/**
+ * The buffer a block's offset is into: its own (read in this thread) or its batch's. The
+ * block lets go of it, so the blocks kept for the summary do not keep file bytes alive.
+ */
+function ownBytes(o: WirePacked, batch: Uint8Array): Uint8Array {
+  const own = o.bytes;
+  if (!own) return batch;
+  o.bytes = undefined;
+  return own;
+}
+
+/**
+ * Byte ranges waiting to be written, a range that continues the last one merged into it:
+ * blocks laid out end to end (a warm pack's reads, a worker's batch) go out in few large
+ * writes.
+ */
+class Pending {
+  private parts: Uint8Array[] = [];
+  private run: Uint8Array | undefined;
+  private runEnd = 0;
+  length = 0;
+
+  push(b: Uint8Array): void {
+    this.length += b.length;
+    const r = this.run;
+    if (r && r.buffer === b.buffer && this.runEnd === b.byteOffset) {
+      this.runEnd += b.length;
+      return;
+    }
+    this.close();
+    this.run = b;
+    this.runEnd = b.byteOffset + b.length;
+  }
+
+  private close(): void {
+    const r = this.run;
+    if (!r) return;
+    this.parts.push(
+      this.runEnd === r.byteOffset + r.length
+        ? r
+        : new Uint8Array(r.buffer, r.byteOffset, this.runEnd - r.byteOffset),
+    );
+    this.run = undefined;
+  }
+
+  /** Write everything to `fd` and start empty. */
+  writeTo(fd: number): void {
+    this.close();
+    if (this.parts.length > 0) writeAll(fd, this.parts);
+    this.parts = [];
+    this.length = 0;
+  }
+}
+
 /** Blocks appended to a temp file beside the output; copied out by byte range. */
 export class FileStore implements BlockStore {
   private readonly path: string;
   private readonly fd: number;
   private size = 0;
-  private pending: Uint8Array[] = [];
-  private pendingLen = 0;
+  private readonly pending = new Pending();
 
   constructor(near: string) {
     this.path = join(
@@ -74,22 +134,24 @@ export class FileStore implements BlockStore {
     this.fd = openSync(this.path, 'w+', 0o600);
   }
 
-  put(o: WirePacked, bytes: Uint8Array): StoredBlock {
+  put(o: WirePacked, batch: Uint8Array): StoredBlock {
     const len = o.textBytes + o.tailBytes;
+    const bytes = ownBytes(o, batch);
     this.pending.push(bytes.subarray(o.offset, o.offset + len));
     const b: StoredBlock = o; // the outcome is ours: reuse it rather than copy it
     b.offset = this.size;
-    this.pendingLen += len;
     this.size += len;
-    if (this.pendingLen >= CHUNK) this.flush();
+    if (this.pending.length >= CHUNK) this.flush();
     return b;
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    writeAll(this.fd, this.pending);
-    this.pending = [];
-    this.pendingLen = 0;
+    this.pending.writeTo(this.fd);
+  }
+
+  settle(): ArrayBufferLike | undefined {
+    this.flush();
+    return undefined;
   }
 
   /** Copy byte ranges, coalescing neighbours (the usual case: everything, in order). */
@@ -163,8 +225,7 @@ function writeAll(fd: number, parts: Uint8Array[]): void {
 export class DirectStore implements BlockStore {
   private readonly tmp: string;
   private readonly fd: number;
-  private pending: Uint8Array[] = [];
-  private pendingLen = 0;
+  private readonly pending = new Pending();
   private heldTail: Uint8Array | undefined;
   private done = false;
   private readonly headerBytes: number;
@@ -193,17 +254,20 @@ export class DirectStore implements BlockStore {
 
   private push(b: Uint8Array): void {
     this.pending.push(b);
-    this.pendingLen += b.length;
-    if (this.pendingLen >= CHUNK) this.flush();
+    if (this.pending.length >= CHUNK) this.flush();
   }
 
   private flush(): void {
-    writeAll(this.fd, this.pending);
-    this.pending = [];
-    this.pendingLen = 0;
+    this.pending.writeTo(this.fd);
   }
 
-  put(o: WirePacked, bytes: Uint8Array): StoredBlock {
+  settle(): ArrayBufferLike | undefined {
+    this.flush();
+    return this.heldTail?.buffer;
+  }
+
+  put(o: WirePacked, batch: Uint8Array): StoredBlock {
+    const bytes = ownBytes(o, batch);
     if (this.heldTail) this.push(this.heldTail);
     this.push(bytes.subarray(o.offset, o.offset + o.textBytes));
     this.heldTail = bytes.subarray(o.offset + o.textBytes, o.offset + o.textBytes + o.tailBytes);

@@ -13,9 +13,28 @@ function check(key: string, value: string): string {
 
 /** The checksum of s[from, to) (a log line's `key \t value`, read in place). */
 function checkRange(s: string, from: number, to: number): string {
+  return hashRange(s, from, to).toString(16).padStart(8, '0');
+}
+
+function hashRange(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return h >>> 0;
+}
+
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** Does the 8-digit hex checksum at s[at, at + 8) say `h`? Read in place: no string per line. */
+function checksumIs(s: string, at: number, h: number): boolean {
+  let v = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = s.charCodeAt(i);
+    const d = c < 128 ? HEX[c]! : -1;
+    if (d < 0) return false;
+    v = v * 16 + d;
+  }
+  return v === h;
 }
 
 const line = (k: string, v: string) => `${k}\t${v}\t${check(k, v)}\n`;
@@ -54,8 +73,8 @@ export class TokenCache {
     for (let at = 0, nl = text.indexOf('\n'); nl >= 0; at = nl + 1, nl = text.indexOf('\n', at)) {
       const a = text.indexOf('\t', at);
       const b = text.lastIndexOf('\t', nl);
-      if (a <= at || a >= nl || b <= a) continue;
-      if (text.startsWith(checkRange(text, at, b), b + 1) && b + 9 === nl)
+      if (a <= at || a >= nl || b <= a || b + 9 !== nl) continue;
+      if (checksumIs(text, b + 1, hashRange(text, at, b)))
         entries.set(text.slice(at, a), text.slice(a + 1, b));
     }
     return new TokenCache(file, entries, text.length, text !== '' && !text.endsWith('\n'));

@@ -4,7 +4,7 @@ import type { BlockStore, StoredBlock } from './block-store.js';
 import type { TokenCache } from './cache.js';
 import type { ResolvedPack } from './options.js';
 import { processFiles } from './pool.js';
-import { FileProcessor, type Prior, type ProcessConfig } from './process-file.js';
+import { FileProcessor, Priors, type ProcessConfig } from './process-file.js';
 import { quotePath } from './render/quote-path.js';
 import { SKIP_LABEL } from './summary.js';
 import { loadEncoding } from './tokens/encodings.js';
@@ -31,7 +31,7 @@ export async function processAll(
   cache: TokenCache,
   store: BlockStore,
   options: PackOptions,
-  predicted?: { misses: number; priors?: (Prior | undefined)[] },
+  predicted?: { misses: number; priors?: Priors },
 ): Promise<Processed> {
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
@@ -84,6 +84,7 @@ export async function processAll(
     predictedMisses: predicted?.misses,
     priors: predicted?.priors,
     sink,
+    settle: store.settle ? () => store.settle!() : undefined,
     onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
   });
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
@@ -135,16 +136,15 @@ export function predictOutcomes(
   o: ResolvedPack,
   ordered: string[],
   cache: TokenCache,
-): { misses: number; skips: Map<string, string>; priors?: (Prior | undefined)[] } {
+): { misses: number; skips: Map<string, string>; priors?: Priors } {
   const skips = new Map<string, string>();
   if (cache.entries.size === 0) return { misses: ordered.length, skips };
   const probe = new FileProcessor(processConfigFor(o, cache));
   let misses = 0;
-  const priors: (Prior | undefined)[] = new Array(ordered.length);
+  const priors = new Priors(ordered.length);
   for (let i = 0; i < ordered.length; i++) {
     const p = ordered[i]!;
-    const { outcome, prior } = probe.predict(o.base, p);
-    priors[i] = prior;
+    const outcome = probe.predict(o.base, p, priors, i);
     if (outcome === undefined) misses++;
     else if (outcome !== 'packed') skips.set(p, SKIP_LABEL[outcome]);
   }

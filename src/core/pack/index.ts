@@ -50,6 +50,10 @@ export async function countTokens(text: string, encoding: EncodingName = 'o200k_
 /** Pack directories into one (or, with splitTokens, several) LLM-ready files. */
 export async function pack(ctx: Context, options: PackOptions = {}): Promise<PackResult> {
   const t0 = performance.now();
+  const up = process.cpuUsage();
+  ctx.log.debug(
+    `pack: started ${Math.round(t0)} ms after node did (cpu ${Math.round((up.user + up.system) / 1000)} ms)`,
+  );
   const progress = options.progress;
   if (options.remote !== undefined) {
     if (options.dirs?.length || options.fileList)
@@ -71,11 +75,17 @@ async function packResolved(
   options: PackOptions,
   t0: number,
 ): Promise<PackResult> {
-  const since = () => `${Math.round(performance.now() - t0)} ms`;
+  // wall and CPU (user + sys) since the start: on a busy machine only the CPU is comparable
+  const cpu0 = process.cpuUsage();
+  const since = () => {
+    const c = process.cpuUsage(cpu0);
+    return `${Math.round(performance.now() - t0)} ms (cpu ${Math.round((c.user + c.system) / 1000)} ms)`;
+  };
   const progress = options.progress;
   if (o.write && !o.splitTokens) checkOutputPath(o.outputPath);
   if (o.write && o.splitTokens) checkOutputPath(partPath(o.outputPath, 1));
   const cache = await TokenCache.load(o.cache ? ctx.cacheDir : undefined);
+  ctx.log.debug(`pack: ${cache.entries.size} cache entries loaded at ${since()}`);
 
   progress?.start('selecting files…');
   const { paths, early } = await selectPaths(ctx, o, since);
@@ -93,6 +103,7 @@ async function packResolved(
   // What the cache already knows (by size and mtime): how many files need real work, and
   // which will be left out, so the tree written first is usually the final one.
   const predicted = predictOutcomes(o, ordered, cache);
+  ctx.log.debug(`pack: ${predicted.misses} predicted misses at ${since()}`);
   if (o.directoryStructure) header.tree = renderTree(ordered, predicted.skips);
   // The common case streams straight into the output; budgets and splits decide late.
   const direct = o.write && o.files && !o.tokenBudget && !o.splitTokens;
@@ -114,12 +125,12 @@ async function packResolved(
     const result = await finish(
       ctx,
       o,
-      { header, selected: ordered },
+      { header, selected: ordered, marked: predicted.skips },
       { ...processed, packed, skipped, hits },
       cache,
       store,
     );
-    ctx.log.debug(`pack: written at ${since()}`);
+    ctx.log.debug(`pack: written and cache saved at ${since()}`);
     return result;
   } finally {
     store.dispose();
@@ -130,7 +141,11 @@ async function packResolved(
 async function finish(
   ctx: Context,
   o: ResolvedPack,
-  { header, selected }: { header: HeaderInfo; selected: string[] },
+  {
+    header,
+    selected,
+    marked,
+  }: { header: HeaderInfo; selected: string[]; marked: ReadonlyMap<string, string> },
   { packed, skipped, hits, notices, mode }: Processed,
   cache: TokenCache,
   store: BlockStore,
@@ -154,6 +169,8 @@ async function finish(
         ...header,
         tree: `(the tree of ${selected.length} files is left out to fit the token budget)`,
       };
+    // the usual case: the prediction was right, the tree drawn first stands
+    if (level === 0 && sameEntries(marks, marked)) return header;
     return { ...header, tree: renderTree(selected, marks, collapseFor(selected, marks, level).dirs) };
   };
   const label = (x: SkippedFile) => SKIP_LABEL[x.reason];
@@ -225,6 +242,12 @@ async function finish(
     cache: { hits, misses: packed.length - hits, mode },
     notices,
   };
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function sortSkipped(s: SkippedFile[]): SkippedFile[] {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError, WorkError } from '../errors.js';
-import { type FileOutcome, FileProcessor, type Prior, type ProcessConfig } from './process-file.js';
+import { type FileOutcome, FileProcessor, type Priors, type ProcessConfig } from './process-file.js';
 import { toWire, type WireBatch, type WireOutcome } from './wire.js';
 
 /** Files per message: big enough that messaging is noise, small enough to balance. */
@@ -25,8 +25,10 @@ export interface PoolOptions {
   /** Files the stat index could not vouch for (see FileProcessor.predict). */
   predictedMisses?: number;
   /** Per path, what the stat prediction already read (used when processing in this thread). */
-  priors?: (Prior | undefined)[];
+  priors?: Priors;
   onProgress?: (done: number, total: number) => void;
+  /** In this thread, after each batch: write out what the sink holds (BlockStore.settle). */
+  settle?: () => ArrayBufferLike | undefined;
 }
 
 export interface PoolResult {
@@ -107,9 +109,12 @@ async function inThread(
     const end = Math.min(paths.length, start + BATCH);
     for (let i = start; i < end; i++) {
       if (opts.signal.aborted) throw new InterruptedError();
-      outcomes.push(await proc.process(root, paths[i]!, opts.priors?.[i]));
+      const out = proc.process(root, paths[i]!, opts.priors, i);
+      outcomes.push(out instanceof Promise ? await out : out);
     }
-    opts.sink(start, toWire(outcomes));
+    opts.sink(start, toWire(outcomes, true));
+    // chunks read into (arena.ts) can be reused once the blocks in them are written
+    if (opts.settle && proc.hasRetired) proc.recycle(opts.settle());
     opts.onProgress?.(Math.min(start + BATCH, paths.length), paths.length);
   }
   return { entries: proc.takeEntries(), mode: 'in-thread' };

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -10,8 +10,8 @@ import {
   readSync,
   type Stats,
 } from 'node:fs';
-import { join } from 'node:path';
-import { isBinaryFileSync } from 'isbinaryfile';
+import { sep } from 'node:path';
+import { giveBackArena, takeArena } from './arena.js';
 import { canCompress, compressSource } from './compress/index.js';
 import { binaryKind, blobId, decodeTrimmed, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
@@ -54,6 +54,12 @@ export interface PackedOutcome {
    * Set only when a cache hit says the rendered body equals the trimmed file text.
    */
   bodyBytes?: Uint8Array;
+  /**
+   * The warmest path: open + body + tail already laid out as bytes (in the reader's arena,
+   * see placed); then `body` is '', and the last `blockTail` of these bytes are the tail.
+   */
+  block?: Uint8Array;
+  blockTail?: number;
   tail: string;
   lastTail?: string;
   tokens: number;
@@ -85,6 +91,10 @@ export interface FailedOutcome {
 
 export type FileOutcome = PackedOutcome | SkippedOutcome | FailedOutcome;
 
+/** isbinaryfile, loaded when a file is first looked at closely (a warm hit never is). */
+let isBinary: typeof import('isbinaryfile').isBinaryFileSync | undefined;
+const binaryCheck = async () => (isBinary ??= (await import('isbinaryfile')).isBinaryFileSync);
+
 /** Bump when anything that feeds a cached number changes (tokenizer, rendering, rules). */
 const CACHE_VERSION = '1';
 
@@ -92,7 +102,7 @@ const CACHE_VERSION = '1';
 const FAST = /^(\d+) (\d+) =(\d+)$/;
 const IDENTITY = / =\d+$/;
 
-const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
+const sha1 = (s: string) => hash('sha1', s); // one-shot: no Hash object per key
 
 /**
  * A stat index entry trusts its recorded blob id only when the file's ctime was at least
@@ -102,16 +112,64 @@ const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
 export const RACY_MS = 2000;
 
 /** size, mtime, ctime and inode: what the stat index compares (ctime cannot be set by hand). */
-const stampOf = (st: Stats) => `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+const stampOf = (size: number, mtimeMs: number, ctimeMs: number, ino: number) =>
+  `${size}:${mtimeMs}:${ctimeMs}:${ino}`;
+const kindOf = (st: Stats) =>
+  st.isFile() ? FILE : st.isSymbolicLink() ? SYMLINK : st.isDirectory() ? DIR : OTHER;
+const FILE = 1;
+const SYMLINK = 2;
+const DIR = 3;
+const OTHER = 4;
 
-/** What predict learnt about a path, handed to process() so the file is not lstat'ed twice. */
-export interface Prior {
-  st: Stats;
-  key: string;
+/**
+ * A stat index entry is `stamp`, `stamp:reason` (left out), `stamp=blob` (packed; the blob
+ * id only under the racy-clean rule), or `stamp=blob COUNTS` when the block is the file's
+ * own bytes (see fastHit): COUNTS is `tokens block chars`, plus ` s` when that content was
+ * scanned for secrets and found clean. Then a warm hit needs no other cache lookup.
+ */
+const COUNTS = /^(\d+) (\d+) (\d+)( s)?$/;
+
+/**
+ * What predict learnt about each path (by position), handed to process() so that a file is
+ * not lstat'ed twice: numbers in typed arrays rather than a Stats object per file, which a
+ * warm pack held for every file until it was read (13.8k Stats, four Dates each, copied by
+ * every young-generation GC).
+ */
+export class Priors {
+  /** The stat index entry read for the path (kind 0: none, or no lstat). */
+  readonly seen: (string | undefined)[];
+  /** The length of the lstat's stamp when the entry starts with it, else 0. */
+  readonly stampLen: Uint16Array;
+  /** size, mtimeMs, ctimeMs, ino of the lstat, four per path. */
+  readonly nums: Float64Array;
+  /** 0: nothing known; else FILE, SYMLINK, DIR or OTHER. */
+  readonly kind: Uint8Array;
+
+  constructor(n: number) {
+    this.seen = new Array(n);
+    this.stampLen = new Uint16Array(n);
+    this.nums = new Float64Array(4 * n);
+    this.kind = new Uint8Array(n);
+  }
 }
 
-/** Files are read into shared chunks of this size (fewer allocations, less GC). */
-const ARENA = 1 << 20;
+/**
+ * `root` + `path` without path.join's normalising pass (a visible cost per file): the
+ * paths are relative, '/'-separated and clean (git's listing, or our walk), `root` absolute.
+ */
+const under = (root: string, path: string) =>
+  root.endsWith('/') || root.endsWith(sep) ? root + path : `${root}/${path}`;
+
+/** A warm hit's counts and block, known from the stat index before the file is read. */
+interface Layout {
+  tokens: number;
+  blockTokens: number;
+  chars: number;
+  open: string;
+  tail: string;
+  openBytes: number;
+  tailBytes: number;
+}
 
 /**
  * Read, classify, scan, transform, render and count one file. Used inside workers and,
@@ -168,8 +226,14 @@ export class FileProcessor {
     const hit = this.cfg.cache.get(this.tokenKey(path, blob, false));
     const m = hit === undefined ? null : FAST.exec(hit);
     if (!m) return undefined;
+    this.counts = ` ${m[1]} ${m[2]} ${m[3]}${this.cfg.securityCheck ? ' s' : ''}`;
+    return this.asIs(path, buf, Number(m[1]), Number(m[2]), Number(m[3]));
+  }
+
+  /** The packed outcome of a file whose block body is its own trimmed bytes. */
+  private asIs(path: string, buf: Buffer, tokens: number, blockTokens: number, chars: number): PackedOutcome {
     const [a, b] = trimmedRange(buf);
-    const block = styleRenderer(this.cfg.style).file(path, '', Number(m[1]));
+    const block = styleRenderer(this.cfg.style).file(path, '', tokens);
     return {
       path,
       ok: true,
@@ -177,9 +241,69 @@ export class FileProcessor {
       body: '',
       bodyBytes: buf.subarray(a, b),
       tail: block.tail,
-      tokens: Number(m[1]),
-      chars: Number(m[3]),
-      blockTokens: Number(m[2]),
+      tokens,
+      chars,
+      blockTokens,
+      cached: true,
+    };
+  }
+
+  /**
+   * The warmest hit, prepared before the read: the stat index entry carries the counts
+   * (see COUNTS), so neither the token key nor the secret key is hashed and looked up (the
+   * same conditions as fastHit), and the block is known, so the read leaves room for it.
+   */
+  private layoutFor(path: string, counts: string): Layout | undefined {
+    if (!this.bytesAsIs || this.compressMatch(path)) return undefined;
+    const m = COUNTS.exec(counts);
+    if (!m || (this.cfg.securityCheck && m[4] === undefined)) return undefined;
+    const lay = this.layout;
+    lay.tokens = Number(m[1]);
+    lay.blockTokens = Number(m[2]);
+    lay.chars = Number(m[3]);
+    const block = styleRenderer(this.cfg.style).file(path, '', lay.tokens);
+    lay.open = block.open;
+    lay.tail = block.tail;
+    lay.openBytes = Buffer.byteLength(block.open);
+    lay.tailBytes = Buffer.byteLength(block.tail);
+    return lay;
+  }
+
+  private readonly layout: Layout = {
+    tokens: 0,
+    blockTokens: 0,
+    chars: 0,
+    open: '',
+    tail: '',
+    openBytes: 0,
+    tailBytes: 0,
+  };
+
+  /**
+   * The block of a trusted file laid out where it was read: open just before its trimmed
+   * bytes (in the room read() left), tail just after. The next file is read right behind
+   * it, so the blocks of a warm pack lie end to end and are written with few large writes.
+   */
+  private placed(path: string, buf: Buffer, lay: Layout): PackedOutcome {
+    const at = this.readAt;
+    if (at < 0) return this.asIs(path, buf, lay.tokens, lay.blockTokens, lay.chars);
+    const [a, b] = trimmedRange(buf);
+    const start = at + a - lay.openBytes;
+    this.arena.write(lay.open, start);
+    this.arena.write(lay.tail, at + b);
+    const end = at + b + lay.tailBytes;
+    this.arenaUsed = end; // the trimmed end is free again
+    return {
+      path,
+      ok: true,
+      open: lay.open,
+      body: '',
+      block: this.arena.subarray(start, end),
+      blockTail: lay.tailBytes,
+      tail: lay.tail,
+      tokens: lay.tokens,
+      chars: lay.chars,
+      blockTokens: lay.blockTokens,
       cached: true,
     };
   }
@@ -190,29 +314,61 @@ export class FileProcessor {
 
   /** The stat index key: a path's stamp (see stampOf) when its counts were last cached. */
   private statKey(path: string): string {
-    return sha1(`i2\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
+    return sha1(`i3\0${this.flags}${this.compressMatch(path) ? 'c' : ''}\0${path}`);
   }
 
-  private arena = Buffer.allocUnsafeSlow(0);
+  private arena: Buffer = Buffer.allocUnsafeSlow(0);
   private arenaUsed = 0;
+  /** Chunks this reader has moved on from (it writes nothing more into them). */
+  private retired: Buffer[] = [];
+
+  /**
+   * Every outcome so far has been delivered and its bytes written out, except those in
+   * `inUse` (a writer's held tail): the chunks moved on from can be read into again.
+   */
+  recycle(inUse: ArrayBufferLike | undefined): void {
+    const keep: Buffer[] = [];
+    for (const b of this.retired) {
+      if (b.buffer === inUse) keep.push(b);
+      else giveBackArena(b);
+    }
+    this.retired = keep;
+  }
+
+  get hasRetired(): boolean {
+    return this.retired.length > 0;
+  }
+  /** Where the last read put the file in the arena (-1: not there). */
+  private readAt = -1;
 
   /**
    * The file's bytes (at most `size` + 1 of them: more means it grew, and it is read
-   * whole), in a shared chunk rather than a buffer of its own; with `check`, also its
-   * fstat after the read (did it change while we read it?).
+   * whole), in a shared chunk rather than a buffer of its own, with `before` and `after`
+   * bytes of room around them (see placed); with `check`, also its fstat after the read
+   * (did it change while we read it?).
    */
-  private read(abs: string, size: number, check: boolean): { buf: Buffer; after?: Stats } {
-    if (size + 1 > this.arena.length - this.arenaUsed) {
-      this.arena = Buffer.allocUnsafeSlow(Math.max(ARENA, size + 1));
+  private read(
+    abs: string,
+    size: number,
+    check: boolean,
+    before = 0,
+    after = 0,
+  ): { buf: Buffer; after?: Stats } {
+    this.readAt = -1;
+    const need = before + size + 1 + after;
+    if (need > this.arena.length - this.arenaUsed) {
+      if (this.arena.length > 0) this.retired.push(this.arena);
+      this.arena = takeArena(need);
       this.arenaUsed = 0;
     }
     const fd = openSync(abs, 'r');
     try {
-      const n = readSync(fd, this.arena, this.arenaUsed, size + 1, 0);
+      const at = this.arenaUsed + before;
+      const n = readSync(fd, this.arena, at, size + 1, 0);
       if (n > size) return { buf: readFileSync(abs) }; // it grew since the lstat: take all of it
-      const buf = this.arena.subarray(this.arenaUsed, this.arenaUsed + n);
-      this.arenaUsed += n;
-      return { buf, after: check ? fstatSync(fd) : undefined };
+      this.readAt = at;
+      this.arenaUsed = at + n + after;
+      return { buf: this.arena.subarray(at, at + n), after: check ? fstatSync(fd) : undefined };
     } finally {
       closeSync(fd);
     }
@@ -224,70 +380,135 @@ export class FileProcessor {
    * be read and counted). Only a guess, used to choose in-thread vs workers and to mark
    * the tree before reading; the real check is by content.
    */
-  predict(root: string, path: string): { outcome: 'packed' | SkipReason | undefined; prior?: Prior } {
-    const key = this.statKey(path);
-    const seen = this.cfg.cache.get(key);
-    if (seen === undefined) return { outcome: undefined };
+  predict(root: string, path: string, priors: Priors, i: number): 'packed' | SkipReason | undefined {
+    const seen = this.cfg.cache.get(this.statKey(path));
+    if (seen === undefined) return undefined;
     let st: Stats;
     try {
-      st = lstatSync(join(root, path));
+      st = lstatSync(under(root, path));
     } catch {
-      return { outcome: undefined };
+      return undefined;
     }
-    const prior = { st, key };
-    const stamp = stampOf(st);
-    if (!seen.startsWith(stamp)) return { outcome: undefined, prior };
+    priors.seen[i] = seen;
+    priors.kind[i] = kindOf(st);
+    const n = priors.nums;
+    n[4 * i] = st.size;
+    n[4 * i + 1] = st.mtimeMs;
+    n[4 * i + 2] = st.ctimeMs;
+    n[4 * i + 3] = st.ino;
+    const stamp = stampOf(st.size, st.mtimeMs, st.ctimeMs, st.ino);
+    if (!seen.startsWith(stamp)) return undefined;
+    priors.stampLen[i] = stamp.length;
     const rest = seen.slice(stamp.length);
-    const outcome =
-      rest === '' || rest[0] === '=' ? 'packed' : rest[0] === ':' ? (rest.slice(1) as SkipReason) : undefined;
-    return { outcome, prior };
+    return rest === '' || rest[0] === '='
+      ? 'packed'
+      : rest[0] === ':'
+        ? (rest.slice(1) as SkipReason)
+        : undefined;
   }
 
-  /** Process one file; `prior` is what predict() already found out about it. */
-  async process(root: string, path: string, prior?: Prior): Promise<FileOutcome> {
+  /**
+   * Process one file; `priors[i]` is what predict() already found out about it. A warm hit
+   * is decided without a promise (one per file was a visible part of a warm pack); anything
+   * that needs more work comes back as one.
+   */
+  process(root: string, path: string, priors?: Priors, i = -1): FileOutcome | Promise<FileOutcome> {
     this.stamp = undefined;
     this.blob = undefined;
-    const key = prior?.key ?? this.statKey(path);
-    const out = await this.processOne(root, path, key, prior?.st);
+    this.counts = undefined;
+    this.unchanged = false;
+    this.key = undefined;
+    const known = priors && i >= 0 && priors.kind[i] !== 0 ? i : -1;
+    const out = this.processOne(root, path, priors, known);
+    if (out instanceof Promise) return out.then((o) => this.record(path, o, priors, known));
+    return this.record(path, out, priors, known);
+  }
+
+  private record(path: string, out: FileOutcome, priors: Priors | undefined, known: number): FileOutcome {
     // Every content-decided outcome is cached (counts, secret findings) or cheap (binary).
     if (
       this.stamp &&
+      !this.unchanged &&
       (out.ok || out.reason === 'binary' || out.reason === 'not-utf8' || out.reason === 'secret')
     ) {
-      const value = out.ok ? this.stamp + (this.blob ? `=${this.blob}` : '') : `${this.stamp}:${out.reason}`;
-      if (this.cfg.cache.get(key) !== value) this.remember(key, value);
+      const value = out.ok
+        ? this.stamp + (this.blob ? `=${this.blob}${this.counts ?? ''}` : '')
+        : `${this.stamp}:${out.reason}`;
+      const key = this.key ?? this.statKey(path);
+      if ((known >= 0 ? priors!.seen[known] : this.cfg.cache.get(key)) !== value) this.remember(key, value);
     }
     return out;
   }
 
+  /** The stat key, when processOne had to compute it. */
+  private key: string | undefined;
+
   private stamp: string | undefined;
   /** The blob id to record with the stamp: only when the file was not racily new (RACY_MS). */
   private blob: string | undefined;
+  /** The COUNTS to record after the blob id (with its leading space), when they apply. */
+  private counts: string | undefined;
+  /** The stat index entry is already exactly what this file would record. */
+  private unchanged = false;
 
-  private async processOne(root: string, path: string, statKey: string, known?: Stats): Promise<FileOutcome> {
-    const abs = join(root, path);
+  private processOne(
+    root: string,
+    path: string,
+    priors: Priors | undefined,
+    known: number,
+  ): FileOutcome | Promise<FileOutcome> {
+    const abs = under(root, path);
     let buf: Buffer;
     let trusted: string | undefined;
+    let lay: Layout | undefined;
     let racyOk = false;
     try {
-      const st = known ?? lstatSync(abs);
-      this.stamp = stampOf(st);
-      if (st.isSymbolicLink())
-        return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
-      if (st.isDirectory())
+      let kind: number;
+      let size: number;
+      let mtimeMs: number;
+      let ctimeMs: number;
+      let ino: number;
+      let seen: string | undefined;
+      if (known >= 0) {
+        const n = priors!.nums;
+        kind = priors!.kind[known]!;
+        size = n[4 * known]!;
+        mtimeMs = n[4 * known + 1]!;
+        ctimeMs = n[4 * known + 2]!;
+        ino = n[4 * known + 3]!;
+        seen = priors!.seen[known];
+        const len = priors!.stampLen[known]!;
+        this.stamp = len > 0 ? seen!.slice(0, len) : stampOf(size, mtimeMs, ctimeMs, ino);
+      } else {
+        const st = lstatSync(abs);
+        kind = kindOf(st);
+        size = st.size;
+        mtimeMs = st.mtimeMs;
+        ctimeMs = st.ctimeMs;
+        ino = st.ino;
+        this.stamp = stampOf(size, mtimeMs, ctimeMs, ino);
+        this.key = this.statKey(path);
+        seen = this.cfg.cache.get(this.key);
+      }
+      if (kind === SYMLINK) return { path, ok: false, reason: 'symlink', detail: `→ ${readlinkSync(abs)}` };
+      if (kind === DIR)
         return { path, ok: false, reason: 'not-a-file', detail: 'a directory (git submodule?)' };
-      if (!st.isFile()) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
-      if (st.size > this.cfg.maxFileSize) {
-        return { path, ok: false, reason: 'too-large', detail: `${st.size} bytes > ${this.cfg.maxFileSize}` };
+      if (kind !== FILE) return { path, ok: false, reason: 'not-a-file', detail: 'not a regular file' };
+      if (size > this.cfg.maxFileSize) {
+        return { path, ok: false, reason: 'too-large', detail: `${size} bytes > ${this.cfg.maxFileSize}` };
       }
       // The stat index vouches for the content when the stamp is unchanged: no hash needed.
-      const seen = this.cfg.cache.get(statKey);
-      const eq = seen?.startsWith(`${this.stamp}=`) ? this.stamp.length + 1 : -1;
-      const r = this.read(abs, st.size, eq > 0);
+      const L = this.stamp.length;
+      const eq = seen !== undefined && seen.charCodeAt(L) === 61 && seen.startsWith(this.stamp) ? L + 1 : -1;
+      const sp = eq > 0 ? seen!.indexOf(' ', eq) : -1;
+      lay = sp > 0 ? this.layoutFor(path, seen!.slice(sp + 1)) : undefined;
+      const r = this.read(abs, size, eq > 0, lay?.openBytes, lay?.tailBytes);
       buf = r.buf;
       // ...as long as the file did not change between the lstat and the end of the read
-      if (eq > 0 && r.after && stampOf(r.after) === this.stamp) trusted = seen!.slice(eq);
-      racyOk = Date.now() - st.ctimeMs > (this.cfg.racyMs ?? RACY_MS);
+      const a = r.after;
+      if (eq > 0 && a && a.size === size && a.mtimeMs === mtimeMs && a.ctimeMs === ctimeMs && a.ino === ino)
+        trusted = seen!.slice(eq, sp < 0 ? undefined : sp);
+      racyOk = Date.now() - ctimeMs > (this.cfg.racyMs ?? RACY_MS);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT')
@@ -304,12 +525,26 @@ export class FileProcessor {
     }
     if (trusted) {
       // recorded only for UTF-8 text packed as it is (below), so the checks before that hold
+      if (lay) {
+        this.unchanged = true;
+        return this.placed(path, buf, lay);
+      }
       const fast = this.fastHit(path, buf, trusted);
       if (fast) {
         this.blob = trusted;
         return fast;
       }
     }
+    return this.readText(path, buf, trusted, racyOk);
+  }
+
+  /** The rest: classify, decode, scan, transform, render and count (or find the counts). */
+  private async readText(
+    path: string,
+    buf: Buffer,
+    trusted: string | undefined,
+    racyOk: boolean,
+  ): Promise<FileOutcome> {
     const kind = binaryKind(buf);
     if (kind) return { path, ok: false, reason: 'binary', detail: kind };
     let raw: string;
@@ -317,7 +552,8 @@ export class FileProcessor {
     const blob = trusted ?? blobId(buf);
     if (racyOk) this.blob = blob;
     if (isUtf8(buf)) {
-      if (buf.length > 0 && isBinaryFileSync(buf, buf.length)) return { path, ok: false, reason: 'binary' };
+      if (buf.length > 0 && (await binaryCheck())(buf, buf.length))
+        return { path, ok: false, reason: 'binary' };
       const fast = this.fastHit(path, buf, blob);
       if (fast) return fast;
       raw = decodeTrimmed(buf);
@@ -337,6 +573,7 @@ export class FileProcessor {
       }
       if (found !== '') return { path, ok: false, reason: 'secret', detail: found };
     }
+    const clean = this.cfg.securityCheck ? ' s' : '';
 
     const wantsCompress = this.compressMatch(path);
     const compress = wantsCompress && canCompress(path);
@@ -359,14 +596,19 @@ export class FileProcessor {
     const tokens = cached ? hit[0]! : scanned!.total;
     const block = renderer.file(path, content, tokens);
     let counted: number[];
-    if (cached) counted = hit.slice(1);
-    else {
+    if (cached) {
+      counted = hit.slice(1);
+      if (this.bytesAsIs && !wantsCompress && IDENTITY.test(this.cfg.cache.get(key)!))
+        this.counts = ` ${tokens} ${counted[0]} ${content.length}${clean}`;
+    } else {
       const scan = block.body === content ? scanned! : counter!.scan(block.body);
       counted = [blockTokens(counter!, block, scan, block.tail)];
       if (block.lastTail !== undefined) counted.push(blockTokens(counter!, block, scan, block.lastTail));
       // `=` marks a body that is the file's trimmed bytes as they are (see fastHit)
       const same = !decodedFrom && content === raw && block.body === content && block.lastTail === undefined;
       this.remember(key, [tokens, ...counted].join(' ') + (same ? ` =${content.length}` : ''));
+      if (same && this.bytesAsIs && !wantsCompress)
+        this.counts = ` ${tokens} ${counted[0]} ${content.length}${clean}`;
     }
     return {
       path,

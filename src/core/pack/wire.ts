@@ -1,9 +1,12 @@
 import type { FileOutcome, PackedOutcome, SkippedOutcome } from './process-file.js';
 
 /** A packed file as it crosses threads: its text travels as UTF-8 bytes in the batch buffer. */
-export interface WirePacked extends Omit<PackedOutcome, 'open' | 'body' | 'bodyBytes'> {
+export interface WirePacked
+  extends Omit<PackedOutcome, 'open' | 'body' | 'bodyBytes' | 'block' | 'blockTail'> {
   /** text + tail occupy bytes[offset, offset + textBytes + tailBytes). */
   offset: number;
+  /** In this thread: the block's own bytes (the reader's arena), else the batch's buffer. */
+  bytes?: Uint8Array;
   textBytes: number;
   tailBytes: number;
   textChars: number;
@@ -20,12 +23,15 @@ export interface WireBatch {
 /**
  * Encode a batch's blocks into one buffer of its own (not Node's shared pool), so a worker
  * can transfer it to the main thread without a copy, and the main thread can write it to
- * disk without encoding strings.
+ * disk without encoding strings. `inPlace` (this thread): blocks already laid out as bytes
+ * stay where they are.
  */
-export function toWire(outcomes: FileOutcome[]): WireBatch {
+export function toWire(outcomes: FileOutcome[], inPlace = false): WireBatch {
   let total = 0;
   for (const o of outcomes) {
-    if (o.ok)
+    if (!o.ok) continue;
+    if (o.block) total += inPlace ? 0 : o.block.length;
+    else
       total +=
         Buffer.byteLength(o.open) +
         (o.bodyBytes ? o.bodyBytes.length : Buffer.byteLength(o.body)) +
@@ -35,16 +41,29 @@ export function toWire(outcomes: FileOutcome[]): WireBatch {
   let at = 0;
   const out: WireOutcome[] = outcomes.map((o) => {
     if (!o.ok) return o;
-    const { open, body, bodyBytes } = o;
-    const openBytes = bytes.write(open, at);
-    let bodyLen: number;
-    if (bodyBytes) {
-      bytes.set(bodyBytes, at + openBytes);
-      bodyLen = bodyBytes.length;
-    } else bodyLen = bytes.write(body, at + openBytes);
-    const textBytes = openBytes + bodyLen;
-    const tailBytes = bytes.write(o.tail, at + textBytes);
-    const chars = bodyBytes ? o.chars : body.length;
+    const { open, body, bodyBytes, block } = o;
+    let textBytes: number;
+    let tailBytes: number;
+    let own: Uint8Array | undefined;
+    let offset = at;
+    if (block) {
+      tailBytes = o.blockTail!;
+      textBytes = block.length - tailBytes;
+      if (inPlace) {
+        own = block;
+        offset = 0;
+      } else bytes.set(block, at);
+    } else {
+      const openBytes = bytes.write(open, at);
+      let bodyLen: number;
+      if (bodyBytes) {
+        bytes.set(bodyBytes, at + openBytes);
+        bodyLen = bodyBytes.length;
+      } else bodyLen = bytes.write(body, at + openBytes);
+      textBytes = openBytes + bodyLen;
+      tailBytes = bytes.write(o.tail, at + textBytes);
+    }
+    const chars = bodyBytes || block ? o.chars : body.length;
     // built field by field: a rest spread per file was a visible part of a warm pack
     const w: WirePacked = {
       path: o.path,
@@ -58,12 +77,13 @@ export function toWire(outcomes: FileOutcome[]): WireBatch {
       cached: o.cached,
       decodedFrom: o.decodedFrom,
       compressed: o.compressed,
-      offset: at,
+      offset,
+      bytes: own,
       textBytes,
       tailBytes,
       textChars: open.length + chars,
     };
-    at += textBytes + tailBytes;
+    if (!own) at += textBytes + tailBytes;
     return w;
   });
   return { outcomes: out, bytes };

@@ -1,9 +1,9 @@
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pack } from '../../../src/core/pack/index.js';
 import { makeTestContext } from '../../support/context.js';
-import { referenceTokens } from '../../support/pack-fixtures.js';
+import { AWS_SECRET_LINE, referenceTokens } from '../../support/pack-fixtures.js';
 import { tempDir, writeFiles } from '../../support/repo.js';
 
 describe('pack: the warm path', () => {
@@ -93,6 +93,108 @@ describe('pack: the stat index', () => {
       expect(edited.output).not.toContain('export const v3 = "aaaa";');
       expect(edited.cache).toEqual({ hits: 29, misses: 1, mode: 'in-thread' });
       expect(edited.totals.tokens).toBe(referenceTokens(edited.output));
+    } finally {
+      dir.cleanup();
+      home.cleanup();
+    }
+  });
+
+  it('a hit recorded without the secret scan is scanned when the scan is on', async () => {
+    const dir = tempDir('specloop-stat-secret-');
+    const home = tempDir('specloop-home-');
+    try {
+      writeFiles(dir.dir, { 'config/aws.js': AWS_SECRET_LINE, 'src/a.ts': 'export const a = 1;\n' });
+      const old = 1_700_000_000;
+      for (const f of ['config/aws.js', 'src/a.ts']) utimesSync(join(dir.dir, f), old, old);
+      const ctx = () =>
+        makeTestContext({ cwd: dir.dir, home: home.dir, env: { SPECLOOP_PACK_RACY_MS: '0' } });
+      for (let i = 0; i < 2; i++) {
+        const open = await pack(ctx(), { write: false, securityCheck: false });
+        expect(open.files.map((f) => f.path)).toEqual(['config/aws.js', 'src/a.ts']);
+      }
+      const checked = await pack(ctx(), { write: false });
+      expect(checked.skipped.map((x) => [x.path, x.reason])).toEqual([['config/aws.js', 'secret']]);
+      const again = await pack(ctx(), { write: false });
+      expect(again.skipped.map((x) => [x.path, x.reason])).toEqual([['config/aws.js', 'secret']]);
+      expect(again.cache).toEqual({ hits: 1, misses: 0, mode: 'in-thread' });
+    } finally {
+      dir.cleanup();
+      home.cleanup();
+    }
+  });
+
+  it('a written warm pack is byte for byte the cold one, after a change too', async () => {
+    const dir = tempDir('specloop-stat-written-');
+    const home = tempDir('specloop-home-');
+    try {
+      const files = Object.fromEntries(
+        Array.from({ length: 40 }, (_, i) => [`src/d${i % 4}/f${i}.ts`, `  export const v${i} = ${i};\n\n`]),
+      );
+      writeFiles(dir.dir, { ...files, 'cdata.xml': 'a ]]> b\n', 'bom.txt': '\ufeffbom\n' });
+      const old = 1_700_000_000;
+      for (const f of [...Object.keys(files), 'cdata.xml', 'bom.txt']) utimesSync(join(dir.dir, f), old, old);
+      for (const style of ['xml', 'plain', 'markdown', 'json'] as const) {
+        const ctx = () =>
+          makeTestContext({ cwd: dir.dir, home: home.dir, env: { SPECLOOP_PACK_RACY_MS: '0' } });
+        const out = join(home.dir, `out-${style}`);
+        const run = async (cache = true) => {
+          await pack(ctx(), { style, output: out, cache });
+          return readFileSync(out, 'utf8');
+        };
+        await run(); // fills the cache
+        const warm = await run();
+        writeFileSync(join(dir.dir, 'src/d1/f5.ts'), 'export const v5 = "changed";\n');
+        const changed = await run();
+        const cold = await run(false);
+        expect(changed).toBe(cold);
+        expect(changed).toContain('changed');
+        // predicted packed, found binary: the tree written first is redrawn with the mark
+        writeFileSync(join(dir.dir, 'src/d2/f6.ts'), Buffer.from([0, 1, 2, 0, 3]));
+        const marked = await run();
+        expect(marked).toBe(await run(false));
+        expect(marked).toMatch(/f6\.ts {2}\[left out: binary\]/);
+        for (const f of ['src/d1/f5.ts', 'src/d2/f6.ts']) {
+          writeFileSync(join(dir.dir, f), files[f]!);
+          utimesSync(join(dir.dir, f), old, old);
+        }
+        expect(await run()).toBe(warm);
+      }
+    } finally {
+      dir.cleanup();
+      home.cleanup();
+    }
+  });
+
+  it('a warm pack through several read chunks (1 MB each, reused once written) is the cold pack', async () => {
+    const dir = tempDir('specloop-stat-chunks-');
+    const home = tempDir('specloop-home-');
+    try {
+      // 256 files (4 batches) of ~12 kB, each line naming its file: a chunk read into too
+      // early shows
+      const files = Object.fromEntries(
+        Array.from({ length: 256 }, (_, i) => [
+          `src/f${String(i).padStart(3, '0')}.ts`,
+          Array.from({ length: 300 }, (_, j) => `export const f${i}_${j} = "${i}:${j}";`).join('\n'),
+        ]),
+      );
+      writeFiles(dir.dir, files);
+      const old = 1_700_000_000;
+      for (const f of Object.keys(files)) utimesSync(join(dir.dir, f), old, old);
+      const ctx = () =>
+        makeTestContext({ cwd: dir.dir, home: home.dir, env: { SPECLOOP_PACK_RACY_MS: '0' } });
+      const out = join(home.dir, 'out.xml');
+      const run = async (cache = true) => {
+        const r = await pack(ctx(), { output: out, cache });
+        return { text: readFileSync(out, 'utf8'), r };
+      };
+      const cold = await run(false);
+      await run();
+      for (let k = 0; k < 2; k++) {
+        const warm = await run();
+        expect(warm.r.cache).toEqual({ hits: 256, misses: 0, mode: 'in-thread' });
+        expect(warm.text).toBe(cold.text);
+      }
+      expect(cold.text.length).toBeGreaterThan(2_000_000);
     } finally {
       dir.cleanup();
       home.cleanup();

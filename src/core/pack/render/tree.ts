@@ -22,11 +22,10 @@ export function renderTree(
     while (common < parts.length - 1 && common < prev.length - 1 && parts[common] === prev[common]) common++;
     prev = parts;
     for (let d = common; d < parts.length - 1; d++) {
-      const dir = `${parts.slice(0, d + 1).join('/')}/`;
-      const note = collapsed?.get(dir);
+      const note = collapsed?.size ? collapsed.get(`${parts.slice(0, d + 1).join('/')}/`) : undefined;
       lines.push(`${'  '.repeat(d)}${quotePath(parts[d]!)}/${note ? `  ${note}` : ''}`);
       if (note) {
-        inside = dir;
+        inside = `${parts.slice(0, d + 1).join('/')}/`;
         prev = parts.slice(0, d + 1).concat(['']);
         break;
       }

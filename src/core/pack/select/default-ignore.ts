@@ -171,6 +171,19 @@ export function isDefaultIgnored(rel: string, isDir = false): boolean {
   return last === 0 && !isDir && (rootNames.has(base) || hasExt(base, rootExts));
 }
 
+/**
+ * The same rules for one directory entry met by a walk, whose parent directories were
+ * checked when entered (so only its own name needs checking); `parent` is '' at the root.
+ */
+export function isDefaultIgnoredEntry(parent: string, name: string, isDir: boolean): boolean {
+  if (names.has(name) || isEnvFile(name)) return true;
+  const root = parent === '';
+  if (isDir && (dirs.has(name) || (root && rootDirs.has(name)))) return true;
+  if (hasExt(name, exts) || PREFIXES.some((p) => name.startsWith(p))) return true;
+  if (isDir) return name === 'dist' && parent === '.vuepress/';
+  return root && (rootNames.has(name) || hasExt(name, rootExts));
+}
+
 /** The same rules in .gitignore syntax (for the docs, and to test the matcher against). */
 export const DEFAULT_IGNORE: readonly string[] = [
   ...NAMES,

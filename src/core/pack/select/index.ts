@@ -1,9 +1,9 @@
-import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Ignore } from 'ignore';
 import { runGit } from '../../../util/git.js';
 import { UsageError } from '../../errors.js';
-import { isDefaultIgnored } from './default-ignore.js';
+import { isDefaultIgnored, isDefaultIgnoredEntry } from './default-ignore.js';
 import { IgnoreStack } from './ignore-stack.js';
 import { sortPaths } from './sort.js';
 
@@ -45,13 +45,31 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
       hint: 'pass directories; use --include to pick files',
     });
   }
-  const listed = opts.gitignore ? await gitListing(opts) : undefined;
-  const raw = listed ?? walk(opts);
+  const listed = opts.gitignore && inGitWorkTree(opts.root, opts.env) ? await gitListing(opts) : undefined;
+  if (listed === undefined) {
+    // The walk applies the ignore rules as it goes and lists in output order.
+    const { exclude, include } = opts;
+    return { files: walk(opts).filter((p) => !exclude(p) && (!include || include.ignores(p))), mode: 'walk' };
+  }
   const names = ignoreFileNames(opts.dotIgnore !== false);
-  const keep = filterFor(opts, listed !== undefined ? specloopIgnores(opts.root, listed, names) : undefined);
+  const keep = filterFor(opts, specloopIgnores(opts.root, listed, names));
   const only = opts.only;
-  const wanted = only ? raw.filter((p) => only.has(p)) : raw;
-  return { files: sortPaths(wanted.filter(keep)), mode: listed ? 'git' : 'walk' };
+  const wanted = only ? listed.filter((p) => only.has(p)) : listed;
+  return { files: sortPaths(wanted.filter(keep)), mode: 'git' };
+}
+
+/**
+ * Could `dir` be in a git work tree? Not when neither it nor a parent has a `.git` (and the
+ * environment names no git dir): then `git ls-files` would only fail, so it is not started.
+ */
+function inGitWorkTree(dir: string, env: Record<string, string | undefined>): boolean {
+  if (env.GIT_DIR || env.GIT_WORK_TREE) return true;
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, '.git'))) return true;
+    const up = dirname(d);
+    if (up === d) return false;
+    d = up;
+  }
 }
 
 /**
@@ -138,20 +156,29 @@ function walk(opts: SelectOptions): string[] {
       sl = sl.fork();
       for (const n of own) sl.addFile(rel, join(abs, n));
     }
+    // Output order (see sortPaths): a directory's subdirectories first, then its files,
+    // each by code unit.
+    const subdirs: string[] = [];
+    const files: string[] = [];
     for (const e of entries) {
       const r = rel + e.name;
       const isDir = e.isDirectory();
       const probe = isDir ? `${r}/` : r;
-      if ((dm && isDefaultIgnored(r, isDir)) || opts.ignore?.ignores(probe)) continue;
+      if ((dm && isDefaultIgnoredEntry(rel, e.name, isDir)) || opts.ignore?.ignores(probe)) continue;
       if (git.ignores(r, isDir) || sl.ignores(r, isDir)) continue;
       if (onWay && !(isDir ? onWay.has(`${r}/`) : opts.only!.has(r))) continue;
-      if (isDir) visit(join(abs, e.name), `${r}/`, git, sl);
-      else out.push(r);
+      (isDir ? subdirs : files).push(e.name);
     }
+    subdirs.sort(byCodeUnit);
+    files.sort(byCodeUnit);
+    for (const d of subdirs) visit(join(abs, d), `${rel + d}/`, git, sl);
+    for (const f of files) out.push(rel + f);
   };
   visit(opts.root, '', rootGit, new IgnoreStack());
   return out;
 }
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every directory prefix ('a/', 'a/b/') of the wanted paths. */
 function wayTo(paths: Set<string>): Set<string> {
