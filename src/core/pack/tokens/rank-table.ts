@@ -5,34 +5,50 @@ const W = 4;
 const RANK_BITS = 18; // ranks < 262,144
 const RANK_MASK = (1 << RANK_BITS) - 1;
 
+/** A built table as plain shared memory: what a worker thread adopts instead of parsing. */
+export interface SharedRanks {
+  table: Int32Array;
+  blob: Uint8Array;
+}
+
 /**
- * Mergeable ranks keyed by the token's bytes as a latin1 string, in an open-addressing
+ * Mergeable ranks keyed by the token's bytes (as a latin1 string), in an open-addressing
  * table probed over a *range* of a string: BPE looks up thousands of sub-slices per
  * unseen piece, and comparing in place avoids allocating a slice for each lookup.
  * Each slot holds the key's first eight bytes packed into two words, its length and rank,
- * and where the rest of it sits in ONE latin1 string of all keys (`blob`): a key of up to
- * eight bytes (nearly every lookup inside a piece) is decided by one slot, one cache line,
- * with no load from the blob. Building the table is one pass with no per-token allocation.
+ * and where the rest of it sits in ONE buffer of all keys (`blob`): a key of up to eight
+ * bytes (nearly every lookup inside a piece) is decided by one slot, one cache line, with
+ * no load from the blob. The table lives in shared memory, built once per process and
+ * lent to the pack's worker threads (read-only after the build).
  */
 export class RankTable {
-  private readonly table = new Int32Array(SLOTS * W);
+  private readonly table: Int32Array;
+  private readonly blob: Uint8Array;
   /** Rank of each 2-char piece of chars < 256 (bytes), filled lazily: -2 unknown, -1 none. */
   private readonly pairs = new Int32Array(1 << 16).fill(-2);
 
-  /** `offsets` has one entry per key plus the end; `ranks[i]` belongs to key i. */
-  constructor(
-    private readonly blob: string,
-    offsets: Int32Array,
-    ranks: Int32Array,
-  ) {
+  private constructor(shared: SharedRanks) {
+    this.table = shared.table;
+    this.blob = shared.blob;
+  }
+
+  /** Adopt a table another thread built (see `shared`). */
+  static adopt(shared: SharedRanks): RankTable {
+    return new RankTable(shared);
+  }
+
+  /** Build from keys end to end in `blob` (`offsets` has one entry per key plus the end). */
+  static build(blob: Uint8Array, offsets: Int32Array, ranks: Int32Array): RankTable {
+    const keys = new Uint8Array(new SharedArrayBuffer(blob.length));
+    keys.set(blob);
+    const t = new Int32Array(new SharedArrayBuffer(SLOTS * W * 4));
     const n = ranks.length;
-    const t = this.table;
     for (let i = 0; i < n; i++) {
       const a = offsets[i]!;
       const len = offsets[i + 1]! - a;
       if (ranks[i]! > RANK_MASK || len >= 1 << (31 - RANK_BITS)) throw new Error('token table out of range');
-      const w0 = word(blob, a, Math.min(a + 4, a + len));
-      const w1 = len > 4 ? word(blob, a + 4, Math.min(a + 8, a + len)) : 0;
+      const w0 = wordOf(keys, a, Math.min(a + 4, a + len));
+      const w1 = len > 4 ? wordOf(keys, a + 4, Math.min(a + 8, a + len)) : 0;
       let slot = mix(w0, w1, len) & MASK;
       while (t[slot * W + 2] !== 0) slot = (slot + 1) & MASK;
       const k = slot * W;
@@ -41,6 +57,12 @@ export class RankTable {
       t[k + 2] = (len << RANK_BITS) | ranks[i]!; // never 0: len >= 1
       t[k + 3] = a;
     }
+    return new RankTable({ table: t, blob: keys });
+  }
+
+  /** The table's memory, to hand to another thread (it is shared, not copied). */
+  get shared(): SharedRanks {
+    return { table: this.table, blob: this.blob };
   }
 
   /** Rank of s[a, b), or -1 when those bytes are not a token. */
@@ -59,7 +81,7 @@ export class RankTable {
         const off = t[k + 3]!;
         const blob = this.blob;
         let j = 8;
-        while (j < len && blob.charCodeAt(off + j) === s.charCodeAt(a + j)) j++;
+        while (j < len && blob[off + j] === s.charCodeAt(a + j)) j++;
         if (j === len) return meta & RANK_MASK;
       }
       slot = (slot + 1) & MASK;
@@ -83,6 +105,13 @@ export class RankTable {
 function word(s: string, a: number, b: number): number {
   let w = 0;
   for (let j = b - 1; j >= a; j--) w = (w << 8) | s.charCodeAt(j);
+  return w;
+}
+
+/** The same packing for bytes. */
+function wordOf(s: Uint8Array, a: number, b: number): number {
+  let w = 0;
+  for (let j = b - 1; j >= a; j--) w = (w << 8) | s[j]!;
   return w;
 }
 
@@ -135,5 +164,5 @@ export function parseTiktoken(file: Buffer): RankTable {
     ranks[n++] = rank;
   }
   offsets[n] = out;
-  return new RankTable(bytes.toString('latin1', 0, out), offsets.subarray(0, n + 1), ranks.subarray(0, n));
+  return RankTable.build(bytes.subarray(0, out), offsets.subarray(0, n + 1), ranks.subarray(0, n));
 }
