@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { styleRenderer } from '../../../src/core/pack/render/index.js';
-import { blockTokens } from '../../../src/core/pack/tokens/blocks.js';
 import { TokenCounter } from '../../../src/core/pack/tokens/counter.js';
 import { type EncodingName, loadEncoding } from '../../../src/core/pack/tokens/encodings.js';
 import { parseTiktoken } from '../../../src/core/pack/tokens/rank-table.js';
@@ -90,52 +88,6 @@ describe('memoized piece counts', () => {
           return warm.count(t) === referenceTokens(t, enc) && warm.count(t) === referenceTokens(t, enc);
         }),
         { numRuns: 400 },
-      );
-    });
-  }
-});
-
-describe('line memo (whole lines counted once)', () => {
-  // Lines that recur, and the seams the memo must not cut: '/' after a newline (comment
-  // tails), CRLF, blank lines with spaces, tabs, \v \f, non-ASCII after the indent.
-  const line = fc.constantFrom(
-    '  }',
-    '});',
-    'import { a } from "b";',
-    '    return x;',
-    '\t\tconst y = 1;',
-    '// a comment line',
-    '/** doc */',
-    ' * @param x the thing',
-    '   ',
-    '',
-    '\u00a0 nbsp indent',
-    '  中文 text',
-    'x\r',
-    '\v\fodd spaces',
-    "it's",
-    '/',
-    '12345678901',
-    'é',
-  );
-  const text = fc.array(line, { minLength: 1, maxLength: 40 }).map((ls) => ls.join('\n'));
-
-  for (const enc of ENCODINGS) {
-    it(`counts, scans and joins texts of recurring lines exactly (${enc})`, async () => {
-      const c = new TokenCounter(await loadEncoding(enc));
-      const r = styleRenderer('xml');
-      fc.assert(
-        fc.property(text, (t) => {
-          const want = referenceTokens(t, enc);
-          // again and again: the first count stores each line, the next ones hit the memo
-          for (let k = 0; k < 3; k++) {
-            if (c.count(t) !== want || c.scan(t).total !== want) return false;
-          }
-          const body = t.trim();
-          const b = r.file('src/a.ts', body, 0);
-          return blockTokens(c, b, c.scan(b.body), b.tail) === referenceTokens(b.open + b.body + b.tail, enc);
-        }),
-        { numRuns: 300 },
       );
     });
   }

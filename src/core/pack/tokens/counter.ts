@@ -1,5 +1,4 @@
 import type { EncodingName, Vocabulary } from './encodings.js';
-import { LINE_MAX, LINE_MIN, LineMemo } from './line-memo.js';
 import { o200kPieceEnd } from './scan-o200k.js';
 
 /** Memo entries kept before the piece memo is cleared (bounds memory on huge packs). */
@@ -57,7 +56,6 @@ export class TokenCounter {
   /** Short-piece slots: [length << 28 | chars 0-3, tokens << 28 | chars 4-7], 0 = empty. */
   private readonly short = new Int32Array(2 * SHORT_SLOTS);
   private shortCount = 0;
-  private readonly lines = new LineMemo();
 
   constructor(ref: Vocabulary) {
     this.ref = ref;
@@ -190,31 +188,15 @@ export class TokenCounter {
   /** Exact token count of `text` (any string: it is flattened first). */
   count(input: string): number {
     const text = flat(input);
-    const n = text.length;
-    const lines = this.lines;
     let total = 0;
     let i = 0;
+    const n = text.length;
+    const fast = this.fast;
     while (i < n) {
-      const end = lines.lineEnd(text, i, n);
-      const len = end - i;
-      const memo = end < n && len >= LINE_MIN && len <= LINE_MAX;
-      if (memo) {
-        const t = lines.get(text, i, len);
-        if (t >= 0) {
-          total += t;
-          i = end;
-          continue;
-        }
-      }
-      const from = i;
-      const before = total;
-      while (i < end) {
-        const e = this.pieceEnd(text, i);
-        total += this.lookup(text, i, e);
-        i = e;
-      }
-      // i > end would mean a piece ran past the boundary: then the line is not stored
-      if (memo && i === end) lines.put(text, from, len, total - before);
+      let end = fast ? fast(text, i) : -1;
+      if (end < 0) end = this.regexEnd(text, i);
+      total += this.lookup(text, i, end);
+      i = end;
     }
     return total;
   }
@@ -222,72 +204,30 @@ export class TokenCounter {
   /**
    * Count `text` and remember its first boundaries and its last pieces. For speed `text`
    * should already be flat (decoded from a buffer, or built by join / flat()).
-   * Lines seen before are counted from the line memo (line-memo.ts) once the first
-   * HEAD_PIECES boundaries are recorded.
    */
   scan(text: string): TextScan {
     const heads: number[] = [];
     const headSums: number[] = [];
-    const lines = this.lines;
     let total = 0;
     let i = 0;
     let lastStart = 0;
     let lastSum = 0;
     let prevStart = 0;
     let prevSum = 0;
-    let hitStart = 0;
-    let hitSum = 0;
-    let hitEnd = -1;
     const n = text.length;
     const fast = this.fast;
     while (i < n) {
-      const end = lines.lineEnd(text, i, n);
-      const len = end - i;
-      const memo = end < n && len >= LINE_MIN && len <= LINE_MAX;
-      if (memo && heads.length >= HEAD_PIECES) {
-        const t = lines.get(text, i, len);
-        if (t >= 0) {
-          hitStart = i;
-          hitSum = total;
-          total += t;
-          i = hitEnd = end;
-          continue;
-        }
-      }
-      const from = i;
-      const before = total;
-      while (i < end) {
-        let e = fast ? fast(text, i) : -1;
-        if (e < 0) e = this.regexEnd(text, i);
-        prevStart = lastStart;
-        prevSum = lastSum;
-        lastStart = i;
-        lastSum = total;
-        total += this.lookup(text, i, e);
-        i = e;
-        if (heads.length < HEAD_PIECES) {
-          heads.push(i);
-          headSums.push(total);
-        }
-      }
-      if (memo && i === end) lines.put(text, from, len, total - before);
-    }
-    if (prevStart < hitEnd) {
-      // A memo hit covered the second-to-last piece. The older boundary kept is still exact
-      // (joined only needs some boundary and the tokens before it), but it may be far back:
-      // split again from the hit line's start so `joined` re-counts little.
-      i = hitStart;
-      let sum = hitSum;
+      let end = fast ? fast(text, i) : -1;
+      if (end < 0) end = this.regexEnd(text, i);
+      prevStart = lastStart;
+      prevSum = lastSum;
       lastStart = i;
-      lastSum = sum;
-      while (i < n) {
-        const e = this.pieceEnd(text, i);
-        prevStart = lastStart;
-        prevSum = lastSum;
-        lastStart = i;
-        lastSum = sum;
-        sum += this.lookup(text, i, e);
-        i = e;
+      lastSum = total;
+      total += this.lookup(text, i, end);
+      i = end;
+      if (heads.length < HEAD_PIECES) {
+        heads.push(i);
+        headSums.push(total);
       }
     }
     return { total, heads, headSums, prevStart, prevSum };
