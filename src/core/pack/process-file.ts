@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -92,7 +92,8 @@ const CACHE_VERSION = '1';
 const FAST = /^(\d+) (\d+) =(\d+)$/;
 const IDENTITY = / =\d+$/;
 
-const sha1 = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
+/** One-shot (no Hash object): three keys a file, ~3× cheaper than createHash for short input. */
+const sha1 = (s: string) => hash('sha1', s);
 
 /**
  * A stat index entry trusts its recorded blob id only when the file's ctime was at least
