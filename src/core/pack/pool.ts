@@ -6,7 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError, WorkError } from '../errors.js';
 import { type FileOutcome, FileProcessor, type Priors, type ProcessConfig } from './process-file.js';
+import { loadEncoding } from './tokens/encodings.js';
 import { toWire, type WireBatch, type WireOutcome } from './wire.js';
+import type { RanksMessage, WorkerInit } from './worker.js';
 
 /** Files per message: big enough that messaging is noise, small enough to balance. */
 const BATCH = 64;
@@ -158,8 +160,9 @@ function inWorkers(
       next = Math.min(paths.length, next + BATCH);
       w.postMessage({ id: start, root, paths: paths.slice(start, next) });
     };
+    const init: WorkerInit = { cfg, sharedRanks: true };
     for (let t = 0; t < threads; t++) {
-      const w = new Worker(entry, { workerData: cfg });
+      const w = new Worker(entry, { workerData: init });
       workers.push(w);
       w.on('message', (r: Reply) => {
         if (r.error) return finish(new WorkError(`pack worker failed: ${r.error}`));
@@ -188,6 +191,15 @@ function inWorkers(
       });
       feed(w);
     }
+    // The rank table is built once, here, while the workers start, and lent to each of
+    // them (shared memory): the main thread needs it for the header anyway.
+    const lend = (ranks: RanksMessage['ranks']) => {
+      for (const w of workers) if (!settled) w.postMessage({ ranks } satisfies RanksMessage);
+    };
+    loadEncoding(cfg.encoding).then(
+      (v) => lend(v.shared),
+      () => lend(null),
+    );
     if (paths.length === 0) finish();
   });
 }

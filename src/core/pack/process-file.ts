@@ -13,7 +13,7 @@ import {
 import { sep } from 'node:path';
 import { giveBackArena, takeArena } from './arena.js';
 import { canCompress, compressSource } from './compress/index.js';
-import { binaryKind, blobId, decodeTrimmed, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
+import { binaryKind, blobId, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
 import { styleRenderer } from './render/index.js';
 import { describeFindings, findSecrets } from './secrets.js';
@@ -50,8 +50,9 @@ export interface PackedOutcome {
   open: string;
   body: string;
   /**
-   * The warm fast path: the body is exactly these bytes of the file (then `body` is '').
-   * Set only when a cache hit says the rendered body equals the trimmed file text.
+   * The body is exactly these bytes of the file (then `body` is ''): set on a cache hit
+   * that says the rendered body equals the trimmed file text (the warm fast path), and
+   * when a file just read renders as it is.
    */
   bodyBytes?: Uint8Array;
   /**
@@ -548,6 +549,7 @@ export class FileProcessor {
     const kind = binaryKind(buf);
     if (kind) return { path, ok: false, reason: 'binary', detail: kind };
     let raw: string;
+    let range: [number, number] | undefined;
     let decodedFrom: string | undefined;
     const blob = trusted ?? blobId(buf);
     if (racyOk) this.blob = blob;
@@ -556,7 +558,8 @@ export class FileProcessor {
         return { path, ok: false, reason: 'binary' };
       const fast = this.fastHit(path, buf, blob);
       if (fast) return fast;
-      raw = decodeTrimmed(buf);
+      range = trimmedRange(buf);
+      raw = buf.toString('utf8', range[0], range[1]); // decodeTrimmed, keeping the range
     } else {
       const u16 = decodeUtf16(buf);
       if (!u16) return { path, ok: false, reason: looksBinary(buf) ? 'binary' : 'not-utf8' };
@@ -610,11 +613,15 @@ export class FileProcessor {
       if (same && this.bytesAsIs && !wantsCompress)
         this.counts = ` ${tokens} ${counted[0]} ${content.length}${clean}`;
     }
+    // The body is the file's trimmed bytes as they are: hand those on (no UTF-8 encoding of
+    // the text again on the way out, see toWire).
+    const asIs = range !== undefined && content === raw && block.body === content;
     return {
       path,
       ok: true,
       open: block.open,
-      body: block.body,
+      body: asIs ? '' : block.body,
+      ...(asIs ? { bodyBytes: buf.subarray(range![0], range![1]) } : {}),
       tail: block.tail,
       lastTail: block.lastTail,
       tokens,

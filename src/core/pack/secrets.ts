@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import perfHooks from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import { PATTERN_HINTS, SECRET_PATTERNS } from './secret-patterns.js';
+import { hasSecretHint } from './secret-prefilter.js';
 
 /** A secretlint finding, reduced to what the summary shows (never the secret itself). */
 export interface SecretFinding {
@@ -49,7 +50,7 @@ const KNOWN_RULES = [
  * source files to secretlint; each alternative now carries enough of its rule's shape
  * (`npm_` + 36 token chars) to be rare in ordinary code.
  */
-const MAY_HOLD_SECRET = new RegExp(
+export const MAY_HOLD_SECRET = new RegExp(
   [
     'A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA', // aws access key id
     '(?:ACCOUNT|account|Account)_?(?:ID|id|Id)?["\']?\\s*(?::|=>|=)\\s*["\']?[0-9]{4}-?[0-9]{4}-?[0-9]{4}', // aws account id
@@ -63,7 +64,7 @@ const MAY_HOLD_SECRET = new RegExp(
   ].join('|'),
 );
 /** The rules with case-insensitive regexes (aws secret key, slack webhooks, database URLs), and ours (twilio). */
-const MAY_HOLD_SECRET_ANY_CASE =
+export const MAY_HOLD_SECRET_ANY_CASE =
   /secret_?access|hooks\.slack\.com|mongodb(?:\+srv)?:\/\/|mysqlx?:\/\/|postgres(?:ql)?:\/\/|twilio/i;
 /** Env-style files: the generic `PASSWORD=` pattern applies to every line, so always scan them. */
 const ENV_STYLE_NAME =
@@ -90,15 +91,20 @@ export function installedPresetVersion(): string | undefined {
   }
 }
 
+/** The content hints as the regexes say them (the spec; hasSecretHint is the fast form). */
+export function matchesSecretHints(content: string): boolean {
+  return (
+    PATTERN_HINTS.test(content) || MAY_HOLD_SECRET.test(content) || MAY_HOLD_SECRET_ANY_CASE.test(content)
+  );
+}
+
 /** False only when no rule of the preset could report anything in `content`. */
 export function mayHoldSecret(filePath: string, content: string): boolean {
   return (
     !prefilter ||
     filePath.endsWith('.p12') || // the GCP rule reads .p12 files from disk itself
     ENV_STYLE_NAME.test(filePath) ||
-    PATTERN_HINTS.test(content) ||
-    MAY_HOLD_SECRET.test(content) ||
-    MAY_HOLD_SECRET_ANY_CASE.test(content)
+    hasSecretHint(content) // = matchesSecretHints(content), in one pass (secret-prefilter.ts)
   );
 }
 

@@ -4,7 +4,20 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileProcessor, type ProcessConfig } from './process-file.js';
+import { provideEncoding } from './tokens/encodings.js';
+import type { SharedRanks } from './tokens/rank-table.js';
 import { toWire } from './wire.js';
+
+/** What a worker starts with; with `sharedRanks` the main thread sends its rank table. */
+export interface WorkerInit {
+  cfg: ProcessConfig;
+  sharedRanks: boolean;
+}
+
+/** The main thread's rank table (or null: parse the vocabulary here after all). */
+export interface RanksMessage {
+  ranks: SharedRanks | null;
+}
 
 export interface BatchRequest {
   id: number;
@@ -14,8 +27,13 @@ export interface BatchRequest {
 
 if (parentPort) {
   const port = parentPort;
-  const proc = new FileProcessor(workerData as ProcessConfig);
-  port.on('message', async (msg: BatchRequest) => {
+  const init = workerData as WorkerInit;
+  const proc = new FileProcessor(init.cfg);
+  let gotRanks: (r: SharedRanks | null) => void = () => {};
+  if (init.sharedRanks)
+    provideEncoding(init.cfg.encoding, new Promise<SharedRanks | null>((resolve) => (gotRanks = resolve)));
+  port.on('message', async (msg: BatchRequest | RanksMessage) => {
+    if ('ranks' in msg) return gotRanks(msg.ranks);
     try {
       const outcomes = [];
       for (const p of msg.paths) outcomes.push(await proc.process(msg.root, p));

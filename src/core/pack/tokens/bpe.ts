@@ -73,6 +73,7 @@ function scanMerge(piece: string, ranks: RankTable): number {
  * Same merges, same order, for long pieces (a megabyte of hex is one piece): candidate
  * pairs sit in a min-heap ordered by (rank, start), so "lowest rank, leftmost first" is
  * the heap's top; entries made stale by a neighbour's merge are skipped when popped.
+ * A heap entry is one double, rank * 2^32 + start (exact: ranks < 2^18), beside its end.
  */
 function heapMerge(n: number, look: Look): number {
   const next = new Int32Array(n + 1); // part start → next part's start (n = end)
@@ -82,10 +83,11 @@ function heapMerge(n: number, look: Look): number {
     next[i] = i + 1;
     prev[i] = i - 1;
   }
-  const heap = new PairHeap();
+  // Every merge pushes at most two entries: n initial pairs + 2 per merge bounds the heap.
+  const heap = new PairHeap(3 * n);
   for (let i = 0; i < n - 1; i++) {
     const r = look(i, i + 2);
-    if (r !== NONE) heap.push(r, i, i + 2);
+    if (r !== NONE) heap.push(r * SHIFT + i, i + 2);
   }
   let parts = n;
   while (heap.size > 0) {
@@ -100,53 +102,47 @@ function heapMerge(n: number, look: Look): number {
     parts--;
     if (e < n) {
       const r = look(s, next[e]!);
-      if (r !== NONE) heap.push(r, s, next[e]!);
+      if (r !== NONE) heap.push(r * SHIFT + s, next[e]!);
     }
     if (s > 0) {
       const p = prev[s]!;
       const r = look(p, e);
-      if (r !== NONE) heap.push(r, p, e);
+      if (r !== NONE) heap.push(r * SHIFT + p, e);
     }
   }
   return parts;
 }
 
-/** A binary min-heap of (rank, start, end), ordered by rank then start. */
+const SHIFT = 2 ** 32;
+
+/** A binary min-heap of (rank * 2^32 + start, end) in typed arrays. */
 class PairHeap {
-  private rank: number[] = [];
-  private start: number[] = [];
-  private end: number[] = [];
+  private readonly key: Float64Array;
+  private readonly end: Int32Array;
   size = 0;
 
-  private less(a: number, b: number): boolean {
-    const ra = this.rank[a]!;
-    const rb = this.rank[b]!;
-    return ra < rb || (ra === rb && this.start[a]! < this.start[b]!);
+  constructor(capacity: number) {
+    this.key = new Float64Array(capacity);
+    this.end = new Int32Array(capacity);
   }
 
-  private swap(a: number, b: number): void {
-    for (const arr of [this.rank, this.start, this.end]) {
-      const t = arr[a]!;
-      arr[a] = arr[b]!;
-      arr[b] = t;
-    }
-  }
-
-  push(r: number, s: number, e: number): void {
+  push(key: number, end: number): void {
+    const k = this.key;
+    const en = this.end;
     let i = this.size++;
-    this.rank[i] = r;
-    this.start[i] = s;
-    this.end[i] = e;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
+      if (k[p]! <= key) break;
+      k[i] = k[p]!;
+      en[i] = en[p]!;
       i = p;
     }
+    k[i] = key;
+    en[i] = end;
   }
 
   topStart(): number {
-    return this.start[0]!;
+    return this.key[0]! % SHIFT;
   }
 
   topEnd(): number {
@@ -154,22 +150,24 @@ class PairHeap {
   }
 
   pop(): void {
-    const last = --this.size;
-    if (last > 0) {
-      this.rank[0] = this.rank[last]!;
-      this.start[0] = this.start[last]!;
-      this.end[0] = this.end[last]!;
-    }
+    const k = this.key;
+    const en = this.end;
+    const size = --this.size;
+    if (size === 0) return;
+    const key = k[size]!;
+    const end = en[size]!;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= size) break;
       const r = l + 1;
-      let m = i;
-      if (l < this.size && this.less(l, m)) m = l;
-      if (r < this.size && this.less(r, m)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
+      const m = r < size && k[r]! < k[l]! ? r : l;
+      if (k[m]! >= key) break;
+      k[i] = k[m]!;
+      en[i] = en[m]!;
       i = m;
     }
+    k[i] = key;
+    en[i] = end;
   }
 }

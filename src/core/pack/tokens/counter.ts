@@ -8,6 +8,9 @@ const TABLE_SIZE = 1 << 20;
 const SHORT_SLOTS = 1 << 19;
 const SHORT_MASK = SHORT_SLOTS - 1;
 const SHORT_LIMIT = SHORT_SLOTS * 0.7;
+/** Slots of the hot short-piece cache in front of it (128 KB: stays in a core's L2). */
+const HOT_SLOTS = 1 << 14;
+const HOT_MASK = HOT_SLOTS - 1;
 /** Chars of a long text re-split at a join's head (see `joined`). */
 const HEAD = 1024;
 /** Piece boundaries a scan records at the start of a text (a join resyncs within a few). */
@@ -53,9 +56,14 @@ export class TokenCounter {
   private keys: string[] = [];
   private values: number[] = [];
   private readonly pairs = new Uint8Array(1 << 14);
-  private readonly shortA = new Int32Array(SHORT_SLOTS);
-  private readonly shortB = new Int32Array(SHORT_SLOTS);
-  private readonly shortV = new Uint8Array(SHORT_SLOTS);
+  /** Short-piece slots: [length << 28 | chars 0-3, tokens << 28 | chars 4-7], 0 = empty. */
+  private readonly short = new Int32Array(2 * SHORT_SLOTS);
+  /**
+   * The same slots, direct-mapped and small: the pieces met most often (code is Zipfian)
+   * are answered from cache-resident memory; the big table (MBs, one cache miss a probe)
+   * only for the rest. A slot is overwritten by the last piece that mapped to it.
+   */
+  private readonly hot = new Int32Array(2 * HOT_SLOTS);
   private shortCount = 0;
 
   constructor(ref: Vocabulary) {
@@ -140,8 +148,9 @@ export class TokenCounter {
 
   /**
    * Pieces of 3-8 ASCII chars (most of the rest) are their own key: seven bits a char
-   * packed into two ints (plus the length), looked up in typed arrays only, with no hash
-   * pass over a string and no string compare. Returns 0 for non-ASCII (caller falls back).
+   * packed into two ints (plus the length), looked up in one typed array (key and count
+   * share a slot: one cache line a probe), with no hash pass over a string and no string
+   * compare. Returns 0 for non-ASCII (caller falls back).
    */
   private lookupShort(text: string, i: number, end: number): number {
     let a = end - i;
@@ -159,26 +168,33 @@ export class TokenCounter {
     }
     let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
     h ^= h >>> 15;
+    const hot = this.hot;
+    const hs = 2 * ((h >>> 13) & HOT_MASK);
+    const hb = hot[hs + 1]!;
+    if (hot[hs] === a && (hb & 0x0fffffff) === b) return hb >>> 28;
     let slot = h & SHORT_MASK;
-    const ka = this.shortA;
-    const kb = this.shortB;
-    const v = this.shortV;
+    const t = this.short;
     for (;;) {
-      const t = v[slot]!;
-      if (t === 0) break;
-      if (ka[slot] === a && kb[slot] === b) return t;
+      const ka = t[2 * slot]!;
+      if (ka === 0) break;
+      const kb = t[2 * slot + 1]!;
+      if (ka === a && (kb & 0x0fffffff) === b) {
+        hot[hs] = a;
+        hot[hs + 1] = kb;
+        return kb >>> 28;
+      }
       slot = (slot + 1) & SHORT_MASK;
     }
     if (this.shortCount >= SHORT_LIMIT) {
-      v.fill(0);
+      t.fill(0);
       this.shortCount = 0;
     }
-    const t = this.ref.pieceTokens(text.slice(i, end));
-    ka[slot] = a;
-    kb[slot] = b;
-    v[slot] = t;
+    const v = this.ref.pieceTokens(text.slice(i, end)); // 1-8: fits the 4 bits above b
+    t[2 * slot] = a;
+    t[2 * slot + 1] = hot[hs + 1] = b | (v << 28);
+    hot[hs] = a;
     this.shortCount++;
-    return t;
+    return v;
   }
 
   private reset(): void {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { UsageError } from '../../errors.js';
 import { mergeCount } from './bpe.js';
-import { parseTiktoken, type RankTable } from './rank-table.js';
+import { parseTiktoken, RankTable, type SharedRanks } from './rank-table.js';
 
 /** The encodings `pack` counts with; o200k_base is GPT-4o / GPT-5's, cl100k_base GPT-4's. */
 export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
@@ -16,6 +16,8 @@ export interface Vocabulary {
   splitRegex: RegExp;
   /** Token count of ONE pre-tokenizer piece (what `encode` yields for it). */
   pieceTokens(piece: string): number;
+  /** The rank table's memory, for worker threads to adopt (see provideEncoding). */
+  shared: SharedRanks;
 }
 
 const loaded = new Map<EncodingName, Promise<Vocabulary>>();
@@ -58,15 +60,16 @@ function referenceRank(ranks: RankTable): (bytes: string) => number | undefined 
   };
 }
 
-async function load(name: EncodingName): Promise<Vocabulary> {
+async function load(name: EncodingName, shared?: Promise<SharedRanks | null>): Promise<Vocabulary> {
   const [consts, ranks] = await Promise.all([
     import('gpt-tokenizer/encodingParams/constants'),
-    readRanks(name),
+    shared ? shared.then((s) => (s ? RankTable.adopt(s) : readRanks(name))) : readRanks(name),
   ]);
   const source = name === 'o200k_base' ? consts.O200K_TOKEN_SPLIT_REGEX : consts.CL100K_TOKEN_SPLIT_REGEX;
   const quirk = referenceRank(ranks);
   return {
     name,
+    shared: ranks.shared,
     splitRegex: new RegExp(source.source, 'uy'),
     pieceTokens: (piece) => {
       if (ASCII.test(piece)) return ranks.has(piece) ? 1 : mergeCount(piece, ranks);
@@ -78,6 +81,16 @@ async function load(name: EncodingName): Promise<Vocabulary> {
       return ranks.has(bytes) ? 1 : mergeCount(bytes, ranks);
     },
   };
+}
+
+/**
+ * In a worker thread: take the encoding's rank table from `shared` (built by the main
+ * thread, sent when ready; null: parse it here after all) instead of parsing the
+ * vocabulary file again. Each worker
+ * parsing its own cost ~150 ms of CPU and that much delay before its first count.
+ */
+export function provideEncoding(name: EncodingName, shared: Promise<SharedRanks | null>): void {
+  if (!loaded.has(name)) loaded.set(name, load(name, shared));
 }
 
 /** Load (once per thread) an encoding's vocabulary. */

@@ -1,46 +1,88 @@
 const SLOTS = 1 << 19; // > 2.5× the largest vocabulary (o200k: 199,998 tokens)
 const MASK = SLOTS - 1;
+/** Int32s per slot: the key's first 8 bytes (two words), length << 18 | rank, blob offset. */
+const W = 4;
+const RANK_BITS = 18; // ranks < 262,144
+const RANK_MASK = (1 << RANK_BITS) - 1;
+
+/** A built table as plain shared memory: what a worker thread adopts instead of parsing. */
+export interface SharedRanks {
+  table: Int32Array;
+  blob: Uint8Array;
+}
 
 /**
- * Mergeable ranks keyed by the token's bytes as a latin1 string, in an open-addressing
- * table probed by FNV-1a over a *range* of a string: BPE looks up thousands of
- * sub-slices per unseen piece, and comparing in place avoids allocating a slice for each
- * lookup. Keys live end to end in ONE latin1 string (`blob`, at `offsets[i]`), not as
- * 200k strings: building the table is then one pass with no per-token allocation, which
- * took most of a vocabulary load (each worker, and the main thread, loads one).
+ * Mergeable ranks keyed by the token's bytes (as a latin1 string), in an open-addressing
+ * table probed over a *range* of a string: BPE looks up thousands of sub-slices per
+ * unseen piece, and comparing in place avoids allocating a slice for each lookup.
+ * Each slot holds the key's first eight bytes packed into two words, its length and rank,
+ * and where the rest of it sits in ONE buffer of all keys (`blob`): a key of up to eight
+ * bytes (nearly every lookup inside a piece) is decided by one slot, one cache line, with
+ * no load from the blob. The table lives in shared memory, built once per process and
+ * lent to the pack's worker threads (read-only after the build).
  */
 export class RankTable {
-  private readonly table = new Int32Array(SLOTS);
+  private readonly table: Int32Array;
+  private readonly blob: Uint8Array;
   /** Rank of each 2-char piece of chars < 256 (bytes), filled lazily: -2 unknown, -1 none. */
   private readonly pairs = new Int32Array(1 << 16).fill(-2);
 
-  /** `offsets` has one entry per key plus the end; `ranks[i]` belongs to key i. */
-  constructor(
-    private readonly blob: string,
-    private readonly offsets: Int32Array,
-    private readonly ranks: Int32Array,
-  ) {
+  private constructor(shared: SharedRanks) {
+    this.table = shared.table;
+    this.blob = shared.blob;
+  }
+
+  /** Adopt a table another thread built (see `shared`). */
+  static adopt(shared: SharedRanks): RankTable {
+    return new RankTable(shared);
+  }
+
+  /** Build from keys end to end in `blob` (`offsets` has one entry per key plus the end). */
+  static build(blob: Uint8Array, offsets: Int32Array, ranks: Int32Array): RankTable {
+    const keys = new Uint8Array(new SharedArrayBuffer(blob.length));
+    keys.set(blob);
+    const t = new Int32Array(new SharedArrayBuffer(SLOTS * W * 4));
     const n = ranks.length;
     for (let i = 0; i < n; i++) {
-      let slot = hash(blob, offsets[i]!, offsets[i + 1]!) & MASK;
-      while (this.table[slot] !== 0) slot = (slot + 1) & MASK;
-      this.table[slot] = i + 1;
+      const a = offsets[i]!;
+      const len = offsets[i + 1]! - a;
+      if (ranks[i]! > RANK_MASK || len >= 1 << (31 - RANK_BITS)) throw new Error('token table out of range');
+      const w0 = wordOf(keys, a, Math.min(a + 4, a + len));
+      const w1 = len > 4 ? wordOf(keys, a + 4, Math.min(a + 8, a + len)) : 0;
+      let slot = mix(w0, w1, len) & MASK;
+      while (t[slot * W + 2] !== 0) slot = (slot + 1) & MASK;
+      const k = slot * W;
+      t[k] = w0;
+      t[k + 1] = w1;
+      t[k + 2] = (len << RANK_BITS) | ranks[i]!; // never 0: len >= 1
+      t[k + 3] = a;
     }
+    return new RankTable({ table: t, blob: keys });
+  }
+
+  /** The table's memory, to hand to another thread (it is shared, not copied). */
+  get shared(): SharedRanks {
+    return { table: this.table, blob: this.blob };
   }
 
   /** Rank of s[a, b), or -1 when those bytes are not a token. */
   get(s: string, a: number, b: number): number {
     const len = b - a;
-    const blob = this.blob;
-    let slot = hash(s, a, b) & MASK;
+    const w0 = word(s, a, len < 4 ? b : a + 4);
+    const w1 = len > 4 ? word(s, a + 4, len < 8 ? b : a + 8) : 0;
+    const t = this.table;
+    let slot = mix(w0, w1, len) & MASK;
     for (;;) {
-      const e = this.table[slot]!;
-      if (e === 0) return -1;
-      const off = this.offsets[e - 1]!;
-      if (this.offsets[e]! - off === len) {
-        let j = 0;
-        while (j < len && blob.charCodeAt(off + j) === s.charCodeAt(a + j)) j++;
-        if (j === len) return this.ranks[e - 1]!;
+      const k = slot * W;
+      const meta = t[k + 2]!;
+      if (meta === 0) return -1;
+      if (meta >>> RANK_BITS === len && t[k] === w0 && t[k + 1] === w1) {
+        if (len <= 8) return meta & RANK_MASK;
+        const off = t[k + 3]!;
+        const blob = this.blob;
+        let j = 8;
+        while (j < len && blob[off + j] === s.charCodeAt(a + j)) j++;
+        if (j === len) return meta & RANK_MASK;
       }
       slot = (slot + 1) & MASK;
     }
@@ -59,10 +101,25 @@ export class RankTable {
   }
 }
 
-function hash(s: string, a: number, b: number): number {
-  let h = 0x811c9dc5;
-  for (let j = a; j < b; j++) h = Math.imul(h ^ s.charCodeAt(j), 0x01000193);
-  return h;
+/** Chars s[a, b) (b - a <= 4, each < 256) packed into one word, first char lowest. */
+function word(s: string, a: number, b: number): number {
+  let w = 0;
+  for (let j = b - 1; j >= a; j--) w = (w << 8) | s.charCodeAt(j);
+  return w;
+}
+
+/** The same packing for bytes. */
+function wordOf(s: Uint8Array, a: number, b: number): number {
+  let w = 0;
+  for (let j = b - 1; j >= a; j--) w = (w << 8) | s[j]!;
+  return w;
+}
+
+function mix(w0: number, w1: number, len: number): number {
+  let h = Math.imul(w0 ^ Math.imul(w1 ^ len, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 const B64 = new Int8Array(128).fill(-1);
@@ -107,5 +164,5 @@ export function parseTiktoken(file: Buffer): RankTable {
     ranks[n++] = rank;
   }
   offsets[n] = out;
-  return new RankTable(bytes.toString('latin1', 0, out), offsets.subarray(0, n + 1), ranks.subarray(0, n));
+  return RankTable.build(bytes.subarray(0, out), offsets.subarray(0, n + 1), ranks.subarray(0, n));
 }
