@@ -10,6 +10,7 @@ import type { EngineOptions, StepOutcome } from './types.js';
 export type { EngineOptions } from './types.js';
 
 import { runWorktreeStep } from './worktree-step.js';
+import { resolveLinks } from './worktrees.js';
 
 export interface EngineResult {
   outcomes: StepOutcome[];
@@ -47,6 +48,14 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
   const onInterrupt = () => stop.abort();
   ctx.signal.addEventListener('abort', onInterrupt, { once: true });
   const byNumber = new Map(o.plan.steps.map((s) => [s.number, s]));
+  // Which ignored directories the worktrees link, looked up once per integration tip (a
+  // landed .gitignore can change the answer), not once per step.
+  let linked: { tip: string; dirs: Promise<readonly string[]> } | undefined;
+  const links = (tip: string) => {
+    if (linked?.tip !== tip)
+      linked = { tip, dirs: resolveLinks(o.repoRoot, ctx.config.team.linkIgnored, { env: o.env }) };
+    return linked.dirs;
+  };
 
   const start = (n: number, base: View) => {
     const step = byNumber.get(n) as PlanStep;
@@ -59,7 +68,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         // Steps running side by side share the budget: each sees what finished steps spent.
         budgetLeft: () => (o.maxCost === undefined ? undefined : Math.max(0, o.maxCost - cost)),
         templates: ctx,
-        linkIgnored: ctx.config.team.linkIgnored,
+        links,
         now: () => ctx.clock.now(),
       },
       step,

@@ -25,8 +25,8 @@ export interface TaskShared {
   budgetLeft(): number | undefined;
   /** Where the retry-note templates are looked up (project > global > built-in). */
   templates: TemplateRoots;
-  /** Ignored root directories (node_modules …) each worktree links to the main checkout's. */
-  linkIgnored: readonly string[];
+  /** Ignored root directories (node_modules …) each worktree cut from `tip` links to the main checkout's. */
+  links(tip: string): Promise<readonly string[]>;
   now(): number;
 }
 
@@ -121,7 +121,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
       planId: o.planId,
       step: n,
       base: base.tip,
-      link: sh.linkIgnored,
+      links: sh.links(base.tip),
       now: sh.now(),
     });
     for (const note of wt.notes) o.say(note);

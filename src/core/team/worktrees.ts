@@ -3,18 +3,23 @@ import { appendFile, lstat, mkdir, readFile, rm, stat, symlink } from 'node:fs/p
 import { isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { type GitOptions, git, isAncestor, resolveCommit, status, tryGit } from '../git/index.js';
-import { Mutex } from './mutex.js';
+import { Mutex, RwLock } from './mutex.js';
 
 /**
- * `git worktree add/remove/prune` of one repository must not overlap: a prune can delete
- * the admin entry of a worktree another step is creating at that moment.
+ * `git worktree prune` must not overlap an add: between creating a new worktree's admin
+ * entry and marking it "initializing", a prune takes the entry for a stale one and deletes
+ * it. Adds and removes of different worktrees do not disturb each other (each touches only
+ * its own entry and branch), so they share the lock and several steps start at once;
+ * whatever prunes holds it alone.
  */
-const locks = new Map<string, Mutex>();
-const locked = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => {
-  let m = locks.get(repoRoot);
-  if (!m) locks.set(repoRoot, (m = new Mutex()));
-  return m.run(fn);
+const locks = new Map<string, RwLock>();
+const lockOf = (repoRoot: string): RwLock => {
+  let l = locks.get(repoRoot);
+  if (!l) locks.set(repoRoot, (l = new RwLock()));
+  return l;
 };
+const locked = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => lockOf(repoRoot).exclusive(fn);
+const shared = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => lockOf(repoRoot).shared(fn);
 
 /** Where step worktrees live, relative to the repository root. */
 export const WORKTREES_DIR = '.specloop/worktrees';
@@ -43,8 +48,17 @@ export function excludeWorktrees(repoRoot: string, g: GitOptions): Promise<void>
   return addExcludes(repoRoot, [`/${WORKTREES_DIR}/`, `/${RECOVERED_DIR}/`], g);
 }
 
+/** Appends to one repository's `info/exclude` must not interleave (each reads, then appends what is missing). */
+const excludeLocks = new Map<string, Mutex>();
+
 /** Append lines to the repository's `info/exclude` (shared by its worktrees) unless present. */
-async function addExcludes(repoRoot: string, lines: string[], g: GitOptions): Promise<void> {
+function addExcludes(repoRoot: string, lines: string[], g: GitOptions): Promise<void> {
+  let m = excludeLocks.get(repoRoot);
+  if (!m) excludeLocks.set(repoRoot, (m = new Mutex()));
+  return m.run(() => appendExcludes(repoRoot, lines, g));
+}
+
+async function appendExcludes(repoRoot: string, lines: string[], g: GitOptions): Promise<void> {
   let common = (await git(repoRoot, ['rev-parse', '--git-common-dir'], g)).trim();
   if (!isAbsolute(common)) common = join(repoRoot, common);
   const file = join(common, 'info', 'exclude');
@@ -108,24 +122,29 @@ async function rescueDirty(
  * cleaned; commits on the step branch that are not on `base` are kept and the worktree
  * resumes from them (`resumed: true`) — they passed the tests before they were committed.
  */
-export function prepareWorktree(
+export async function prepareWorktree(
   repoRoot: string,
-  o: GitOptions & { planId: string; step: number; base: string; link?: readonly string[]; now: number },
+  o: GitOptions & {
+    planId: string;
+    step: number;
+    base: string;
+    /** Candidate ignored directories to link (checked here), or `links` already resolved once per run. */
+    link?: readonly string[];
+    links?: Promise<readonly string[]>;
+    now: number;
+  },
 ): Promise<StepWorktree> {
-  return locked(repoRoot, async () => {
-    const wt = await prepareUnlocked(repoRoot, o);
-    await linkIgnored(repoRoot, wt.dir, o.link ?? [], o);
-    return wt;
-  });
+  const wanted = await (o.links ?? resolveLinks(repoRoot, o.link ?? [], o));
+  // A fresh worktree is added beside the other steps' adds; a directory left by an earlier
+  // run, or an add git refused, is dealt with holding the lock alone (that path prunes).
+  const fresh = !existsSync(worktreeDir(repoRoot, o.planId, o.step));
+  const wt =
+    (fresh ? await shared(repoRoot, () => prepareUnlocked(repoRoot, o, false)) : undefined) ??
+    ((await locked(repoRoot, () => prepareUnlocked(repoRoot, o, true))) as StepWorktree);
+  await linkDirs(repoRoot, wt.dir, wanted);
+  return wt;
 }
 
-/**
- * Give a worktree the main checkout's ignored dependency directories (node_modules, a
- * virtualenv) as symlinks, so the test command runs there without a fresh install. Only
- * directories that exist and that git ignores are linked; the link itself is kept out of
- * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
- * directories only, not a link).
- */
 /** Which of `names` are directories at the repository root that git ignores (dependencies to share). */
 export async function ignoredDirs(
   repoRoot: string,
@@ -140,20 +159,34 @@ export async function ignoredDirs(
   return wanted;
 }
 
-async function linkIgnored(
+/**
+ * Which of `names` each worktree of this run links (see {@link ignoredDirs}), with their
+ * anchored `info/exclude` lines written. Once per run is enough: the lines are written
+ * before any link exists, so a link can never be picked up by a step's `git add -A`.
+ */
+export async function resolveLinks(
   repoRoot: string,
-  dir: string,
   names: readonly string[],
   g: GitOptions,
-): Promise<void> {
+): Promise<string[]> {
   const wanted = await ignoredDirs(repoRoot, names, g);
-  if (wanted.length === 0) return;
-  // Excluded before it exists: a link can never be picked up by a step's `git add -A`.
-  await addExcludes(
-    repoRoot,
-    wanted.map((n) => `/${n}`),
-    { env: g.env },
-  );
+  if (wanted.length > 0)
+    await addExcludes(
+      repoRoot,
+      wanted.map((n) => `/${n}`),
+      { env: g.env },
+    );
+  return wanted;
+}
+
+/**
+ * Give a worktree the main checkout's ignored dependency directories (node_modules, a
+ * virtualenv) as symlinks, so the test command runs there without a fresh install. Only
+ * directories that exist and that git ignores are linked; the link itself is kept out of
+ * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
+ * directories only, not a link).
+ */
+async function linkDirs(repoRoot: string, dir: string, wanted: readonly string[]): Promise<void> {
   for (const name of wanted) {
     const at = join(dir, name);
     if (!(await lstat(at).catch(() => undefined))) await symlink(join(repoRoot, name), at, 'junction');
@@ -183,29 +216,34 @@ export async function withCheckoutAt<T>(
     await drop(); // left by a killed run
     await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
     await git(repoRoot, ['worktree', 'add', '-q', '--detach', dir, o.rev], g);
-    await linkIgnored(repoRoot, dir, o.link ?? [], g);
   });
   try {
+    await linkDirs(repoRoot, dir, await resolveLinks(repoRoot, o.link ?? [], g));
     return await fn(dir);
   } finally {
     await locked(repoRoot, drop);
   }
 }
 
+/** `alone`: the caller holds the lock exclusively, so this may prune; else undefined when the add was refused. */
 async function prepareUnlocked(
   repoRoot: string,
   o: GitOptions & { planId: string; step: number; base: string; now: number },
-): Promise<StepWorktree> {
+  alone: boolean,
+): Promise<StepWorktree | undefined> {
   const g: GitOptions = { env: o.env };
   const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
   const notes: string[] = [];
-  await git(repoRoot, ['worktree', 'prune'], g);
-  const known = await registeredWorktrees(repoRoot, g);
-  if (existsSync(dir) && !known.has(dir)) {
-    // A directory that is not a registered worktree holds no commits: safe to remove.
-    await rm(dir, { recursive: true, force: true });
-    notes.push(`step ${o.step}: removed a half-created worktree`);
+  // Only a directory left by an earlier run needs the registry; a fresh one (the usual case)
+  // goes straight to `worktree add`, which itself says when a stale entry is in the way.
+  if (alone && existsSync(dir)) {
+    await git(repoRoot, ['worktree', 'prune'], g);
+    if (!(await registeredWorktrees(repoRoot, g)).has(dir)) {
+      // A directory that is not a registered worktree holds no commits: safe to remove.
+      await rm(dir, { recursive: true, force: true });
+      notes.push(`step ${o.step}: removed a half-created worktree`);
+    }
   }
   const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
   const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base, g));
@@ -220,11 +258,15 @@ async function prepareUnlocked(
     } else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base], g);
   } else {
     await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
-    await git(
-      repoRoot,
-      ['worktree', 'add', '-q', '-B', branch, dir, hasWork ? (branchTip as string) : o.base],
-      g,
-    );
+    const add = ['worktree', 'add', '-q', '-B', branch, dir, hasWork ? (branchTip as string) : o.base];
+    // Refused when a deleted directory is still registered, or its branch is "checked out"
+    // in such a stale entry: prune (it drops only entries whose directory is gone, and never
+    // beside an add), then once more.
+    if (!(await tryGit(repoRoot, add, g)).ok) {
+      if (!alone) return undefined;
+      await git(repoRoot, ['worktree', 'prune'], g);
+      await git(repoRoot, add, g);
+    }
   }
   if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
   return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
@@ -242,19 +284,20 @@ type RemoveOptions = GitOptions & {
   ignore?: string[];
 };
 
-export function removeWorktree(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
-  return locked(repoRoot, () => removeUnlocked(repoRoot, o));
-}
-
-async function removeUnlocked(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
+export async function removeWorktree(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
   const g: GitOptions = { env: o.env };
   const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
-  if (existsSync(dir)) {
-    const r = await tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g);
-    if (!r.ok) await rm(dir, { recursive: true, force: true });
-  }
-  await tryGit(repoRoot, ['worktree', 'prune'], g);
+  // `worktree remove` drops its own entry; only when it could not (or the directory is
+  // already gone) is the entry left to a prune, which must run alone.
+  const removed =
+    existsSync(dir) &&
+    (await shared(repoRoot, () => tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g))).ok;
+  if (!removed)
+    await locked(repoRoot, async () => {
+      await rm(dir, { recursive: true, force: true });
+      await tryGit(repoRoot, ['worktree', 'prune'], g);
+    });
   const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
   if (!tip) return undefined;
   if (
