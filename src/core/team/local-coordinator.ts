@@ -1,4 +1,4 @@
-import { currentBranch, type GitOptions, resolveCommit, tryGit } from '../git/index.js';
+import { type GitOptions, git, resolveCommit, tryGit } from '../git/index.js';
 import type { Coordinator } from './coordinator.js';
 import { viewAt } from './view.js';
 
@@ -32,12 +32,23 @@ export function localCoordinator(
     hold: () => () => {},
     currentTip: tip,
     async publish(commit, expected) {
-      if ((await currentBranch(o.repoRoot, g)) === o.branch) {
-        if ((await tip()) !== expected) return false;
+      // One look at the branch: where it points, and whether the main worktree has it checked out.
+      const line = (
+        await git(o.repoRoot, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(HEAD)', ref], g)
+      )
+        .split('\n')
+        .map((l) => l.split('\0'))
+        .find(([name]) => name === ref);
+      if (!line) throw new Error(`branch ${o.branch} disappeared`);
+      if (line[2] === '*') {
+        // Checked out: only a fast-forward from the tip the step was tested on, so the files
+        // there follow and nothing the user committed meanwhile is passed over.
+        if (line[1] !== expected) return false;
         const r = await tryGit(o.repoRoot, ['merge', '--ff-only', '--quiet', commit], g);
         if (!r.ok) throw new Error(`could not fast-forward ${o.branch} in ${o.repoRoot}: ${r.stderr.trim()}`);
         return true;
       }
+      // Not checked out: a compare-and-swap of the ref itself.
       const r = await tryGit(o.repoRoot, ['update-ref', ref, commit, expected], g);
       return r.ok;
     },

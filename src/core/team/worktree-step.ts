@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { type GitOptions, git, tryGit } from '../git/index.js';
+import { GitError, type GitOptions, git, tryGit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import { createExecutor, executeStep, notifyAttempt, type RunSettings, STEP_TRAILER } from '../run/index.js';
 import type { View } from './coordinator.js';
@@ -229,12 +229,18 @@ async function commitWork(
   todoPath: string | undefined,
   g: GitOptions,
 ): Promise<void> {
-  if (todoPath && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`], g)).ok)
-    await git(dir, ['checkout', '-q', 'HEAD', '--', todoPath], g);
+  if (todoPath) {
+    const restore = await tryGit(dir, ['checkout', '-q', 'HEAD', '--', todoPath], g);
+    // Refused only when HEAD has no todo.md (nothing to restore); anything else is an error.
+    if (!restore.ok && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`], g)).ok)
+      throw new GitError(['checkout'], restore.code, restore.stderr, restore.stdout);
+  }
   await git(dir, ['add', '--all', '--', ':/', ':(exclude,top).specloop'], g);
-  const staged = await tryGit(dir, ['diff', '--cached', '--quiet'], g);
-  if (staged.ok) return;
-  await git(dir, ['commit', '-q', '--no-verify', '-m', `specloop: work on step ${n} (not landed yet)`], g);
+  const args = ['commit', '-q', '--no-verify', '-m', `specloop: work on step ${n} (not landed yet)`];
+  const made = await tryGit(dir, args, g);
+  // A commit with nothing staged is refused; that is fine (the executor committed its work itself).
+  if (!made.ok && !(await tryGit(dir, ['diff', '--cached', '--quiet'], g)).ok)
+    throw new GitError(args, made.code, made.stderr, made.stdout);
 }
 
 /** Step numbers whose trailers appear on `tip` but not on `base`. */
