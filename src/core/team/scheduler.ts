@@ -48,6 +48,8 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
   const onInterrupt = () => stop.abort();
   ctx.signal.addEventListener('abort', onInterrupt, { once: true });
   const byNumber = new Map(o.plan.steps.map((s) => [s.number, s]));
+  // Cleanup of landed steps, run beside the next steps; all of it finishes before the run returns.
+  const housekeeping: Promise<unknown>[] = [];
   // Which ignored directories the worktrees link, looked up once per integration tip (a
   // landed .gitignore can change the answer), not once per step.
   let linked: { tip: string; dirs: Promise<readonly string[]> } | undefined;
@@ -69,6 +71,10 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         budgetLeft: () => (o.maxCost === undefined ? undefined : Math.max(0, o.maxCost - cost)),
         templates: ctx,
         links,
+        afterLanding: (work) =>
+          housekeeping.push(
+            work.catch((e) => o.say(`step ${n}: could not remove its worktree: ${(e as Error).message}`)),
+          ),
         now: () => ctx.clock.now(),
       },
       step,
@@ -164,13 +170,19 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
     // Stop the steps still running (their claims are released) before giving up.
     stop.abort();
     await Promise.allSettled([...running.values()]);
+    await Promise.allSettled(housekeeping);
     throw err;
   } finally {
     ctx.signal.removeEventListener('abort', onInterrupt);
   }
   await Promise.allSettled([...running.values()]);
-  if (fatal) throw fatal;
+  const cleaned = Promise.allSettled(housekeeping); // every step has settled: nothing is added any more
+  if (fatal) {
+    await cleaned;
+    throw fatal;
+  }
   view = await coord.refresh();
+  await cleaned;
   if (ctx.signal.aborted)
     throw new InterruptedError(
       'interrupted: unfinished steps keep their worktrees and resume on the next run',

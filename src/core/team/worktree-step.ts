@@ -25,6 +25,8 @@ export interface TaskShared {
   budgetLeft(): number | undefined;
   /** Where the retry-note templates are looked up (project > global > built-in). */
   templates: TemplateRoots;
+  /** Work to finish before the run ends, off the step's own path (removing a landed step's worktree). */
+  afterLanding(work: Promise<unknown>): void;
   /** Ignored root directories (node_modules …) each worktree cut from `tip` links to the main checkout's. */
   links(tip: string): Promise<readonly string[]>;
   now(): number;
@@ -154,14 +156,14 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
           }),
       });
       if (res.kind === 'landed') {
-        await git(wt.dir, ['update-ref', `refs/heads/${wt.branch}`, res.commit], g);
-        const kept = await removeWorktree(o.repoRoot, {
-          ...g,
-          planId: o.planId,
-          step: n,
-          landedOn: res.commit,
-        });
-        if (kept) o.say(`step ${n}: ${kept}`);
+        // The step is done once published; removing its worktree is housekeeping that
+        // the scheduler runs beside the next steps (a kill before it is cleaned up by the
+        // next run's recovery: the branch holds exactly the landed work).
+        sh.afterLanding(
+          removeWorktree(o.repoRoot, { ...g, planId: o.planId, step: n, landedFrom: res.head }).then(
+            (kept) => kept && o.say(`step ${n}: ${kept}`),
+          ),
+        );
         o.say(`step ${n}: landed ${res.commit.slice(0, 7)} on ${coord.branch}`);
         await notifyAttempt(
           o.hooks,

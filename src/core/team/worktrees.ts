@@ -274,13 +274,16 @@ async function prepareUnlocked(
 
 /**
  * Remove a step's worktree. Its branch is deleted only when every commit on it is
- * contained in `landedOn`; otherwise it is kept and the note says so.
+ * contained in `landedOn`, when it holds exactly the work of `landedAs`, or when it still
+ * points at `landedFrom` (the commit whose tree a landing was just built from); otherwise
+ * it is kept and the note says so.
  */
 type RemoveOptions = GitOptions & {
   planId: string;
   step: number;
   landedOn?: string;
   landedAs?: string;
+  landedFrom?: string;
   ignore?: string[];
 };
 
@@ -298,6 +301,12 @@ export async function removeWorktree(repoRoot: string, o: RemoveOptions): Promis
       await rm(dir, { recursive: true, force: true });
       await tryGit(repoRoot, ['worktree', 'prune'], g);
     });
+  // A compare-and-delete: gone only if nothing moved the branch since its work landed.
+  if (
+    o.landedFrom &&
+    (await tryGit(repoRoot, ['update-ref', '-d', `refs/heads/${branch}`, o.landedFrom], g)).ok
+  )
+    return undefined;
   const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
   if (!tip) return undefined;
   if (
