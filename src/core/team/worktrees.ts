@@ -3,23 +3,21 @@ import { appendFile, lstat, mkdir, readFile, rm, stat, symlink } from 'node:fs/p
 import { isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
 import { type GitOptions, git, isAncestor, resolveCommit, status, tryGit } from '../git/index.js';
-import { Mutex, RwLock } from './mutex.js';
+import { Mutex } from './mutex.js';
 
 /**
- * `git worktree prune` must not overlap an add: between creating a new worktree's admin
- * entry and marking it "initializing", a prune takes the entry for a stale one and deletes
- * it. Adds and removes of different worktrees do not disturb each other (each touches only
- * its own entry and branch), so they share the lock and several steps start at once;
- * whatever prunes holds it alone.
+ * `git worktree add/remove/prune` of one repository must not overlap: an add reads every
+ * other worktree's admin entry (is its branch checked out there?) and fails on one that is
+ * being created or removed at that moment (git 2.39, four adds at once: "failed to read
+ * .git/worktrees/N/commondir"), and a prune can delete the entry of a worktree being created.
+ * Only those git calls hold the lock; ref lookups, recovery reads and links stay outside.
  */
-const locks = new Map<string, RwLock>();
-const lockOf = (repoRoot: string): RwLock => {
-  let l = locks.get(repoRoot);
-  if (!l) locks.set(repoRoot, (l = new RwLock()));
-  return l;
+const locks = new Map<string, Mutex>();
+const locked = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => {
+  let m = locks.get(repoRoot);
+  if (!m) locks.set(repoRoot, (m = new Mutex()));
+  return m.run(fn);
 };
-const locked = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => lockOf(repoRoot).exclusive(fn);
-const shared = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => lockOf(repoRoot).shared(fn);
 
 /** Where step worktrees live, relative to the repository root. */
 export const WORKTREES_DIR = '.specloop/worktrees';
@@ -135,12 +133,11 @@ export async function prepareWorktree(
   },
 ): Promise<StepWorktree> {
   const wanted = await (o.links ?? resolveLinks(repoRoot, o.link ?? [], o));
-  // A fresh worktree is added beside the other steps' adds; a directory left by an earlier
-  // run, or an add git refused, is dealt with holding the lock alone (that path prunes).
-  const fresh = !existsSync(worktreeDir(repoRoot, o.planId, o.step));
-  const wt =
-    (fresh ? await shared(repoRoot, () => prepareUnlocked(repoRoot, o, false)) : undefined) ??
-    ((await locked(repoRoot, () => prepareUnlocked(repoRoot, o, true))) as StepWorktree);
+  // A fresh worktree (the usual case) needs only its branch looked up and one `worktree add`
+  // under the lock; a directory left by an earlier run is recovered holding the lock throughout.
+  const wt = existsSync(worktreeDir(repoRoot, o.planId, o.step))
+    ? await locked(repoRoot, () => recoverLeftover(repoRoot, o))
+    : await addFresh(repoRoot, o);
   await linkDirs(repoRoot, wt.dir, wanted);
   return wt;
 }
@@ -225,51 +222,66 @@ export async function withCheckoutAt<T>(
   }
 }
 
-/** `alone`: the caller holds the lock exclusively, so this may prune; else undefined when the add was refused. */
-async function prepareUnlocked(
-  repoRoot: string,
-  o: GitOptions & { planId: string; step: number; base: string; now: number },
-  alone: boolean,
-): Promise<StepWorktree | undefined> {
+type PrepareOptions = GitOptions & { planId: string; step: number; base: string; now: number };
+
+/** Where the step starts: its branch when that holds commits not on `base` (work to resume), else `base`. */
+async function startPoint(repoRoot: string, o: PrepareOptions) {
   const g: GitOptions = { env: o.env };
-  const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
-  const notes: string[] = [];
-  // Only a directory left by an earlier run needs the registry; a fresh one (the usual case)
-  // goes straight to `worktree add`, which itself says when a stale entry is in the way.
-  if (alone && existsSync(dir)) {
-    await git(repoRoot, ['worktree', 'prune'], g);
-    if (!(await registeredWorktrees(repoRoot, g)).has(dir)) {
-      // A directory that is not a registered worktree holds no commits: safe to remove.
-      await rm(dir, { recursive: true, force: true });
-      notes.push(`step ${o.step}: removed a half-created worktree`);
-    }
-  }
   const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
   const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base, g));
-  if (existsSync(dir)) {
-    await rescueDirty(repoRoot, dir, o, notes, g);
-    const head = await resolveCommit(dir, 'HEAD', g);
-    if (
-      head &&
-      (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'], g)).stdout.trim() !== `refs/heads/${branch}`
-    ) {
-      await git(dir, ['checkout', '-q', '-B', branch, hasWork ? (branchTip as string) : o.base], g);
-    } else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base], g);
-  } else {
-    await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
-    const add = ['worktree', 'add', '-q', '-B', branch, dir, hasWork ? (branchTip as string) : o.base];
+  return { branch, hasWork, from: hasWork ? (branchTip as string) : o.base };
+}
+
+function stepWorktree(
+  repoRoot: string,
+  o: PrepareOptions,
+  branch: string,
+  hasWork: boolean,
+  notes: string[],
+) {
+  if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
+  return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
+}
+
+async function addFresh(repoRoot: string, o: PrepareOptions): Promise<StepWorktree> {
+  const g: GitOptions = { env: o.env };
+  const { branch, hasWork, from } = await startPoint(repoRoot, o);
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
+  await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
+  const add = ['worktree', 'add', '-q', '-B', branch, dir, from];
+  await locked(repoRoot, async () => {
     // Refused when a deleted directory is still registered, or its branch is "checked out"
-    // in such a stale entry: prune (it drops only entries whose directory is gone, and never
-    // beside an add), then once more.
+    // in such a stale entry: prune (it drops only entries whose directory is gone), then once more.
     if (!(await tryGit(repoRoot, add, g)).ok) {
-      if (!alone) return undefined;
       await git(repoRoot, ['worktree', 'prune'], g);
       await git(repoRoot, add, g);
     }
+  });
+  return stepWorktree(repoRoot, o, branch, hasWork, []);
+}
+
+async function recoverLeftover(repoRoot: string, o: PrepareOptions): Promise<StepWorktree> {
+  const g: GitOptions = { env: o.env };
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
+  const notes: string[] = [];
+  await git(repoRoot, ['worktree', 'prune'], g);
+  if (!(await registeredWorktrees(repoRoot, g)).has(dir)) {
+    // A directory that is not a registered worktree holds no commits: safe to remove.
+    await rm(dir, { recursive: true, force: true });
+    notes.push(`step ${o.step}: removed a half-created worktree`);
+    const { branch, hasWork, from } = await startPoint(repoRoot, o);
+    await git(repoRoot, ['worktree', 'add', '-q', '-B', branch, dir, from], g);
+    return stepWorktree(repoRoot, o, branch, hasWork, notes);
   }
-  if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
-  return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
+  const { branch, hasWork, from } = await startPoint(repoRoot, o);
+  await rescueDirty(repoRoot, dir, o, notes, g);
+  const head = await resolveCommit(dir, 'HEAD', g);
+  if (head && (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'], g)).stdout.trim() !== `refs/heads/${branch}`)
+    await git(dir, ['checkout', '-q', '-B', branch, from], g);
+  else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base], g);
+  return stepWorktree(repoRoot, o, branch, hasWork, notes);
 }
 
 /**
@@ -291,16 +303,13 @@ export async function removeWorktree(repoRoot: string, o: RemoveOptions): Promis
   const g: GitOptions = { env: o.env };
   const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
-  // `worktree remove` drops its own entry; only when it could not (or the directory is
-  // already gone) is the entry left to a prune, which must run alone.
-  const removed =
-    existsSync(dir) &&
-    (await shared(repoRoot, () => tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g))).ok;
-  if (!removed)
-    await locked(repoRoot, async () => {
-      await rm(dir, { recursive: true, force: true });
-      await tryGit(repoRoot, ['worktree', 'prune'], g);
-    });
+  await locked(repoRoot, async () => {
+    // `worktree remove` drops its own entry; only when it could not (or the directory is
+    // already gone) is the entry left to a prune.
+    if (existsSync(dir) && (await tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g)).ok) return;
+    await rm(dir, { recursive: true, force: true });
+    await tryGit(repoRoot, ['worktree', 'prune'], g);
+  });
   // A compare-and-delete: gone only if nothing moved the branch since its work landed.
   if (
     o.landedFrom &&
