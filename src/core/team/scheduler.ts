@@ -40,7 +40,15 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
   // An infrastructure failure (endpoint, key, model, a test command that cannot run) stops
   // the whole run, as solo: no other step can succeed either.
   let fatal: unknown;
-  let view = await coord.refresh();
+  // How many steps had settled when `view` was read: in parallel mode nothing else moves the
+  // branch, so a view read after the last one settled is still the truth at the end.
+  let settled = 0;
+  let seen = 0;
+  const refresh = async () => {
+    seen = settled;
+    return coord.refresh();
+  };
+  let view = o.start ?? (await refresh());
   // Once per run, before any agent is paid: the suite runs, and is green (or --allow-red).
   if (o.preflight && [...o.targets].some((n) => !view.done.has(n))) await o.preflight(view.tip);
   // Stops every step: on Ctrl-C, or when the scheduler itself fails.
@@ -109,6 +117,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         },
       )
       .finally(async () => {
+        settled += 1;
         await coord
           .release(n)
           .catch((e) => o.say(`step ${n}: could not release the claim: ${(e as Error).message}`));
@@ -164,7 +173,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
           ...(coord.mode === 'team' ? [sleep(coord.pollMs, stop.signal)] : []),
         ]);
       }
-      view = await coord.refresh();
+      view = await refresh();
     }
   } catch (err) {
     // Stop the steps still running (their claims are released) before giving up.
@@ -181,7 +190,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
     await cleaned;
     throw fatal;
   }
-  view = await coord.refresh();
+  if (coord.mode === 'team' || seen !== settled) view = await refresh();
   await cleaned;
   if (ctx.signal.aborted)
     throw new InterruptedError(
