@@ -12,10 +12,19 @@ export function localCoordinator(
 ): Coordinator {
   const g: GitOptions = { env: o.env };
   const ref = `refs/heads/${o.branch}`;
+  // The tip as last read or published. The integration queue may start a landing from it
+  // unread, because publishing is a compare-and-swap: if someone moved the branch meanwhile
+  // the publish fails, the landing counts as a lost race and goes again from a fresh read.
+  let known: string | undefined;
   const tip = async () => {
     const t = await resolveCommit(o.repoRoot, ref, g);
     if (!t) throw new Error(`branch ${o.branch} disappeared`);
+    known = t;
     return t;
+  };
+  const lost = () => {
+    known = undefined;
+    return false;
   };
   return {
     mode: 'parallel',
@@ -30,7 +39,7 @@ export function localCoordinator(
     },
     acquire: async () => true,
     hold: () => () => {},
-    currentTip: tip,
+    currentTip: async () => known ?? tip(),
     async publish(commit, expected) {
       // One look at the branch: where it points, and whether the main worktree has it checked out.
       const line = (
@@ -43,14 +52,16 @@ export function localCoordinator(
       if (line[2] === '*') {
         // Checked out: only a fast-forward from the tip the step was tested on, so the files
         // there follow and nothing the user committed meanwhile is passed over.
-        if (line[1] !== expected) return false;
+        if (line[1] !== expected) return lost();
         const r = await tryGit(o.repoRoot, ['merge', '--ff-only', '--quiet', commit], g);
         if (!r.ok) throw new Error(`could not fast-forward ${o.branch} in ${o.repoRoot}: ${r.stderr.trim()}`);
+        known = commit;
         return true;
       }
       // Not checked out: a compare-and-swap of the ref itself.
-      const r = await tryGit(o.repoRoot, ['update-ref', ref, commit, expected], g);
-      return r.ok;
+      if (!(await tryGit(o.repoRoot, ['update-ref', ref, commit, expected], g)).ok) return lost();
+      known = commit;
+      return true;
     },
     release: async () => {},
   };
