@@ -80,9 +80,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         templates: ctx,
         links,
         afterLanding: (work) =>
-          housekeeping.push(
-            work.catch((e) => o.say(`step ${n}: could not remove its worktree: ${(e as Error).message}`)),
-          ),
+          housekeeping.push(work.catch((e) => o.say(`step ${n}: after landing: ${(e as Error).message}`))),
         now: () => ctx.clock.now(),
       },
       step,

@@ -25,7 +25,7 @@ export interface TaskShared {
   budgetLeft(): number | undefined;
   /** Where the retry-note templates are looked up (project > global > built-in). */
   templates: TemplateRoots;
-  /** Work to finish before the run ends, off the step's own path (removing a landed step's worktree). */
+  /** Work to finish before the run ends, off the step's own path (a landed step's worktree removal and record). */
   afterLanding(work: Promise<unknown>): void;
   /** Ignored root directories (node_modules …) each worktree cut from `tip` links to the main checkout's. */
   links(tip: string): Promise<readonly string[]>;
@@ -156,29 +156,32 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
           }),
       });
       if (res.kind === 'landed') {
-        // The step is done once published; removing its worktree is housekeeping that
-        // the scheduler runs beside the next steps (a kill before it is cleaned up by the
-        // next run's recovery: the branch holds exactly the landed work).
+        // The step is done once published. Removing its worktree and settling the attempt's
+        // record are housekeeping the scheduler runs beside the next steps, finished before
+        // the run returns (a kill before the removal is cleaned up by the next run's
+        // recovery: the branch holds exactly the landed work).
         sh.afterLanding(
           removeWorktree(o.repoRoot, { ...g, planId: o.planId, step: n, landedFrom: res.head }).then(
             (kept) => kept && o.say(`step ${n}: ${kept}`),
           ),
         );
         o.say(`step ${n}: landed ${res.commit.slice(0, 7)} on ${coord.branch}`);
-        await notifyAttempt(
-          o.hooks,
-          'stepLanded',
-          {
-            runId: o.runId,
-            planId: o.planId,
-            mode: o.mode,
-            step: n,
-            attempt: attempts,
-            dir: wt.dir,
-            commit: res.commit,
-            attempts,
-          },
-          o.say,
+        sh.afterLanding(
+          notifyAttempt(
+            o.hooks,
+            'stepLanded',
+            {
+              runId: o.runId,
+              planId: o.planId,
+              mode: o.mode,
+              step: n,
+              attempt: attempts,
+              dir: wt.dir,
+              commit: res.commit,
+              attempts,
+            },
+            o.say,
+          ),
         );
         return outcome('landed', { commit: res.commit });
       }
