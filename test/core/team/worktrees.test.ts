@@ -178,25 +178,15 @@ describe('step worktrees', () => {
 
   it('a worktree directory deleted by hand (still registered) is cut again, and its committed work resumes', async () => {
     const { dir, tip } = repo();
-    const wt = await prepareWorktree(dir, {
-      env: process.env,
-      now: Date.now(),
-      planId: 'p',
-      step: 5,
-      base: tip,
-    });
-    writeFileSync(join(wt.dir, 'out', 'five.txt'), 'five\n');
-    git(wt.dir, 'add', '-A');
-    git(wt.dir, 'commit', '-q', '-m', 'wip');
-    const work = git(wt.dir, 'rev-parse', 'HEAD');
-    rmSync(wt.dir, { recursive: true, force: true });
-    const again = await prepareWorktree(dir, {
-      env: process.env,
-      now: Date.now(),
-      planId: 'p',
-      step: 5,
-      base: tip,
-    });
+    const cut = () =>
+      prepareWorktree(dir, { env: process.env, now: Date.now(), planId: 'p', step: 5, base: tip });
+    const { dir: at } = await cut();
+    writeFileSync(join(at, 'out', 'five.txt'), 'five\n');
+    git(at, 'add', '-A');
+    git(at, 'commit', '-qm', 'wip');
+    const work = git(at, 'rev-parse', 'HEAD');
+    rmSync(at, { recursive: true, force: true });
+    const again = await cut();
     expect(again.resumed).toBe(true);
     expect(git(again.dir, 'rev-parse', 'HEAD')).toBe(work);
     expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2);
