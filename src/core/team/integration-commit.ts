@@ -43,12 +43,20 @@ const clip = (s: string) => (s.length > MAX_DETAILS ? `${s.slice(0, MAX_DETAILS)
  */
 export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
   const g: GitOptions = { env: o.env };
-  // Exactly once: a step landed meanwhile (a teammate, a run that lost its claim) is not landed again.
-  const already = (
-    await landedSteps(g, { dir: o.repoRoot, planId: o.planId, ref: o.tip, todoRel: o.todoPath })
-  ).get(o.step.number);
-  if (already) return { kind: 'already', commit: already.commit, author: already.author };
+  // Exactly once: a step landed meanwhile (a teammate, a run that lost its claim) is not
+  // landed again. The look runs beside the rebase (which only moves the step's own branch),
+  // and is answered before anything is tested or built.
+  const look = landedSteps(g, { dir: o.repoRoot, planId: o.planId, ref: o.tip, todoRel: o.todoPath }).then(
+    (landed) => ({ landed }),
+    (error: unknown) => ({ error }),
+  );
   const rebase = await tryGit(o.dir, ['rebase', '--quiet', o.tip], g);
+  const seen = await look;
+  const already = 'landed' in seen ? seen.landed.get(o.step.number) : undefined;
+  // A failed look, or the step already there: leave the branch as a rebase found it, never mid-way.
+  if (!rebase.ok && (already || 'error' in seen)) await tryGit(o.dir, ['rebase', '--abort'], g);
+  if ('error' in seen) throw seen.error;
+  if (already) return { kind: 'already', commit: already.commit, author: already.author };
   if (!rebase.ok) {
     const files = (await git(o.dir, ['diff', '--name-only', '--diff-filter=U'], g))
       .split('\n')

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareLanding } from '../../../src/core/team/integration-commit.js';
@@ -98,6 +98,21 @@ describe('preparing a step for the integration branch', () => {
     const { input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
     const r = await prepareLanding({ ...input, step: { number: 1, title: 'one' } });
     expect(r).toMatchObject({ kind: 'already', author: 'Test' });
+  });
+
+  it('already integrated and conflicting: reported as integrated, the branch left as it was (no rebase half-done)', async () => {
+    const { wt, input } = await scene(
+      'out/shared.txt',
+      'from step one\n',
+      'out/shared.txt',
+      'from step two\n',
+    );
+    const before = git(wt.dir, 'rev-parse', 'HEAD');
+    const r = await prepareLanding({ ...input, step: { number: 1, title: 'one' } });
+    expect(r).toMatchObject({ kind: 'already', author: 'Test' });
+    expect(git(wt.dir, 'rev-parse', 'HEAD')).toBe(before);
+    expect(git(wt.dir, 'status', '--porcelain')).toBe('');
+    expect(existsSync(join(git(wt.dir, 'rev-parse', '--absolute-git-dir'), 'rebase-merge'))).toBe(false);
   });
 
   it('ticks a todo file below the root and keeps every other entry of the tree (a submodule too)', async () => {
