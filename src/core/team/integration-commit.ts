@@ -70,16 +70,25 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
     const previousDiff = await git(o.dir, ['diff', forkPoint, 'HEAD'], g);
     return { kind: 'conflict', files, details: clip(details), previousDiff: clip(previousDiff) };
   }
+  // What lands is what the tests run on: HEAD as the rebase left it, read before they start.
+  // The landing commit is built beside the test run and published only when it is green
+  // (a red run leaves an unused commit object behind, nothing else).
+  const [head, headTree] = (await git(o.dir, ['rev-parse', 'HEAD', 'HEAD^{tree}'], g)).trim().split('\n');
+  if (!head || !headTree) throw new Error(`git rev-parse HEAD failed in ${o.dir}`);
+  const built = landingCommit(o, head, headTree).then(
+    (commit) => ({ commit }),
+    (error: unknown) => ({ error }),
+  );
   const tests = await o.test(o.dir);
+  const b = await built;
   if (!tests.ok) return { kind: 'red', output: tests.output };
-  return { kind: 'ready', ...(await landingCommit(o)) };
+  if ('error' in b) throw b.error;
+  return { kind: 'ready', commit: b.commit, head };
 }
 
 /** The commit to publish: HEAD's tree (+ the todo tick), parent `tip` (squash) or HEAD (keep). */
-async function landingCommit(o: PrepareLanding): Promise<{ commit: string; head: string }> {
+async function landingCommit(o: PrepareLanding, head: string, headTree: string): Promise<string> {
   const g: GitOptions = { env: o.env };
-  const [head, headTree] = (await git(o.dir, ['rev-parse', 'HEAD', 'HEAD^{tree}'], g)).trim().split('\n');
-  if (!head || !headTree) throw new Error(`git rev-parse HEAD failed in ${o.dir}`);
   const tree = o.todoPath ? await tickInTree(o, headTree) : headTree;
   const parent = o.mode === 'squash' || head === o.tip ? o.tip : head;
   const message = stepMessage({
@@ -89,10 +98,7 @@ async function landingCommit(o: PrepareLanding): Promise<{ commit: string; head:
     body: o.body,
     context: o.step.context,
   });
-  const commit = (
-    await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { ...g, input: message })
-  ).trim();
-  return { commit, head };
+  return (await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { ...g, input: message })).trim();
 }
 
 /**
