@@ -101,16 +101,16 @@ describe('preparing a step for the integration branch', () => {
   });
 
   it('already integrated and conflicting: reported as integrated, the branch left as it was (no rebase half-done)', async () => {
-    const { wt, input } = await scene(
-      'out/shared.txt',
-      'from step one\n',
-      'out/shared.txt',
-      'from step two\n',
-    );
-    const before = git(wt.dir, 'rev-parse', 'HEAD');
-    const r = await prepareLanding({ ...input, step: { number: 1, title: 'one' } });
-    expect(r).toMatchObject({ kind: 'already', author: 'Test' });
-    expect(git(wt.dir, 'rev-parse', 'HEAD')).toBe(before);
+    // Both sides add out/shared.txt, and step 1 (asked to land again) is on the tip.
+    const both = ['out/shared.txt', 'from step one\n', 'out/shared.txt', 'from step two\n'] as const;
+    const { wt, input } = await scene(...both);
+    const head = () => git(wt.dir, 'rev-parse', 'HEAD');
+    const before = head();
+    expect(await prepareLanding({ ...input, step: { number: 1, title: 'one' } })).toMatchObject({
+      kind: 'already',
+      author: 'Test',
+    });
+    expect(head()).toBe(before);
     expect(git(wt.dir, 'status', '--porcelain')).toBe('');
     expect(existsSync(join(git(wt.dir, 'rev-parse', '--absolute-git-dir'), 'rebase-merge'))).toBe(false);
   });
