@@ -6,32 +6,18 @@
  *
  * BENCH_STEP_MS (default 2000) sets the executor's time per step.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
-import { type FixtureStep, seedRepo } from '../test/support/team-fixtures.js';
-import { installTeamClaude } from '../test/support/team-standin.js';
+import { CRITICAL_STEPS, seedParallelBench } from './parallel-plan.js';
 
 const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 2000);
-const steps: FixtureStep[] = [
-  { title: 'scaffold', actions: [`SLEEP ${STEP_MS}`, 'WRITE out/base.txt base'] },
-  ...[2, 3, 4, 5].map((n) => ({
-    title: `feature ${n}`,
-    deps: [1],
-    actions: [`SLEEP ${STEP_MS}`, `WRITE out/f${n}.txt f${n}`],
-  })),
-  { title: 'wire up', deps: [2, 3, 4, 5], actions: [`SLEEP ${STEP_MS}`, 'WRITE out/wire.txt wire'] },
-];
-const CRITICAL_STEPS = 3;
 
 async function timeRun(parallel: number): Promise<number> {
   const root = mkdtempSync(join(tmpdir(), 'specloop-bench-par-'));
   try {
-    const repo = join(root, 'repo');
-    mkdirSync(repo);
-    seedRepo(repo, steps, 'executor = "claude"\n');
-    const bin = installTeamClaude(join(root, 'bin'));
+    const { repo, bin } = seedParallelBench(root, STEP_MS);
     let err = '';
     const io = {
       env: { ...process.env, SPECLOOP_HOME: join(root, 'home'), PATH: `${bin}:${process.env.PATH}` },

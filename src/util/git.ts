@@ -70,4 +70,7 @@ const READ_ONLY = new Set([
   'read-tree',
   'grep',
   'var',
+  // Object writes with no hook, as hash-object: a landing's tree and commit.
+  'mktree',
+  'commit-tree',
 ]);

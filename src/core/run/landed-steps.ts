@@ -131,8 +131,12 @@ async function planStart(
   return touching.find((c) => !withTicks.has(c));
 }
 
-/** Results per (directory, commit id, plan, todo): history below a commit id never changes. */
-const cache = new Map<string, Map<number, LandedStep>>();
+/**
+ * Results per (directory, commit id, plan, todo): history below a commit id never changes.
+ * The entry is the computation itself, so two callers asking at once (a parallel run's
+ * scheduler and its integration queue, right after a landing) share one set of git calls.
+ */
+const cache = new Map<string, Promise<Map<number, LandedStep>>>();
 const CACHE_MAX = 64;
 
 /** See {@link LandedStep} for the rules. Keyed by step number. */
@@ -146,13 +150,15 @@ export async function landedSteps(
       ? `${o.dir}\0${ref}\0${o.planId}\0${o.todoRel}`
       : undefined;
   const hit = key ? cache.get(key) : undefined;
-  if (hit) return new Map(hit);
-  const landed = await computeLanded(ctx, o, ref);
+  if (hit) return new Map(await hit);
+  const landed = computeLanded(ctx, o, ref);
   if (key) {
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-    cache.set(key, new Map(landed));
+    cache.set(key, landed);
+    // A failed look is not remembered.
+    landed.catch(() => cache.get(key) === landed && cache.delete(key));
   }
-  return landed;
+  return new Map(await landed);
 }
 
 async function computeLanded(

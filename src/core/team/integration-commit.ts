@@ -1,6 +1,4 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type GitOptions, git, gitDir, tryGit } from '../git/index.js';
+import { type GitOptions, git, tryGit } from '../git/index.js';
 import { markStep } from '../plan/index.js';
 import { landedSteps, stepMessage } from '../run/index.js';
 
@@ -30,7 +28,8 @@ export interface PrepareLanding extends GitOptions {
 }
 
 export type Prepared =
-  | { kind: 'ready'; commit: string }
+  /** `head`: the step branch's commit the landing was built from (the branch after the rebase). */
+  | { kind: 'ready'; commit: string; head: string }
   | { kind: 'already'; commit: string; author: string }
   | { kind: 'conflict'; files: string[]; details: string; previousDiff: string }
   | { kind: 'red'; output: string };
@@ -44,14 +43,20 @@ const clip = (s: string) => (s.length > MAX_DETAILS ? `${s.slice(0, MAX_DETAILS)
  */
 export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
   const g: GitOptions = { env: o.env };
-  // Exactly once: a step landed meanwhile (a teammate, a run that lost its claim) is not landed again.
-  const already = (
-    await landedSteps(g, { dir: o.repoRoot, planId: o.planId, ref: o.tip, todoRel: o.todoPath })
-  ).get(o.step.number);
-  if (already) return { kind: 'already', commit: already.commit, author: already.author };
-  const forkPoint = (await git(o.dir, ['merge-base', 'HEAD', o.tip], g)).trim();
-  const previousDiff = await git(o.dir, ['diff', forkPoint, 'HEAD'], g);
+  // Exactly once: a step landed meanwhile (a teammate, a run that lost its claim) is not
+  // landed again. The look runs beside the rebase (which only moves the step's own branch),
+  // and is answered before anything is tested or built.
+  const look = landedSteps(g, { dir: o.repoRoot, planId: o.planId, ref: o.tip, todoRel: o.todoPath }).then(
+    (landed) => ({ landed }),
+    (error: unknown) => ({ error }),
+  );
   const rebase = await tryGit(o.dir, ['rebase', '--quiet', o.tip], g);
+  const seen = await look;
+  const already = 'landed' in seen ? seen.landed.get(o.step.number) : undefined;
+  // A failed look, or the step already there: leave the branch as a rebase found it, never mid-way.
+  if (!rebase.ok && (already || 'error' in seen)) await tryGit(o.dir, ['rebase', '--abort'], g);
+  if ('error' in seen) throw seen.error;
+  if (already) return { kind: 'already', commit: already.commit, author: already.author };
   if (!rebase.ok) {
     const files = (await git(o.dir, ['diff', '--name-only', '--diff-filter=U'], g))
       .split('\n')
@@ -59,19 +64,32 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
     const details = await git(o.dir, ['diff'], g);
     await tryGit(o.dir, ['rebase', '--abort'], g);
     if (files.length === 0) throw new Error(`git rebase failed: ${rebase.stderr.trim()}`);
+    // After the abort HEAD is the step's own work again: what it changed, for the retry's prompt
+    // (read only now: a landing that goes through never needs it).
+    const forkPoint = (await git(o.dir, ['merge-base', 'HEAD', o.tip], g)).trim();
+    const previousDiff = await git(o.dir, ['diff', forkPoint, 'HEAD'], g);
     return { kind: 'conflict', files, details: clip(details), previousDiff: clip(previousDiff) };
   }
+  // What lands is what the tests run on: HEAD as the rebase left it, read before they start.
+  // The landing commit is built beside the test run and published only when it is green
+  // (a red run leaves an unused commit object behind, nothing else).
+  const [head, headTree] = (await git(o.dir, ['rev-parse', 'HEAD', 'HEAD^{tree}'], g)).trim().split('\n');
+  if (!head || !headTree) throw new Error(`git rev-parse HEAD failed in ${o.dir}`);
+  const built = landingCommit(o, head, headTree).then(
+    (commit) => ({ commit }),
+    (error: unknown) => ({ error }),
+  );
   const tests = await o.test(o.dir);
+  const b = await built;
   if (!tests.ok) return { kind: 'red', output: tests.output };
-  return { kind: 'ready', commit: await landingCommit(o) };
+  if ('error' in b) throw b.error;
+  return { kind: 'ready', commit: b.commit, head };
 }
 
 /** The commit to publish: HEAD's tree (+ the todo tick), parent `tip` (squash) or HEAD (keep). */
-async function landingCommit(o: PrepareLanding): Promise<string> {
+async function landingCommit(o: PrepareLanding, head: string, headTree: string): Promise<string> {
   const g: GitOptions = { env: o.env };
-  let tree = (await git(o.dir, ['rev-parse', 'HEAD^{tree}'], g)).trim();
-  if (o.todoPath) tree = await tickInTree(o, tree);
-  const head = (await git(o.dir, ['rev-parse', 'HEAD'], g)).trim();
+  const tree = o.todoPath ? await tickInTree(o, headTree) : headTree;
   const parent = o.mode === 'squash' || head === o.tip ? o.tip : head;
   const message = stepMessage({
     step: o.step.number,
@@ -83,24 +101,38 @@ async function landingCommit(o: PrepareLanding): Promise<string> {
   return (await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { ...g, input: message })).trim();
 }
 
-/** A tree equal to `tree` except that todo.md has this step's box ticked (a temp index; nothing checked out changes). */
+/**
+ * A tree equal to `tree` except that todo.md has this step's box ticked: built with
+ * `ls-tree` / `mktree` from the tree itself, so nothing checked out (and no index) changes.
+ */
 async function tickInTree(o: PrepareLanding, tree: string): Promise<string> {
   const g: GitOptions = { env: o.env };
-  const path = o.todoPath as string;
-  const entry = (await git(o.dir, ['ls-tree', tree, '--', path], g)).trim();
-  if (!entry) return tree; // todo.md is not tracked: nothing to tick
-  const [mode] = entry.split(/\s/);
-  const text = await git(o.dir, ['cat-file', 'blob', `${tree}:${path}`], g);
+  const path = (o.todoPath as string).split('/');
+  // Down the path: each level's listing (NUL-separated `<mode> <type> <id>\t<name>`, as mktree reads it).
+  const levels: { entries: string[]; at: number }[] = [];
+  let id = tree;
+  for (const [depth, name] of path.entries()) {
+    const entries = (await git(o.dir, ['ls-tree', '-z', id], g)).split('\0').filter(Boolean);
+    const at = entries.findIndex((e) => e.slice(e.indexOf('\t') + 1) === name);
+    const [mode, type, oid] = (entries[at] ?? '').split(/[ \t]/);
+    const last = depth === path.length - 1;
+    if (at < 0 || !oid || type !== (last ? 'blob' : 'tree') || mode === '120000') return tree; // not tracked (as a file): nothing to tick
+    levels.push({ entries, at });
+    id = oid;
+  }
+  const text = await git(o.dir, ['cat-file', 'blob', id], g);
   const ticked = markStep(text, o.step.number, true);
   if (ticked === text) return tree;
-  const blob = (await git(o.dir, ['hash-object', '-w', '--stdin'], { ...g, input: ticked })).trim();
-  const index = join(await gitDir(o.dir, g), `specloop-tick-${process.pid}-${o.step.number}.index`);
-  const gi = { ...g, indexFile: index };
-  try {
-    await git(o.dir, ['read-tree', tree], gi);
-    await git(o.dir, ['update-index', '--cacheinfo', `${mode},${blob},${path}`], gi);
-    return (await git(o.dir, ['write-tree'], gi)).trim();
-  } finally {
-    await rm(index, { force: true });
+  let next = (await git(o.dir, ['hash-object', '-w', '--stdin'], { ...g, input: ticked })).trim();
+  // Up again: each level rewritten with the new id of the entry on the path. `--missing`:
+  // every other entry is copied verbatim from an existing tree, so none needs looking up.
+  for (const { entries, at } of levels.reverse()) {
+    const e = entries[at] as string;
+    const [mode, type] = e.split(' ');
+    entries[at] = `${mode} ${type} ${next}\t${e.slice(e.indexOf('\t') + 1)}`;
+    next = (
+      await git(o.dir, ['mktree', '-z', '--missing'], { ...g, input: `${entries.join('\0')}\0` })
+    ).trim();
   }
+  return next;
 }

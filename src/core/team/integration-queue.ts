@@ -10,7 +10,7 @@ import type { Mutex } from './mutex.js';
 export const MAX_RACES = 20;
 
 export type QueueResult =
-  | { kind: 'landed'; commit: string; tip: string }
+  | { kind: 'landed'; commit: string; head: string; tip: string }
   | (Exclude<Prepared, { kind: 'ready' }> & { tip: string });
 
 /**
@@ -35,7 +35,8 @@ export function landThroughQueue(o: {
       const tip = await o.currentTip();
       const prep = await o.prepare(tip);
       if (prep.kind !== 'ready') return { ...prep, tip };
-      if (await o.publish(prep.commit, tip)) return { kind: 'landed' as const, commit: prep.commit, tip };
+      if (await o.publish(prep.commit, tip))
+        return { kind: 'landed' as const, commit: prep.commit, head: prep.head, tip };
       if (race + 1 >= MAX_RACES)
         throw new WorkError(`step ${o.step}: lost the race to ${o.branch} ${MAX_RACES} times in a row`, {
           code: 'E_RACE',

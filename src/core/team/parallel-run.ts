@@ -74,6 +74,8 @@ export const runParallelImpl: RunStrategy = async (ctx, s, src, deps = {}) => {
       maxCost: s.maxCost,
       preflight: setup.preflight,
       landedBy: '',
+      // Read above at the tip, under the run lock: in parallel mode only this run moves the branch.
+      start: { ...start, heldByOthers: new Set() },
       say,
     });
     return summarize('parallel', branch, setup, targets, result, { started, now: ctx.clock.now() }, say);

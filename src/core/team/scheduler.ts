@@ -10,6 +10,7 @@ import type { EngineOptions, StepOutcome } from './types.js';
 export type { EngineOptions } from './types.js';
 
 import { runWorktreeStep } from './worktree-step.js';
+import { resolveLinks } from './worktrees.js';
 
 export interface EngineResult {
   outcomes: StepOutcome[];
@@ -39,7 +40,15 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
   // An infrastructure failure (endpoint, key, model, a test command that cannot run) stops
   // the whole run, as solo: no other step can succeed either.
   let fatal: unknown;
-  let view = await coord.refresh();
+  // How many steps had settled when `view` was read: in parallel mode nothing else moves the
+  // branch, so a view read after the last one settled is still the truth at the end.
+  let settled = 0;
+  let seen = 0;
+  const refresh = async () => {
+    seen = settled;
+    return coord.refresh();
+  };
+  let view = o.start ?? (await refresh());
   // Once per run, before any agent is paid: the suite runs, and is green (or --allow-red).
   if (o.preflight && [...o.targets].some((n) => !view.done.has(n))) await o.preflight(view.tip);
   // Stops every step: on Ctrl-C, or when the scheduler itself fails.
@@ -47,6 +56,16 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
   const onInterrupt = () => stop.abort();
   ctx.signal.addEventListener('abort', onInterrupt, { once: true });
   const byNumber = new Map(o.plan.steps.map((s) => [s.number, s]));
+  // Cleanup of landed steps, run beside the next steps; all of it finishes before the run returns.
+  const housekeeping: Promise<unknown>[] = [];
+  // Which ignored directories the worktrees link, looked up once per integration tip (a
+  // landed .gitignore can change the answer), not once per step.
+  let linked: { tip: string; dirs: Promise<readonly string[]> } | undefined;
+  const links = (tip: string) => {
+    if (linked?.tip !== tip)
+      linked = { tip, dirs: resolveLinks(o.repoRoot, ctx.config.team.linkIgnored, { env: o.env }) };
+    return linked.dirs;
+  };
 
   const start = (n: number, base: View) => {
     const step = byNumber.get(n) as PlanStep;
@@ -59,7 +78,9 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         // Steps running side by side share the budget: each sees what finished steps spent.
         budgetLeft: () => (o.maxCost === undefined ? undefined : Math.max(0, o.maxCost - cost)),
         templates: ctx,
-        linkIgnored: ctx.config.team.linkIgnored,
+        links,
+        afterLanding: (work) =>
+          housekeeping.push(work.catch((e) => o.say(`step ${n}: after landing: ${(e as Error).message}`))),
         now: () => ctx.clock.now(),
       },
       step,
@@ -94,6 +115,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         },
       )
       .finally(async () => {
+        settled += 1;
         await coord
           .release(n)
           .catch((e) => o.say(`step ${n}: could not release the claim: ${(e as Error).message}`));
@@ -149,19 +171,25 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
           ...(coord.mode === 'team' ? [sleep(coord.pollMs, stop.signal)] : []),
         ]);
       }
-      view = await coord.refresh();
+      view = await refresh();
     }
   } catch (err) {
     // Stop the steps still running (their claims are released) before giving up.
     stop.abort();
     await Promise.allSettled([...running.values()]);
+    await Promise.allSettled(housekeeping);
     throw err;
   } finally {
     ctx.signal.removeEventListener('abort', onInterrupt);
   }
   await Promise.allSettled([...running.values()]);
-  if (fatal) throw fatal;
-  view = await coord.refresh();
+  const cleaned = Promise.allSettled(housekeeping); // every step has settled: nothing is added any more
+  if (fatal) {
+    await cleaned;
+    throw fatal;
+  }
+  if (coord.mode === 'team' || seen !== settled) view = await refresh();
+  await cleaned;
   if (ctx.signal.aborted)
     throw new InterruptedError(
       'interrupted: unfinished steps keep their worktrees and resume on the next run',

@@ -1,7 +1,7 @@
 import type { GitEnv } from '../git/index.js';
 import type { Plan, PlanStep } from '../plan/index.js';
 import type { RunHooks, RunMode } from '../run/index.js';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator, View } from './coordinator.js';
 
 /**
  * Results of the multiplayer runs, and the two functions a worktree step needs. The
@@ -84,5 +84,7 @@ export interface EngineOptions {
   preflight?: (tip: string) => Promise<void>;
   /** Commit-message body of landed steps (who landed them). */
   landedBy: string;
+  /** The first view when the strategy has just read it at the tip (nothing can have moved since); else the scheduler refreshes. */
+  start?: View;
   say: (text: string) => void;
 }

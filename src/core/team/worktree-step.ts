@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { type GitOptions, git, tryGit } from '../git/index.js';
+import { GitError, type GitOptions, git, tryGit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import { createExecutor, executeStep, notifyAttempt, type RunSettings, STEP_TRAILER } from '../run/index.js';
 import type { View } from './coordinator.js';
@@ -25,8 +25,10 @@ export interface TaskShared {
   budgetLeft(): number | undefined;
   /** Where the retry-note templates are looked up (project > global > built-in). */
   templates: TemplateRoots;
-  /** Ignored root directories (node_modules …) each worktree links to the main checkout's. */
-  linkIgnored: readonly string[];
+  /** Work to finish before the run ends, off the step's own path (a landed step's worktree removal and record). */
+  afterLanding(work: Promise<unknown>): void;
+  /** Ignored root directories (node_modules …) each worktree cut from `tip` links to the main checkout's. */
+  links(tip: string): Promise<readonly string[]>;
   now(): number;
 }
 
@@ -121,7 +123,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
       planId: o.planId,
       step: n,
       base: base.tip,
-      link: sh.linkIgnored,
+      links: sh.links(base.tip),
       now: sh.now(),
     });
     for (const note of wt.notes) o.say(note);
@@ -154,29 +156,32 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
           }),
       });
       if (res.kind === 'landed') {
-        await git(wt.dir, ['update-ref', `refs/heads/${wt.branch}`, res.commit], g);
-        const kept = await removeWorktree(o.repoRoot, {
-          ...g,
-          planId: o.planId,
-          step: n,
-          landedOn: res.commit,
-        });
-        if (kept) o.say(`step ${n}: ${kept}`);
+        // The step is done once published. Removing its worktree and settling the attempt's
+        // record are housekeeping the scheduler runs beside the next steps, finished before
+        // the run returns (a kill before the removal is cleaned up by the next run's
+        // recovery: the branch holds exactly the landed work).
+        sh.afterLanding(
+          removeWorktree(o.repoRoot, { ...g, planId: o.planId, step: n, landedFrom: res.head }).then(
+            (kept) => kept && o.say(`step ${n}: ${kept}`),
+          ),
+        );
         o.say(`step ${n}: landed ${res.commit.slice(0, 7)} on ${coord.branch}`);
-        await notifyAttempt(
-          o.hooks,
-          'stepLanded',
-          {
-            runId: o.runId,
-            planId: o.planId,
-            mode: o.mode,
-            step: n,
-            attempt: attempts,
-            dir: wt.dir,
-            commit: res.commit,
-            attempts,
-          },
-          o.say,
+        sh.afterLanding(
+          notifyAttempt(
+            o.hooks,
+            'stepLanded',
+            {
+              runId: o.runId,
+              planId: o.planId,
+              mode: o.mode,
+              step: n,
+              attempt: attempts,
+              dir: wt.dir,
+              commit: res.commit,
+              attempts,
+            },
+            o.say,
+          ),
         );
         return outcome('landed', { commit: res.commit });
       }
@@ -229,12 +234,18 @@ async function commitWork(
   todoPath: string | undefined,
   g: GitOptions,
 ): Promise<void> {
-  if (todoPath && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`], g)).ok)
-    await git(dir, ['checkout', '-q', 'HEAD', '--', todoPath], g);
+  if (todoPath) {
+    const restore = await tryGit(dir, ['checkout', '-q', 'HEAD', '--', todoPath], g);
+    // Refused only when HEAD has no todo.md (nothing to restore); anything else is an error.
+    if (!restore.ok && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`], g)).ok)
+      throw new GitError(['checkout'], restore.code, restore.stderr, restore.stdout);
+  }
   await git(dir, ['add', '--all', '--', ':/', ':(exclude,top).specloop'], g);
-  const staged = await tryGit(dir, ['diff', '--cached', '--quiet'], g);
-  if (staged.ok) return;
-  await git(dir, ['commit', '-q', '--no-verify', '-m', `specloop: work on step ${n} (not landed yet)`], g);
+  const args = ['commit', '-q', '--no-verify', '-m', `specloop: work on step ${n} (not landed yet)`];
+  const made = await tryGit(dir, args, g);
+  // A commit with nothing staged is refused; that is fine (the executor committed its work itself).
+  if (!made.ok && !(await tryGit(dir, ['diff', '--cached', '--quiet'], g)).ok)
+    throw new GitError(args, made.code, made.stderr, made.stdout);
 }
 
 /** Step numbers whose trailers appear on `tip` but not on `base`. */

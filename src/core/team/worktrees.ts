@@ -6,8 +6,11 @@ import { type GitOptions, git, isAncestor, resolveCommit, status, tryGit } from 
 import { Mutex } from './mutex.js';
 
 /**
- * `git worktree add/remove/prune` of one repository must not overlap: a prune can delete
- * the admin entry of a worktree another step is creating at that moment.
+ * `git worktree add/remove/prune` of one repository must not overlap: an add reads every
+ * other worktree's admin entry (is its branch checked out there?) and fails on one that is
+ * being created or removed at that moment (git 2.39, four adds at once: "failed to read
+ * .git/worktrees/N/commondir"), and a prune can delete the entry of a worktree being created.
+ * Only those git calls hold the lock; ref lookups, recovery reads and links stay outside.
  */
 const locks = new Map<string, Mutex>();
 const locked = <T>(repoRoot: string, fn: () => Promise<T>): Promise<T> => {
@@ -43,8 +46,17 @@ export function excludeWorktrees(repoRoot: string, g: GitOptions): Promise<void>
   return addExcludes(repoRoot, [`/${WORKTREES_DIR}/`, `/${RECOVERED_DIR}/`], g);
 }
 
+/** Appends to one repository's `info/exclude` must not interleave (each reads, then appends what is missing). */
+const excludeLocks = new Map<string, Mutex>();
+
 /** Append lines to the repository's `info/exclude` (shared by its worktrees) unless present. */
-async function addExcludes(repoRoot: string, lines: string[], g: GitOptions): Promise<void> {
+function addExcludes(repoRoot: string, lines: string[], g: GitOptions): Promise<void> {
+  let m = excludeLocks.get(repoRoot);
+  if (!m) excludeLocks.set(repoRoot, (m = new Mutex()));
+  return m.run(() => appendExcludes(repoRoot, lines, g));
+}
+
+async function appendExcludes(repoRoot: string, lines: string[], g: GitOptions): Promise<void> {
   let common = (await git(repoRoot, ['rev-parse', '--git-common-dir'], g)).trim();
   if (!isAbsolute(common)) common = join(repoRoot, common);
   const file = join(common, 'info', 'exclude');
@@ -108,24 +120,28 @@ async function rescueDirty(
  * cleaned; commits on the step branch that are not on `base` are kept and the worktree
  * resumes from them (`resumed: true`) — they passed the tests before they were committed.
  */
-export function prepareWorktree(
+export async function prepareWorktree(
   repoRoot: string,
-  o: GitOptions & { planId: string; step: number; base: string; link?: readonly string[]; now: number },
+  o: GitOptions & {
+    planId: string;
+    step: number;
+    base: string;
+    /** Candidate ignored directories to link (checked here), or `links` already resolved once per run. */
+    link?: readonly string[];
+    links?: Promise<readonly string[]>;
+    now: number;
+  },
 ): Promise<StepWorktree> {
-  return locked(repoRoot, async () => {
-    const wt = await prepareUnlocked(repoRoot, o);
-    await linkIgnored(repoRoot, wt.dir, o.link ?? [], o);
-    return wt;
-  });
+  const wanted = await (o.links ?? resolveLinks(repoRoot, o.link ?? [], o));
+  // A fresh worktree (the usual case) needs only its branch looked up and one `worktree add`
+  // under the lock; a directory left by an earlier run is recovered holding the lock throughout.
+  const wt = existsSync(worktreeDir(repoRoot, o.planId, o.step))
+    ? await locked(repoRoot, () => recoverLeftover(repoRoot, o))
+    : await addFresh(repoRoot, o);
+  await linkDirs(repoRoot, wt.dir, wanted);
+  return wt;
 }
 
-/**
- * Give a worktree the main checkout's ignored dependency directories (node_modules, a
- * virtualenv) as symlinks, so the test command runs there without a fresh install. Only
- * directories that exist and that git ignores are linked; the link itself is kept out of
- * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
- * directories only, not a link).
- */
 /** Which of `names` are directories at the repository root that git ignores (dependencies to share). */
 export async function ignoredDirs(
   repoRoot: string,
@@ -140,20 +156,34 @@ export async function ignoredDirs(
   return wanted;
 }
 
-async function linkIgnored(
+/**
+ * Which of `names` each worktree of this run links (see {@link ignoredDirs}), with their
+ * anchored `info/exclude` lines written. Once per run is enough: the lines are written
+ * before any link exists, so a link can never be picked up by a step's `git add -A`.
+ */
+export async function resolveLinks(
   repoRoot: string,
-  dir: string,
   names: readonly string[],
   g: GitOptions,
-): Promise<void> {
+): Promise<string[]> {
   const wanted = await ignoredDirs(repoRoot, names, g);
-  if (wanted.length === 0) return;
-  // Excluded before it exists: a link can never be picked up by a step's `git add -A`.
-  await addExcludes(
-    repoRoot,
-    wanted.map((n) => `/${n}`),
-    { env: g.env },
-  );
+  if (wanted.length > 0)
+    await addExcludes(
+      repoRoot,
+      wanted.map((n) => `/${n}`),
+      { env: g.env },
+    );
+  return wanted;
+}
+
+/**
+ * Give a worktree the main checkout's ignored dependency directories (node_modules, a
+ * virtualenv) as symlinks, so the test command runs there without a fresh install. Only
+ * directories that exist and that git ignores are linked; the link itself is kept out of
+ * `git status` by an anchored `info/exclude` line (a `node_modules/` pattern matches
+ * directories only, not a link).
+ */
+async function linkDirs(repoRoot: string, dir: string, wanted: readonly string[]): Promise<void> {
   for (const name of wanted) {
     const at = join(dir, name);
     if (!(await lstat(at).catch(() => undefined))) await symlink(join(repoRoot, name), at, 'junction');
@@ -183,78 +213,109 @@ export async function withCheckoutAt<T>(
     await drop(); // left by a killed run
     await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
     await git(repoRoot, ['worktree', 'add', '-q', '--detach', dir, o.rev], g);
-    await linkIgnored(repoRoot, dir, o.link ?? [], g);
   });
   try {
+    await linkDirs(repoRoot, dir, await resolveLinks(repoRoot, o.link ?? [], g));
     return await fn(dir);
   } finally {
     await locked(repoRoot, drop);
   }
 }
 
-async function prepareUnlocked(
+type PrepareOptions = GitOptions & { planId: string; step: number; base: string; now: number };
+
+/** Where the step starts: its branch when that holds commits not on `base` (work to resume), else `base`. */
+async function startPoint(repoRoot: string, o: PrepareOptions) {
+  const g: GitOptions = { env: o.env };
+  const branch = stepBranch(o.planId, o.step);
+  const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
+  const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base, g));
+  return { branch, hasWork, from: hasWork ? (branchTip as string) : o.base };
+}
+
+function stepWorktree(
   repoRoot: string,
-  o: GitOptions & { planId: string; step: number; base: string; now: number },
-): Promise<StepWorktree> {
+  o: PrepareOptions,
+  branch: string,
+  hasWork: boolean,
+  notes: string[],
+) {
+  if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
+  return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
+}
+
+async function addFresh(repoRoot: string, o: PrepareOptions): Promise<StepWorktree> {
+  const g: GitOptions = { env: o.env };
+  const { branch, hasWork, from } = await startPoint(repoRoot, o);
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
+  await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
+  const add = ['worktree', 'add', '-q', '-B', branch, dir, from];
+  await locked(repoRoot, async () => {
+    // Refused when a deleted directory is still registered, or its branch is "checked out"
+    // in such a stale entry: prune (it drops only entries whose directory is gone), then once more.
+    if (!(await tryGit(repoRoot, add, g)).ok) {
+      await git(repoRoot, ['worktree', 'prune'], g);
+      await git(repoRoot, add, g);
+    }
+  });
+  return stepWorktree(repoRoot, o, branch, hasWork, []);
+}
+
+async function recoverLeftover(repoRoot: string, o: PrepareOptions): Promise<StepWorktree> {
   const g: GitOptions = { env: o.env };
   const dir = worktreeDir(repoRoot, o.planId, o.step);
-  const branch = stepBranch(o.planId, o.step);
   const notes: string[] = [];
   await git(repoRoot, ['worktree', 'prune'], g);
-  const known = await registeredWorktrees(repoRoot, g);
-  if (existsSync(dir) && !known.has(dir)) {
+  if (!(await registeredWorktrees(repoRoot, g)).has(dir)) {
     // A directory that is not a registered worktree holds no commits: safe to remove.
     await rm(dir, { recursive: true, force: true });
     notes.push(`step ${o.step}: removed a half-created worktree`);
+    const { branch, hasWork, from } = await startPoint(repoRoot, o);
+    await git(repoRoot, ['worktree', 'add', '-q', '-B', branch, dir, from], g);
+    return stepWorktree(repoRoot, o, branch, hasWork, notes);
   }
-  const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
-  const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base, g));
-  if (existsSync(dir)) {
-    await rescueDirty(repoRoot, dir, o, notes, g);
-    const head = await resolveCommit(dir, 'HEAD', g);
-    if (
-      head &&
-      (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'], g)).stdout.trim() !== `refs/heads/${branch}`
-    ) {
-      await git(dir, ['checkout', '-q', '-B', branch, hasWork ? (branchTip as string) : o.base], g);
-    } else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base], g);
-  } else {
-    await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
-    await git(
-      repoRoot,
-      ['worktree', 'add', '-q', '-B', branch, dir, hasWork ? (branchTip as string) : o.base],
-      g,
-    );
-  }
-  if (hasWork) notes.push(`step ${o.step}: resuming from committed work on ${branch}`);
-  return { step: o.step, dir, branch, base: o.base, resumed: hasWork, notes };
+  const { branch, hasWork, from } = await startPoint(repoRoot, o);
+  await rescueDirty(repoRoot, dir, o, notes, g);
+  const head = await resolveCommit(dir, 'HEAD', g);
+  if (head && (await tryGit(dir, ['symbolic-ref', '-q', 'HEAD'], g)).stdout.trim() !== `refs/heads/${branch}`)
+    await git(dir, ['checkout', '-q', '-B', branch, from], g);
+  else if (!hasWork) await git(dir, ['reset', '-q', '--hard', o.base], g);
+  return stepWorktree(repoRoot, o, branch, hasWork, notes);
 }
 
 /**
  * Remove a step's worktree. Its branch is deleted only when every commit on it is
- * contained in `landedOn`; otherwise it is kept and the note says so.
+ * contained in `landedOn`, when it holds exactly the work of `landedAs`, or when it still
+ * points at `landedFrom` (the commit whose tree a landing was just built from); otherwise
+ * it is kept and the note says so.
  */
 type RemoveOptions = GitOptions & {
   planId: string;
   step: number;
   landedOn?: string;
   landedAs?: string;
+  landedFrom?: string;
   ignore?: string[];
 };
 
-export function removeWorktree(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
-  return locked(repoRoot, () => removeUnlocked(repoRoot, o));
-}
-
-async function removeUnlocked(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
+export async function removeWorktree(repoRoot: string, o: RemoveOptions): Promise<string | undefined> {
   const g: GitOptions = { env: o.env };
   const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
-  if (existsSync(dir)) {
-    const r = await tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g);
-    if (!r.ok) await rm(dir, { recursive: true, force: true });
-  }
-  await tryGit(repoRoot, ['worktree', 'prune'], g);
+  await locked(repoRoot, async () => {
+    // `worktree remove` drops its own entry; only when it could not (or the directory is
+    // already gone) is the entry left to a prune.
+    if (existsSync(dir) && (await tryGit(repoRoot, ['worktree', 'remove', '--force', dir], g)).ok) return;
+    await rm(dir, { recursive: true, force: true });
+    await tryGit(repoRoot, ['worktree', 'prune'], g);
+  });
+  // A compare-and-delete: gone only if nothing moved the branch since its work landed.
+  if (
+    o.landedFrom &&
+    (await tryGit(repoRoot, ['update-ref', '-d', `refs/heads/${branch}`, o.landedFrom], g)).ok
+  )
+    return undefined;
   const tip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
   if (!tip) return undefined;
   if (

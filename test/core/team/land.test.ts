@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareLanding } from '../../../src/core/team/integration-commit.js';
@@ -98,5 +98,57 @@ describe('preparing a step for the integration branch', () => {
     const { input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
     const r = await prepareLanding({ ...input, step: { number: 1, title: 'one' } });
     expect(r).toMatchObject({ kind: 'already', author: 'Test' });
+  });
+
+  it('already integrated and conflicting: reported as integrated, the branch left as it was (no rebase half-done)', async () => {
+    // Both sides add out/shared.txt, and step 1 (asked to land again) is on the tip.
+    const both = ['out/shared.txt', 'from step one\n', 'out/shared.txt', 'from step two\n'] as const;
+    const { wt, input } = await scene(...both);
+    const head = () => git(wt.dir, 'rev-parse', 'HEAD');
+    const before = head();
+    expect(await prepareLanding({ ...input, step: { number: 1, title: 'one' } })).toMatchObject({
+      kind: 'already',
+      author: 'Test',
+    });
+    expect(head()).toBe(before);
+    expect(git(wt.dir, 'status', '--porcelain')).toBe('');
+    expect(existsSync(join(git(wt.dir, 'rev-parse', '--absolute-git-dir'), 'rebase-merge'))).toBe(false);
+  });
+
+  it('ticks a todo file below the root and keeps every other entry of the tree (a submodule too)', async () => {
+    const { dir, wt, tip, input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    // The plan's todo lives in docs/plan/, and the tree holds a submodule whose commit is not here.
+    mkdirSync(join(wt.dir, 'docs', 'plan'), { recursive: true });
+    writeFileSync(
+      join(wt.dir, 'docs', 'plan', 'todo.md'),
+      '# Todo\n\n- [ ] Step 1: one\n- [ ] Step 2: two\n',
+    );
+    writeFileSync(join(wt.dir, 'docs', 'readme.md'), 'docs\n');
+    const gitlink = 'a'.repeat(40);
+    git(wt.dir, 'add', '-A');
+    git(wt.dir, 'update-index', '--add', '--cacheinfo', `160000,${gitlink},vendor/lib`);
+    git(wt.dir, 'commit', '-q', '-m', 'docs');
+    const r = await prepareLanding({ ...input, todoPath: 'docs/plan/todo.md' });
+    expect(r.kind).toBe('ready');
+    const commit = (r as { commit: string }).commit;
+    expect(git(dir, 'rev-parse', `${commit}^`)).toBe(tip);
+    expect(git(dir, 'show', `${commit}:docs/plan/todo.md`)).toBe(
+      '# Todo\n\n- [ ] Step 1: one\n- [x] Step 2: two',
+    );
+    // Apart from the tick, the tree is the step's own.
+    expect(git(dir, 'diff', '--name-only', git(wt.dir, 'rev-parse', 'HEAD'), commit)).toBe(
+      'docs/plan/todo.md',
+    );
+    expect(git(dir, 'ls-tree', commit, 'vendor/lib')).toBe(`160000 commit ${gitlink}\tvendor/lib`);
+    expect(git(dir, 'show', `${commit}:todo.md`)).toBe(git(dir, 'show', `${tip}:todo.md`));
+  });
+
+  it('a todo file that is not tracked leaves the tree as the step made it', async () => {
+    const { wt, input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    const r = await prepareLanding({ ...input, todoPath: 'docs/todo.md' });
+    expect(r.kind).toBe('ready');
+    expect(git(wt.dir, 'rev-parse', `${(r as { commit: string }).commit}^{tree}`)).toBe(
+      git(wt.dir, 'rev-parse', 'HEAD^{tree}'),
+    );
   });
 });

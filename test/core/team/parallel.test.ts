@@ -177,6 +177,32 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     expect(ctx.err()).toContain('resuming from committed work');
   });
 
+  it('a hand commit on the branch while a step works: the landing loses the race, rebases, and lands on top', async () => {
+    const { dir, ctx } = setup([
+      { title: 'one', actions: ['WRITE out/one.txt one'] },
+      { title: 'two', deps: [1], actions: ['WRITE out/two.txt two'] },
+    ]);
+    const inner = fakeExecute();
+    const execute: ExecuteFn = async (o) => {
+      const r = await inner(o);
+      // Someone commits on the integration branch (checked out here) while step 2 works.
+      if (o.step.number === 2) {
+        writeFileSync(join(dir, 'hand.txt'), 'by hand\n');
+        git(dir, 'add', 'hand.txt');
+        git(dir, 'commit', '-q', '-m', 'a hand commit');
+      }
+      return r;
+    };
+    const r = await parallelRun(ctx, { parallel: 2 }, { execute });
+    expect(r.exitCode, `${ctx.err()}${JSON.stringify(r.outcomes)}`).toBe(0);
+    expect(ctx.err()).toContain('step 2: main moved while landing; rebasing onto the new tip');
+    expect(stepTrailers(dir, 'main')).toEqual([1, 2]);
+    expect(git(dir, 'log', '-1', '--format=%s', 'main^')).toBe('a hand commit');
+    expect(git(dir, 'show', 'main:hand.txt')).toBe('by hand');
+    expect(git(dir, 'show', 'main:out/two.txt')).toBe('two');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
   it('a crash after landing but before cleanup: the leftover worktree and branch are removed', async () => {
     const { dir, ctx } = setup([{ title: 'only', actions: ['WRITE out/only.txt only'] }]);
     const base = git(dir, 'rev-parse', 'HEAD');

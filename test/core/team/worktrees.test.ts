@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -154,5 +154,41 @@ describe('step worktrees', () => {
       }),
     ).rejects.toThrow('red');
     expect(existsSync(seen.at)).toBe(false);
+  });
+
+  it('four steps cut their worktrees at once; each is registered on its own branch', async () => {
+    const { dir, tip } = repo();
+    const wts = await Promise.all(
+      [1, 2, 3, 4].map((step) =>
+        prepareWorktree(dir, { env: process.env, now: Date.now(), planId: 'p', step, base: tip }),
+      ),
+    );
+    const listed = git(dir, 'worktree', 'list', '--porcelain');
+    for (const wt of wts) {
+      expect(listed).toContain(`worktree ${wt.dir}\n`);
+      expect(git(wt.dir, 'symbolic-ref', '--short', 'HEAD')).toBe(stepBranch('p', wt.step));
+    }
+    // ... and removed at once too, with their landed branches.
+    await Promise.all(
+      wts.map((wt) => removeWorktree(dir, { env: process.env, planId: 'p', step: wt.step, landedOn: tip })),
+    );
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    expect(git(dir, 'branch', '--list', 'specloop-step/*')).toBe('');
+  });
+
+  it('a worktree directory deleted by hand (still registered) is cut again, and its committed work resumes', async () => {
+    const { dir, tip } = repo();
+    const cut = () =>
+      prepareWorktree(dir, { env: process.env, now: Date.now(), planId: 'p', step: 5, base: tip });
+    const { dir: at } = await cut();
+    writeFileSync(join(at, 'out', 'five.txt'), 'five\n');
+    git(at, 'add', '-A');
+    git(at, 'commit', '-qm', 'wip');
+    const work = git(at, 'rev-parse', 'HEAD');
+    rmSync(at, { recursive: true, force: true });
+    const again = await cut();
+    expect(again.resumed).toBe(true);
+    expect(git(again.dir, 'rev-parse', 'HEAD')).toBe(work);
+    expect(git(dir, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2);
   });
 });
