@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { GitError, type GitOptions, git, tryGit } from '../git/index.js';
+import {
+  checkoutGitDirs,
+  GitError,
+  type GitOptions,
+  git,
+  headCommit,
+  headFromFiles,
+  tryGit,
+} from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import { createExecutor, executeStep, notifyAttempt, type RunSettings, STEP_TRAILER } from '../run/index.js';
 import type { View } from './coordinator.js';
@@ -102,6 +110,8 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
   });
   let attempts = 0;
   let rebases = 0;
+  /** The commit holding exactly the tree our own test run just passed (none after a resume). */
+  let testedHead: string | undefined;
   const outcome = (status: StepOutcome['status'], extra: Partial<StepOutcome> = {}): StepOutcome => ({
     step: n,
     status,
@@ -131,7 +141,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
       o.say(`step ${n}: started — ${step.title}`);
       const r = await runExecutor(wt.dir, [...base.done]);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the executor did not get the tests green' });
-      await commitWork(wt.dir, n, o.todoPath, g);
+      testedHead = await commitWork(wt.dir, n, o.todoPath, g);
     }
     for (;;) {
       const res = await landThroughQueue({
@@ -153,6 +163,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
             mode: 'squash',
             body: o.landedBy,
             test: (dir) => o.test(dir, ac.signal),
+            testedHead,
           }),
       });
       if (res.kind === 'landed') {
@@ -213,7 +224,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
       const doneNow = [...(await coord.refresh()).done];
       const r = await runExecutor(wt.dir, doneNow, note);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the retry on the new base failed' });
-      await commitWork(wt.dir, n, o.todoPath, g);
+      testedHead = await commitWork(wt.dir, n, o.todoPath, g);
     }
   } catch (err) {
     if (lost) return outcome('skipped', { reason: lost });
@@ -227,13 +238,15 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
 /**
  * Commit the executor's changes in the worktree. The tick and the trailers come at landing,
  * so an executor's own edit of todo.md is undone here (it would conflict with other steps' ticks).
+ * Returns the commit: the work tree the step's green test run just checked (the guard saw it
+ * unchanged through the run), all of it added — todo.md aside, which the tick replaces.
  */
 async function commitWork(
   dir: string,
   n: number,
   todoPath: string | undefined,
   g: GitOptions,
-): Promise<void> {
+): Promise<string | undefined> {
   if (todoPath) {
     const restore = await tryGit(dir, ['checkout', '-q', 'HEAD', '--', todoPath], g);
     // Refused only when HEAD has no todo.md (nothing to restore); anything else is an error.
@@ -246,6 +259,8 @@ async function commitWork(
   // A commit with nothing staged is refused; that is fine (the executor committed its work itself).
   if (!made.ok && !(await tryGit(dir, ['diff', '--cached', '--quiet'], g)).ok)
     throw new GitError(args, made.code, made.stderr, made.stdout);
+  const fromFiles = await checkoutGitDirs(dir, g).then(headFromFiles, () => undefined);
+  return fromFiles ?? (await headCommit(dir, g));
 }
 
 /** Step numbers whose trailers appear on `tip` but not on `base`. */

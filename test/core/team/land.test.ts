@@ -94,6 +94,29 @@ describe('preparing a step for the integration branch', () => {
     expect(r).toEqual({ kind: 'red', output: 'boom' });
   });
 
+  it('the tests run again only when the rebase moved HEAD off the commit they already passed', async () => {
+    const { dir, wt, input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    let runs = 0;
+    const counting = async () => {
+      runs += 1;
+      return { ok: false, output: 'red on the new base' };
+    };
+    // main moved on (step 1 landed): the rebased commit is new, so it is tested (red here).
+    const tested = git(wt.dir, 'rev-parse', 'HEAD');
+    const moved = await prepareLanding({ ...input, test: counting, testedHead: tested });
+    expect(moved).toEqual({ kind: 'red', output: 'red on the new base' });
+    expect(runs).toBe(1);
+    // Landing on the step's own base again: HEAD stays the tested commit, no second run.
+    const rebased = git(wt.dir, 'rev-parse', 'HEAD');
+    const tip = git(dir, 'rev-parse', 'HEAD');
+    const same = await prepareLanding({ ...input, tip, test: counting, testedHead: rebased });
+    expect(same.kind).toBe('ready');
+    expect(runs).toBe(1);
+    // Without a tested commit (a resumed step) the tests always run.
+    await prepareLanding({ ...input, tip, test: counting });
+    expect(runs).toBe(2);
+  });
+
   it('a step already integrated on the tip is reported, not landed twice', async () => {
     const { input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
     const r = await prepareLanding({ ...input, step: { number: 1, title: 'one' } });
