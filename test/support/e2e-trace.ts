@@ -51,13 +51,13 @@ export function traceBin(
  * chunk holds: a loaded chunk counts as loading them (an edge from the chunk to each one).
  */
 function withBundled(edges: [string, string][]): [string, string][] {
-  const dist = join(dirname(BIN), '..', 'dist');
-  const meta = join(dist, 'metafile-esm.json');
+  // The metafile's paths are relative to the package root (bin/..).
+  const root = join(dirname(BIN), '..');
+  const meta = join(root, 'dist', 'metafile-esm.json');
   if (!existsSync(meta)) return edges;
   const outputs: Record<string, { inputs: Record<string, unknown> }> = JSON.parse(
     readFileSync(meta, 'utf8'),
   ).outputs;
-  const root = join(dist, '..');
   const inputsOf = new Map<string, string[]>();
   for (const [out, o] of Object.entries(outputs))
     inputsOf.set(

@@ -35,6 +35,7 @@ export {
   autoMaintenance,
   commit,
   excludeSpecs,
+  headAfterCommit,
   type StatusEntry,
   stageAll,
   status,

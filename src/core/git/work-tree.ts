@@ -85,10 +85,17 @@ export async function commit(
   if (opts.noVerify) args.push('--no-verify');
   if (opts.paths?.length) args.push('--', ...opts.paths);
   await git(cwd, args, { ...opts, input: message });
-  // The new id without another process: `git commit` (hooks included) has exited, so the
-  // branch ref it wrote is what `rev-parse HEAD` would read; anything unusual asks git.
+  return (await headAfterCommit(cwd, opts)) as string;
+}
+
+/**
+ * HEAD right after a `git commit` in `cwd` has exited (hooks included), without another
+ * process: the branch ref it wrote is what `rev-parse HEAD` would read; anything unusual
+ * (packed or reftable refs) asks git. Undefined only in a repository without commits.
+ */
+export async function headAfterCommit(cwd: string, opts: GitOptions): Promise<string | undefined> {
   const fromFiles = await checkoutGitDirs(cwd, opts).then(headFromFiles, () => undefined);
-  return fromFiles ?? ((await headCommit(cwd, opts)) as string);
+  return fromFiles ?? (await headCommit(cwd, opts));
 }
 
 /**

@@ -1,15 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import {
-  checkoutGitDirs,
-  GitError,
-  type GitOptions,
-  git,
-  headCommit,
-  headFromFiles,
-  tryGit,
-} from '../git/index.js';
+import { GitError, type GitOptions, git, headAfterCommit, tryGit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import { createExecutor, executeStep, notifyAttempt, type RunSettings, STEP_TRAILER } from '../run/index.js';
 import type { View } from './coordinator.js';
@@ -259,8 +251,7 @@ async function commitWork(
   // A commit with nothing staged is refused; that is fine (the executor committed its work itself).
   if (!made.ok && !(await tryGit(dir, ['diff', '--cached', '--quiet'], g)).ok)
     throw new GitError(args, made.code, made.stderr, made.stdout);
-  const fromFiles = await checkoutGitDirs(dir, g).then(headFromFiles, () => undefined);
-  return fromFiles ?? (await headCommit(dir, g));
+  return headAfterCommit(dir, g);
 }
 
 /** Step numbers whose trailers appear on `tip` but not on `base`. */
