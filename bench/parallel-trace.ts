@@ -3,7 +3,8 @@
  * `bench:parallel` plan, instrumented: every progress line with its time since the start,
  * and every git process (through a logging `git` first on PATH) counted per checkout and
  * per subcommand. Shows where a run's time goes; the logger's own cost makes its times
- * slower than `bench:parallel`'s, so take speed figures from there.
+ * slower than `bench:parallel`'s, so take speed figures from there. `--calls` lists every git
+ * process in the timeline too.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,15 +44,18 @@ try {
   };
   const code = await main(['run', '--parallel', String(parallel)], io);
   const total = Date.now() - t0;
-  console.log(lines.join('\n'));
   const calls = readFileSync(log, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => {
-      const [, cwd = '', argv = ''] = l.split('\t');
+      const [ms = '0', cwd = '', argv = ''] = l.split('\t');
       const wt = /\.specloop\/worktrees\/[^/]+\/([^/]+)/.exec(cwd)?.[1];
-      return { where: wt ? `worktree ${wt}` : 'main checkout', cmd: argv.split(' ')[0] ?? '' };
+      return { ms: Number(ms), where: wt ? `worktree ${wt}` : 'main checkout', argv, cmd: argv.split(' ')[0] ?? '' };
     });
+  // `--calls`: every git process in the timeline, beside the progress lines.
+  if (process.argv.includes('--calls'))
+    lines.push(...calls.map((c) => `${at(c.ms)}    git ${c.argv.slice(0, 90)}  [${c.where}]`));
+  console.log(lines.sort().join('\n'));
   const count = (key: (c: (typeof calls)[number]) => string) => {
     const m = new Map<string, number>();
     for (const c of calls) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
