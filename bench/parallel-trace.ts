@@ -50,7 +50,12 @@ try {
     .map((l) => {
       const [ms = '0', cwd = '', argv = ''] = l.split('\t');
       const wt = /\.specloop\/worktrees\/[^/]+\/([^/]+)/.exec(cwd)?.[1];
-      return { ms: Number(ms), where: wt ? `worktree ${wt}` : 'main checkout', argv, cmd: argv.split(' ')[0] ?? '' };
+      return {
+        ms: Number(ms),
+        where: wt ? `worktree ${wt}` : 'main checkout',
+        argv,
+        cmd: argv.split(' ')[0] ?? '',
+      };
     });
   // `--calls`: every git process in the timeline, beside the progress lines.
   if (process.argv.includes('--calls'))
