@@ -58,3 +58,30 @@ export async function headFromFiles(dirs: CheckoutGitDirs): Promise<string | und
   const sha = await readText(join(dirs.commonDir, m[1]));
   return sha && SHA.test(sha) ? sha : undefined;
 }
+
+/**
+ * What a branch ref points at, read from the ref files: the loose ref's id; null when the
+ * ref is surely absent (no loose file, and no packed-refs line naming it); undefined when the
+ * files do not settle it (reftable, an unreadable or odd file): then the caller asks git.
+ */
+export async function refFromFiles(dirs: CheckoutGitDirs, ref: string): Promise<string | null | undefined> {
+  if (!/^refs\/heads\/[^\s]+$/.test(ref) || ref.split('/').includes('..')) return undefined;
+  if (
+    await stat(join(dirs.commonDir, 'reftable')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return undefined;
+  const loose = await readFile(join(dirs.commonDir, ref), 'utf8').then(
+    (t) => t.trim(),
+    (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? null : undefined),
+  );
+  if (loose === undefined) return undefined;
+  if (loose !== null) return SHA.test(loose) ? loose : undefined;
+  const packed = await readFile(join(dirs.commonDir, 'packed-refs'), 'utf8').catch(
+    (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : undefined),
+  );
+  if (packed === undefined) return undefined;
+  return packed.split('\n').some((l) => l.endsWith(` ${ref}`)) ? undefined : null;
+}

@@ -5,7 +5,7 @@
  * explicitly and never assume a cwd or a branch.
  */
 
-export { type CheckoutGitDirs, checkoutGitDirs, headFromFiles } from './git-files.js';
+export { type CheckoutGitDirs, checkoutGitDirs, headFromFiles, refFromFiles } from './git-files.js';
 export {
   branchExists,
   createBranch,

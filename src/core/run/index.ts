@@ -28,7 +28,9 @@ export {
   type LandedStep,
   type LandedStepsOptions,
   landedSteps,
+  recordLanding,
   tickedSteps,
+  todoTextAt,
 } from './landed-steps.js';
 export { MACHINE_STATE, machineState } from './machine-state.js';
 export { type GateResult, pathGate } from './path-gate.js';

@@ -1,4 +1,4 @@
-import { type GitOptions, git, headCommit, showFile, tryGit } from '../git/index.js';
+import { type GitOptions, git, headCommit, resolveCommit, showFile, tryGit } from '../git/index.js';
 import { parseTodo } from '../plan/index.js';
 import { PLAN_TRAILER, REVERT_TRAILER, STEP_TRAILER } from './trailers.js';
 
@@ -40,16 +40,27 @@ export interface LandedStepsOptions {
 
 /** True when todo text has at least one ticked step. */
 export function hasTicks(todoText: string): boolean {
-  return parseTodo(todoText).items.some((i) => i.done);
+  return ticks(todoText).length > 0;
 }
 
 /** Step numbers ticked in todo text. */
 export function tickedSteps(todoText: string): Set<number> {
-  return new Set(
-    parseTodo(todoText)
+  return new Set(ticks(todoText));
+}
+
+// The todo texts met last (a run asks about the same few texts after every landing, and a
+// markdown parse is milliseconds): the ticked numbers of each, by text.
+const tickMemo = new Map<string, readonly number[]>();
+function ticks(todoText: string): readonly number[] {
+  let t = tickMemo.get(todoText);
+  if (!t) {
+    t = parseTodo(todoText)
       .items.filter((i) => i.done)
-      .map((i) => i.number),
-  );
+      .map((i) => i.number);
+    if (tickMemo.size >= 16) tickMemo.delete(tickMemo.keys().next().value as string);
+    tickMemo.set(todoText, t);
+  }
+  return t;
 }
 
 const FIELD = '\x1f';
@@ -131,48 +142,147 @@ async function planStart(
   return touching.find((c) => !withTicks.has(c));
 }
 
+const SHA = /^[0-9a-f]{40}$/;
+const CACHE_MAX = 64;
+
 /**
- * Results per (directory, commit id, plan, todo): history below a commit id never changes.
- * The entry is the computation itself, so two callers asking at once (a parallel run's
- * scheduler and its integration queue, right after a landing) share one set of git calls.
+ * Results per (directory, commit id, plan, todo): history below a commit id never changes,
+ * nor does a file at a commit id. The entry is the computation itself, so two callers asking
+ * at once (a parallel run's scheduler and its integration queue, right after a landing) share
+ * one set of git calls.
  */
 const cache = new Map<string, Promise<Map<number, LandedStep>>>();
-const CACHE_MAX = 64;
+const todoCache = new Map<string, Promise<string | undefined>>();
+
+function remember<T>(m: Map<string, Promise<T>>, key: string, p: Promise<T>): Promise<T> {
+  if (m.size >= CACHE_MAX) m.delete(m.keys().next().value as string);
+  m.set(key, p);
+  // A failed look is not remembered.
+  p.catch(() => m.get(key) === p && m.delete(key));
+  return p;
+}
+
+const landedKey = (dir: string, sha: string, planId: string, todoRel: string | undefined) =>
+  `${dir}\0${sha}\0${planId}\0${todoRel}`;
+
+/** The todo file at commit `sha` (undefined when it has none). */
+function todoAt(ctx: { env: GitOptions['env'] }, dir: string, sha: string, todoRel: string) {
+  const key = `${dir}\0${sha}\0${todoRel}`;
+  return todoCache.get(key) ?? remember(todoCache, key, showFile(dir, sha, todoRel, { env: ctx.env }));
+}
+
+/** The todo file at commit `o.sha` (undefined when it has none), read once per commit. */
+export function todoTextAt(
+  ctx: { env: GitOptions['env'] },
+  o: { dir: string; sha: string; todoRel: string },
+): Promise<string | undefined> {
+  return todoAt(ctx, o.dir, o.sha, o.todoRel);
+}
+
+/** Landed steps at commit `sha`, computed once per (dir, sha, plan, todo). */
+function landedAtCommit(
+  ctx: { env: GitOptions['env'] },
+  o: { dir: string; planId: string; todoRel?: string },
+  sha: string,
+): Promise<Map<number, LandedStep>> {
+  const key = landedKey(o.dir, sha, o.planId, o.todoRel);
+  return cache.get(key) ?? remember(cache, key, computeLanded(ctx, o, sha));
+}
 
 /** See {@link LandedStep} for the rules. Keyed by step number. */
 export async function landedSteps(
   ctx: { env: GitOptions['env'] },
   o: LandedStepsOptions,
 ): Promise<Map<number, LandedStep>> {
+  return (await landedAt(ctx, o)).landed;
+}
+
+/** {@link landedSteps}, and the commit id `o.ref` resolved to (undefined: unborn HEAD). */
+async function landedAt(
+  ctx: { env: GitOptions['env'] },
+  o: LandedStepsOptions,
+): Promise<{ landed: Map<number, LandedStep>; sha?: string }> {
   const ref = o.ref ?? 'HEAD';
-  const key =
-    /^[0-9a-f]{40}$/.test(ref) && o.workingTodo === undefined
-      ? `${o.dir}\0${ref}\0${o.planId}\0${o.todoRel}`
-      : undefined;
-  const hit = key ? cache.get(key) : undefined;
-  if (hit) return new Map(await hit);
-  const landed = computeLanded(ctx, o, ref);
-  if (key) {
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-    cache.set(key, landed);
-    // A failed look is not remembered.
-    landed.catch(() => cache.get(key) === landed && cache.delete(key));
+  const g = { env: ctx.env };
+  // Resolved first, so that every question about one commit is answered once, by any name.
+  const sha = SHA.test(ref)
+    ? ref
+    : ref === 'HEAD'
+      ? await headCommit(o.dir, g)
+      : await resolveCommit(o.dir, ref, g);
+  if (!sha) {
+    if (ref === 'HEAD') return { landed: new Map() };
+    return { landed: await computeLanded(ctx, o, ref) }; // git says what is wrong with the ref
   }
-  return new Map(await landed);
+  if (o.todoRel !== undefined && o.workingTodo !== undefined && !hasTicks(o.workingTodo)) {
+    const committed = await todoAt(ctx, o.dir, sha, o.todoRel);
+    if (committed !== o.workingTodo) return { landed: new Map(), sha };
+  }
+  return { landed: new Map(await landedAtCommit(ctx, o, sha)), sha };
+}
+
+/**
+ * Tell the cache about a landing commit this process just built: one commit on `parent`
+ * carrying this plan's trailers, with `todoText` as its todo file. By the rules its landed
+ * steps are the parent's plus its own — rule 3's start stays (its todo has a tick), and
+ * nothing reverts the newest commit — so the parent's result is extended with the commit's
+ * own log entry (one git call, for its author and date as git prints them) and the next
+ * look at it (the scheduler's refresh, the next landing's exactly-once check) asks git
+ * nothing else. Anything unexpected (no result for the parent, another shape of commit)
+ * falls back to the full computation. Returns when the answer is there (callers need not wait).
+ */
+export async function recordLanding(
+  ctx: { env: GitOptions['env'] },
+  o: { dir: string; planId: string; todoRel?: string; parent: string; commit: string; todoText?: string },
+): Promise<void> {
+  const key = landedKey(o.dir, o.commit, o.planId, o.todoRel);
+  const base = cache.get(landedKey(o.dir, o.parent, o.planId, o.todoRel));
+  if (!SHA.test(o.commit) || cache.has(key) || !base) return;
+  if (o.todoRel !== undefined) {
+    if (o.todoText === undefined || !hasTicks(o.todoText)) return;
+    remember(todoCache, `${o.dir}\0${o.commit}\0${o.todoRel}`, Promise.resolve(o.todoText));
+  }
+  const extended = async () => {
+    const [before, entries] = await Promise.all([
+      base,
+      stepLog({ env: ctx.env, dir: o.dir, range: [`^${o.parent}`, o.commit] }),
+    ]);
+    const own = entries[0];
+    if (entries.length !== 1 || own?.commit !== o.commit || own.reverts.length > 0) return undefined;
+    const landed = new Map(before);
+    addLandings(landed, entries, o.planId, () => true);
+    return landed;
+  };
+  await remember(
+    cache,
+    key,
+    extended().then(
+      (m) => m ?? computeLanded(ctx, o, o.commit),
+      () => computeLanded(ctx, o, o.commit),
+    ),
+  ).catch(() => {}); // not remembered; the next look computes (and reports) it
+}
+
+/** Each entry's steps of plan `planId` that are in effect, first landing first. */
+function addLandings(
+  landed: Map<number, LandedStep>,
+  entries: LogEntry[],
+  planId: string,
+  inEffect: (commit: string) => boolean,
+): void {
+  for (const e of entries) {
+    if (e.steps.length === 0 || !e.plans.includes(planId) || !inEffect(e.commit)) continue;
+    for (const n of e.steps) if (!landed.has(n)) landed.set(n, { step: n, ...pick(e) });
+  }
 }
 
 async function computeLanded(
   ctx: { env: GitOptions['env'] },
-  o: LandedStepsOptions,
+  o: { dir: string; planId: string; todoRel?: string },
   ref: string,
 ): Promise<Map<number, LandedStep>> {
   const g = { env: ctx.env };
   const landed = new Map<number, LandedStep>();
-  if (ref === 'HEAD' && !(await headCommit(o.dir, g))) return landed;
-  if (o.todoRel !== undefined && o.workingTodo !== undefined && !hasTicks(o.workingTodo)) {
-    const committed = await showFile(o.dir, ref, o.todoRel, g);
-    if (committed !== o.workingTodo) return landed;
-  }
   // Rule 3 first, so the log only reads this plan's history (a revert always comes after
   // what it reverts, so no revert that matters lies before the start).
   const start =
@@ -194,10 +304,7 @@ async function computeLanded(
     memo.set(c, v);
     return v;
   };
-  for (const e of entries) {
-    if (e.steps.length === 0 || !e.plans.includes(o.planId) || !inEffect(e.commit)) continue;
-    for (const n of e.steps) if (!landed.has(n)) landed.set(n, { step: n, ...pick(e) });
-  }
+  addLandings(landed, entries, o.planId, inEffect);
   return landed;
 }
 
@@ -212,11 +319,9 @@ export async function doneSteps(
   ctx: { env: GitOptions['env'] },
   o: LandedStepsOptions & { todoText?: string },
 ): Promise<Map<number, LandedStep | undefined>> {
-  const landed = await landedSteps(ctx, o);
+  const { landed, sha } = await landedAt(ctx, o);
   const done = new Map<number, LandedStep | undefined>(landed);
-  const text =
-    o.todoText ??
-    (o.todoRel ? await showFile(o.dir, o.ref ?? 'HEAD', o.todoRel, { env: ctx.env }) : undefined);
+  const text = o.todoText ?? (o.todoRel && sha ? await todoAt(ctx, o.dir, sha, o.todoRel) : undefined);
   for (const n of text ? tickedSteps(text) : []) if (!done.has(n)) done.set(n, undefined);
   return done;
 }

@@ -23,12 +23,15 @@ interface Pending {
  */
 export function runRecordObserver(ctx: Context, o: { root?: string; executor: string }): AttemptObserver {
   const pending = new Map<string, Pending>();
-  // The main checkout (worktree attempts are recorded there too), found once.
-  let root: Promise<string> | undefined;
-  const rootDir = () =>
-    (root ??= o.root
-      ? Promise.resolve(o.root)
-      : repoRoot(ctx.cwd, { env: ctx.env }).then((r) => r ?? ctx.cwd));
+  // The main checkout (worktree attempts are recorded there too), found once, from the
+  // start (beside the run's own start-up, not on the first step's path).
+  const root: Promise<string> = o.root
+    ? Promise.resolve(o.root)
+    : repoRoot(ctx.cwd, { env: ctx.env }).then(
+        (r) => r ?? ctx.cwd,
+        () => ctx.cwd,
+      );
+  const rootDir = () => root;
   const key = (e: AttemptRef) => `${e.runId}/${e.step}/${e.attempt}`;
   const write = async (
     e: AttemptRef,

@@ -1,6 +1,6 @@
 import { type GitOptions, git, tryGit } from '../git/index.js';
 import { markStep } from '../plan/index.js';
-import { landedSteps, stepMessage } from '../run/index.js';
+import { landedSteps, recordLanding, stepMessage } from '../run/index.js';
 
 /**
  * Preparing a step for the integration branch. The step branch keeps the step's own
@@ -31,6 +31,11 @@ export interface PrepareLanding extends GitOptions {
    * that lands differs from what was tested, and the tests are not run a second time.
    */
   testedHead?: string;
+  /**
+   * The commit the step branch sits on, when nothing rebased it since `testedHead` was made
+   * on it: landing on that same tip needs no rebase (HEAD is `testedHead`, already on it).
+   */
+  onBase?: string;
 }
 
 export type Prepared =
@@ -56,14 +61,17 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
     (landed) => ({ landed }),
     (error: unknown) => ({ error }),
   );
-  const rebase = await tryGit(o.dir, ['rebase', '--quiet', o.tip], g);
+  // Why skipping is safe: HEAD is the tested commit, a descendant of the tip itself, so
+  // `git rebase <tip>` would find the branch up to date and change nothing.
+  const inPlace = o.testedHead !== undefined && o.onBase === o.tip;
+  const rebase = inPlace ? { ok: true } : await tryGit(o.dir, ['rebase', '--quiet', o.tip], g);
   const seen = await look;
   const already = 'landed' in seen ? seen.landed.get(o.step.number) : undefined;
   // A failed look, or the step already there: leave the branch as a rebase found it, never mid-way.
   if (!rebase.ok && (already || 'error' in seen)) await tryGit(o.dir, ['rebase', '--abort'], g);
   if ('error' in seen) throw seen.error;
   if (already) return { kind: 'already', commit: already.commit, author: already.author };
-  if (!rebase.ok) {
+  if (!rebase.ok && 'stderr' in rebase) {
     const files = (await git(o.dir, ['diff', '--name-only', '--diff-filter=U'], g))
       .split('\n')
       .filter(Boolean);
@@ -79,7 +87,9 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
   // What lands is what the tests run on: HEAD as the rebase left it, read before they start.
   // The landing commit is built beside the test run and published only when it is green
   // (a red run leaves an unused commit object behind, nothing else).
-  const [head, headTree] = (await git(o.dir, ['rev-parse', 'HEAD', 'HEAD^{tree}'], g)).trim().split('\n');
+  const [head, headTree] = inPlace
+    ? [o.testedHead as string, `${o.testedHead}^{tree}`]
+    : (await git(o.dir, ['rev-parse', 'HEAD', 'HEAD^{tree}'], g)).trim().split('\n');
   if (!head || !headTree) throw new Error(`git rev-parse HEAD failed in ${o.dir}`);
   const built = landingCommit(o, head, headTree).then(
     (commit) => ({ commit }),
@@ -97,7 +107,7 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
 /** The commit to publish: HEAD's tree (+ the todo tick), parent `tip` (squash) or HEAD (keep). */
 async function landingCommit(o: PrepareLanding, head: string, headTree: string): Promise<string> {
   const g: GitOptions = { env: o.env };
-  const tree = o.todoPath ? await tickInTree(o, headTree) : headTree;
+  const { tree, todoText } = o.todoPath ? await tickInTree(o, headTree) : { tree: headTree };
   const parent = o.mode === 'squash' || head === o.tip ? o.tip : head;
   const message = stepMessage({
     step: o.step.number,
@@ -106,14 +116,31 @@ async function landingCommit(o: PrepareLanding, head: string, headTree: string):
     body: o.body,
     context: o.step.context,
   });
-  return (await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { ...g, input: message })).trim();
+  const commit = (
+    await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { ...g, input: message })
+  ).trim();
+  // Beside the tests: what is landed at this commit, from the parent's answer (the
+  // exactly-once look just made it) and this commit's own entry.
+  void recordLanding(g, { dir: o.repoRoot, planId: o.planId, todoRel: o.todoPath, parent, commit, todoText });
+  return commit;
+}
+
+/**
+ * todo.md texts this process wrote as blobs (by object id: a blob's content never changes),
+ * so the next landing, which finds the previous one's todo.md in its tree, reads none back.
+ */
+const knownBlobs = new Map<string, string>();
+function knowBlob(id: string, text: string): void {
+  if (knownBlobs.size >= 16) knownBlobs.delete(knownBlobs.keys().next().value as string);
+  knownBlobs.set(id, text);
 }
 
 /**
  * A tree equal to `tree` except that todo.md has this step's box ticked: built with
  * `ls-tree` / `mktree` from the tree itself, so nothing checked out (and no index) changes.
+ * Returns the todo text in the new tree too (undefined when todo.md is not tracked as a file).
  */
-async function tickInTree(o: PrepareLanding, tree: string): Promise<string> {
+async function tickInTree(o: PrepareLanding, tree: string): Promise<{ tree: string; todoText?: string }> {
   const g: GitOptions = { env: o.env };
   const path = (o.todoPath as string).split('/');
   // Down the path: each level's listing (NUL-separated `<mode> <type> <id>\t<name>`, as mktree reads it).
@@ -124,14 +151,15 @@ async function tickInTree(o: PrepareLanding, tree: string): Promise<string> {
     const at = entries.findIndex((e) => e.slice(e.indexOf('\t') + 1) === name);
     const [mode, type, oid] = (entries[at] ?? '').split(/[ \t]/);
     const last = depth === path.length - 1;
-    if (at < 0 || !oid || type !== (last ? 'blob' : 'tree') || mode === '120000') return tree; // not tracked (as a file): nothing to tick
+    if (at < 0 || !oid || type !== (last ? 'blob' : 'tree') || mode === '120000') return { tree }; // not tracked (as a file): nothing to tick
     levels.push({ entries, at });
     id = oid;
   }
-  const text = await git(o.dir, ['cat-file', 'blob', id], g);
+  const text = knownBlobs.get(id) ?? (await git(o.dir, ['cat-file', 'blob', id], g));
   const ticked = markStep(text, o.step.number, true);
-  if (ticked === text) return tree;
+  if (ticked === text) return { tree, todoText: text };
   let next = (await git(o.dir, ['hash-object', '-w', '--stdin'], { ...g, input: ticked })).trim();
+  knowBlob(next, ticked);
   // Up again: each level rewritten with the new id of the entry on the path. `--missing`:
   // every other entry is copied verbatim from an existing tree, so none needs looking up.
   for (const { entries, at } of levels.reverse()) {
@@ -142,5 +170,5 @@ async function tickInTree(o: PrepareLanding, tree: string): Promise<string> {
       await git(o.dir, ['mktree', '-z', '--missing'], { ...g, input: `${entries.join('\0')}\0` })
     ).trim();
   }
-  return next;
+  return { tree: next, todoText: ticked };
 }

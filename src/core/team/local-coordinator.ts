@@ -31,7 +31,10 @@ export function localCoordinator(
     branch: o.branch,
     pollMs: 1000,
     async refresh() {
-      const t = await tip();
+      // The tip this run last published is the tip: under the run lock only this run moves
+      // the branch, and should anyone else (a hand commit) move it meanwhile, the next
+      // publish, a compare-and-swap, finds out and the landing goes again from a fresh read.
+      const t = known ?? (await tip());
       return {
         ...(await viewAt(o.repoRoot, { ...g, rev: t, planId: o.planId, todoPath: o.todoPath })),
         heldByOthers: new Set(),

@@ -126,10 +126,17 @@ export async function requireCommitted(
   paths: (string | undefined)[],
   g: GitOptions,
 ): Promise<void> {
-  for (const p of paths) {
-    if (!p) continue;
-    const committed = await tryGit(repoRoot, ['show', `${rev}:${p}`], g);
-    const local = await readFile(`${repoRoot}/${p}`, 'utf8').catch(() => undefined);
+  // Looked at side by side; judged in order (the first file that is off is the one named).
+  const looks = paths
+    .filter((p): p is string => p !== undefined)
+    .map((p) => {
+      const committed = tryGit(repoRoot, ['show', `${rev}:${p}`], g);
+      committed.catch(() => {}); // awaited below, unless an earlier file already failed
+      return { p, committed, local: readFile(`${repoRoot}/${p}`, 'utf8').catch(() => undefined) };
+    });
+  for (const look of looks) {
+    const { p } = look;
+    const [committed, local] = await Promise.all([look.committed, look.local]);
     if (committed.ok && (local === undefined || committed.stdout === local)) continue;
     throw new UsageError(
       `${p} ${committed.ok ? 'differs from the one committed' : 'is not committed'} on ${label}`,

@@ -1,9 +1,25 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { GitError, type GitOptions, git, headAfterCommit, tryGit } from '../git/index.js';
+import {
+  checkoutGitDirs,
+  GitError,
+  type GitOptions,
+  git,
+  headAfterCommit,
+  headFromFiles,
+  tryGit,
+} from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
-import { createExecutor, executeStep, notifyAttempt, type RunSettings, STEP_TRAILER } from '../run/index.js';
+import {
+  createExecutor,
+  executeStep,
+  notifyAttempt,
+  type RunSettings,
+  STEP_TRAILER,
+  todoTextAt,
+} from '../run/index.js';
 import type { View } from './coordinator.js';
 import { prepareLanding } from './integration-commit.js';
 import { landThroughQueue } from './integration-queue.js';
@@ -104,6 +120,15 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
   let rebases = 0;
   /** The commit holding exactly the tree our own test run just passed (none after a resume). */
   let testedHead: string | undefined;
+  /** The tip `testedHead` was committed right on top of, until a landing may have rebased it. */
+  let onBase: string | undefined;
+  const commitTested = async (dir: string, base: string) => {
+    // HEAD before our commit, from the ref files (no process): an executor that moved HEAD
+    // itself leaves its commits to the rebase.
+    const before = await checkoutGitDirs(dir, g).then(headFromFiles, () => undefined);
+    testedHead = await commitWork(dir, n, { repoRoot: o.repoRoot, todoPath: o.todoPath, head: before }, g);
+    onBase = before === base && testedHead !== before ? base : undefined;
+  };
   const outcome = (status: StepOutcome['status'], extra: Partial<StepOutcome> = {}): StepOutcome => ({
     step: n,
     status,
@@ -133,7 +158,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
       o.say(`step ${n}: started — ${step.title}`);
       const r = await runExecutor(wt.dir, [...base.done]);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the executor did not get the tests green' });
-      testedHead = await commitWork(wt.dir, n, o.todoPath, g);
+      await commitTested(wt.dir, wt.base);
     }
     for (;;) {
       const res = await landThroughQueue({
@@ -143,8 +168,10 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
         currentTip: () => coord.currentTip(),
         publish: (commit, tip) => coord.publish(commit, tip),
         onLostRace: () => o.say(`step ${n}: ${coord.branch} moved while landing; rebasing onto the new tip`),
-        prepare: (tip) =>
-          prepareLanding({
+        prepare: (tip) => {
+          const unrebased = onBase;
+          onBase = undefined; // after this look the branch may sit on `tip`
+          return prepareLanding({
             ...g,
             repoRoot: o.repoRoot,
             dir: wt.dir,
@@ -156,7 +183,9 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
             body: o.landedBy,
             test: (dir) => o.test(dir, ac.signal),
             testedHead,
-          }),
+            onBase: unrebased,
+          });
+        },
       });
       if (res.kind === 'landed') {
         // The step is done once published. Removing its worktree and settling the attempt's
@@ -216,7 +245,9 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
       const doneNow = [...(await coord.refresh()).done];
       const r = await runExecutor(wt.dir, doneNow, note);
       if (!r.ok) return outcome('failed', { reason: r.reason ?? 'the retry on the new base failed' });
-      testedHead = await commitWork(wt.dir, n, o.todoPath, g);
+      // After a conflict the branch was reset to the new tip, so the retry's commit sits right
+      // on it; after a red rebase it sits on the rebased commit, and the landing rebases as usual.
+      await commitTested(wt.dir, res.tip);
     }
   } catch (err) {
     if (lost) return outcome('skipped', { reason: lost });
@@ -236,10 +267,11 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
 async function commitWork(
   dir: string,
   n: number,
-  todoPath: string | undefined,
+  o: { repoRoot: string; todoPath?: string; head?: string },
   g: GitOptions,
 ): Promise<string | undefined> {
-  if (todoPath) {
+  const todoPath = o.todoPath;
+  if (todoPath && !(o.head && (await untouched(dir, todoPath, { ...o, head: o.head }, g)))) {
     const restore = await tryGit(dir, ['checkout', '-q', 'HEAD', '--', todoPath], g);
     // Refused only when HEAD has no todo.md (nothing to restore); anything else is an error.
     if (!restore.ok && (await tryGit(dir, ['cat-file', '-e', `HEAD:${todoPath}`], g)).ok)
@@ -252,6 +284,27 @@ async function commitWork(
   if (!made.ok && !(await tryGit(dir, ['diff', '--cached', '--quiet'], g)).ok)
     throw new GitError(args, made.code, made.stderr, made.stdout);
   return headAfterCommit(dir, g);
+}
+
+/**
+ * True when the file at `path` is, on disk, exactly HEAD's (`o.head`): a regular file, not
+ * executable, with the same text. Then `git add --all` stages it as HEAD has it and there is
+ * nothing to restore — most executors never touch todo.md.
+ */
+async function untouched(
+  dir: string,
+  path: string,
+  o: { repoRoot: string; head: string },
+  g: GitOptions,
+): Promise<boolean> {
+  const file = join(dir, path);
+  const st = await lstat(file).catch(() => undefined);
+  if (!st?.isFile() || (st.mode & 0o111) !== 0) return false;
+  const [disk, committed] = await Promise.all([
+    readFile(file, 'utf8').catch(() => undefined),
+    todoTextAt(g, { dir: o.repoRoot, sha: o.head, todoRel: path }),
+  ]);
+  return disk !== undefined && disk === committed;
 }
 
 /** Step numbers whose trailers appear on `tip` but not on `base`. */

@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import { appendFile, lstat, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
-import { type GitOptions, git, isAncestor, resolveCommit, status, tryGit } from '../git/index.js';
+import {
+  checkoutGitDirs,
+  type GitOptions,
+  git,
+  isAncestor,
+  refFromFiles,
+  resolveCommit,
+  status,
+  tryGit,
+} from '../git/index.js';
 import { Mutex } from './mutex.js';
 
 /**
@@ -228,7 +237,15 @@ type PrepareOptions = GitOptions & { planId: string; step: number; base: string;
 async function startPoint(repoRoot: string, o: PrepareOptions) {
   const g: GitOptions = { env: o.env };
   const branch = stepBranch(o.planId, o.step);
-  const branchTip = await resolveCommit(repoRoot, `refs/heads/${branch}`, g);
+  // Most steps have no branch yet: the ref files say so without a process.
+  const fromFiles = await checkoutGitDirs(repoRoot, g).then(
+    (d) => refFromFiles(d, `refs/heads/${branch}`),
+    () => undefined,
+  );
+  const branchTip =
+    fromFiles === undefined
+      ? await resolveCommit(repoRoot, `refs/heads/${branch}`, g)
+      : (fromFiles ?? undefined);
   const hasWork = branchTip !== undefined && !(await isAncestor(repoRoot, branchTip, o.base, g));
   return { branch, hasWork, from: hasWork ? (branchTip as string) : o.base };
 }

@@ -6,6 +6,7 @@ import {
   commit,
   headFromFiles,
   readWorkTree,
+  refFromFiles,
   status,
   underPaths,
   withoutPaths,
@@ -141,5 +142,20 @@ describe('git dirs and HEAD from git’s own files', () => {
     expect(
       await headFromFiles({ gitDir: join(dir, 'nowhere'), commonDir: join(dir, 'nowhere') }),
     ).toBeUndefined();
+  });
+
+  it('a branch ref from the files: its id when loose, null when surely absent, undefined when packed or symbolic', async () => {
+    const dir = initRepo(cleanups.tmp('specloop-ref-'), { 'a.txt': 'a\n' });
+    git(dir, 'branch', 'loose');
+    const dirs = await checkoutGitDirs(dir, G);
+    const ref = (name: string) => refFromFiles(dirs, `refs/heads/${name}`);
+    expect(await ref('loose')).toBe(git(dir, 'rev-parse', 'loose'));
+    expect(await ref('nothing/here')).toBeNull();
+    expect(await ref('../HEAD')).toBeUndefined();
+    git(dir, 'symbolic-ref', 'refs/heads/alias', 'refs/heads/loose');
+    expect(await ref('alias')).toBeUndefined();
+    git(dir, 'pack-refs', '--all');
+    expect(await ref('loose')).toBeUndefined(); // packed: git reads it
+    expect(await ref('nothing')).toBeNull();
   });
 });

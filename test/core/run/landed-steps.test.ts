@@ -1,6 +1,14 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { status as gitStatus } from '../../../src/core/git/index.js';
-import { commitStep as commitStepG, landedSteps, stepMessage } from '../../../src/core/run/index.js';
+import {
+  commitStep as commitStepG,
+  doneSteps,
+  landedSteps,
+  recordLanding,
+  stepMessage,
+} from '../../../src/core/run/index.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { git, initRepo, tempDir, writeFiles } from '../../support/repo.js';
 import { todoText } from '../../support/run-fixtures.js';
@@ -138,5 +146,55 @@ describe('landed steps: the one definition of done', () => {
       'src/c.js',
     ]);
     expect((await status(dir, { paths: ['src/c.js'] })).map((e) => e.path)).toEqual(['src/c.js']);
+  });
+
+  /** An env whose `git` only writes down that it was asked (and fails): a look served from memory asks nothing. */
+  const noGit = () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const log = join(t.dir, 'calls.log');
+    writeFileSync(log, '');
+    writeFileSync(join(t.dir, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexit 1\n`, { mode: 0o755 });
+    return {
+      env: { ...process.env, PATH: `${t.dir}:${process.env.PATH}` },
+      calls: () => readFileSync(log, 'utf8'),
+    };
+  };
+
+  it("a landing recorded from its parent's answer equals the full computation, and is then answered without git", async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    const parent = await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    const o = { dir, planId: 'p', todoRel: 'todo.md' };
+    await landedSteps(G, { ...o, ref: parent }); // the integration queue's exactly-once look
+    writeFiles(dir, { 'b.txt': 'b' });
+    const commit = await commitStep(dir, { step: 2, todoPath: 'todo.md', planId: 'p' });
+    const todo = git(dir, 'show', `${commit}:todo.md`);
+    await recordLanding(G, { ...o, parent, commit, todoText: `${todo}\n` });
+    const none = noGit();
+    const fromMemory = await doneSteps(none, { ...o, ref: commit });
+    expect(none.calls()).toBe('');
+    // The same repository under another name is another cache key: computed from scratch.
+    const computed = await doneSteps(G, { ...o, dir: `${dir}/.`, ref: commit });
+    expect([...fromMemory.keys()].sort()).toEqual([1, 2]);
+    expect(fromMemory).toEqual(computed);
+    expect(fromMemory.get(2)?.commit).toBe(commit);
+    expect(fromMemory.get(2)?.author).toBe(git(dir, 'log', '-1', '--format=%an', commit));
+  });
+
+  it('a recorded landing of another shape (two commits on the parent, a revert) falls back to the full computation', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    const one = await commitStep(dir, { step: 1, todoPath: 'todo.md', planId: 'p' });
+    const o = { dir, planId: 'p', todoRel: 'todo.md' };
+    await landedSteps(G, { ...o, ref: one });
+    writeFiles(dir, { 'b.txt': 'b' });
+    const two = await commitStep(dir, { step: 2, todoPath: 'todo.md', planId: 'p' });
+    git(dir, 'revert', '--no-edit', two);
+    const tip = git(dir, 'rev-parse', 'HEAD');
+    await recordLanding(G, { ...o, parent: one, commit: tip, todoText: git(dir, 'show', `${tip}:todo.md`) });
+    const got = await landedSteps(G, { ...o, ref: tip });
+    expect([...got.keys()]).toEqual([1]);
+    expect(got).toEqual(await landedSteps(G, { ...o, dir: `${dir}/.`, ref: tip }));
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareLanding } from '../../../src/core/team/integration-commit.js';
@@ -115,6 +115,52 @@ describe('preparing a step for the integration branch', () => {
     // Without a tested commit (a resumed step) the tests always run.
     await prepareLanding({ ...input, tip, test: counting });
     expect(runs).toBe(2);
+  });
+
+  it('a step landing on the very tip its tested commit was made on lands it as it is, without a rebase', async () => {
+    const { dir, wt, input } = await scene('out/one.txt', 'one\n', 'out/two.txt', 'two\n');
+    const base = git(wt.dir, 'rev-parse', 'HEAD^');
+    const tested = git(wt.dir, 'rev-parse', 'HEAD');
+    // A git that writes down each subcommand, first on PATH.
+    const bin = tempDir('specloop-land-bin-');
+    cleanups.push(bin.cleanup);
+    const log = join(bin.dir, 'calls.log');
+    writeFileSync(log, '');
+    writeFileSync(
+      join(bin.dir, 'git'),
+      `#!/bin/sh\necho "$1" >> '${log}'\nPATH='${process.env.PATH}' exec git "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const env = { ...process.env, PATH: `${bin.dir}:${process.env.PATH}` };
+    let runs = 0;
+    const counting = async () => {
+      runs += 1;
+      return { ok: true, output: '' };
+    };
+    const r = await prepareLanding({
+      ...input,
+      env,
+      tip: base,
+      test: counting,
+      testedHead: tested,
+      onBase: base,
+    });
+    expect(r).toMatchObject({ kind: 'ready', head: tested });
+    const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    expect(calls).not.toContain('rebase');
+    expect(calls).not.toContain('rev-parse');
+    expect(runs).toBe(0);
+    const commit = (r as { commit: string }).commit;
+    expect(git(dir, 'rev-parse', `${commit}^`)).toBe(base);
+    expect(git(dir, 'show', `${commit}:out/two.txt`)).toBe('two');
+    expect(git(dir, 'show', `${commit}:todo.md`)).toContain('- [x] Step 2: two');
+    // The same commit landing on a tip that moved on is rebased (and tested) as before.
+    const moved = await prepareLanding({ ...input, env, test: counting, testedHead: tested, onBase: base });
+    expect(moved.kind).toBe('ready');
+    expect(readFileSync(log, 'utf8')).toContain('rebase');
+    expect(runs).toBe(1);
   });
 
   it('a step already integrated on the tip is reported, not landed twice', async () => {
