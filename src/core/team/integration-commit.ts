@@ -36,6 +36,8 @@ export interface PrepareLanding extends GitOptions {
    * on it: landing on that same tip needs no rebase (HEAD is `testedHead`, already on it).
    */
   onBase?: string;
+  /** Told the landing commit as soon as it is built, before the tests are through (the queue's speculation). */
+  onBuilt?: (commit: string) => void;
 }
 
 export type Prepared =
@@ -92,7 +94,10 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
     : (await git(o.dir, ['rev-parse', 'HEAD', 'HEAD^{tree}'], g)).trim().split('\n');
   if (!head || !headTree) throw new Error(`git rev-parse HEAD failed in ${o.dir}`);
   const built = landingCommit(o, head, headTree).then(
-    (commit) => ({ commit }),
+    (commit) => {
+      o.onBuilt?.(commit);
+      return { commit };
+    },
     (error: unknown) => ({ error }),
   );
   // Why skipping is safe: the same commit in the same worktree is the same tree on the same

@@ -15,8 +15,7 @@ import {
 import { type PlanSource, type RunSettings, runErrors } from '../run/index.js';
 import { claimRef, isExpired, swapRemoteRef } from './claims.js';
 import { prepareLanding } from './integration-commit.js';
-import { landThroughQueue } from './integration-queue.js';
-import { Mutex } from './mutex.js';
+import { IntegrationQueue, landThroughQueue } from './integration-queue.js';
 import { fetchRemoteState } from './remote-state.js';
 import { resolveTeam, type TeamSetup } from './team-run.js';
 import { requireStep } from './team-setup.js';
@@ -107,7 +106,7 @@ async function land(
 ): Promise<string> {
   const g: GitOptions = { env: ctx.env };
   const res = await landThroughQueue({
-    queue: new Mutex(),
+    queue: new IntegrationQueue(),
     branch: `${t.remote}/${t.branch}`,
     step: step.number,
     currentTip: async () => (await fetch()).tip as string,

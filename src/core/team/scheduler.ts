@@ -4,7 +4,8 @@ import { isInfraError } from '../llm/infra-error.js';
 import { type PlanStep, readySteps } from '../plan/index.js';
 import { betweenSteps } from '../run/index.js';
 import type { View } from './coordinator.js';
-import { Mutex, sleep } from './mutex.js';
+import { IntegrationQueue } from './integration-queue.js';
+import { sleep } from './mutex.js';
 import type { EngineOptions, StepOutcome } from './types.js';
 
 export type { EngineOptions } from './types.js';
@@ -31,7 +32,7 @@ export interface EngineResult {
  */
 export async function runScheduler(ctx: Context, o: EngineOptions): Promise<EngineResult> {
   const coord = o.coordinator;
-  const queue = new Mutex();
+  const queue = new IntegrationQueue();
   const running = new Map<number, Promise<void>>();
   const failed = new Set<number>();
   const outcomes: StepOutcome[] = [];

@@ -22,18 +22,17 @@ import {
 } from '../run/index.js';
 import type { View } from './coordinator.js';
 import { prepareLanding } from './integration-commit.js';
-import { landThroughQueue } from './integration-queue.js';
-import type { Mutex } from './mutex.js';
+import { type IntegrationQueue, landThroughQueue } from './integration-queue.js';
 import { conflictNote, redNote, type TemplateRoots } from './retry-notes.js';
 import type { RunSetup } from './team-setup.js';
 import type { EngineOptions, ExecuteFn, StepOutcome } from './types.js';
-import { prepareWorktree, removeWorktree } from './worktrees.js';
+import { beginSpeculation, endSpeculation, prepareWorktree, removeWorktree } from './worktrees.js';
 
 /** What the worktree steps of one run share. */
 export interface TaskShared {
   o: EngineOptions;
-  /** The integration queue: one landing at a time. */
-  queue: Mutex;
+  /** The integration queue: one publish at a time, in order (integration-queue.ts). */
+  queue: IntegrationQueue;
   /** Aborted on Ctrl-C or when the run gives up: stop at the next safe point. */
   signal: AbortSignal;
   addCost(usd: number): void;
@@ -122,6 +121,9 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
   let testedHead: string | undefined;
   /** The tip `testedHead` was committed right on top of, until a landing may have rebased it. */
   let onBase: string | undefined;
+  /** Where the step branch stood before the last landing preparation, and `onBase` then. */
+  let standing: string | undefined;
+  let unrebased: string | undefined;
   const commitTested = async (dir: string, base: string) => {
     // HEAD before our commit, from the ref files (no process): an executor that moved HEAD
     // itself leaves its commits to the rebase.
@@ -168,9 +170,14 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
         currentTip: () => coord.currentTip(),
         publish: (commit, tip) => coord.publish(commit, tip),
         onLostRace: () => o.say(`step ${n}: ${coord.branch} moved while landing; rebasing onto the new tip`),
-        prepare: (tip) => {
-          const unrebased = onBase;
+        prepare: async (tip, built, speculative) => {
+          unrebased = onBase;
           onBase = undefined; // after this look the branch may sit on `tip`
+          standing = await headAfterCommit(wt.dir, g); // HEAD from the ref files (else git)
+          if (speculative) {
+            if (!standing) throw new Error(`step ${n}: cannot tell where its branch stands`);
+            await beginSpeculation(o.repoRoot, { planId: o.planId, step: n, head: standing });
+          }
           return prepareLanding({
             ...g,
             repoRoot: o.repoRoot,
@@ -184,8 +191,18 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
             test: (dir) => o.test(dir, ac.signal),
             testedHead,
             onBase: unrebased,
+            onBuilt: built,
           });
         },
+        // A preparation on a tip that was never published: the branch back where it was.
+        discard: async () => {
+          if (!standing) throw new Error(`step ${n}: cannot tell where its branch stood before the landing`);
+          if ((await headAfterCommit(wt.dir, g)) !== standing)
+            await git(wt.dir, ['reset', '-q', '--hard', standing], g);
+          await endSpeculation(o.repoRoot, { planId: o.planId, step: n });
+          onBase = unrebased;
+        },
+        keep: () => endSpeculation(o.repoRoot, { planId: o.planId, step: n }),
       });
       if (res.kind === 'landed') {
         // The step is done once published. Removing its worktree and settling the attempt's

@@ -40,6 +40,46 @@ export function worktreeDir(repoRoot: string, planId: string, step: number | str
 }
 
 /**
+ * The integration queue may rebase a step's branch onto a commit the landing ahead built
+ * but has not published yet (integration-queue.ts). Meanwhile this file beside the
+ * worktree holds the branch's own commit: a run killed then must not resume from a branch
+ * carrying another step's unpublished work, so the next run puts the branch back first.
+ */
+const speculationFile = (repoRoot: string, planId: string, step: number) =>
+  `${worktreeDir(repoRoot, planId, step)}.speculating`;
+
+/** Before rebasing the step branch onto an unpublished commit: remember its own commit `head`. */
+export async function beginSpeculation(
+  repoRoot: string,
+  o: { planId: string; step: number; head: string },
+): Promise<void> {
+  await atomicWrite(speculationFile(repoRoot, o.planId, o.step), `${o.head}\n`);
+}
+
+/** The speculation is over (undone, or its tip was published): nothing to put back. */
+export async function endSpeculation(repoRoot: string, o: { planId: string; step: number }): Promise<void> {
+  await rm(speculationFile(repoRoot, o.planId, o.step), { force: true });
+}
+
+/** A speculation a killed run left: the step branch (and its worktree, when registered) back on its own commit. */
+async function undoSpeculation(
+  repoRoot: string,
+  o: { planId: string; step: number },
+  registered: boolean,
+  g: GitOptions,
+): Promise<void> {
+  const file = speculationFile(repoRoot, o.planId, o.step);
+  const head = (await readFile(file, 'utf8').catch(() => ''))?.trim();
+  if (!/^[0-9a-f]{40,64}$/.test(head)) return void (await rm(file, { force: true }));
+  const dir = worktreeDir(repoRoot, o.planId, o.step);
+  // In a registered worktree, files and branch together; otherwise the branch ref alone
+  // (never git inside a directory that is not a worktree: it would find the main checkout).
+  if (registered) await git(dir, ['reset', '-q', '--hard', head], g);
+  else await git(repoRoot, ['update-ref', `refs/heads/${stepBranch(o.planId, o.step)}`, head], g);
+  await rm(file, { force: true });
+}
+
+/**
  * The branch a step's worktree works on. Not under `specloop/` on purpose: the run's own
  * branch is `specloop/<plan>`, and git cannot hold both `a/b` and `a/b/c` as refs.
  */
@@ -264,6 +304,7 @@ function stepWorktree(
 
 async function addFresh(repoRoot: string, o: PrepareOptions): Promise<StepWorktree> {
   const g: GitOptions = { env: o.env };
+  if (existsSync(speculationFile(repoRoot, o.planId, o.step))) await undoSpeculation(repoRoot, o, false, g);
   const { branch, hasWork, from } = await startPoint(repoRoot, o);
   const dir = worktreeDir(repoRoot, o.planId, o.step);
   await mkdir(join(repoRoot, WORKTREES_DIR, o.planId), { recursive: true });
@@ -284,7 +325,9 @@ async function recoverLeftover(repoRoot: string, o: PrepareOptions): Promise<Ste
   const dir = worktreeDir(repoRoot, o.planId, o.step);
   const notes: string[] = [];
   await git(repoRoot, ['worktree', 'prune'], g);
-  if (!(await registeredWorktrees(repoRoot, g)).has(dir)) {
+  const registered = (await registeredWorktrees(repoRoot, g)).has(dir);
+  await undoSpeculation(repoRoot, o, registered, g);
+  if (!registered) {
     // A directory that is not a registered worktree holds no commits: safe to remove.
     await rm(dir, { recursive: true, force: true });
     notes.push(`step ${o.step}: removed a half-created worktree`);
@@ -320,6 +363,7 @@ export async function removeWorktree(repoRoot: string, o: RemoveOptions): Promis
   const g: GitOptions = { env: o.env };
   const dir = worktreeDir(repoRoot, o.planId, o.step);
   const branch = stepBranch(o.planId, o.step);
+  await endSpeculation(repoRoot, o);
   await locked(repoRoot, async () => {
     // `worktree remove` drops its own entry; only when it could not (or the directory is
     // already gone) is the entry left to a prune.

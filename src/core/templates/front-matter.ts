@@ -38,6 +38,19 @@ function bad(file: string, what: string): UsageError {
  * `---` line is all body. Unknown keys are errors (a typo must not be silently ignored).
  */
 export function parseTemplateText(text: string, file: string): { meta: FrontMatter; body: string } {
+  // A run reads the same few templates for every step: the file is read each time (an edit
+  // counts at once), its parse is remembered by text. Errors are not (they name the file).
+  const hit = parsed.get(text);
+  if (hit) return { meta: structuredClone(hit.meta), body: hit.body };
+  const r = parseFresh(text, file);
+  if (parsed.size >= 32) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(text, r);
+  return { meta: structuredClone(r.meta), body: r.body };
+}
+
+const parsed = new Map<string, { meta: FrontMatter; body: string }>();
+
+function parseFresh(text: string, file: string): { meta: FrontMatter; body: string } {
   const src = text.replace(/^\uFEFF/, '');
   let raw: unknown = {};
   let body = src;

@@ -85,6 +85,32 @@ describe('run --parallel (engine with a stand-in executor)', () => {
     expect([...stepTrailers(dir, 'main')].sort()).toEqual([1, 2, 3]);
   });
 
+  it('a landing prepared on the one ahead, which then turns red, is undone and lands on the real tip', async () => {
+    const { dir, ctx } = setup([
+      { title: 'base', actions: ['WRITE out/base.txt base'] },
+      { title: 'a', deps: [1], actions: ['WRITE out/a.txt a'] },
+      { title: 'b', deps: [1], actions: ['SLEEP 150', 'WRITE out/b.txt b'] },
+      { title: 'c', deps: [1], actions: ['SLEEP 850', 'WRITE out/c.txt c'] },
+    ]);
+    // a and b cannot live together; with b there, the tests take half a second, so c's
+    // attempt ends while b's landing is being tested and c prepares on b's commit. (The
+    // outcome checked below is the same whatever the timing.)
+    writeFileSync(
+      join(dir, 'check.sh'),
+      `${CHECK_SH.replace('echo ok', '')}[ -e out/b.txt ] && sleep 0.5\nif [ -e out/a.txt ] && [ -e out/b.txt ]; then echo "a and b clash"; exit 1; fi\necho ok\n`,
+    );
+    git(dir, 'commit', '-qam', 'a and b clash');
+    const r = await parallelRun(ctx, { parallel: 3, maxRebases: 1 }, { execute: fakeExecute() });
+    expect(r.exitCode, ctx.err()).toBe(1);
+    const status = Object.fromEntries(r.outcomes.map((o) => [o.step, o.status]));
+    expect(status).toEqual({ 1: 'landed', 2: 'landed', 3: 'failed', 4: 'landed' });
+    expect([...stepTrailers(dir, 'main')]).toEqual([1, 2, 4]);
+    expect(existsSync(join(dir, 'out', 'b.txt'))).toBe(false);
+    expect(git(dir, 'show', '--name-only', '--format=', 'main')).not.toContain('out/b.txt');
+    // Not a lost race: nobody else moved the branch.
+    expect(ctx.err()).not.toContain('moved while landing');
+  });
+
   it('the retry note comes from a project template when there is one', async () => {
     const { dir, ctx } = setup([
       { title: 'base', actions: ['WRITE out/base.txt base'] },

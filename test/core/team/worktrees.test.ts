@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  beginSpeculation,
   excludeWorktrees,
   prepareWorktree,
   removeWorktree,
@@ -101,6 +102,37 @@ describe('step worktrees', () => {
     });
     expect(third.resumed).toBe(true);
     expect(git(third.dir, 'rev-parse', 'HEAD')).toBe(work);
+  });
+
+  it("a run killed while its branch sat on the landing ahead's unpublished commit resumes from the step's own work", async () => {
+    const { dir, tip } = repo();
+    const o = { env: process.env, now: Date.now(), planId: 'p', step: 2, base: tip };
+    for (const dirGone of [false, true]) {
+      const wt = await prepareWorktree(dir, o);
+      writeFileSync(join(wt.dir, 'out', `own-${dirGone}.txt`), 'own\n');
+      git(wt.dir, 'add', '-A');
+      git(wt.dir, 'commit', '-q', '-m', 'own work');
+      const own = git(wt.dir, 'rev-parse', 'HEAD');
+      // The landing ahead built a commit (another step's work) that it never published.
+      writeFileSync(join(dir, 'out', 'ahead.txt'), 'ahead\n');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', 'ahead, not published');
+      const ahead = git(dir, 'rev-parse', 'HEAD');
+      git(dir, 'reset', '-q', '--hard', tip);
+      await beginSpeculation(dir, { planId: 'p', step: 2, head: own });
+      git(wt.dir, 'rebase', '-q', ahead);
+      expect(git(wt.dir, 'log', '--format=%s', '-2')).toBe('own work\nahead, not published');
+      if (dirGone) rmSync(wt.dir, { recursive: true, force: true }); // killed; the directory lost too
+      const again = await prepareWorktree(dir, o);
+      expect(again.resumed).toBe(true);
+      expect(git(dir, 'rev-parse', `refs/heads/${stepBranch('p', 2)}`)).toBe(own);
+      expect(git(again.dir, 'rev-parse', 'HEAD')).toBe(own);
+      expect(existsSync(join(again.dir, 'out', 'ahead.txt'))).toBe(false);
+      expect(git(again.dir, 'status', '--porcelain')).toBe('');
+      expect(existsSync(`${worktreeDir(dir, 'p', 2)}.speculating`)).toBe(false);
+      expect(existsSync(join(dir, '.specloop', 'recovered'))).toBe(false); // nothing to rescue: no patch
+      await removeWorktree(dir, { env: process.env, planId: 'p', step: 2, landedOn: own });
+    }
   });
 
   it('removing keeps a branch with unlanded commits and deletes a landed one', async () => {
