@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { type GitOptions, git, tryGit } from '../git/index.js';
 import { markStep } from '../plan/index.js';
-import { landedSteps, recordLanding, stepMessage } from '../run/index.js';
+import { landedSteps, recordLanding, stepMessage, todoTextAt } from '../run/index.js';
 
 /**
  * Preparing a step for the integration branch. The step branch keeps the step's own
@@ -131,13 +132,16 @@ async function landingCommit(o: PrepareLanding, head: string, headTree: string):
 }
 
 /**
- * todo.md texts this process wrote as blobs (by object id: a blob's content never changes),
- * so the next landing, which finds the previous one's todo.md in its tree, reads none back.
+ * The text of blob `id` when it is `candidate` — the todo.md the run already knows at the
+ * tip, which a step's tree almost always carries unchanged: git's object id is the hash of
+ * `blob <size>\0<content>`, so a match needs no `cat-file`. Otherwise undefined.
  */
-const knownBlobs = new Map<string, string>();
-function knowBlob(id: string, text: string): void {
-  if (knownBlobs.size >= 16) knownBlobs.delete(knownBlobs.keys().next().value as string);
-  knownBlobs.set(id, text);
+function knownText(id: string, candidate: string | undefined): string | undefined {
+  if (candidate === undefined) return undefined;
+  const body = Buffer.from(candidate, 'utf8');
+  const algo = id.length === 64 ? 'sha256' : 'sha1';
+  const own = createHash(algo).update(`blob ${body.length}\0`).update(body).digest('hex');
+  return own === id ? candidate : undefined;
 }
 
 /**
@@ -160,11 +164,11 @@ async function tickInTree(o: PrepareLanding, tree: string): Promise<{ tree: stri
     levels.push({ entries, at });
     id = oid;
   }
-  const text = knownBlobs.get(id) ?? (await git(o.dir, ['cat-file', 'blob', id], g));
+  const atTip = await todoTextAt(g, { dir: o.repoRoot, sha: o.tip, todoRel: o.todoPath as string });
+  const text = knownText(id, atTip) ?? (await git(o.dir, ['cat-file', 'blob', id], g));
   const ticked = markStep(text, o.step.number, true);
   if (ticked === text) return { tree, todoText: text };
   let next = (await git(o.dir, ['hash-object', '-w', '--stdin'], { ...g, input: ticked })).trim();
-  knowBlob(next, ticked);
   // Up again: each level rewritten with the new id of the entry on the path. `--missing`:
   // every other entry is copied verbatim from an existing tree, so none needs looking up.
   for (const { entries, at } of levels.reverse()) {

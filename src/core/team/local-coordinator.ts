@@ -8,14 +8,21 @@ import { viewAt } from './view.js';
  * out in the main worktree, so the files there follow.
  */
 export function localCoordinator(
-  o: GitOptions & { repoRoot: string; branch: string; planId: string; todoPath?: string },
+  o: GitOptions & {
+    repoRoot: string;
+    branch: string;
+    planId: string;
+    todoPath?: string;
+    /** The branch's commit as the run just read it (under the run lock). */
+    tip?: string;
+  },
 ): Coordinator {
   const g: GitOptions = { env: o.env };
   const ref = `refs/heads/${o.branch}`;
   // The tip as last read or published. The integration queue may start a landing from it
   // unread, because publishing is a compare-and-swap: if someone moved the branch meanwhile
   // the publish fails, the landing counts as a lost race and goes again from a fresh read.
-  let known: string | undefined;
+  let known: string | undefined = o.tip;
   const tip = async () => {
     const t = await resolveCommit(o.repoRoot, ref, g);
     if (!t) throw new Error(`branch ${o.branch} disappeared`);

@@ -65,6 +65,7 @@ export const runParallelImpl: RunStrategy = async (ctx, s, src, deps = {}) => {
         branch,
         planId: setup.planId,
         todoPath: setup.todoPath,
+        tip,
       }),
       execute,
       test: setup.test,
