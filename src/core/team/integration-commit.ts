@@ -131,6 +131,9 @@ async function landingCommit(o: PrepareLanding, head: string, headTree: string):
   return commit;
 }
 
+const writeBlob = async (dir: string, text: string, g: GitOptions) =>
+  (await git(dir, ['hash-object', '-w', '--stdin'], { ...g, input: text })).trim();
+
 /**
  * The text of blob `id` when it is `candidate` — the todo.md the run already knows at the
  * tip, which a step's tree almost always carries unchanged: git's object id is the hash of
@@ -152,6 +155,16 @@ function knownText(id: string, candidate: string | undefined): string | undefine
 async function tickInTree(o: PrepareLanding, tree: string): Promise<{ tree: string; todoText?: string }> {
   const g: GitOptions = { env: o.env };
   const path = (o.todoPath as string).split('/');
+  // The tick of the todo.md the run knows at the tip, written beside the walk down the tree:
+  // the step's tree almost always carries that todo.md (checked below by its object id).
+  const early = todoTextAt(g, { dir: o.repoRoot, sha: o.tip, todoRel: o.todoPath as string })
+    .then(async (text) => {
+      if (text === undefined) return undefined;
+      const ticked = markStep(text, o.step.number, true);
+      const blob = ticked === text ? undefined : await writeBlob(o.dir, ticked, g);
+      return { text, ticked, blob };
+    })
+    .catch(() => undefined); // the walk below reads it itself (and reports what is wrong)
   // Down the path: each level's listing (NUL-separated `<mode> <type> <id>\t<name>`, as mktree reads it).
   const levels: { entries: string[]; at: number }[] = [];
   let id = tree;
@@ -164,11 +177,12 @@ async function tickInTree(o: PrepareLanding, tree: string): Promise<{ tree: stri
     levels.push({ entries, at });
     id = oid;
   }
-  const atTip = await todoTextAt(g, { dir: o.repoRoot, sha: o.tip, todoRel: o.todoPath as string });
-  const text = knownText(id, atTip) ?? (await git(o.dir, ['cat-file', 'blob', id], g));
-  const ticked = markStep(text, o.step.number, true);
+  const known = await early;
+  const atTip = known && knownText(id, known.text) !== undefined ? known : undefined;
+  const text = atTip?.text ?? (await git(o.dir, ['cat-file', 'blob', id], g));
+  const ticked = atTip?.ticked ?? markStep(text, o.step.number, true);
   if (ticked === text) return { tree, todoText: text };
-  let next = (await git(o.dir, ['hash-object', '-w', '--stdin'], { ...g, input: ticked })).trim();
+  let next = atTip?.blob ?? (await writeBlob(o.dir, ticked, g));
   // Up again: each level rewritten with the new id of the entry on the path. `--missing`:
   // every other entry is copied verbatim from an existing tree, so none needs looking up.
   for (const { entries, at } of levels.reverse()) {
