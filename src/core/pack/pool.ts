@@ -29,6 +29,11 @@ export interface PoolOptions {
   /** Per path, what the stat prediction already read (used when processing in this thread). */
   priors?: Priors;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * With workers: called once when this thread has no batch left but workers still do,
+   * for work that can be done ahead (counting the header as first drawn).
+   */
+  idle?: () => void;
   /** In this thread, after each batch: write out what the sink holds (BlockStore.settle). */
   settle?: () => ArrayBufferLike | undefined;
 }
@@ -159,6 +164,7 @@ function inWorkers(
   let done = 0;
   let settled = false;
   let helping = false;
+  let idled = false;
   return new Promise<PoolResult>((resolve, reject) => {
     const finish = (err?: Error) => {
       if (settled) return;
@@ -212,6 +218,10 @@ function inWorkers(
 
           deliver(start, batch, local.takeEntries());
           await new Promise<void>((r) => setImmediate(r)); // let the workers' answers in
+        }
+        if (!settled && !idled) {
+          idled = true;
+          opts.idle?.();
         }
       } catch (err) {
         finish(err as Error);

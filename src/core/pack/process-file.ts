@@ -19,8 +19,8 @@ import { styleRenderer } from './render/index.js';
 import { describeFindings, pathForcesScan, scanForSecrets } from './secrets.js';
 import { compileGlobs } from './select/patterns.js';
 import { blockTokens } from './tokens/blocks.js';
-import { type TextScan, TokenCounter } from './tokens/counter.js';
-import { type EncodingName, loadEncoding } from './tokens/encodings.js';
+import { counterFor, type TextScan, type TokenCounter } from './tokens/counter.js';
+import type { EncodingName } from './tokens/encodings.js';
 import type { PackStyle, SkipReason } from './types.js';
 
 /** Everything a worker needs to process files; plain data (it crosses threads). */
@@ -221,7 +221,7 @@ export class FileProcessor {
   }
 
   private tokens(): Promise<TokenCounter> {
-    this.counter ??= loadEncoding(this.cfg.encoding).then((ref) => new TokenCounter(ref));
+    this.counter ??= counterFor(this.cfg.encoding);
     return this.counter;
   }
 

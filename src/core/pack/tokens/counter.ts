@@ -1,4 +1,4 @@
-import type { EncodingName, Vocabulary } from './encodings.js';
+import { type EncodingName, loadEncoding, type Vocabulary } from './encodings.js';
 import { o200kPieceEnd } from './scan-o200k.js';
 
 /** Memo entries kept before the piece memo is cleared (bounds memory on huge packs). */
@@ -328,4 +328,19 @@ export class TokenCounter {
     }
     return this.count(lead + text + tail);
   }
+}
+
+const shared = new Map<EncodingName, Promise<TokenCounter>>();
+
+/**
+ * This thread's counter for `encoding`: one piece memo for everything counted here (files,
+ * then the header and footer, which meet many of the same pieces).
+ */
+export function counterFor(encoding: EncodingName): Promise<TokenCounter> {
+  let c = shared.get(encoding);
+  if (!c) {
+    c = loadEncoding(encoding).then((ref) => new TokenCounter(ref));
+    shared.set(encoding, c);
+  }
+  return c;
 }
