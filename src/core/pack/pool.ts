@@ -135,6 +135,8 @@ interface Reply {
  * batches, so a worker with one batch would wait for it.
  */
 const AHEAD = 2;
+/** How long this thread works on its own batch before it answers the workers. */
+const YIELD_MS = 4;
 
 interface Slot {
   w: Worker;
@@ -203,6 +205,11 @@ function inWorkers(
       }
     };
     // This thread's share, between the workers' answers.
+    let yieldAt = 0;
+    const breather = async () => {
+      await new Promise<void>((r) => setImmediate(r));
+      yieldAt = performance.now() + YIELD_MS;
+    };
     const help = async () => {
       helping = true;
       try {
@@ -212,12 +219,13 @@ function inWorkers(
             if (opts.signal.aborted) throw new InterruptedError();
             const out = local.process(root, paths[i]!, opts.priors, i);
             outcomes.push(out instanceof Promise ? await out : out);
+            // a batch of big files takes long: let the workers' answers in (and feed them)
+            if (performance.now() > yieldAt) await breather();
           }
           const batch = toWire(outcomes);
           local.recycle(undefined); // toWire copied the bytes out of the chunks read into
-
           deliver(start, batch, local.takeEntries());
-          await new Promise<void>((r) => setImmediate(r)); // let the workers' answers in
+          await breather();
         }
         if (!settled && !idled) {
           idled = true;
