@@ -135,6 +135,8 @@ interface Reply {
  * batches, so a worker with one batch would wait for it.
  */
 const AHEAD = 2;
+/** The last this-many batches a thread (of BATCH files) go in quarter batches. */
+const TAIL = 4;
 /** How long this thread works on its own batch before it answers the workers. */
 const YIELD_MS = 4;
 
@@ -178,13 +180,19 @@ function inWorkers(
     };
     const onAbort = () => finish(new InterruptedError());
     opts.signal.addEventListener('abort', onAbort, { once: true });
+    // Batch ends by start (batches near the end are smaller, so no thread is left with a
+    // long batch while the others have nothing).
+    const ends = new Map<number, number>();
     const take = (): number | undefined => {
       if (returned.length > 0) return returned.shift();
       if (next >= paths.length) return undefined;
-      next += BATCH;
-      return next - BATCH;
+      const start = next;
+      const size = paths.length - next > TAIL * BATCH * (threads + 1) ? BATCH : BATCH / 4;
+      next = Math.min(paths.length, next + size);
+      ends.set(start, next);
+      return start;
     };
-    const endOf = (start: number) => Math.min(paths.length, start + BATCH);
+    const endOf = (start: number) => ends.get(start)!;
     const deliver = (start: number, batch: WireBatch, fresh: [string, string][] | undefined) => {
       try {
         opts.sink(start, batch);
