@@ -86,11 +86,12 @@ export async function processAll(
     priors: predicted?.priors,
     sink,
     settle: store.settle ? () => store.settle!() : undefined,
+    onEntries: (e) => cache.stage(e),
     idle,
     onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
   });
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
-  cache.add(pool.entries);
+  cache.stage(pool.entries);
   const notices: string[] =
     decoded.length > 0
       ? [

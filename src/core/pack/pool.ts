@@ -34,6 +34,8 @@ export interface PoolOptions {
    * for work that can be done ahead (counting the header as first drawn).
    */
   idle?: () => void;
+  /** Each batch's new cache entries as they come (else they are all in PoolResult.entries). */
+  onEntries?: (entries: [string, string][]) => void;
   /** In this thread, after each batch: write out what the sink holds (BlockStore.settle). */
   settle?: () => ArrayBufferLike | undefined;
 }
@@ -161,6 +163,7 @@ function inWorkers(
   opts: PoolOptions,
 ): Promise<PoolResult> {
   const entries: [string, string][] = [];
+  const keep = opts.onEntries ?? ((e: [string, string][]) => entries.push(...e));
   const slots = new Set<Slot>();
   const returned: number[] = [];
   const local = new FileProcessor(cfg);
@@ -199,7 +202,7 @@ function inWorkers(
       } catch (err) {
         return finish(err as Error);
       }
-      if (fresh) entries.push(...fresh);
+      if (fresh) keep(fresh);
       done += batch.outcomes.length;
       opts.onProgress?.(done, paths.length);
       if (done >= paths.length) finish();
