@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd } from '../../src/util/format.js';
+import { formatCount, formatUsd } from '../../src/util/format.js';
 
 describe('formatUsd', () => {
   it('shows cents, fractions of a cent, and never a misleading $0.00', () => {
@@ -8,5 +8,16 @@ describe('formatUsd', () => {
     expect(formatUsd(0.01)).toBe('$0.01');
     expect(formatUsd(0.00071)).toBe('$0.0007');
     expect(formatUsd(0.0000135)).toBe('<$0.0001');
+  });
+});
+
+describe('formatCount', () => {
+  it('writes integers exactly as en-US toLocaleString does', () => {
+    const xs = [
+      0, 7, 12, 999, 1000, 1001, 99_999, 100_000, 1_234_567, 21_214_465, -1, -999, -1000, -12_345_678,
+    ];
+    for (let d = 1; d <= 15; d++) xs.push(10 ** d - 1, 10 ** d, 3 * 10 ** d + 17);
+    for (const x of xs) expect(formatCount(x)).toBe(x.toLocaleString('en-US'));
+    expect(formatCount(1234.5)).toBe('1,234.5');
   });
 });

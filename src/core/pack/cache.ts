@@ -49,6 +49,9 @@ const line = (k: string, v: string) => `${k}\t${v}\t${check(k, v)}\n`;
 export class TokenCache {
   readonly entries: Map<string, string>;
   private readonly fresh: [string, string][] = [];
+  /** Entries staged while the files are processed, and their log lines (see stage). */
+  private readonly staged: [string, string][] = [];
+  private readonly stagedLines: string[] = [];
 
   private constructor(
     private readonly file: string | undefined,
@@ -88,19 +91,36 @@ export class TokenCache {
     }
   }
 
+  /**
+   * Entries to save that this run does not look up again (the files' own: they are found
+   * by content and path, and each is made once): their log lines are formatted now, while
+   * the files are still being processed, rather than all at the end. Not in `entries`.
+   */
+  stage(entries: Iterable<[string, string]>): void {
+    if (!this.file) return;
+    for (const [k, v] of entries) {
+      if (this.entries.get(k) === v) continue;
+      this.staged.push([k, v]);
+      this.stagedLines.push(line(k, v));
+    }
+  }
+
   /** Persist what was added (best effort: a cache that cannot be written is just cold). */
   async save(): Promise<void> {
-    if (!this.file || this.fresh.length === 0) return;
+    if (!this.file || (this.fresh.length === 0 && this.staged.length === 0)) return;
     try {
       await mkdir(join(this.file, '..'), { recursive: true });
       if (this.size > COMPACT_BYTES) {
+        for (const [k, v] of this.staged) this.entries.set(k, v);
         const all = [...this.entries].slice(-KEEP);
         await atomicWrite(this.file, all.map(([k, v]) => line(k, v)).join(''));
       } else {
-        const text = this.fresh.map(([k, v]) => line(k, v)).join('');
+        const text = this.stagedLines.join('') + this.fresh.map(([k, v]) => line(k, v)).join('');
         await appendFile(this.file, this.torn ? `\n${text}` : text);
       }
       this.fresh.length = 0;
+      this.staged.length = 0;
+      this.stagedLines.length = 0;
     } catch {}
   }
 }

@@ -7,7 +7,7 @@ import { processFiles } from './pool.js';
 import { FileProcessor, Priors, type ProcessConfig } from './process-file.js';
 import { quotePath } from './render/quote-path.js';
 import { SKIP_LABEL } from './summary.js';
-import { loadEncoding } from './tokens/encodings.js';
+import { counterFor } from './tokens/counter.js';
 import type { PackOptions, SkippedFile } from './types.js';
 import type { WireBatch } from './wire.js';
 
@@ -32,6 +32,7 @@ export async function processAll(
   store: BlockStore,
   options: PackOptions,
   predicted?: { misses: number; priors?: Priors },
+  idle?: () => void,
 ): Promise<Processed> {
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
@@ -62,7 +63,7 @@ export async function processAll(
             // Something needs counting, so the header will too: load the main thread's
             // vocabulary now, while it is idle, not after the workers finish.
             warmedUp = true;
-            loadEncoding(o.encoding).catch(() => {});
+            counterFor(o.encoding).catch(() => {});
           }
         } else if (x.reason === 'unreadable') {
           throw new UsageError(`cannot read ${x.path}: ${x.detail}`, {
@@ -85,10 +86,12 @@ export async function processAll(
     priors: predicted?.priors,
     sink,
     settle: store.settle ? () => store.settle!() : undefined,
+    onEntries: (e) => cache.stage(e),
+    idle,
     onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
   });
   ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
-  cache.add(pool.entries);
+  cache.stage(pool.entries);
   const notices: string[] =
     decoded.length > 0
       ? [

@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/format.js';
 import type { SkippedFile } from './types.js';
 
 /**
@@ -77,7 +78,7 @@ export function collapseFor(
   };
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 /** The left-out list at a level: files in collapsed directories become one line per directory and reason. */
 export function condenseLeftOut(

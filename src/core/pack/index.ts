@@ -23,8 +23,8 @@ import { renderTree } from './render/tree.js';
 import { footerInfo, measurer } from './sections.js';
 import { sortPaths } from './select/sort.js';
 import { SKIP_LABEL } from './summary.js';
-import { TokenCounter } from './tokens/counter.js';
-import { type EncodingName, loadEncoding } from './tokens/encodings.js';
+import { counterFor } from './tokens/counter.js';
+import type { EncodingName } from './tokens/encodings.js';
 import type { PackOptions, PackResult, SkippedFile } from './types.js';
 import { checkOutputPath, partText, writeParts } from './write-output.js';
 
@@ -35,16 +35,9 @@ export { formatTokenCountTree, tokenCountTree } from './token-count-tree.js';
 export { ENCODINGS } from './tokens/encodings.js';
 export type * from './types.js';
 
-const counters = new Map<EncodingName, Promise<TokenCounter>>();
-
 /** Exact token count of `text` (special tokens such as `<|endoftext|>` count as text). */
 export async function countTokens(text: string, encoding: EncodingName = 'o200k_base'): Promise<number> {
-  let c = counters.get(encoding);
-  if (!c) {
-    c = loadEncoding(encoding).then((ref) => new TokenCounter(ref));
-    counters.set(encoding, c);
-  }
-  return (await c).count(text);
+  return (await counterFor(encoding)).count(text);
 }
 
 /** Pack directories into one (or, with splitTokens, several) LLM-ready files. */
@@ -114,8 +107,14 @@ async function packResolved(
       : o.write
         ? new FileStore(o.outputPath)
         : new MemoryStore();
+  // The header as first drawn is usually the final one (and else differs only in a few
+  // marks): count it while the last batches are in the workers, not after.
+  const measure = measurer(o.encoding, cache, countTokens);
+  const ahead = () => {
+    if (o.files) measure(styleRenderer(o.style).header(header)).catch(() => {});
+  };
   try {
-    const processed = await processAll(ctx, o, ordered, cache, store, options, predicted);
+    const processed = await processAll(ctx, o, ordered, cache, store, options, predicted, ahead);
     const { packed, skipped, hits } = processed;
     skipped.push(...early);
     const said =
@@ -129,6 +128,7 @@ async function packResolved(
       { ...processed, packed, skipped, hits },
       cache,
       store,
+      measure,
     );
     ctx.log.debug(`pack: written and cache saved at ${since()}`);
     return result;
@@ -149,8 +149,8 @@ async function finish(
   { packed, skipped, hits, notices, mode }: Processed,
   cache: TokenCache,
   store: BlockStore,
+  measure: (text: string) => Promise<number>,
 ): Promise<PackResult> {
-  const measure = measurer(o.encoding, cache, countTokens);
   const extras = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
   const inTree = new Set(selected);

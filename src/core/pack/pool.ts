@@ -29,6 +29,13 @@ export interface PoolOptions {
   /** Per path, what the stat prediction already read (used when processing in this thread). */
   priors?: Priors;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * With workers: called once when this thread has no batch left but workers still do,
+   * for work that can be done ahead (counting the header as first drawn).
+   */
+  idle?: () => void;
+  /** Each batch's new cache entries as they come (else they are all in PoolResult.entries). */
+  onEntries?: (entries: [string, string][]) => void;
   /** In this thread, after each batch: write out what the sink holds (BlockStore.settle). */
   settle?: () => ArrayBufferLike | undefined;
 }
@@ -71,21 +78,16 @@ export async function processFiles(
   opts: PoolOptions,
 ): Promise<PoolResult> {
   const warm = opts.predictedMisses !== undefined && mostlyCached(paths.length, opts.predictedMisses);
-  const wanted = opts.threads ?? (paths.length < MIN_FILES_FOR_WORKERS || warm ? 0 : availableParallelism());
-  const threads = Math.min(wanted, Math.ceil(paths.length / BATCH));
+  // The main thread processes files too (it is otherwise idle until the last batch), so one
+  // core needs no worker: each worker is an isolate of its own, with its own compiled code
+  // and piece memo to warm up.
+  const wanted =
+    opts.threads ??
+    (paths.length < MIN_FILES_FOR_WORKERS || warm ? 0 : Math.max(1, availableParallelism() - 1));
+  const threads = Math.min(wanted, Math.ceil(paths.length / BATCH) - 1);
   const entry = threads > 0 ? workerEntry() : undefined;
-  if (entry) {
-    try {
-      return await inWorkers(entry, threads, root, paths, cfg, opts);
-    } catch (err) {
-      // Workers that could not even start (no loader, resource limits): do it here instead.
-      if (!(err instanceof StartupError)) throw err;
-    }
-  }
-  return inThread(root, paths, cfg, opts);
+  return entry ? inWorkers(entry, threads, root, paths, cfg, opts) : inThread(root, paths, cfg, opts);
 }
-
-class StartupError extends Error {}
 
 /** Predicted misses up to this share of the files are cheaper in this thread than workers. */
 const WARM_MISS_SHARE = 0.02;
@@ -130,6 +132,28 @@ interface Reply {
   error?: string;
 }
 
+/**
+ * Batches a worker holds ahead: the main thread answers messages only between its own
+ * batches, so a worker with one batch would wait for it.
+ */
+const AHEAD = 2;
+/** The last this-many batches a thread (of BATCH files) go in quarter batches. */
+const TAIL = 4;
+/** How long this thread works on its own batch before it answers the workers. */
+const YIELD_MS = 4;
+
+interface Slot {
+  w: Worker;
+  /** Starts of the batches it was given and has not answered yet. */
+  given: number[];
+  answered: boolean;
+}
+
+/**
+ * `threads` workers and this thread take batches from one queue; outcomes reach the sink
+ * as they are ready (any order). A worker that fails before its first answer (it could not
+ * start) hands its batches back to this thread; after that, a failure stops the pack.
+ */
 function inWorkers(
   entry: URL,
   threads: number,
@@ -139,67 +163,134 @@ function inWorkers(
   opts: PoolOptions,
 ): Promise<PoolResult> {
   const entries: [string, string][] = [];
-  const workers: Worker[] = [];
+  const keep = opts.onEntries ?? ((e: [string, string][]) => entries.push(...e));
+  const slots = new Set<Slot>();
+  const returned: number[] = [];
+  const local = new FileProcessor(cfg);
   let next = 0;
   let done = 0;
   let settled = false;
+  let helping = false;
+  let idled = false;
   return new Promise<PoolResult>((resolve, reject) => {
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
       opts.signal.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
+      for (const s of slots) void s.w.terminate();
       if (err) reject(err);
       else resolve({ entries, mode: 'threads' });
     };
     const onAbort = () => finish(new InterruptedError());
     opts.signal.addEventListener('abort', onAbort, { once: true });
-    const feed = (w: Worker) => {
-      if (next >= paths.length) return;
+    // Batch ends by start (batches near the end are smaller, so no thread is left with a
+    // long batch while the others have nothing).
+    const ends = new Map<number, number>();
+    const take = (): number | undefined => {
+      if (returned.length > 0) return returned.shift();
+      if (next >= paths.length) return undefined;
       const start = next;
-      next = Math.min(paths.length, next + BATCH);
-      w.postMessage({ id: start, root, paths: paths.slice(start, next) });
+      const size = paths.length - next > TAIL * BATCH * (threads + 1) ? BATCH : BATCH / 4;
+      next = Math.min(paths.length, next + size);
+      ends.set(start, next);
+      return start;
+    };
+    const endOf = (start: number) => ends.get(start)!;
+    const deliver = (start: number, batch: WireBatch, fresh: [string, string][] | undefined) => {
+      try {
+        opts.sink(start, batch);
+      } catch (err) {
+        return finish(err as Error);
+      }
+      if (fresh) keep(fresh);
+      done += batch.outcomes.length;
+      opts.onProgress?.(done, paths.length);
+      if (done >= paths.length) finish();
+    };
+    const feed = (s: Slot) => {
+      while (!settled && s.given.length < AHEAD) {
+        const start = take();
+        if (start === undefined) return;
+        s.given.push(start);
+        s.w.postMessage({ id: start, root, paths: paths.slice(start, endOf(start)) });
+      }
+    };
+    // This thread's share, between the workers' answers.
+    let yieldAt = 0;
+    const breather = async () => {
+      await new Promise<void>((r) => setImmediate(r));
+      yieldAt = performance.now() + YIELD_MS;
+    };
+    const help = async () => {
+      helping = true;
+      try {
+        for (let start = take(); start !== undefined && !settled; start = take()) {
+          const outcomes: FileOutcome[] = [];
+          for (let i = start; i < endOf(start); i++) {
+            if (opts.signal.aborted) throw new InterruptedError();
+            const out = local.process(root, paths[i]!, opts.priors, i);
+            outcomes.push(out instanceof Promise ? await out : out);
+            // a batch of big files takes long: let the workers' answers in (and feed them)
+            if (performance.now() > yieldAt) await breather();
+          }
+          const batch = toWire(outcomes);
+          local.recycle(undefined); // toWire copied the bytes out of the chunks read into
+          deliver(start, batch, local.takeEntries());
+          await breather();
+        }
+        if (!settled && !idled) {
+          idled = true;
+          opts.idle?.();
+        }
+      } catch (err) {
+        finish(err as Error);
+      }
+      helping = false;
+    };
+    const lost = (s: Slot, why: string) => {
+      if (settled || !slots.has(s)) return;
+      slots.delete(s);
+      if (s.answered) return finish(new WorkError(`pack worker ${why}`));
+      returned.push(...s.given);
+      if (!helping) void help();
     };
     const init: WorkerInit = { cfg, sharedRanks: true };
     for (let t = 0; t < threads; t++) {
-      const w = new Worker(entry, { workerData: init });
-      workers.push(w);
+      let w: Worker;
+      try {
+        w = new Worker(entry, { workerData: init });
+      } catch {
+        break; // resource limits: the threads started so far (and this one) do the work
+      }
+      const s: Slot = { w, given: [], answered: false };
+      slots.add(s);
       w.on('message', (r: Reply) => {
+        if (settled) return;
         if (r.error) return finish(new WorkError(`pack worker failed: ${r.error}`));
-        const got = r.outcomes ?? [];
-        try {
-          opts.sink(r.id, { outcomes: got, bytes: new Uint8Array(r.bytes ?? new ArrayBuffer(0)) });
-        } catch (err) {
-          return finish(err as Error);
-        }
-        if (r.entries) entries.push(...r.entries);
-        done += got.length;
-        opts.onProgress?.(done, paths.length);
-        if (done >= paths.length) return finish();
-        feed(w);
+        s.answered = true;
+
+        s.given.splice(s.given.indexOf(r.id), 1);
+        deliver(
+          r.id,
+          { outcomes: r.outcomes ?? [], bytes: new Uint8Array(r.bytes ?? new ArrayBuffer(0)) },
+          r.entries,
+        );
+        feed(s);
       });
-      w.on('error', (err) =>
-        finish(
-          done === 0 ? new StartupError(err.message) : new WorkError(`pack worker crashed: ${err.message}`),
-        ),
-      );
-      w.on('exit', (code) => {
-        if (!settled)
-          finish(
-            done === 0 ? new StartupError(`exit ${code}`) : new WorkError(`pack worker exited (${code})`),
-          );
-      });
-      feed(w);
+      w.on('error', (err) => lost(s, `crashed: ${err.message}`));
+      w.on('exit', (code) => lost(s, `exited (${code})`));
+      feed(s);
     }
     // The rank table is built once, here, while the workers start, and lent to each of
-    // them (shared memory): the main thread needs it for the header anyway.
+    // them (shared memory): this thread needs it too.
     const lend = (ranks: RanksMessage['ranks']) => {
-      for (const w of workers) if (!settled) w.postMessage({ ranks } satisfies RanksMessage);
+      for (const s of slots) if (!settled) s.w.postMessage({ ranks } satisfies RanksMessage);
     };
     loadEncoding(cfg.encoding).then(
       (v) => lend(v.shared),
       () => lend(null),
     );
     if (paths.length === 0) finish();
+    else void help();
   });
 }

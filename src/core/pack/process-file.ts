@@ -16,11 +16,11 @@ import { canCompress, compressSource } from './compress/index.js';
 import { binaryKind, blobId, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
 import { styleRenderer } from './render/index.js';
-import { describeFindings, findSecrets } from './secrets.js';
+import { describeFindings, pathForcesScan, scanForSecrets } from './secrets.js';
 import { compileGlobs } from './select/patterns.js';
 import { blockTokens } from './tokens/blocks.js';
-import { type TextScan, TokenCounter } from './tokens/counter.js';
-import { type EncodingName, loadEncoding } from './tokens/encodings.js';
+import { counterFor, type TextScan, type TokenCounter } from './tokens/counter.js';
+import type { EncodingName } from './tokens/encodings.js';
 import type { PackStyle, SkipReason } from './types.js';
 
 /** Everything a worker needs to process files; plain data (it crosses threads). */
@@ -104,6 +104,11 @@ const FAST = /^(\d+) (\d+) =(\d+)$/;
 const IDENTITY = / =\d+$/;
 
 const sha1 = (s: string) => hash('sha1', s); // one-shot: no Hash object per key
+
+/** Texts shorter than this are counted again rather than remembered (cheap either way). */
+const SEEN_MIN = 512;
+/** Scans remembered per thread before starting over (bounds memory on huge packs). */
+const SEEN_LIMIT = 50_000;
 
 /**
  * A stat index entry trusts its recorded blob id only when the file's ctime was at least
@@ -200,13 +205,23 @@ export class FileProcessor {
     this.flags = `${CACHE_VERSION}\0${cfg.encoding}\0${cfg.style}\0${bits.map((b) => (b ? 1 : 0)).join('')}`;
   }
 
+  /** Texts (by blob id) the prefilter cleared whatever their name (see scanForSecrets). */
+  private readonly cleared = new Set<string>();
+  /** This run's scans of texts (by blob id) and of their rendered bodies when those differ. */
+  private seen = new Map<string, { text: TextScan; body?: TextScan }>();
+
+  private see(blob: string, text: TextScan, body: TextScan | undefined): void {
+    if (this.seen.size >= SEEN_LIMIT) this.seen = new Map();
+    this.seen.set(blob, { text, body });
+  }
+
   /** Cache entries computed since the last call. */
   takeEntries(): [string, string][] {
     return this.fresh.splice(0);
   }
 
   private tokens(): Promise<TokenCounter> {
-    this.counter ??= loadEncoding(this.cfg.encoding).then((ref) => new TokenCounter(ref));
+    this.counter ??= counterFor(this.cfg.encoding);
     return this.counter;
   }
 
@@ -570,8 +585,11 @@ export class FileProcessor {
     if (this.cfg.securityCheck) {
       const key = sha1(`s\0${CACHE_VERSION}\0${blob}`);
       let found = this.cfg.cache.get(key);
+      if (found === undefined && this.cleared.has(blob) && !pathForcesScan(path)) found = '';
       if (found === undefined) {
-        found = describeFindings(await findSecrets(path, raw));
+        const scan = await scanForSecrets(path, raw);
+        found = describeFindings(scan.findings);
+        if (scan.byContent) this.cleared.add(blob);
         this.remember(key, found);
       }
       if (found !== '') return { path, ok: false, reason: 'secret', detail: found };
@@ -592,9 +610,14 @@ export class FileProcessor {
     const cached = hit !== undefined && hit.length >= 2 && hit.every(Number.isFinite);
     let counter: TokenCounter | undefined;
     let scanned: TextScan | undefined;
+    // The text's count depends on its bytes and this run's settings, except where the path
+    // picks a transform (comments by language, --compress): a copy of a text seen before
+    // (LICENSEs, vendored files) reuses its scans.
+    const reusable = !this.cfg.removeComments && !wantsCompress && content.length >= SEEN_MIN;
+    const seen = reusable ? this.seen.get(blob) : undefined;
     if (!cached) {
       counter = await this.tokens();
-      scanned = counter.scan(content);
+      scanned = seen?.text ?? counter.scan(content);
     }
     const tokens = cached ? hit[0]! : scanned!.total;
     const block = renderer.file(path, content, tokens);
@@ -604,7 +627,8 @@ export class FileProcessor {
       if (this.bytesAsIs && !wantsCompress && IDENTITY.test(this.cfg.cache.get(key)!))
         this.counts = ` ${tokens} ${counted[0]} ${content.length}${clean}`;
     } else {
-      const scan = block.body === content ? scanned! : counter!.scan(block.body);
+      const scan = block.body === content ? scanned! : (seen?.body ?? counter!.scan(block.body));
+      if (reusable && !seen) this.see(blob, scanned!, scan === scanned ? undefined : scan);
       counted = [blockTokens(counter!, block, scan, block.tail)];
       if (block.lastTail !== undefined) counted.push(blockTokens(counter!, block, scan, block.lastTail));
       // `=` marks a body that is the file's trimmed bytes as they are (see fastHit)

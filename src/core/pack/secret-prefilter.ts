@@ -117,8 +117,13 @@ function ruleAt(text: string, i: number, r: Rule): boolean {
   return r.re.test(text);
 }
 
-/** The discord-like token's first dot follows its 24-26 leading chars. */
+/**
+ * The discord-like token's first dot follows its 24-26 leading chars. It is at least 32
+ * chars long: shorter tails cannot match (and every char read below is then in bounds:
+ * an out-of-bounds read deoptimizes the compiled loop).
+ */
 function discordAt(text: string, i: number): boolean {
+  if (i + 32 > text.length) return false;
   if (text.charCodeAt(i + 24) !== 46 && text.charCodeAt(i + 25) !== 46 && text.charCodeAt(i + 26) !== 46)
     return false;
   DISCORD.lastIndex = i;

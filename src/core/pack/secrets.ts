@@ -108,6 +108,30 @@ export function mayHoldSecret(filePath: string, content: string): boolean {
   );
 }
 
+/**
+ * Whether the file's name alone (or a prefilter that is off) sends it to secretlint. When
+ * not, the verdict on a text the prefilter cleared holds for any file with that text (see
+ * scanForSecrets).
+ */
+export function pathForcesScan(filePath: string): boolean {
+  presetKnown ??= installedPresetVersion() === KNOWN_PRESET_VERSION;
+  return !presetKnown || !prefilter || filePath.endsWith('.p12') || ENV_STYLE_NAME.test(filePath);
+}
+
+/**
+ * findSecrets, and `byContent`: the text holds no hint of any rule, so every file with it
+ * whose name does not force a scan (pathForcesScan) has no finding either.
+ */
+export async function scanForSecrets(
+  filePath: string,
+  content: string,
+): Promise<{ findings: SecretFinding[]; byContent: boolean }> {
+  presetKnown ??= installedPresetVersion() === KNOWN_PRESET_VERSION;
+  const byContent = presetKnown && prefilter && !hasSecretHint(content);
+  if (byContent && !pathForcesScan(filePath)) return { findings: [], byContent };
+  return { findings: await findSecrets(filePath, content), byContent };
+}
+
 async function createLinter(): Promise<Lint> {
   const [{ lintSource }, { creator, rules }] = await Promise.all([
     import('@secretlint/core'),

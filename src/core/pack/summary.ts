@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/format.js';
 import { quotePath } from './render/quote-path.js';
 import type { PackResult, SkipReason } from './types.js';
 
@@ -15,7 +16,7 @@ export const SKIP_LABEL: Record<SkipReason, string> = {
   'split-limit': 'too big',
 };
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 /** Above this many skipped files, budget drops are counted per directory. */
 const MAX_LISTED = 50;

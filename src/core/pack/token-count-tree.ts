@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/format.js';
 import { quotePath } from './render/quote-path.js';
 import type { PackedFile } from './types.js';
 
@@ -39,13 +40,12 @@ export function tokenCountTree(files: readonly PackedFile[], min = 0): TokenCoun
 
 /** The tree as indented text lines for stderr. */
 export function formatTokenCountTree(entries: readonly TokenCountEntry[], min = 0): string {
-  if (entries.length === 0)
-    return `Token count tree:\n  (nothing with ≥ ${min.toLocaleString('en-US')} tokens)\n`;
+  if (entries.length === 0) return `Token count tree:\n  (nothing with ≥ ${formatCount(min)} tokens)\n`;
   const lines = entries.map((e) => {
     const name = e.path.endsWith('/')
       ? `${e.path.slice(0, -1).split('/').pop()}/`
       : (e.path.split('/').pop() ?? e.path);
-    return `  ${'  '.repeat(e.depth)}${quotePath(name)}  ${e.tokens.toLocaleString('en-US')}`;
+    return `  ${'  '.repeat(e.depth)}${quotePath(name)}  ${formatCount(e.tokens)}`;
   });
   return `Token count tree:\n${lines.join('\n')}\n`;
 }

@@ -32,12 +32,15 @@ if (parentPort) {
   let gotRanks: (r: SharedRanks | null) => void = () => {};
   if (init.sharedRanks)
     provideEncoding(init.cfg.encoding, new Promise<SharedRanks | null>((resolve) => (gotRanks = resolve)));
-  port.on('message', async (msg: BatchRequest | RanksMessage) => {
-    if ('ranks' in msg) return gotRanks(msg.ranks);
+  // Batches are processed one after the other: the pool sends the next before this one is
+  // answered, and one FileProcessor must not interleave two files at its awaits.
+  let queue = Promise.resolve();
+  const run = async (msg: BatchRequest) => {
     try {
       const outcomes = [];
       for (const p of msg.paths) outcomes.push(await proc.process(msg.root, p));
       const batch = toWire(outcomes);
+      proc.recycle(undefined); // toWire copied the bytes out of the chunks read into
       const buf = batch.bytes.buffer as ArrayBuffer;
       port.postMessage({ id: msg.id, outcomes: batch.outcomes, bytes: buf, entries: proc.takeEntries() }, [
         buf,
@@ -45,5 +48,9 @@ if (parentPort) {
     } catch (err) {
       port.postMessage({ id: msg.id, error: (err as Error)?.stack ?? String(err) });
     }
+  };
+  port.on('message', (msg: BatchRequest | RanksMessage) => {
+    if ('ranks' in msg) return gotRanks(msg.ranks);
+    queue = queue.then(() => run(msg));
   });
 }

@@ -36,4 +36,34 @@ describe('the token cache log', () => {
       home.cleanup();
     }
   });
+
+  it('saves staged entries (formatted during the run, not looked up in it) with the added ones', async () => {
+    const home = tempDir('specloop-cache-stage-');
+    try {
+      const first = await TokenCache.load(home.dir);
+      first.add([['h1', '7']]);
+      first.stage([
+        ['t1', '10 12 =40'],
+        ['s1', ''],
+      ]);
+      first.stage([['t2', '3 4']]);
+      expect(first.entries.has('t1')).toBe(false); // this run does not see them
+      await first.save();
+      const again = await TokenCache.load(home.dir);
+      expect(new Map(again.entries)).toEqual(
+        new Map([
+          ['t1', '10 12 =40'],
+          ['s1', ''],
+          ['t2', '3 4'],
+          ['h1', '7'],
+        ]),
+      );
+      // an entry the log already holds is not written again
+      again.stage([['t1', '10 12 =40']]);
+      await again.save();
+      expect(readFileSync(join(home.dir, 'pack', 'tokens-v1.log'), 'utf8').split('\n')).toHaveLength(5);
+    } finally {
+      home.cleanup();
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pack } from '../../../src/core/pack/index.js';
 import { makeTestContext } from '../../support/context.js';
-import { packFixture, referenceTokens } from '../../support/pack-fixtures.js';
+import { AWS_SECRET_LINE, packFixture, referenceTokens } from '../../support/pack-fixtures.js';
 import { initRepo, tempDir, writeFiles } from '../../support/repo.js';
 
 const cleanups: (() => void)[] = [];
@@ -129,6 +129,26 @@ describe('pack', () => {
     const multi = await pack(ctx, { write: false, threads: 2, cache: false });
     expect(multi.output).toBe(single.output);
     expect(multi.totals).toEqual(single.totals);
+  });
+
+  it('gives the same pack when this thread and the workers share the batches, whatever waits in a batch', async () => {
+    // Workers hold two batches ahead and read into recycled chunks; a file whose secret scan
+    // loads secretlint (real I/O inside a batch) must not let the next batch start meanwhile.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) {
+      const body = `export const v${i} = "${`${i} `.repeat(2000 + ((i * 997) % 3000))}";\n`;
+      files[`src/m${String(i).padStart(3, '0')}.ts`] = i % 97 === 5 ? AWS_SECRET_LINE + body : body;
+    }
+    const { ctx } = setup(files, { maxFileSize: 100_000 });
+    const single = await pack(ctx, { write: false, threads: 0, cache: false });
+    expect(single.skipped.map((s) => s.reason)).toEqual(Array(4).fill('secret'));
+    for (const threads of [1, 2]) {
+      const multi = await pack(ctx, { write: false, threads, cache: false });
+      expect(multi.cache.mode).toBe('threads');
+      expect(multi.output).toBe(single.output);
+      expect(multi.totals).toEqual(single.totals);
+      expect(multi.skipped).toEqual(single.skipped);
+    }
   });
 
   it('drops the least relevant and largest files to fit a token budget, saying which', async () => {

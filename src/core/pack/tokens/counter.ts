@@ -1,4 +1,4 @@
-import type { EncodingName, Vocabulary } from './encodings.js';
+import { type EncodingName, loadEncoding, type Vocabulary } from './encodings.js';
 import { o200kPieceEnd } from './scan-o200k.js';
 
 /** Memo entries kept before the piece memo is cleared (bounds memory on huge packs). */
@@ -17,6 +17,18 @@ const HEAD = 1024;
 const HEAD_PIECES = 24;
 /** A join must resynchronise within this many chars of the text's start. */
 const RESYNC = 512;
+
+/**
+ * Short ASCII texts that take each branch of the scanner, the memo and the result once (see
+ * TokenCounter's constructor). Only ASCII: two-byte strings and non-ASCII pieces here made
+ * every compiled path generic, and an in-thread cold pack ~2 CPU-s slower.
+ */
+const WARM_UP = [
+  "const x = 42;\n\tif (a !== b) return f('it''s', \"They're\", 1234567);\r\n  // ALLCAPS CamelCase snake_case\n\n   end  ",
+  'https://example.com/a/b?c=d&e=f#g <div class="x">&amp;</div> {"k": [1, 2, 3]} \\n -- ++ :: => ?? 12.5e-3 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  // a text may end in the middle of any kind of piece
+  ...['x', 'X', 'XY', 'Ab', "a's", "A'", '12', '1234', ' ', '  ', '\n', ' \n', '!', ' !', '!\n/'],
+];
 
 /** What `scan` remembers about a text to count it later inside a bigger one. */
 export interface TextScan {
@@ -71,6 +83,11 @@ export class TokenCounter {
     this.encoding = ref.name;
     this.re = new RegExp(ref.splitRegex.source, 'uy');
     this.fast = ref.name === 'o200k_base' ? o200kPieceEnd : undefined;
+    // V8 compiles the scan loop from what it has seen run: a branch first taken after that
+    // (the result built after the first long loop, a text ending inside a piece) throws the
+    // compiled code away, and a worker deoptimized scan 85-234 times a pack. A few short
+    // texts through those paths first avoid it.
+    for (let k = 0; k < 3; k++) for (const t of WARM_UP) this.scan(t);
   }
 
   /** End of the piece starting at `i`. */
@@ -292,4 +309,19 @@ export class TokenCounter {
     }
     return this.count(lead + text + tail);
   }
+}
+
+const shared = new Map<EncodingName, Promise<TokenCounter>>();
+
+/**
+ * This thread's counter for `encoding`: one piece memo for everything counted here (files,
+ * then the header and footer, which meet many of the same pieces).
+ */
+export function counterFor(encoding: EncodingName): Promise<TokenCounter> {
+  let c = shared.get(encoding);
+  if (!c) {
+    c = loadEncoding(encoding).then((ref) => new TokenCounter(ref));
+    shared.set(encoding, c);
+  }
+  return c;
 }
