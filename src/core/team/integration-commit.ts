@@ -95,8 +95,9 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
     : (await git(o.dir, ['rev-parse', 'HEAD', 'HEAD^{tree}'], g)).trim().split('\n');
   if (!head || !headTree) throw new Error(`git rev-parse HEAD failed in ${o.dir}`);
   const built = landingCommit(o, head, headTree).then(
-    (commit) => {
+    async ({ commit, recorded }) => {
       o.onBuilt?.(commit);
+      await recorded; // no git process of this landing outlives it
       return { commit };
     },
     (error: unknown) => ({ error }),
@@ -111,7 +112,11 @@ export async function prepareLanding(o: PrepareLanding): Promise<Prepared> {
 }
 
 /** The commit to publish: HEAD's tree (+ the todo tick), parent `tip` (squash) or HEAD (keep). */
-async function landingCommit(o: PrepareLanding, head: string, headTree: string): Promise<string> {
+async function landingCommit(
+  o: PrepareLanding,
+  head: string,
+  headTree: string,
+): Promise<{ commit: string; recorded: Promise<void> }> {
   const g: GitOptions = { env: o.env };
   const { tree, todoText } = o.todoPath ? await tickInTree(o, headTree) : { tree: headTree };
   const parent = o.mode === 'squash' || head === o.tip ? o.tip : head;
@@ -127,8 +132,15 @@ async function landingCommit(o: PrepareLanding, head: string, headTree: string):
   ).trim();
   // Beside the tests: what is landed at this commit, from the parent's answer (the
   // exactly-once look just made it) and this commit's own entry.
-  void recordLanding(g, { dir: o.repoRoot, planId: o.planId, todoRel: o.todoPath, parent, commit, todoText });
-  return commit;
+  const recorded = recordLanding(g, {
+    dir: o.repoRoot,
+    planId: o.planId,
+    todoRel: o.todoPath,
+    parent,
+    commit,
+    todoText,
+  });
+  return { commit, recorded };
 }
 
 const writeBlob = async (dir: string, text: string, g: GitOptions) =>
@@ -173,7 +185,10 @@ async function tickInTree(o: PrepareLanding, tree: string): Promise<{ tree: stri
     const at = entries.findIndex((e) => e.slice(e.indexOf('\t') + 1) === name);
     const [mode, type, oid] = (entries[at] ?? '').split(/[ \t]/);
     const last = depth === path.length - 1;
-    if (at < 0 || !oid || type !== (last ? 'blob' : 'tree') || mode === '120000') return { tree }; // not tracked (as a file): nothing to tick
+    if (at < 0 || !oid || type !== (last ? 'blob' : 'tree') || mode === '120000') {
+      await early; // not tracked (as a file): nothing to tick
+      return { tree };
+    }
     levels.push({ entries, at });
     id = oid;
   }
