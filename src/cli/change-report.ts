@@ -1,11 +1,12 @@
 import { relative } from 'node:path';
 import type { ChangeEvent, ChangeResult } from '../core/change/index.js';
 import type { Context } from '../core/context.js';
+import { formatCount } from '../util/format.js';
 import { printJson } from './json-output.js';
 
 /** How `specloop change` shows what it packed and what it wrote (stderr; --json / --dry-run on stdout). */
 export function contextLine(ctx: Context, e: Extract<ChangeEvent, { type: 'context' }>): void {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   const how = e.whole
     ? 'the whole repository'
     : `${e.files} files (focus whole${e.compressed ? ', the rest as signatures' : ''})`;

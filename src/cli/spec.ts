@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { formatCount } from '../util/format.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { listOption, positiveInt } from './option-parsers.js';
@@ -65,9 +66,7 @@ Examples:
           onEvent: (e) => {
             if (e.type !== 'packed') return draft(e);
             const dropped = e.dropped ? ` (${e.dropped} left out to fit the context)` : '';
-            ctx.stderr.write(
-              `packed ${e.files} files, ${e.tokens.toLocaleString('en-US')} tokens${dropped}\n`,
-            );
+            ctx.stderr.write(`packed ${e.files} files, ${formatCount(e.tokens)} tokens${dropped}\n`);
           },
         }).finally(() => draft.stop());
         const spec = relative(ctx.cwd, result.path) || result.path;

@@ -2,7 +2,7 @@ import { basename, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
-import { formatUsd } from '../util/format.js';
+import { formatCount, formatUsd } from '../util/format.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { listOption, positiveInt } from './option-parsers.js';
@@ -131,7 +131,7 @@ Examples:
             : undefined,
         });
         const cost = result.cost === null ? '' : `, ${formatUsd(result.cost)}`;
-        const usage = `${result.usage.inputTokens.toLocaleString('en-US')} tokens in, ${result.usage.outputTokens.toLocaleString('en-US')} out${cost}`;
+        const usage = `${formatCount(result.usage.inputTokens)} tokens in, ${formatCount(result.usage.outputTokens)} out${cost}`;
         const written = result.outputPath && relative(ctx.cwd, result.outputPath);
         const where = written
           ? `wrote ${written}${result.draft ? ' (a draft: git ignores it)' : ''}`

@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { countTokens } from '../pack/index.js';
@@ -20,7 +21,7 @@ export async function codeBudget(
   const budget = window - answerReserve(window) - (await countTokens(o.frame)) - o.margin;
   if (budget < 2000)
     throw new UsageError(
-      `${o.model}'s context window (${window.toLocaleString('en-US')} tokens) leaves no room for the code`,
+      `${o.model}'s context window (${formatCount(window)} tokens) leaves no room for the code`,
       {
         code: 'E_TOO_LONG',
         hint: 'use a model with a larger context (-m), or --context-window N if you know it takes more',

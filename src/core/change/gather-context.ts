@@ -1,3 +1,4 @@
+import { formatCount } from '../../util/format.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { listFiles, type PackOptions, type PackResult, pack } from '../pack/index.js';
@@ -91,8 +92,8 @@ function checkFocusFits(result: PackResult, focus: Focus, budget: number): void 
     result.files.filter((f) => want.has(f.path)).reduce((a, f) => a + f.tokens, 0) +
     gone.reduce((a, s) => a + (Number.parseInt(s.detail ?? '', 10) || 0), 0);
   throw new UsageError(
-    `the files this change is about take ${tokens.toLocaleString('en-US')} tokens, more than the ` +
-      `${budget.toLocaleString('en-US')} the model has room for`,
+    `the files this change is about take ${formatCount(tokens)} tokens, more than the ` +
+      `${formatCount(budget)} the model has room for`,
     {
       code: 'E_TOO_LONG',
       hint: 'name fewer files in the request, steer with --include, or use a model with a larger context (-m)',

@@ -1,4 +1,4 @@
-import { formatUsd } from '../../util/format.js';
+import { formatCount, formatUsd } from '../../util/format.js';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { priceOf } from '../llm/prices.js';
@@ -19,7 +19,7 @@ export interface CallEstimate {
 /** A typical long answer (review, issue list, README); used only for the estimate. */
 const EXPECTED_OUTPUT_TOKENS = 4000;
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = formatCount;
 
 export function estimateCall(opts: {
   model: string;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
+import { formatCount } from '../../util/format.js';
 import { unwrapFence } from '../../util/markdown-fence.js';
 import { createProgress } from '../../util/progress.js';
 import type { PackConfig } from '../config/schema.js';
@@ -122,7 +123,7 @@ export async function runTask(ctx: Context, opts: RunTaskOptions): Promise<RunTa
         const now = ctx.clock.now();
         if (outputPath && ctx.stderr.isTTY && now - lastUpdate > 500) {
           lastUpdate = now;
-          progress.update(`${task.name}: writing ${shown} (${chars.toLocaleString('en-US')} characters)…`);
+          progress.update(`${task.name}: writing ${shown} (${formatCount(chars)} characters)…`);
         }
       },
     });

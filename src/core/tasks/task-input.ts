@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { formatCount } from '../../util/format.js';
 import type { Progress } from '../../util/progress.js';
 import { readAll } from '../../util/read-all.js';
 import type { PackConfig } from '../config/schema.js';
@@ -53,7 +54,7 @@ export async function packForTask(
       write: false,
       progress: labelled,
     });
-    const tokens = packed.totals.tokens.toLocaleString('en-US');
+    const tokens = formatCount(packed.totals.tokens);
     progress.succeed(label(`packed ${packed.files.length} file(s), ${tokens} tokens`));
     return { text: packed.output, tokens: packed.totals.tokens };
   } catch (err) {
