@@ -1,14 +1,8 @@
 /**
- * Reading a file's bytes as text: its content id, binary signatures, UTF-16 with a BOM,
- * and the trimmed byte range packed.
+ * Reading a file's bytes as text: binary signatures, UTF-16 with a BOM, and the trimmed
+ * byte range packed (its content id is `blobId` in core/git/blob-id.ts).
  */
-import { createHash } from 'node:crypto';
 import { flat } from './tokens/counter.js';
-
-/** Git's blob id of `buf` (what `git hash-object` prints): the content key of the cache. */
-export function blobId(buf: Buffer): string {
-  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
-}
 
 const isSpaceByte = (b: number) => b === 32 || (b >= 9 && b <= 13);
 

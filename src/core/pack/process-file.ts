@@ -11,9 +11,10 @@ import {
   type Stats,
 } from 'node:fs';
 import { sep } from 'node:path';
+import { blobId } from '../git/blob-id.js';
 import { giveBackArena, takeArena } from './arena.js';
 import { canCompress, compressSource } from './compress/index.js';
-import { binaryKind, blobId, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
+import { binaryKind, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
 import { styleRenderer } from './render/index.js';
 import { describeFindings, pathForcesScan, scanForSecrets } from './secrets.js';

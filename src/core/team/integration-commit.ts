@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { blobId } from '../git/blob-id.js';
 import { type GitOptions, git, tryGit } from '../git/index.js';
 import { markStep } from '../plan/index.js';
 import { landedSteps, recordLanding, stepMessage, todoTextAt } from '../run/index.js';
@@ -153,9 +153,7 @@ const writeBlob = async (dir: string, text: string, g: GitOptions) =>
  */
 function knownText(id: string, candidate: string | undefined): string | undefined {
   if (candidate === undefined) return undefined;
-  const body = Buffer.from(candidate, 'utf8');
-  const algo = id.length === 64 ? 'sha256' : 'sha1';
-  const own = createHash(algo).update(`blob ${body.length}\0`).update(body).digest('hex');
+  const own = blobId(Buffer.from(candidate, 'utf8'), id.length === 64 ? 'sha256' : 'sha1');
   return own === id ? candidate : undefined;
 }
 

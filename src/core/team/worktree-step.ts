@@ -2,15 +2,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import {
-  checkoutGitDirs,
-  GitError,
-  type GitOptions,
-  git,
-  headAfterCommit,
-  headFromFiles,
-  tryGit,
-} from '../git/index.js';
+import { GitError, type GitOptions, git, headAfterCommit, tryGit } from '../git/index.js';
 import type { PlanStep } from '../plan/index.js';
 import {
   createExecutor,
@@ -125,9 +117,9 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
   let standing: string | undefined;
   let unrebased: string | undefined;
   const commitTested = async (dir: string, base: string) => {
-    // HEAD before our commit, from the ref files (no process): an executor that moved HEAD
+    // HEAD before our commit (from the ref files, else git): an executor that moved HEAD
     // itself leaves its commits to the rebase.
-    const before = await checkoutGitDirs(dir, g).then(headFromFiles, () => undefined);
+    const before = await headAfterCommit(dir, g);
     testedHead = await commitWork(dir, n, { repoRoot: o.repoRoot, todoPath: o.todoPath, head: before }, g);
     onBase = before === base && testedHead !== before ? base : undefined;
   };
