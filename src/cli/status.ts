@@ -104,6 +104,14 @@ function printStatus(ctx: Context, s: ProjectStatus): void {
         ? 'hint: check it against the code, or refresh it with `specloop spec --from-code --force`'
         : 'hint: check the remaining steps against the code, or plan again with `specloop plan --force`',
     );
+  for (const o of s.others)
+    if (o.drift)
+      out.push(
+        '',
+        `warning: ${o.plan} was made from commit ${o.drift.since.slice(0, 7)}; ` +
+          `${o.drift.files.length} file(s) changed since in ${o.drift.commits} commit(s)`,
+        'hint: check its remaining steps against the code, or plan the change again with `specloop change`',
+      );
   const hint = nextCommand(s);
   if (hint) out.push('', hint);
   ctx.stdout.write(`${out.join('\n')}\n`);

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libraryProject } from '../support/change-fixtures.js';
+import { CHANGE_TODO, changePlan, isPlanRequest, libraryProject } from '../support/change-fixtures.js';
+import { runCli } from '../support/cli.js';
 import type { FakeReplyValue, FakeRequest } from '../support/fake-llm-server.js';
 import { git } from '../support/repo.js';
 
@@ -107,5 +108,39 @@ describe('drift', () => {
       /warning: spec\.md was made from commit [0-9a-f]{7}; 2 file\(s\) changed since in 2 commit\(s\)/,
     );
     expect(s.stdout).toContain('specloop spec --from-code --force');
+  });
+
+  it('status, from any directory of the project, lists a change plan and warns once the code moved on', async () => {
+    const p = await libraryProject((req) => (isPlanRequest(req) ? changePlan() : CHANGE_TODO));
+    cleanup = p.cleanup;
+    expect((await p.run(['change', 'add pascalCase', '--name', 'pascal', '--no-questions'])).code).toBe(0);
+    git(p.dir, 'add', 'changes');
+    git(p.dir, 'commit', '-qm', 'plan');
+    mkdirSync(join(p.dir, 'sub'));
+    const status = () =>
+      runCli(['status'], { cwd: join(p.dir, 'sub'), env: { SPECLOOP_HOME: join(p.dir, '.home') } });
+    const fresh = await status();
+    expect(fresh.stdout).toContain('../changes/pascal.md 0/2 done (specloop run --from ../changes/pascal.md)');
+    expect(fresh.stdout).not.toContain('warning:');
+    for (const f of ['index.js', 'words.js']) {
+      writeFileSync(join(p.dir, f), `${p.read(f)}\n// edited\n`);
+      git(p.dir, 'commit', '-qam', `edit ${f}`);
+    }
+    const s = await status();
+    expect(s.stdout).toMatch(
+      /warning: \.\.\/changes\/pascal\.md was made from commit [0-9a-f]{7}; 2 file\(s\) changed since in 2 commit\(s\)/,
+    );
+    expect(s.stdout).toContain('plan the change again with `specloop change`');
+  });
+
+  it('status lists a plan drafted in the task drafts dir (issues pull → run --from)', async () => {
+    const p = await libraryProject(() => 'unused');
+    cleanup = p.cleanup;
+    mkdirSync(join(p.dir, '.specloop/out'), { recursive: true });
+    writeFileSync(join(p.dir, '.specloop/out/issue-prompts.md'), changePlan());
+    writeFileSync(join(p.dir, '.specloop/out/issue-prompts.todo.md'), CHANGE_TODO.replace('[ ]', '[x]'));
+    const s = await p.run(['status']);
+    expect(s.stdout).toContain('.specloop/out/issue-prompts.md 1/2 done');
+    expect(s.stdout).toContain('continue with: specloop run --from .specloop/out/issue-prompts.md');
   });
 });

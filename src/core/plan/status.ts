@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { type Drift, driftSince } from '../drift/index.js';
 import { checkAgreement } from './agreement.js';
@@ -64,8 +64,23 @@ export async function projectStatus(
     // The greenfield plan's own steps are not drift of the spec they implement.
     specText === undefined ? undefined : driftSince(ctx.cwd, specText, { env, planFile: planPath }),
     planText === undefined ? undefined : driftSince(ctx.cwd, planText, { env, planFile: planPath }),
-    otherPlans(ctx.cwd, ctx.cwd),
+    // Beside the plan (the project root by default), not the current directory.
+    otherPlans(ctx.cwd, [
+      dirname(planPath),
+      join(dirname(planPath), 'changes'),
+      resolve(dirname(planPath), ctx.config.task.outputDir),
+    ]),
   ]);
+  // A change plan records its commit too: an unfinished one is checked like the main plan.
+  await Promise.all(
+    others
+      .filter((o) => o.done < o.total)
+      .map(async (o) => {
+        const planFile = resolve(ctx.cwd, o.plan);
+        const d = await driftSince(ctx.cwd, await readFile(planFile, 'utf8'), { env, planFile });
+        if (d?.stale) o.drift = d;
+      }),
+  );
   return {
     spec: { path: show(specPath), exists: specText !== undefined, empty: (specText ?? '').trim() === '' },
     plan: {
