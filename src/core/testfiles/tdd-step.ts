@@ -15,6 +15,12 @@ const ASKS = [
   /\bwith (?:a |an |the |new |some )?(?:[\w-]+ )?(?:unit |integration |regression |failing |new )?tests?\b/i,
   /\b(?:tdd|test-driven|tests? first|test-first|failing tests?|regression tests?)\b/i,
 ];
+// Running or passing the tests ("… and run the tests", "so the existing tests pass") is
+// not asking for any: such phrases are taken out of a clause before it is read.
+const RUNS = [
+  /\b(?:run|re-?run|execute|rerun)\s+(?:all\s+|every\s+|the\s+|its\s+|our\s+)*(?:existing\s+|whole\s+|full\s+|current\s+|unit\s+)*(?:test\s+suite|tests?|suite)\b/gi,
+  /\b(?:the\s+|all\s+|existing\s+|current\s+|other\s+)*tests?\s+(?:suite\s+)?(?:still\s+|must\s+|should\s+|to\s+|keep\s+|stay\s+|remain\s+|are\s+|is\s+)*(?:pass(?:es|ing)?|green|unchanged|untouched)\b/gi,
+];
 const NEGATED = /\b(?:no|not|without|don't|doesn't|never|nothing|neither|nor|skip)\b.*\btests?\b/i;
 
 /**
@@ -33,7 +39,9 @@ export function isTddStep(step: Pick<PlanStep, 'prompt'> & { context?: string },
 /** Does this text tell someone to write tests? (clause by clause, negations excluded) */
 export function asksForTests(text: string): boolean {
   const clauses = text.split(/[.;!?\n]+|,\s+(?:then|and|but)\s+|\s+(?:then|but)\s+/i);
-  return clauses.some((c) => !NEGATED.test(c) && ASKS.some((re) => re.test(c)));
+  return clauses
+    .map((c) => RUNS.reduce((text, re) => text.replace(re, ' '), c))
+    .some((c) => !NEGATED.test(c) && ASKS.some((re) => re.test(c)));
 }
 
 /** True when the step's section or prompt says outright whether it is test-driven. */

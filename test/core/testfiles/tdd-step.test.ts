@@ -11,6 +11,8 @@ describe('isTddStep', () => {
       'Add a failing test for camelCase("foo-bar"), then fix the bug.',
       'Work test-first: pin down the behaviour, then implement it.',
       'Update the tests in test.js to cover the new option.',
+      'Add a failing test, then run the tests.',
+      'Write tests that pass for the parser, and run the test suite.',
     ])
       expect(isTddStep(step(p), true), p).toBe(true);
   });
@@ -22,6 +24,10 @@ describe('isTddStep', () => {
       'Run the test suite and keep it green.',
       'Create the package.json',
       'Do not add tests for this refactor; run them.',
+      'Update the README and run the tests.',
+      'Update the code so that the existing tests pass.',
+      'Add a --json flag to the list command and run the whole test suite.',
+      'Update docs/usage.md; make sure all tests still pass.',
     ])
       expect(isTddStep(step(p), true), p).toBe(false);
   });
