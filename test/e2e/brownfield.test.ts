@@ -154,9 +154,10 @@ describe.skipIf(!BUILT)('tutorial, Loop 3: spec --from-code → change → statu
 
   it('the dry run marks the test-driven step, and the run lands both steps on the branch', () => {
     const dry = results.find((r) => r.line.endsWith('--dry-run'))!.stdout;
+    expect(dry).toContain('branch: specloop/pascal-case (would be created)');
     expect(dry).toContain('step 1: pascalCase in index.js (test-driven)');
     expect(dry).toMatch(/step 2: Document pascalCase\n/);
-    expect(git(repo, 'branch', '--show-current')).toBe('specloop/changes-pascal-case');
+    expect(git(repo, 'branch', '--show-current')).toBe('specloop/pascal-case');
     const trailers = execFileSync(
       'git',
       ['log', '--format=%(trailers:key=Specloop-Step,valueonly)', 'main..HEAD'],

@@ -18,10 +18,19 @@ export interface BranchPlan {
 }
 
 /**
+ * A plan's own run branch: `<prefix><planId>`, except that a change plan
+ * (`changes/<slug>.md`, id `changes-<slug>`) runs on `<prefix><slug>`, the branch
+ * `specloop change --run` uses, so both ways of running it meet on one branch.
+ */
+export function defaultBranch(prefix: string, planId: string): string {
+  return `${prefix}${planId.replace(/^changes-(?=.)/, '')}`;
+}
+
+/**
  * Decide the run branch (nothing is changed here):
  * - `--no-branch` (`requested === false`): the current branch (a detached HEAD is refused);
  * - `--branch NAME`: NAME, switched to if it exists, else created at HEAD;
- * - default: the branch this plan last ran on (journal), else `<prefix><planId>`. Such a
+ * - default: the branch this plan last ran on (journal), else {@link defaultBranch}. Such a
  *   branch already contained in HEAD is a finished, merged run (or one that never got a
  *   commit): a fresh `-2`, `-3` … branch is used instead of resurrecting it — unless HEAD is
  *   detached on that branch (mid-plan): then the run returns to it.
@@ -37,7 +46,7 @@ export async function chooseBranch(
   }
   const fromJournal =
     o.journalBranch && (await branchExists(repo, o.journalBranch, o)) ? o.journalBranch : undefined;
-  const wanted = o.requested ?? fromJournal ?? `${o.prefix}${o.planId}`;
+  const wanted = o.requested ?? fromJournal ?? defaultBranch(o.prefix, o.planId);
   if (!(await validBranchName(repo, wanted, o)))
     throw new UsageError(`"${wanted}" is not a valid branch name`, {
       hint: 'pick another with --branch NAME',

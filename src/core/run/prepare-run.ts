@@ -15,7 +15,7 @@ import {
 } from '../git/index.js';
 import { markStep } from '../plan/index.js';
 import { excludeStrayOutputs, isStrayOutput } from '../tasks/output-dir.js';
-import { type BranchPlan, chooseBranch } from './branch.js';
+import { type BranchPlan, chooseBranch, defaultBranch } from './branch.js';
 import { type ActiveStep, type Journal, planJournal, readJournal, writeJournal } from './journal.js';
 import { landedSteps, tickedSteps } from './landed-steps.js';
 import { checkIndexLock, removeDeadTemps } from './leftovers.js';
@@ -130,7 +130,7 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
     // this plan's commits, are the next step's unfinished work — handed to the executor as
     // such, never committed as "save work before run" (which made the step look empty forever).
     const ownBranch =
-      branch.target.startsWith(`${ctx.config.run.branchPrefix}${src.planId}`) ||
+      branch.target.startsWith(defaultBranch(ctx.config.run.branchPrefix, src.planId)) ||
       (typeof o.branch === 'string' && trailers.size > 0);
     const known = new Set(src.plan.steps.map((s) => s.number));
     const doneNow = new Set([...tickedSteps(todo), ...trailers.keys()].filter((n) => known.has(n)));
