@@ -138,6 +138,34 @@ describe('specloop run: setup and bad input', () => {
     ]);
   });
 
+  it('a --from plan is a pull request: what `specloop init` just wrote stays out of its branch, and keeps working', async () => {
+    const dir = project();
+    const toml = readFileSync(join(dir, 'specloop.toml'), 'utf8');
+    git(dir, 'rm', '-q', '--cached', 'specloop.toml');
+    git(dir, 'commit', '-qm', 'no specloop yet');
+    for (const f of ['prompt_plan.md', 'todo.md']) rmSync(join(dir, f));
+    writeFiles(dir, {
+      'changes/x.md': planText(TITLES),
+      'specloop.toml': `# written by specloop init\n${toml}`,
+      '.gitignore': `node_modules/\n.home/\n\n# specloop runtime files\n.specloop/*\n!.specloop/templates/\n`,
+    });
+    const r = await run(dir, ['--from', 'changes/x.md']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'kept what specloop init wrote (specloop.toml, its .gitignore lines) out of the run branch',
+    );
+    expect(git(dir, 'branch', '--show-current')).toBe('specloop/x');
+    const changed = git(dir, 'diff', '--name-only', 'main...HEAD').split('\n');
+    expect(changed).not.toContain('specloop.toml');
+    expect(changed).not.toContain('.gitignore');
+    expect(changed).toContain('changes/x.md');
+    // The config is still there and used; .specloop/ still ignored; the tree is clean.
+    expect(readFileSync(join(dir, 'specloop.toml'), 'utf8')).toContain('# written by specloop init');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.home/\n');
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(git(dir, 'check-ignore', '.specloop/journal.json')).toBe('.specloop/journal.json');
+  });
+
   it("a .gitignore change of the user's own is still dirty work (exit 2)", async () => {
     const dir = project();
     writeFiles(dir, { '.gitignore': 'node_modules/\n.home/\n.specloop/*\nsecret-notes/\n' });

@@ -120,7 +120,9 @@ describe('drift', () => {
     const status = () =>
       runCli(['status'], { cwd: join(p.dir, 'sub'), env: { SPECLOOP_HOME: join(p.dir, '.home') } });
     const fresh = await status();
-    expect(fresh.stdout).toContain('../changes/pascal.md 0/2 done (specloop run --from ../changes/pascal.md)');
+    expect(fresh.stdout).toContain(
+      '../changes/pascal.md 0/2 done (specloop run --from ../changes/pascal.md)',
+    );
     expect(fresh.stdout).not.toContain('warning:');
     for (const f of ['index.js', 'words.js']) {
       writeFileSync(join(p.dir, f), `${p.read(f)}\n// edited\n`);

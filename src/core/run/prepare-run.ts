@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
+import { PROJECT_CONFIG } from '../config/load.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import {
@@ -22,7 +23,7 @@ import { checkIndexLock, removeDeadTemps } from './leftovers.js';
 import { isMachineState, machineState } from './machine-state.js';
 import type { PlanSource } from './plan-source.js';
 import { runErrors } from './run-errors.js';
-import { setupFiles } from './setup-files.js';
+import { keepSetupOutOfBranch, setupFiles } from './setup-files.js';
 
 export interface PrepareOptions {
   /** `--branch NAME`, or false for `--no-branch`. */
@@ -92,15 +93,22 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
       entries = await status(repo, { exclude: ownFiles, env });
     }
   }
-  // specloop.toml / init's .gitignore lines travel with the plan commit (init → plan → run).
-  planRels.push(...(await setupFiles(repo, entries, env)));
+  // specloop.toml / init's .gitignore lines travel with the plan commit (init → plan → run);
+  // a --from plan's branch is a pull request, so there they are kept out (info/exclude).
+  const setup = await setupFiles(repo, entries, env);
+  const keepOut = src.from
+    ? setup.filter((p) => p === '.gitignore' || entries.some((e) => e.path === p && e.code === '??'))
+    : [];
+  planRels.push(...setup.filter((p) => !keepOut.includes(p)));
   // specloop's own drafts left in the tree (older versions, `task -o`) are never the user's
   // work: kept out of every commit of the run (info/exclude), and no reason to refuse.
   // (Not the plan itself: `run --from issue-prompts.md` commits it with the run.)
   const stray = entries
     .filter((e) => e.code === '??' && isStrayOutput(e.path) && !planRels.includes(e.path))
     .map((e) => e.path);
-  const other = entries.filter((e) => !planRels.includes(e.path) && !stray.includes(e.path));
+  const other = entries.filter(
+    (e) => !planRels.includes(e.path) && !stray.includes(e.path) && !keepOut.includes(e.path),
+  );
   const todoDirty = entries.some((e) => e.path === todoRel);
 
   const branch = await chooseBranch(repo, {
@@ -170,6 +178,11 @@ export async function prepareRun(ctx: Context, src: PlanSource, o: PrepareOption
       `kept ${stray.join(', ')} out of the run branch (specloop output; listed in .git/info/exclude)`,
     );
   }
+  const keptOut = await keepSetupOutOfBranch(repo, keepOut, entries, env);
+  if (keptOut.length)
+    notes.push(
+      `kept what specloop init wrote (${keptOut.map((p) => (p === '.gitignore' ? 'its .gitignore lines' : p)).join(', ')}) out of the run branch: it is in .git/info/exclude now${keptOut.includes(PROJECT_CONFIG) ? `; to share the config later, on your main branch: git add -f ${PROJECT_CONFIG}` : ''}`,
+    );
   if (branch.action === 'create') await createBranch(repo, branch.target, { env });
   if (branch.action === 'switch') await switchBranch(repo, branch.target, { env });
   if (branch.action !== 'stay')
