@@ -30,6 +30,7 @@ interface ChangeFlags {
   executor?: string;
   testCmd?: string;
   maxAttempts?: number;
+  review?: boolean;
   yes?: boolean;
   parallel?: number;
   team?: boolean;
@@ -84,6 +85,8 @@ export function register(program: Command, app: App): void {
     .option('--test-cmd <cmd>', 'with --run: the test command (default: config test.command)')
     .option('--max-attempts <n>', 'with --run: attempts per step', positiveInt)
     .option('-y, --yes', 'with --run: start on a dirty tree (see `specloop run --help`)')
+    .option('--review', 'with --run: review each green step before it lands (as `specloop run --review`)')
+    .option('--no-review', 'with --run: do not review (overrides config run.review)')
     .option(
       '--parallel <n>',
       'with --run: up to N ready steps at once, each in its own worktree',
@@ -110,7 +113,7 @@ export function register(program: Command, app: App): void {
         const request = await requestText(ctx, words, flags);
         if (flags.dryRun && flags.run) throw new UsageError('--dry-run and --run cannot go together');
         const runOnly = (
-          ['parallel', 'team', 'remote', 'yes', 'executor', 'testCmd', 'maxAttempts'] as const
+          ['parallel', 'team', 'remote', 'yes', 'executor', 'testCmd', 'maxAttempts', 'review'] as const
         ).find((k) => flags[k] !== undefined);
         if (runOnly && !flags.run)
           throw new UsageError(
@@ -199,12 +202,15 @@ export function register(program: Command, app: App): void {
             todoPath: result.todoPath,
           });
         }
+        // The review gate (`--review` or `[run] review`), as for `specloop run`.
+        const { steeringHooks } = await import('./run.js');
+        const hooks = await steeringHooks(ctx, { review: flags.review }, s);
         if (s.mode !== 'solo') {
           const { runInWorktrees } = await import('./run-modes.js');
-          return (await runInWorktrees(ctx, s, { json: flags.json })).exitCode;
+          return (await runInWorktrees(ctx, s, { hooks, json: flags.json })).exitCode;
         }
         const view = run.createRunView(ctx.stderr);
-        const r = await run.runPlan(ctx, s, { onEvent: view.onEvent });
+        const r = await run.runPlan(ctx, s, { onEvent: view.onEvent, hooks });
         view.summary(r);
         if (flags.json) printJson(ctx.stdout, r);
         return r.exitCode;

@@ -191,7 +191,7 @@ async function endOfRunNotice(ctx: Context, started: number, title: string, body
  * checks; `--redo` undoes the landed step before the run starts (in --team: on the
  * integration branch, pushed fast-forward). `--redo` needs `--step N` or stops with exit 2.
  */
-async function steeringHooks(ctx: Context, o: Record<string, unknown>, settings: RunSettings) {
+export async function steeringHooks(ctx: Context, o: Record<string, unknown>, settings: RunSettings) {
   const { UsageError } = await import('../core/errors.js');
   if (o.redo) {
     if (settings.selection.kind !== 'step')

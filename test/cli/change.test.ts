@@ -11,6 +11,7 @@ import {
 } from '../support/change-fixtures.js';
 import type { FakeReplyValue, FakeRequest } from '../support/fake-llm-server.js';
 import { git } from '../support/repo.js';
+import { answer, waitForReview } from './review-support.js';
 
 const REQUEST = "Add pascalCase(input) next to camelCase: pascalCase('foo-bar') returns 'FooBar'";
 
@@ -93,6 +94,25 @@ describe('specloop change', () => {
     expect(git(p.dir, 'show', '--stat', '--format=', 'HEAD~1')).toContain('test.js');
     expect(p.read('changes/pascal.todo.md')).toMatch(/- \[x\] Step 1[\s\S]*- \[x\] Step 2/);
     expect(git(p.dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('--run --review stops each green step at the review gate, as `run --review` does', async () => {
+    const p = await libraryProject(planner([changePlan()]));
+    cleanup = p.cleanup;
+    const lone = await p.run(['change', REQUEST, '--no-questions', '--review']);
+    expect(lone.code).toBe(2);
+    expect(lone.stderr).toContain('--review goes with --run');
+    const running = p.run(['change', REQUEST, '--no-questions', '--name', 'pascal', '--run', '--review']);
+    const first = await waitForReview(p.dir, 1, { running });
+    expect(first.diff).toContain('+export function pascalCase(input) {');
+    expect(git(p.dir, 'log', '--format=%s', 'main..HEAD')).toBe('specloop: add plan');
+    await answer(p.dir, first, { action: 'accept' });
+    await answer(p.dir, await waitForReview(p.dir, 2, { running }), { action: 'accept' });
+    const r = await running;
+    expect(r.code, r.stderr).toBe(0);
+    expect(git(p.dir, 'log', '--format=%(trailers:key=Specloop-Step,valueonly)', 'main..HEAD')).toMatch(
+      /2\n+1/,
+    );
   });
 
   it('--dry-run prints both files and writes nothing; --json describes the plan', async () => {
