@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { answerReview, describeAnswer, parseDecision } from '../review/index.js';
 import { pauseRun, resumeRun } from '../run-control.js';
-import { undoStep } from '../undo/index.js';
+import { undoOnRemote, undoStep } from '../undo/index.js';
 import { claim, release } from './core-adapter.js';
 import type { BoardModel } from './model.js';
 
@@ -15,7 +15,8 @@ import type { BoardModel } from './model.js';
  *   claim N        → `specloop claim N`         (team claimStep)
  *   release N      → `specloop team release N`  (team releaseStep)
  *   retry N        → `specloop run --step N`    (the CLI itself, as a child process)
- *   undo N         → `specloop undo N`          (undoStep: a revert commit that unticks the box)
+ *   undo N         → `specloop undo N`          (undoStep: a revert commit that unticks the box);
+ *                    on a team board `specloop undo N --team` (the revert pushed to the integration branch)
  *   pause / resume → the run-control file `specloop run` checks between steps
  *   review N       → the review gate of `run --review`: answerReview, as the terminal prompt
  */
@@ -70,9 +71,16 @@ export async function runAction(
       return { message: `released step ${r.step} (was claimed by ${r.holder})`, result: r };
     }
     case 'undo': {
-      const r = await undoStep(ctx, { step: stepOf(body), from: deps.from });
+      const step = stepOf(body);
+      // A team's steps land on the remote's integration branch: undo there, as `--team` does.
+      const r = state.team
+        ? await undoOnRemote(ctx, { step, from: deps.from, remote: ctx.config.team.remote })
+        : await undoStep(ctx, { step, from: deps.from });
+      if ('pushed' in r) await model.fetchTeam();
       return {
-        message: `undid step ${r.step} (${r.title})${r.revert ? `: revert ${r.revert.slice(0, 7)}` : ''}`,
+        message: `undid step ${r.step} (${r.title})${r.revert ? `: revert ${r.revert.slice(0, 7)}` : ''}${
+          'pushed' in r ? `, pushed to ${r.pushed}` : ''
+        }`,
         result: r,
       };
     }
