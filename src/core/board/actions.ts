@@ -14,7 +14,7 @@ import type { BoardModel } from './model.js';
  * The board's buttons. Each one is the code path of its CLI command, not a copy:
  *   claim N        → `specloop claim N`         (team claimStep)
  *   release N      → `specloop team release N`  (team releaseStep)
- *   retry N        → `specloop run --step N`    (the CLI itself, as a child process)
+ *   retry N        → `specloop run --step N`    (the CLI itself, as a child process; `--team` on a team board)
  *   undo N         → `specloop undo N`          (undoStep: a revert commit that unticks the box);
  *                    on a team board `specloop undo N --team` (the revert pushed to the integration branch)
  *   pause / resume → the run-control file `specloop run` checks between steps
@@ -115,13 +115,17 @@ export async function runAction(
         throw new UsageError('retry is not available in this board', {
           hint: `run \`specloop run --step ${step}\``,
         });
+      // On a team board the step is claimed and lands on the remote, as everyone's steps do.
+      const team = state.team ? ['--team'] : [];
       const args = [
         ...deps.cli.args,
         'run',
+        ...team,
         '--step',
         String(step),
         ...(deps.from ? ['--from', deps.from] : []),
       ];
+      const shown = ['specloop run', ...team, '--step', String(step)].join(' ');
       const logDir = join(repoRoot, '.specloop', 'board');
       mkdirSync(logDir, { recursive: true });
       // The folder ignores itself: the log never shows in `git status` or a step commit.
@@ -137,7 +141,7 @@ export async function runAction(
       });
       child.unref();
       return {
-        message: `started \`specloop run --step ${step}\` (output: .specloop/board/retry-step-${step}.log)`,
+        message: `started \`${shown}\` (output: .specloop/board/retry-step-${step}.log)`,
         result: { pid: child.pid, log },
       };
     }
