@@ -100,8 +100,17 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     const members = await page.$$eval('table.members tbody th', (ths) => ths.map((t) => t.textContent));
     expect(members.sort()).toEqual(['bob', 'carol', 'dave']);
     await page.waitForSelector('#chart .uplot');
-    await shot(page, 'team');
     expect(await axeViolations(page)).toEqual([]);
+    // Dave's own board: the same members, and what his run spent (his checkout's run records).
+    const dpage = await browser.newPage({ width: 1400, height: 800 });
+    await dpage.goto(`${daves.url}#/team`);
+    await dpage.waitForSelector('#chart .uplot');
+    expect(await dpage.textContent('.team .summary')).toContain(
+      'Spent here so far: $0.03 over 1 recorded attempt (10 in / 5 out)',
+    );
+    await shot(dpage, 'team');
+    expect(await axeViolations(dpage)).toEqual([]);
+    await dpage.close();
 
     // Alice claims step 5 from its page: the claim ref on the remote is what `specloop claim` writes.
     await page.goto(`${board.url}#/step/5`);
