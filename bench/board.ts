@@ -5,10 +5,11 @@
  *   - page load → board rendered (target < 1 s),
  *   - the dependency view's ELK layout of 200 nodes (in a web worker),
  *   - with 20 pages connected: a step landing → all 20 pages showing it, and /api/state latency.
+ * Each landed step has the run records of two attempts (`attempt.json`, the cards read them).
  * Not a test: it prints figures. BENCH_STEPS (default 200), BENCH_PAGES (default 20).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -45,6 +46,32 @@ function plan(): FixtureStep[] {
   });
 }
 
+/** The run records a run leaves for step `n`: a rejected attempt, then the one that landed. */
+function record(dir: string, n: number): void {
+  for (const k of [1, 2]) {
+    const d = join(dir, '.specloop', 'runs', '20261201T120000-1', `step-${n}`, `attempt-${k}`);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(
+      join(d, 'attempt.json'),
+      JSON.stringify({
+        runId: '20261201T120000-1',
+        step: n,
+        attempt: k,
+        ok: k === 2,
+        reason: k === 1 ? 'the test command failed (exit 1)' : undefined,
+        executor: 'claude',
+        usage: { inputTokens: 12_000, outputTokens: 900 },
+        usageKnown: true,
+        cost: 0.05,
+        testCode: k === 2 ? 0 : 1,
+        testDurationMs: 1400,
+        startedAt: new Date(Date.parse('2026-12-01T12:00:00Z') + (n * 2 + k) * 60e3).toISOString(),
+        durationMs: 50_000,
+      }),
+    );
+  }
+}
+
 function land(dir: string, n: number): void {
   execFileSync(
     'git',
@@ -66,7 +93,10 @@ async function main(): Promise<void> {
     const dir = join(root, 'repo');
     mkdirSync(dir);
     seedRepo(dir, plan());
-    for (let n = 1; n <= LANDED; n++) land(dir, n);
+    for (let n = 1; n <= LANDED; n++) {
+      land(dir, n);
+      record(dir, n);
+    }
     const board = await startTestBoard(dir, { SPECLOOP_HOME: join(root, 'home') });
     if (process.env.BENCH_DEBUG) console.error(`board at ${board.url}`);
 

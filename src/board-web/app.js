@@ -65,7 +65,12 @@ async function render(reason) {
     await renderTeam(main, state);
   } else if (r.view === 'step') {
     // A live update re-renders the step page only when its own card changed (keeps open details, scroll).
-    const card = JSON.stringify(state.cards.find((c) => String(c.step) === r.arg));
+    // A lease's age changes on every fetch of the remote: not a reason to redraw (and replace
+    // the buttons under the pointer).
+    const card = JSON.stringify(
+      state.cards.find((c) => String(c.step) === r.arg),
+      (k, v) => (k === 'leaseAgeSeconds' || k === 'expiresInSeconds' ? undefined : v),
+    );
     if (reason === 'live' && card === render.lastCard) return;
     render.lastCard = card;
     await keepDrafts(main, () => renderStep(main, Number(r.arg), state, toast));

@@ -24,6 +24,13 @@ export function duration(s) {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
+/** A short run time: "340 ms", "1.6 s", "2 min". */
+export function ms(v) {
+  if (v < 1000) return `${Math.round(v)} ms`;
+  if (v < 90_000) return `${(v / 1000).toFixed(1)} s`;
+  return duration(v / 1000);
+}
+
 export function usd(x) {
   if (x === undefined || x === null) return '';
   if (x === 0) return '$0';

@@ -36,7 +36,8 @@ export function register(program: Command, app: App): void {
 The board reads what the CLI reads — prompt_plan.md, todo.md, the step commits, the run
 journal and run records in .specloop/, the team's claim refs on the remote, the call log —
 and updates every open page live. Buttons run the CLI's own code: claim / release a step,
-retry a failed step, pause / resume the run in this repository. Stop it with Ctrl-C.
+retry a failed step, undo a landed one (--team on a team board), answer the review gate,
+pause / resume the run in this repository. Stop it with Ctrl-C.
 
 Bound to 127.0.0.1 by default. With any other --host, every request needs the random
 token in the printed URL; actions always need it.

@@ -21,7 +21,15 @@ describe('board: run records', () => {
         reason: 'the test command failed (exit 1)',
         durationMs: 1200,
       }),
-      [`${a}/attempt-2/attempt.json`]: JSON.stringify({ ok: true, durationMs: 900 }),
+      [`${a}/attempt-2/attempt.json`]: JSON.stringify({
+        ok: true,
+        durationMs: 900,
+        testDurationMs: 120,
+        testCode: 0,
+        usage: { inputTokens: 300, outputTokens: 40 },
+        cost: 0.05,
+        startedAt: '2026-12-01T12:01:00.000Z',
+      }),
       [`${a}/attempt-2/test-output.txt`]: 'ok 1 - reads lines',
     });
     const attempts = await stepAttempts(repo, 2);
@@ -42,6 +50,14 @@ describe('board: run records', () => {
     expect(latest.get(2)).toMatchObject({ attempt: 2, ok: true });
     // Cards need only the outcome: the latest attempt's text files are not read.
     expect(latest.get(2)?.testOutput).toBeUndefined();
+    expect(latest.get(2)).toMatchObject({
+      testDurationMs: 120,
+      testCode: 0,
+      inputTokens: 300,
+      outputTokens: 40,
+      cost: 0.05,
+      startedAt: '2026-12-01T12:01:00.000Z',
+    });
     expect(await stepAttempts(join(repo, 'nowhere'), 2)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boardIn as startBoardIn } from '../cli/review-support.js';
@@ -67,6 +68,29 @@ describe('board server', () => {
     // Printed, never asserted as a time (shared machines): the requirement is "within a second".
     console.log(`board: a landing reached the page in ${Date.now() - t} ms`);
     expect(board.model.state?.cards.map((c) => c.column)).toEqual(['landed', 'ready']);
+  });
+
+  it("a --parallel / --team run's step worktree appearing shows the step running on connected pages", async () => {
+    const dir = join(cleanups.tmp('specloop-board-worktree-'), 'repo');
+    mkdirSync(dir);
+    seedRepo(dir, [
+      { title: 'one', actions: [] },
+      { title: 'two', actions: [] },
+    ]);
+    // A live run holds the lock (this process stands in for it).
+    mkdirSync(join(dir, '.specloop'), { recursive: true });
+    writeFileSync(join(dir, '.specloop', 'run.lock'), JSON.stringify({ pid: process.pid, host: hostname() }));
+    const board = await boardIn(dir);
+    cleanups.push(() => board.close());
+    const events = `http://127.0.0.1:${board.port}/api/events`;
+    await waitForState(events, (s) => s.cards[1]?.column === 'ready');
+    // Let the start-up burst settle (the board writes its address under .specloop/ too).
+    await new Promise((r) => setTimeout(r, 800));
+    const running = waitForState(events, (s) => s.cards[1]?.column === 'running');
+    // What `git worktree add` makes for step 2 (the files inside it never wake the board).
+    mkdirSync(join(dir, '.specloop', 'worktrees', 'prompt_plan', '2'), { recursive: true });
+    await running;
+    expect(board.model.state?.cards[1]).toMatchObject({ attempt: { k: 1 }, phase: 'executing' });
   });
 
   it("a reverted step goes back from Landed (the run core's definition of landed)", async () => {

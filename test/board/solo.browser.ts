@@ -24,8 +24,12 @@ import {
 if (!hasChromium) console.warn(SKIP_REASON);
 
 const PLAN: FixtureStep[] = [
-  { title: 'parse the config', actions: ['SLEEP 900', 'WRITE out/config.txt config'] },
-  { title: 'read the input', deps: [1], actions: ['SLEEP 900', 'WRITE out/input.txt input'] },
+  { title: 'parse the config', actions: ['SLEEP 900', 'COST 0.04', 'WRITE out/config.txt config'] },
+  {
+    title: 'read the input',
+    deps: [1],
+    actions: ['SLEEP 900', 'WRITE out/input.ts export const input: string = "input"; // read once'],
+  },
   { title: 'write the report', deps: [1], actions: ['SLEEP 900', 'WRITE out/report.txt report'] },
   { title: 'command line', deps: [2, 3], actions: ['SLEEP 900', 'WRITE out/cli.txt cli'] },
 ];
@@ -104,18 +108,34 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
       .toContain(sha.slice(0, 7));
     await shot(page, 'board');
     expect(await axeViolations(page)).toEqual([]);
+    // A card's facts: attempt k of n, the test result and its time, tokens and cost.
+    expect(await page.textContent('.card[data-step="1"] .facts')).toMatch(
+      /attempt 1 of 2 · tests passed in \d+(\.\d)? m?s · 10 in \/ 5 out · \$0\.04/,
+    );
 
     // The step page: prompt, and the landed commit's diff rendered by diff2html.
     await page.click('.card[data-step="2"] .card-link');
     await page.waitForSelector('.d2h-file-wrapper');
-    expect(await page.textContent('.prompt')).toContain('WRITE out/input.txt input');
+    expect(await page.textContent('.prompt')).toContain('WRITE out/input.ts export const input');
     expect(await page.textContent('.commit')).toContain(
       git(dir, 'log', '-1', '--format=%H', '--grep=^Specloop-Step: 2'),
     );
-    expect(await page.textContent('#diff')).toContain('out/input.txt');
+    expect(await page.textContent('.commit')).toContain('by Test <test@example.com>');
+    expect(await page.textContent('#diff')).toContain('out/input.ts');
+    // Syntax-highlighted: the TypeScript line's tokens are marked and coloured (not the text colour).
+    const colours = async () =>
+      (await page.evaluate(`(() => {
+        const c = (sel) => { const e = document.querySelector('#diff ' + sel); return e && getComputedStyle(e).color; };
+        return [c('.hljs-keyword'), c('.hljs-string'), c('.hljs-comment'), c('.d2h-code-line-ctn')];
+      })()`)) as (string | null)[];
+    const [keyword, str, comment, text] = await colours();
+    expect(keyword).toBeTruthy();
+    expect(new Set([keyword, str, comment, text]).size).toBe(4);
     await shot(page, 'step');
     await page.click('[data-diff="side-by-side"]');
     await page.waitForSelector('.d2h-file-side-diff');
+    expect((await colours())[0]).toBe(keyword);
+    await shot(page, 'step-side-by-side');
     expect(await axeViolations(page)).toEqual([]);
 
     // Undo from the page is `specloop undo 4`: a revert commit that unticks the box; the card leaves Landed.
@@ -207,6 +227,18 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
       { title: 'base', actions: ['WRITE out/base.txt base'] },
       { title: 'breaks the build', deps: [1], actions: ['WRITE out/bad.txt BROKEN'] },
     ]);
+    // A test command that reports like a test runner (TAP): one test passes, one fails.
+    writeFileSync(
+      join(dir, 'check.sh'),
+      [
+        '#!/bin/sh',
+        'echo "ok 1 - the config parses"',
+        'if grep -rq BROKEN out; then echo "not ok 2 - the build: found BROKEN in out/bad.txt"; echo "# fail 1"; exit 1; fi',
+        'echo "ok 2 - the build"',
+        '',
+      ].join('\n'),
+    );
+    git(dir, 'commit', '-q', '-m', 'a TAP test command', '--', 'check.sh');
     const r = await startSpecloop(['run'], { cwd: dir, env }).done;
     expect(r.code).toBe(1);
     const { board, page, errors } = await openBoardPage(browser, cleanups, dir, env, {
@@ -237,6 +269,11 @@ describe.skipIf(!hasChromium)('specloop board, solo (headless Chromium)', () => 
       expect(await page.textContent(`${a} .reason`)).toContain('the test command failed (exit 1)');
       expect(await page.textContent(`${a} .test-output`)).toContain('found BROKEN');
     }
+    // The failing lines are marked; the passing one is not.
+    const marked = await page.$$eval('.attempt:nth-of-type(2) .test-output mark.fail-line', (m) =>
+      m.map((e) => e.textContent),
+    );
+    expect(marked).toEqual(['not ok 2 - the build: found BROKEN in out/bad.txt', '# fail 1']);
     expect(await page.textContent('.attempt:nth-of-type(2) .transcript')).toContain('"type":"result"');
     await shot(page, 'step-failed');
     expect(await axeViolations(page)).toEqual([]);

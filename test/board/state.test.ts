@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnClock, computeState, criticalPath, type Sources } from '../../src/core/board/index.js';
+import { stepRecords } from '../../src/core/board/run-records.js';
+import { teamView } from '../../src/core/board/team-view.js';
+import type { AttemptRecord } from '../../src/core/board/types.js';
 import { parsePlan } from '../../src/core/plan/index.js';
 import { planText } from '../support/team-fixtures.js';
 
@@ -136,6 +139,107 @@ describe('board state', () => {
     });
     expect(columns(computeState(base({ team: team(false) }), new ColumnClock()))[1]).toBe('running');
     expect(columns(computeState(base({ team: team(true) }), new ColumnClock()))[1]).toBe('ready');
+  });
+
+  it('a --parallel / --team run here: its worktrees are running steps, its run records fill the cards', () => {
+    const rec = (step: number, o: Partial<AttemptRecord> & { runId: string; attempt: number }) => ({
+      step,
+      files: [],
+      ...o,
+    });
+    const attempts = stepRecords([
+      rec(1, {
+        runId: '20261201T110000-41',
+        attempt: 1,
+        ok: true,
+        testCode: 0,
+        testDurationMs: 340,
+        inputTokens: 100,
+        outputTokens: 20,
+        cost: 0.01,
+      }),
+      rec(2, {
+        runId: '20261201T115000-77',
+        attempt: 1,
+        ok: false,
+        testCode: 1,
+        testDurationMs: 900,
+        inputTokens: 50,
+        outputTokens: 10,
+        cost: 0.02,
+      }),
+      rec(3, {
+        runId: '20261201T115000-77',
+        attempt: 1,
+        ok: true,
+        testCode: 0,
+        inputTokens: 5,
+        outputTokens: 1,
+        cost: 0.005,
+      }),
+      rec(4, { runId: '20261201T100000-12', attempt: 3, ok: false, reason: 'tests red', testCode: 1 }),
+    ]);
+    const s = computeState(
+      base({
+        landed: new Map([[1, { step: 1, commit: 'abc1234' }]]),
+        attempts,
+        worktrees: [2, 3, 4],
+        runAlive: true,
+        livePid: 77,
+      }),
+      new ColumnClock(),
+    );
+    const [one, two, three, four] = s.cards;
+    expect(one).toMatchObject({
+      column: 'landed',
+      attempt: { k: 1, n: 3 },
+      lastTest: { ok: true, durationMs: 340 },
+      tokens: { input: 100, output: 20 },
+      cost: 0.01,
+    });
+    // Step 2's attempt 1 was rejected in the live run: attempt 2 is at work.
+    expect(two).toMatchObject({
+      column: 'running',
+      attempt: { k: 2, n: 3 },
+      phase: 'executing',
+      lastTest: { ok: false, durationMs: 900 },
+      cost: 0.02,
+    });
+    // Step 3 passed its tests and waits for its landing.
+    expect(three).toMatchObject({ column: 'running', attempt: { k: 1, n: 3 }, phase: 'landing' });
+    // Step 4's worktree is a failed step's, kept from an older run: failed, not running.
+    expect(four).toMatchObject({ column: 'failed', attempt: { k: 3, n: 3 }, reason: 'tests red' });
+    // The same worktrees without a live run are nobody's work in flight.
+    const gone = computeState(base({ attempts, worktrees: [2, 3], runAlive: false }), new ColumnClock());
+    expect(columns(gone)).toMatchObject({ 2: 'blocked', 3: 'blocked' });
+    expect(gone.cards[1]?.phase).toBeUndefined();
+  });
+
+  it('the team view counts what this checkout spent from its run records', () => {
+    const s = computeState(
+      base({
+        landed: new Map([[1, { step: 1, commit: 'abc1234', author: 'ann', at: '2026-12-01T11:00:00Z' }]]),
+      }),
+      new ColumnClock(),
+    );
+    const t0 = Date.parse('2026-12-01T10:59:00Z') / 1000;
+    const v = teamView(
+      s,
+      [
+        { t: t0, cost: 0.25, input: 1000, output: 200 },
+        { t: t0 + 30, cost: 0.5, input: 10, output: 2 },
+      ],
+      'attempts',
+    );
+    expect(v.totals).toEqual({
+      cost: 0.75,
+      inputTokens: 1010,
+      outputTokens: 202,
+      calls: 2,
+      source: 'attempts',
+    });
+    expect(v.series.cost.at(-1)).toBe(0.75);
+    expect(v.series.landed.at(-1)).toBe(1);
   });
 
   it('the critical path is the longest chain of steps not landed; the frontier is what is ready', () => {

@@ -14,6 +14,7 @@ import {
   openBoardPage,
   SKIP_REASON,
   shot,
+  startTestBoard,
 } from './browser.js';
 
 /**
@@ -25,7 +26,7 @@ import {
 if (!hasChromium) console.warn(SKIP_REASON);
 
 const PLAN: FixtureStep[] = [
-  { title: 'base', actions: ['SLEEP 500', 'WRITE out/base.txt base'] },
+  { title: 'base', actions: ['SLEEP 500', 'COST 0.03', 'WRITE out/base.txt base'] },
   { title: 'parser', deps: [1], actions: ['WRITE out/parser.txt parser'] },
   { title: 'renderer', deps: [1], actions: ['WRITE out/renderer.txt renderer'] },
   { title: 'cli', deps: [2, 3], actions: ['WRITE out/cli.txt cli'] },
@@ -78,6 +79,18 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     expect(await page.textContent('.card[data-step="1"] .landed')).toContain('by dave');
     expect(await cardColumn(page, 5)).toBe('ready');
     expect(await page.evaluate('window.loadedOnce')).toBe(1);
+    // Dave's own board has his run records: the attempt, its test result, tokens and cost
+    // (a --team run keeps no journal history).
+    const daves = await startTestBoard(dave, env);
+    cleanups.push(() => daves.close());
+    expect((await daves.model.refresh()).cards[0]).toMatchObject({
+      column: 'landed',
+      attempt: { k: 1 },
+      lastTest: { ok: true },
+      tokens: { input: 10, output: 5 },
+      cost: 0.03,
+    });
+    expect((await daves.model.teamView()).totals).toMatchObject({ cost: 0.03, source: 'attempts' });
     await shot(page, 'board-team');
     expect(await axeViolations(page)).toEqual([]);
 
@@ -87,8 +100,17 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     const members = await page.$$eval('table.members tbody th', (ths) => ths.map((t) => t.textContent));
     expect(members.sort()).toEqual(['bob', 'carol', 'dave']);
     await page.waitForSelector('#chart .uplot');
-    await shot(page, 'team');
     expect(await axeViolations(page)).toEqual([]);
+    // Dave's own board: the same members, and what his run spent (his checkout's run records).
+    const dpage = await browser.newPage({ width: 1400, height: 800 });
+    await dpage.goto(`${daves.url}#/team`);
+    await dpage.waitForSelector('#chart .uplot');
+    expect(await dpage.textContent('.team .summary')).toContain(
+      'Spent here so far: $0.03 over 1 recorded attempt (10 in / 5 out)',
+    );
+    await shot(dpage, 'team');
+    expect(await axeViolations(dpage)).toEqual([]);
+    await dpage.close();
 
     // Alice claims step 5 from its page: the claim ref on the remote is what `specloop claim` writes.
     await page.goto(`${board.url}#/step/5`);
@@ -116,6 +138,22 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     await page.click('[data-act="release"]');
     await expect.poll(() => page.textContent('#toast'), { timeout: 15_000 }).toContain('claimed by bob');
     expect(git(bare, 'for-each-ref', '--format=%(refname)', 'refs/specloop/claims/')).toContain('/2');
+
+    // Undo step 1 from Alice's page is `specloop undo 1 --team`: the revert lands on the remote's
+    // integration branch (her clone never had step 1), and the card leaves Landed.
+    const landed1 = git(bare, 'log', '-1', '--format=%H', '--grep=^Specloop-Step: 1', 'main');
+    await page.goto(`${board.url}#/step/1`);
+    await page.waitForSelector('[data-act="undo"]');
+    await page.click('[data-act="undo"]');
+    await expect.poll(() => page.textContent('#toast'), { timeout: 20_000 }).toContain('undid step 1');
+    expect(await page.textContent('#toast')).toContain('pushed to origin/main');
+    expect(git(bare, 'log', '-1', '--format=%s', 'main')).toBe('undo step 1: base');
+    expect(git(bare, 'log', '-1', '--format=%(trailers:key=Specloop-Revert,valueonly)', 'main').trim()).toBe(
+      landed1,
+    );
+    expect(git(bare, 'show', 'main:todo.md')).toContain('- [ ] Step 1: base');
+    await page.goto(`${board.url}#/board`);
+    await expect.poll(() => cardColumn(page, 1), { timeout: 15_000 }).not.toBe('landed');
     expect(errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
   }, 120_000);
 });

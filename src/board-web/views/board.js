@@ -1,4 +1,4 @@
-import { ago, COLUMN_LABELS, duration, esc, tokens, usd } from '../util.js';
+import { ago, COLUMN_LABELS, duration, esc, ms, tokens, usd } from '../util.js';
 import { reviewControls, statSummary } from './review.js';
 
 function holder(c) {
@@ -17,7 +17,7 @@ function facts(c) {
   if (c.lastTest)
     out.push(
       `<span class="test ${c.lastTest.ok ? 'ok' : 'bad'}">tests ${c.lastTest.ok ? 'passed' : 'failed'}${
-        c.lastTest.durationMs ? ` in ${(c.lastTest.durationMs / 1000).toFixed(1)} s` : ''
+        c.lastTest.durationMs !== undefined ? ` in ${ms(c.lastTest.durationMs)}` : ''
       }</span>`,
     );
   if (c.tokens) out.push(tokens(c.tokens));

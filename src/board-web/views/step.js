@@ -1,4 +1,4 @@
-import { act, ago, COLUMN_LABELS, esc, getJson, loadCss, loadScript, tokens, usd } from '../util.js';
+import { act, ago, COLUMN_LABELS, esc, getJson, loadCss, loadScript, ms, tokens, usd } from '../util.js';
 import { reviewControls } from './review.js';
 
 /** Lines that say a test failed, for highlighting (TAP, node:test, vitest/jest, pytest, go, cargo). */
@@ -32,7 +32,14 @@ function attempt(a, open) {
       `<details><summary>Diff of this attempt</summary><pre tabindex="0">${esc(a.diff)}</pre></details>`,
     );
   if (a.files.length) parts.push(`<p class="files">Other files: ${a.files.map(esc).join(', ')}</p>`);
-  return `<details class="attempt ${state}"${open ? ' open' : ''}><summary>Attempt ${a.attempt} · run ${esc(a.runId)} · <span class="verdict">${state}</span></summary>${parts.join('')}</details>`;
+  const facts = [
+    a.testDurationMs !== undefined ? `tests ${ms(a.testDurationMs)}` : '',
+    a.inputTokens || a.outputTokens ? tokens({ input: a.inputTokens ?? 0, output: a.outputTokens ?? 0 }) : '',
+    a.cost ? usd(a.cost) : '',
+  ].filter(Boolean);
+  return `<details class="attempt ${state}"${open ? ' open' : ''}><summary>Attempt ${a.attempt} · run ${esc(a.runId)} · <span class="verdict">${state}</span>${
+    facts.length ? ` <span class="attempt-facts">· ${facts.join(' · ')}</span>` : ''
+  }</summary>${parts.join('')}</details>`;
 }
 
 function actions(card, team) {
@@ -58,7 +65,7 @@ let diffMode = 'line-by-line';
 function reviewSection(n, r) {
   const t = r.test;
   const tests = t
-    ? `<p class="test ${t.ok ? 'ok' : 'bad'}">tests ${t.ok ? 'passed' : 'failed'}: <code>${esc(t.command)}</code> in ${(t.durationMs / 1000).toFixed(1)} s</p>`
+    ? `<p class="test ${t.ok ? 'ok' : 'bad'}">tests ${t.ok ? 'passed' : 'failed'}: <code>${esc(t.command)}</code> in ${ms(t.durationMs)}</p>`
     : '<p>tests: not run</p>';
   const out = r.testOutput
     ? `<details><summary>Test output</summary><pre class="test-output" tabindex="0" aria-label="Test output of the change in review">${esc(r.testOutput)}</pre></details>`

@@ -1,4 +1,4 @@
-import { ago, esc, getJson, loadCss, loadScript, usd } from '../util.js';
+import { ago, esc, getJson, loadCss, loadScript, tokens, usd } from '../util.js';
 
 let plot;
 
@@ -15,7 +15,12 @@ async function chart(el, series) {
     title: 'Steps landed and cost over time',
     width: Math.min(900, el.clientWidth || 900),
     height: 280,
-    scales: { x: { time: true }, cost: { auto: true } },
+    // From zero; a run that spent nothing yet keeps a cents-sized axis, not 0..100 dollars.
+    scales: {
+      x: { time: true },
+      y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      cost: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 0.1] },
+    },
     series: [
       {},
       {
@@ -59,7 +64,11 @@ export async function renderTeam(main, state) {
     : 'no team remote: a solo board';
   main.innerHTML = `<section class="team" aria-labelledby="h-team">
 <h2 id="h-team">Team</h2>
-<p class="summary">${remote}. Run cost so far: ${usd(v.totals.cost) || '$0'} over ${v.totals.calls} model calls.</p>
+<p class="summary">${remote}. Spent here so far: ${usd(v.totals.cost) || '$0'} over ${v.totals.calls} ${
+    v.totals.source === 'attempts'
+      ? `recorded attempt${v.totals.calls === 1 ? '' : 's'}`
+      : `model call${v.totals.calls === 1 ? '' : 's'}`
+  }${v.totals.inputTokens || v.totals.outputTokens ? ` (${tokens({ input: v.totals.inputTokens, output: v.totals.outputTokens })})` : ''}.</p>
 <table class="members"><caption>Members seen on the board</caption>
 <thead><tr><th scope="col">Member</th><th scope="col">Hosts</th><th scope="col">Claims</th><th scope="col">Landed steps</th><th scope="col">Steps landed</th><th scope="col">Last activity</th></tr></thead>
 <tbody>${rows || '<tr><td colspan="6">No one has claimed or landed a step yet.</td></tr>'}</tbody></table>

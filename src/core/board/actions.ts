@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { answerReview, describeAnswer, parseDecision } from '../review/index.js';
 import { pauseRun, resumeRun } from '../run-control.js';
-import { undoStep } from '../undo/index.js';
+import { undoOnRemote, undoStep } from '../undo/index.js';
 import { claim, release } from './core-adapter.js';
 import type { BoardModel } from './model.js';
 
@@ -14,8 +14,9 @@ import type { BoardModel } from './model.js';
  * The board's buttons. Each one is the code path of its CLI command, not a copy:
  *   claim N        → `specloop claim N`         (team claimStep)
  *   release N      → `specloop team release N`  (team releaseStep)
- *   retry N        → `specloop run --step N`    (the CLI itself, as a child process)
- *   undo N         → `specloop undo N`          (undoStep: a revert commit that unticks the box)
+ *   retry N        → `specloop run --step N`    (the CLI itself, as a child process; `--team` on a team board)
+ *   undo N         → `specloop undo N`          (undoStep: a revert commit that unticks the box);
+ *                    on a team board `specloop undo N --team` (the revert pushed to the integration branch)
  *   pause / resume → the run-control file `specloop run` checks between steps
  *   review N       → the review gate of `run --review`: answerReview, as the terminal prompt
  */
@@ -70,9 +71,16 @@ export async function runAction(
       return { message: `released step ${r.step} (was claimed by ${r.holder})`, result: r };
     }
     case 'undo': {
-      const r = await undoStep(ctx, { step: stepOf(body), from: deps.from });
+      const step = stepOf(body);
+      // A team's steps land on the remote's integration branch: undo there, as `--team` does.
+      const r = state.team
+        ? await undoOnRemote(ctx, { step, from: deps.from, remote: ctx.config.team.remote })
+        : await undoStep(ctx, { step, from: deps.from });
+      if ('pushed' in r) await model.fetchTeam();
       return {
-        message: `undid step ${r.step} (${r.title})${r.revert ? `: revert ${r.revert.slice(0, 7)}` : ''}`,
+        message: `undid step ${r.step} (${r.title})${r.revert ? `: revert ${r.revert.slice(0, 7)}` : ''}${
+          'pushed' in r ? `, pushed to ${r.pushed}` : ''
+        }`,
         result: r,
       };
     }
@@ -107,13 +115,17 @@ export async function runAction(
         throw new UsageError('retry is not available in this board', {
           hint: `run \`specloop run --step ${step}\``,
         });
+      // On a team board the step is claimed and lands on the remote, as everyone's steps do.
+      const team = state.team ? ['--team'] : [];
       const args = [
         ...deps.cli.args,
         'run',
+        ...team,
         '--step',
         String(step),
         ...(deps.from ? ['--from', deps.from] : []),
       ];
+      const shown = ['specloop run', ...team, '--step', String(step)].join(' ');
       const logDir = join(repoRoot, '.specloop', 'board');
       mkdirSync(logDir, { recursive: true });
       // The folder ignores itself: the log never shows in `git status` or a step commit.
@@ -129,7 +141,7 @@ export async function runAction(
       });
       child.unref();
       return {
-        message: `started \`specloop run --step ${step}\` (output: .specloop/board/retry-step-${step}.log)`,
+        message: `started \`${shown}\` (output: .specloop/board/retry-step-${step}.log)`,
         result: { pid: child.pid, log },
       };
     }

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActiveStep, HistoryEntry } from '../run/journal.js';
@@ -40,21 +41,43 @@ export async function readJournalView(repoRoot: string, planId: string): Promise
 /**
  * Whether a `specloop run` is alive in this repository, from its lock `.specloop/run.lock`
  * (read as data): false without a lock or when its process is gone; undefined when the
- * lock names another host (a shared folder: cannot tell, so trust the journal).
+ * lock names another host (a shared folder: cannot tell, so trust the journal). `pid` is
+ * the live run's process: its run records are in `.specloop/runs/<time>-<pid>/`.
  */
-export async function runAlive(repoRoot: string, host: string): Promise<boolean | undefined> {
+export async function liveRun(repoRoot: string, host: string): Promise<{ alive?: boolean; pid?: number }> {
   let lock: { pid?: unknown; host?: unknown };
   try {
     lock = JSON.parse(await readFile(join(repoRoot, '.specloop', 'run.lock'), 'utf8'));
   } catch {
-    return false;
+    return { alive: false };
   }
-  if (typeof lock.pid !== 'number') return false;
-  if (typeof lock.host === 'string' && lock.host && lock.host !== host) return undefined;
+  if (typeof lock.pid !== 'number') return { alive: false };
+  if (typeof lock.host === 'string' && lock.host && lock.host !== host) return { alive: undefined };
   try {
     process.kill(lock.pid, 0);
-    return true;
+    return { alive: true, pid: lock.pid };
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    return alive ? { alive, pid: lock.pid } : { alive };
+  }
+}
+
+/** {@link liveRun}'s verdict alone. */
+export async function runAlive(repoRoot: string, host: string): Promise<boolean | undefined> {
+  return (await liveRun(repoRoot, host)).alive;
+}
+
+/**
+ * Steps of `planId` with a worktree in `.specloop/worktrees/<planId>/<step>` — where a
+ * `--parallel` or `--team` run works on a step (read as data: the directory names only).
+ */
+export function worktreeSteps(repoRoot: string, planId: string): number[] {
+  try {
+    return readdirSync(join(repoRoot, '.specloop', 'worktrees', planId))
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number)
+      .sort((a, b) => a - b);
+  } catch {
+    return [];
   }
 }

@@ -11,8 +11,8 @@ import {
   planLoader,
   teamSnapshot,
 } from './core-adapter.js';
-import { readJournalView, runAlive } from './journal-view.js';
-import { latestAttempts, stepAttempts } from './run-records.js';
+import { liveRun, readJournalView, worktreeSteps } from './journal-view.js';
+import { allAttempts, stepAttempts, stepRecords } from './run-records.js';
 import { ColumnClock, computeState, type Sources } from './state.js';
 import { runCalls, teamView } from './team-view.js';
 import type { BoardState, StepDetail, TeamView } from './types.js';
@@ -28,6 +28,8 @@ export class BoardModel {
   private teamError?: string;
   private teamMode?: boolean;
   private current?: BoardState;
+  /** Every recorded attempt's metadata, as of the last refresh (the team view's cost chart). */
+  private records: Awaited<ReturnType<typeof allAttempts>> = [];
   private readonly startedAt: string;
   private readonly plan: () => Promise<PlanSource>;
 
@@ -46,25 +48,28 @@ export class BoardModel {
   /** Recompute from the local sources (cheap: a few git calls and file reads). */
   async refresh(): Promise<BoardState> {
     const src = await this.plan();
-    const [landed, journal, attempts, control, branch, alive, reviews] = await Promise.all([
+    const [landed, journal, records, control, branch, live, reviews] = await Promise.all([
       landedSteps(this.ctx, src),
       readJournalView(src.repoRoot, src.planId),
-      latestAttempts(src.repoRoot),
+      allAttempts(src.repoRoot),
       readRunControl(src.repoRoot),
       currentBranch(this.ctx, src.repoRoot),
-      runAlive(src.repoRoot, hostname()),
+      liveRun(src.repoRoot, hostname()),
       pendingReviews(src.repoRoot, src.planId),
     ]);
+    this.records = records;
     this.current = computeState(
       {
         src,
         landed,
         journal,
-        attempts,
+        attempts: stepRecords(records),
+        worktrees: worktreeSteps(src.repoRoot, src.planId),
+        livePid: live.pid,
         control,
         reviews,
         branch,
-        runAlive: alive,
+        runAlive: live.alive,
         team: this.team,
         teamError: this.teamError,
         maxAttempts: this.ctx.config.run.maxAttempts,
@@ -117,6 +122,17 @@ export class BoardModel {
   /** Members, per-member steps, and the cost/throughput series. */
   async teamView(): Promise<TeamView> {
     const state = this.current ?? (await this.refresh());
+    // This checkout's run records hold every executor's usage and cost (per project); the
+    // call log (per user, builtin model calls only) stands in for runs older than the records.
+    const spent = this.records
+      .filter((a) => a.startedAt)
+      .map((a) => ({
+        t: (Date.parse(a.startedAt as string) + (a.durationMs ?? 0)) / 1000,
+        cost: a.cost ?? 0,
+        input: a.inputTokens ?? 0,
+        output: a.outputTokens ?? 0,
+      }));
+    if (spent.length) return teamView(state, spent, 'attempts');
     const firstLanded = state.cards
       .map((c) => c.landed?.at)
       .filter((t): t is string => Boolean(t))
@@ -126,6 +142,6 @@ export class BoardModel {
     try {
       calls = await runCalls(this.ctx, new Date(Date.parse(since) - 24 * 3600e3).toISOString());
     } catch {}
-    return teamView(state, calls);
+    return teamView(state, calls, 'calls');
   }
 }

@@ -208,8 +208,10 @@ export async function startBoard(ctx: Context, o: BoardOptions): Promise<BoardSe
       watcher.close();
       await unpublish();
       hub.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      // Every connection is cut now: a request still being answered must not hold the close.
+      const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

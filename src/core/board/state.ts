@@ -4,14 +4,19 @@ import type { PendingReview } from '../review/index.js';
 import type { RunControl } from '../run-control.js';
 import type { LandedStep, PlanSource, TeamStatus } from './core-adapter.js';
 import type { JournalView } from './journal-view.js';
-import { type AttemptRecord, type BoardState, type Card, COLUMNS, type Column } from './types.js';
+import { type BoardState, type Card, COLUMNS, type Column, type StepRecords } from './types.js';
 
 /** Everything the board state is computed from; gathered by the server, pure from here on. */
 export interface Sources {
   src: Pick<PlanSource, 'repoRoot' | 'plan' | 'planId' | 'planPath'>;
   landed: Map<number, LandedStep>;
   journal: JournalView;
-  attempts: Map<number, AttemptRecord>;
+  /** Run records per step (`.specloop/runs/`): the newest attempt and the sums over all. */
+  attempts: Map<number, StepRecords>;
+  /** Steps with a worktree in `.specloop/worktrees/<plan>/` (a `--parallel` / `--team` run's steps). */
+  worktrees?: number[];
+  /** The live run's pid (its run id ends with it). */
+  livePid?: number;
   team?: TeamStatus & { fetchedAt: string; landed: Map<number, LandedStep> };
   teamError?: string;
   control: RunControl;
@@ -55,14 +60,24 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
       ? s.journal.active
       : undefined;
   const interrupted = s.journal.active && !active ? s.journal.active.step : undefined;
+  // A --parallel / --team run keeps no journal: its steps in flight are its worktrees while
+  // it is alive (a solo run, which has the journal's active step, has none of its own).
+  const worktrees = s.runAlive === true && !active ? new Set(s.worktrees ?? []) : new Set<number>();
+  const liveRunId = s.livePid ? `-${s.livePid}` : undefined;
   const cards = s.src.plan.steps.map((step): Card => {
     const n = step.number;
     const hist = history.get(n) ?? [];
     const last = hist.at(-1);
-    const rec = s.attempts.get(n);
+    const records = s.attempts.get(n);
+    const rec = records?.last;
+    const liveRec = liveRunId && rec?.runId.endsWith(liveRunId) ? rec : undefined;
+    // Attempts exhausted: the worktree is kept for the user, the step is not in flight (until
+    // a later run's attempt is recorded; nothing says sooner that a run took it up again).
+    const exhausted = (r: typeof rec) => r?.ok === false && !r.stoppedRun && r.attempt >= s.maxAttempts;
+    const waitingOn = step.dependsOn.filter((d) => !landedSet.has(d));
+    const inWorktree = worktrees.has(n) && !waitingOn.length && !exhausted(liveRec ?? rec);
     const teamStep = s.team?.steps.find((t) => t.step === n);
     const claim = teamStep?.claim;
-    const waitingOn = step.dependsOn.filter((d) => !landedSet.has(d));
     const local = s.landed.get(n);
     const remote = teamDone.get(n);
     const pending = s.reviews?.get(n);
@@ -83,7 +98,13 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     } else if (claim && !claim.expired) {
       column = 'running';
       known = new Date(s.now - claim.leaseAgeSeconds * 1000).toISOString();
-    } else if ((active?.step === n && active.phase === 'failed') || last?.ok === false) {
+    } else if (inWorktree) {
+      column = 'running';
+    } else if (
+      (active?.step === n && active.phase === 'failed') ||
+      last?.ok === false ||
+      (!last && exhausted(rec))
+    ) {
       column = 'failed';
       known = last?.at;
     } else column = waitingOn.length ? 'blocked' : 'ready';
@@ -101,10 +122,30 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     // Only a running card has a phase: at the review gate the journal still holds the phase
     // that led there (`checking`), but the step waits for a person, which the column says.
     if (running && column === 'running') card.phase = active.phase;
-    const k = pending && column === 'review' ? pending.attempt : running ? active.attempt : last?.attempts;
+    // In a worktree: the attempt after the live run's last rejected one, or the one now landing.
+    const worktreeAttempt =
+      inWorktree && column === 'running'
+        ? liveRec
+          ? liveRec.ok === false
+            ? liveRec.attempt + 1
+            : liveRec.attempt
+          : 1
+        : undefined;
+    if (worktreeAttempt !== undefined && !running) card.phase = liveRec?.ok ? 'landing' : 'executing';
+    const k =
+      pending && column === 'review'
+        ? pending.attempt
+        : running
+          ? active.attempt
+          : (worktreeAttempt ??
+            last?.attempts ??
+            (column !== 'ready' && column !== 'blocked' ? rec?.attempt : undefined));
     if (k) card.attempt = { k, n: s.maxAttempts };
-    if (rec?.ok !== undefined)
-      card.lastTest = { ok: rec.ok, durationMs: rec.testDurationMs ?? rec.durationMs };
+    // The test command's own result and time (the attempt may fail for other reasons).
+    const testOk = rec?.testCode !== undefined ? rec.testCode === 0 : rec?.ok;
+    if (rec && testOk !== undefined)
+      card.lastTest =
+        rec.testDurationMs !== undefined ? { ok: testOk, durationMs: rec.testDurationMs } : { ok: testOk };
     else if (last) card.lastTest = { ok: last.ok };
     if (card.review?.test)
       card.lastTest = { ok: card.review.test.ok, durationMs: card.review.test.durationMs };
@@ -114,6 +155,10 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
         output: hist.reduce((a, h) => a + (h.outputTokens || 0), 0),
       };
       card.cost = hist.reduce((a, h) => a + (h.cost || 0), 0);
+    } else if (records && (records.total.input || records.total.output || records.total.cost)) {
+      // A --parallel / --team run keeps no journal history: its run records have the usage.
+      card.tokens = { input: records.total.input, output: records.total.output };
+      card.cost = records.total.cost;
     }
     const reason =
       (n === interrupted && column !== 'landed'

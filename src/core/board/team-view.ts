@@ -3,7 +3,8 @@ import { openDb } from '../logs/db.js';
 import { callLogPath } from '../logs/index.js';
 import type { BoardState, TeamMember, TeamView } from './types.js';
 
-interface CallPoint {
+/** Money spent at a moment: a model call (call log) or an attempt (run records). */
+export interface CallPoint {
   t: number;
   cost: number;
   input: number;
@@ -41,7 +42,11 @@ export async function runCalls(
 }
 
 /** Members seen on the board (claim holders and landing authors), and the run's cost/throughput over time. */
-export function teamView(state: BoardState, calls: CallPoint[]): TeamView {
+export function teamView(
+  state: BoardState,
+  calls: CallPoint[],
+  source: TeamView['totals']['source'] = 'calls',
+): TeamView {
   const members = new Map<string, TeamMember>();
   const member = (name: string) => {
     let m = members.get(name);
@@ -92,6 +97,7 @@ export function teamView(state: BoardState, calls: CallPoint[]): TeamView {
       inputTokens: calls.reduce((a, p) => a + p.input, 0),
       outputTokens: calls.reduce((a, p) => a + p.output, 0),
       calls: calls.length,
+      source,
     },
   };
 }

@@ -74,12 +74,28 @@ export interface AttemptRecord {
   reason?: string;
   durationMs?: number;
   testDurationMs?: number;
+  /** The test command's exit code (null: killed; absent: the tests did not run). */
+  testCode?: number | null;
+  /** The executor's usage and cost for this attempt (`attempt.json`). */
+  inputTokens?: number;
+  outputTokens?: number;
+  cost?: number;
+  /** ISO time the attempt started. */
+  startedAt?: string;
+  /** An infrastructure failure ended this attempt and stopped the run (not the step's fault). */
+  stoppedRun?: string;
   prompt?: string;
   transcript?: string;
   testOutput?: string;
   diff?: string;
   /** Other files of the record, by name. */
   files: string[];
+}
+
+/** A step's run records as a card needs them: the newest attempt, and the sums over every attempt. */
+export interface StepRecords {
+  last: AttemptRecord;
+  total: { input: number; output: number; cost: number };
 }
 
 export interface StepDetail {
@@ -104,5 +120,15 @@ export interface TeamView {
   members: TeamMember[];
   /** Points for the chart: time (s since epoch), cumulative landed steps, cumulative cost (USD). */
   series: { t: number[]; landed: number[]; cost: number[] };
-  totals: { cost: number; inputTokens: number; outputTokens: number; calls: number };
+  /**
+   * Spent so far: `attempts` from this checkout's run records (every executor), or — for
+   * runs older than the records — `calls` of the run command in the user's call log.
+   */
+  totals: {
+    cost: number;
+    inputTokens: number;
+    outputTokens: number;
+    calls: number;
+    source: 'attempts' | 'calls';
+  };
 }

@@ -41,7 +41,9 @@ export function watchSources(o: {
   const specloopDir = join(o.repoRoot, '.specloop');
   // Why re-arm: `.specloop/` may not exist when the board starts (the first run creates it).
   const arm = () => {
-    add(specloopDir, true, (n) => !n.startsWith('worktrees'));
+    // Inside a step's worktree the agent writes all the time: only the worktree itself
+    // appearing or going (a --parallel / --team step starting or ending) counts.
+    add(specloopDir, true, (n) => !n.startsWith('worktrees') || /^worktrees[\\/][^\\/]+[\\/]\d+$/.test(n));
     add(join(o.gitDir, 'refs'), true);
     add(join(o.gitDir, 'logs'), true);
   };

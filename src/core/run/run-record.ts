@@ -47,6 +47,8 @@ export interface AttemptMeta {
   stoppedRun?: string;
   /** Exit code of the test command, when it ran. */
   testCode?: number | null;
+  /** How long the test command ran (the board's "tests passed in N s"). */
+  testDurationMs?: number;
   startedAt: string;
   durationMs: number;
 }
@@ -193,7 +195,7 @@ export interface RecordAttemptOptions {
   /** Our checks' verdict on the attempt. */
   ok: boolean;
   reason?: string;
-  test?: { output: string; code: number | null };
+  test?: { output: string; code: number | null; durationMs?: number };
   /** The tree the attempt worked in, and what never counts as its work. */
   workDir: string;
   exclude: readonly string[];
@@ -233,6 +235,7 @@ export async function recordAttempt(ctx: Context, o: RecordAttemptOptions): Prom
         summary: r?.summary,
         stoppedRun: o.stoppedRun,
         testCode: o.test?.code,
+        testDurationMs: o.test?.durationMs,
         startedAt: new Date(o.startedAt).toISOString(),
         durationMs: o.now - o.startedAt,
       },
