@@ -34,4 +34,6 @@ export const SYSTEM_TESTS = [
   // sweeps
   'test/core/plan/parse-fuzz.test.ts',
   'test/core/plan/property.test.ts',
+  // real package trees from node_modules, each checked against gpt-tokenizer
+  'test/cli/pack-real-trees.test.ts',
 ];

@@ -37,6 +37,8 @@ describe('specloop pack (built binary)', () => {
     const a = readFileSync(join(home.dir, 'a.xml'), 'utf8');
     expect(readFileSync(join(home.dir, 'b.xml'), 'utf8')).toBe(a);
     expect(threaded.stderr).toContain(`${referenceTokens(a).toLocaleString('en-US')} tokens`);
+    // the build's rank table (dist/ranks/, tsup.config.ts) is the one loaded, not a parse
+    expect(threaded.stderr).toContain('o200k_base rank table loaded as built');
   });
 
   it('exits 2 for a directory that does not exist', async () => {

@@ -24,7 +24,7 @@ import { footerInfo, measurer } from './sections.js';
 import { sortPaths } from './select/sort.js';
 import { SKIP_LABEL } from './summary.js';
 import { counterFor } from './tokens/counter.js';
-import type { EncodingName } from './tokens/encodings.js';
+import { type EncodingName, rankTableSource } from './tokens/encodings.js';
 import type { PackOptions, PackResult, SkippedFile } from './types.js';
 import { checkOutputPath, partText, writeParts } from './write-output.js';
 
@@ -131,6 +131,9 @@ async function packResolved(
       measure,
     );
     ctx.log.debug(`pack: written and cache saved at ${since()}`);
+    const ranks = rankTableSource(o.encoding);
+    if (ranks)
+      ctx.log.debug(`pack: ${o.encoding} rank table ${ranks === 'built' ? 'loaded as built' : 'parsed'}`);
     return result;
   } finally {
     store.dispose();

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TokenCounter } from '../../../src/core/pack/tokens/counter.js';
 import { type EncodingName, loadEncoding } from '../../../src/core/pack/tokens/encodings.js';
-import { parseTiktoken } from '../../../src/core/pack/tokens/rank-table.js';
+import { parseTiktoken, RankTable } from '../../../src/core/pack/tokens/rank-table.js';
 import { referenceTokens } from '../../support/pack-fixtures.js';
 
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
@@ -33,10 +33,29 @@ const tricky = [
 ];
 
 describe('rank table', () => {
+  it('a shipped table is used only when it is one, built from a vocabulary of that size', () => {
+    const file = tiktoken('cl100k_base');
+    const bytes = parseTiktoken(file).toBytes(file.length);
+    expect(RankTable.fromBytes(bytes, file.length + 1)).toBeUndefined(); // another vocabulary
+    expect(RankTable.fromBytes(bytes.subarray(0, bytes.length - 1), file.length)).toBeUndefined(); // torn
+    const other = Buffer.from(bytes);
+    other.writeInt32LE(0, 0); // another layout
+    expect(RankTable.fromBytes(other, file.length)).toBeUndefined();
+    expect(RankTable.fromBytes(Buffer.alloc(3), file.length)).toBeUndefined();
+    // unaligned bytes (a Buffer from the pool) are read too
+    const unaligned = Buffer.concat([Buffer.alloc(1), bytes]).subarray(1);
+    expect(RankTable.fromBytes(unaligned, file.length)?.get('hello', 0, 5)).toBe(
+      parseTiktoken(file).get('hello', 0, 5),
+    );
+  });
+
   for (const enc of ENCODINGS) {
     it(`finds every token of ${enc} at its rank, and no token for other bytes`, () => {
       const file = tiktoken(enc);
-      const table = parseTiktoken(file);
+      const parsed = parseTiktoken(file);
+      // the table the build ships (toBytes, read back by fromBytes) must be the same table
+      const table = RankTable.fromBytes(parsed.toBytes(file.length), file.length)!;
+      expect(table).toBeDefined();
       let n = 0;
       const wrong: string[] = [];
       for (const line of file.toString('latin1').split('\n')) {
