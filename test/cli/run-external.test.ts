@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
-import { deadPort } from '../support/dead-port.js';
 import { runCli } from '../support/cli.js';
+import { deadPort } from '../support/dead-port.js';
 import { git, tempDir } from '../support/repo.js';
 import { FIXTURE_TEST_CMD, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
 import { installStandins } from '../support/run-standins.js';
@@ -145,7 +145,9 @@ describe('specloop run with aider / claude / codex', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('claude: API call failed (unknown), retry 1/10');
     expect(r.stderr).toMatch(
-      new RegExp(`claude failed: the model endpoint is unreachable: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`),
+      new RegExp(
+        `claude failed: the model endpoint is unreachable: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`,
+      ),
     );
     expect(r.stderr).not.toContain('attempt 2');
     expect(calls(s.log)).toHaveLength(1);
@@ -160,7 +162,9 @@ describe('specloop run with aider / claude / codex', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('codex: Reconnecting... waiting for network');
-    expect(r.stderr).toMatch(/codex failed: the model endpoint’s host name does not resolve: .*nonexistent\.invalid/);
+    expect(r.stderr).toMatch(
+      /codex failed: the model endpoint’s host name does not resolve: .*nonexistent\.invalid/,
+    );
     expect(calls(s.log)).toHaveLength(1);
     // No base URL specloop knows of (codex's own config.toml): nothing to probe, codex would wait for ever.
     const t = setup({ titles: ['Only'] });

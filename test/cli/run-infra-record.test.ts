@@ -60,7 +60,9 @@ describe('specloop run: an infrastructure failure leaves the attempt’s record'
     expect(r.code).toBe(1);
     expect(fake.requests).toHaveLength(2);
     expect(r.stderr).toContain('failed after 2 attempt(s): model error:');
-    expect(r.stderr).toContain('the model endpoint kept failing after its retries (llm.maxRetries); try again later');
+    expect(r.stderr).toContain(
+      'the model endpoint kept failing after its retries (llm.maxRetries); try again later',
+    );
     expect(r.stderr).not.toContain('clearer or smaller');
   });
 

@@ -252,10 +252,14 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
   // A CLI that failed on its own while the probe ran: the probe's verdict names the cause.
   if (!r.timedOut && (r.code !== 0 || parsed.error)) await probe;
   if (infraStop)
-    throw new InfraError(infraStop.kind, `${name} failed: ${infraMessage(infraStop.kind, infraStop.detail)}`, {
-      hint: INFRA_HINTS[name],
-      transcript,
-    });
+    throw new InfraError(
+      infraStop.kind,
+      `${name} failed: ${infraMessage(infraStop.kind, infraStop.detail)}`,
+      {
+        hint: INFRA_HINTS[name],
+        transcript,
+      },
+    );
   if (budget.signal.aborted) {
     // The cost limit, not a failure of the CLI: no reason from its (cut off) output.
     const cost = Math.max(parsed.cost ?? 0, spent);
