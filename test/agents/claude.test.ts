@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
+import { deadPort } from '../support/dead-port.js';
 import type { FakeRequest } from '../support/fake-llm-server.js';
 import { agentModel } from './agent-model.js';
 import { agentProject, expectGreenRun, toolResults } from './run-agent.js';
@@ -47,6 +48,19 @@ describe('claude (real CLI)', () => {
     expect(r.stderr).toContain('issue with the selected model');
     expect(r.stderr).not.toContain('"type":"result"');
     expect(r.stderr).not.toContain('attempt 2');
+  });
+
+  it('an endpoint where nothing listens stops the run in seconds with the cause (exit 2), not after Claude’s 10 retries', async () => {
+    const p = await agentProject(cleanups, 'claude', agentModel('claude'));
+    const port = await deadPort();
+    const started = Date.now();
+    const r = await p.run(['--max-attempts', '3'], { ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/claude: API call failed \(.*\), retry 1\/10/);
+    expect(r.stderr).toContain(`the model endpoint is unreachable: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(r.stderr).not.toContain('attempt 2');
+    // Claude alone retries for ~3 minutes before it gives up.
+    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it('--max-cost stops Claude after the call that reaches it (specloop’s meter on its events, and its own budget)', async () => {

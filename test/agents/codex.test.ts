@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
+import { deadPort } from '../support/dead-port.js';
 import type { FakeReplyValue } from '../support/fake-llm-server.js';
 import { agentModel } from './agent-model.js';
 import { agentProject, expectGreenRun } from './run-agent.js';
@@ -62,6 +63,18 @@ describe('codex (real CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the model was not found');
     expect(r.stderr).toContain('does not exist');
+  });
+
+  it('an endpoint where nothing listens stops the run in seconds with the cause (exit 2); codex alone waits for ever', async () => {
+    const p = await agentProject(cleanups, 'codex', agentModel('codex'));
+    const port = await deadPort();
+    const r = await p.run(['--model', 'gpt-5', '--max-attempts', '3'], {
+      OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('codex: Reconnecting... waiting for network');
+    expect(r.stderr).toContain(`the model endpoint is unreachable: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(r.stderr).not.toContain('attempt 2');
   });
 
   it('--max-cost stops codex during its attempt, from its items before its turn reports usage', async () => {

@@ -45,9 +45,14 @@ export default function setup(): void {
   if (missing.length === 0) return;
   const specs = missing.map((n) => `${PINS[n].pkg}@${PINS[n].version}`);
   process.stderr.write(`test:agents: installing ${specs.join(', ')} into ${dir} (once)\n`);
-  execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', ...specs], {
-    stdio: 'inherit',
-  });
+  // Claude Code's package declares node >= 22 although what it installs is a native binary
+  // (bin/claude.exe) that does not run on node; the project's .npmrc sets engine-strict, so
+  // say it for this install only (else a fresh machine on node 20 cannot run test:agents).
+  execFileSync(
+    'npm',
+    ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--engine-strict=false', ...specs],
+    { stdio: 'inherit', cwd: dir },
+  );
   for (const n of missing)
     if (!installedVersion(n)?.includes(PINS[n].versionOut))
       throw new Error(`test:agents: ${n} did not install (${PINS[n].pkg}@${PINS[n].version})`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
+import { deadPort } from '../support/dead-port.js';
 import { git, tempDir } from '../support/repo.js';
 import { FIXTURE_TEST_CMD, history, makeProject, TITLES, ticked } from '../support/run-fixtures.js';
 import { installStandins } from '../support/run-standins.js';
@@ -130,6 +131,49 @@ describe('specloop run with aider / claude / codex', () => {
     expect(bad.stderr).toContain('the provider rejected the API key');
     expect(bad.stderr).toContain('401 Unauthorized');
     expect(bad.stderr).not.toContain('PATH aliases');
+    expect(calls(t.log)).toHaveLength(1);
+  });
+
+  it('claude retrying an endpoint where nothing listens: its retries are shown, and the run stops at once with the cause (exit 2)', async () => {
+    const s = setup({ titles: ['Only'] });
+    const port = await deadPort();
+    const started = Date.now();
+    const r = await run(s, ['--executor', 'claude', '--max-attempts', '3'], {
+      STANDIN_MODE: 'no-connection',
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('claude: API call failed (unknown), retry 1/10');
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `claude failed: the model endpoint is unreachable: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`,
+      ),
+    );
+    expect(r.stderr).not.toContain('attempt 2');
+    expect(calls(s.log)).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('codex waiting for the network: a host that does not resolve stops the run at once; an unknown endpoint after 3 notices', async () => {
+    const s = setup({ titles: ['Only'] });
+    const r = await run(s, ['--executor', 'codex', '--max-attempts', '3'], {
+      STANDIN_MODE: 'no-network',
+      OPENAI_BASE_URL: 'http://nonexistent.invalid/v1',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('codex: Reconnecting... waiting for network');
+    expect(r.stderr).toMatch(
+      /codex failed: the model endpoint’s host name does not resolve: .*nonexistent\.invalid/,
+    );
+    expect(calls(s.log)).toHaveLength(1);
+    // No base URL specloop knows of (codex's own config.toml): nothing to probe, codex would wait for ever.
+    const t = setup({ titles: ['Only'] });
+    const u = await run(t, ['--executor', 'codex', '--max-attempts', '3'], { STANDIN_MODE: 'no-network' });
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain(
+      'codex failed: the model endpoint is unreachable: codex could not connect to its endpoint (3 tries)',
+    );
+    expect(u.stderr).not.toContain('attempt 2');
     expect(calls(t.log)).toHaveLength(1);
   });
 

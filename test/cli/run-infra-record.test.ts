@@ -53,6 +53,19 @@ describe('specloop run: an infrastructure failure leaves the attempt’s record'
     expect(json.attempts[0].stoppedRun).toBe('E_INFRA_AUTH');
   });
 
+  it('a transient failure (503) that outlasts the retries uses the attempts, and the hint says try again later, not “rewrite the prompt”', async () => {
+    const dir = project();
+    const fake = await cleanups.fakeLlm(() => ({ fault: 'http', status: 503, message: 'overloaded' }));
+    const r = await runCli(['run', '--max-attempts', '2'], { cwd: dir, env: env(dir, fake.env()) });
+    expect(r.code).toBe(1);
+    expect(fake.requests).toHaveLength(2);
+    expect(r.stderr).toContain('failed after 2 attempt(s): model error:');
+    expect(r.stderr).toContain(
+      'the model endpoint kept failing after its retries (llm.maxRetries); try again later',
+    );
+    expect(r.stderr).not.toContain('clearer or smaller');
+  });
+
   it('codex: a rejected key → exit 2; the record keeps codex’s raw output as the transcript', async () => {
     const dir = project();
     const bin = installStandins(cleanups.tmp('specloop-bin-'), ['codex']);

@@ -221,8 +221,9 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.steps[0].reason).toMatch(/^model error: /);
     expect(git(dir, 'status', '--porcelain')).toBe('');
-    // Nothing was left in the tree, so the hint does not talk about uncommitted work.
-    expect(summary.hint).toMatch(/^step 1 left no changes in the tree\. .*specloop run --step 1/);
+    // Nothing was left in the tree, so the hint does not talk about uncommitted work; the model
+    // failed, not the step's prompt.
+    expect(summary.hint).toMatch(/^the model endpoint kept failing after its retries .*specloop run --step 1/);
     expect(summary.hint).not.toMatch(/uncommitted/);
   });
 

@@ -97,11 +97,18 @@ main((files) => {
 `;
 
 // Claude extras (STANDIN_MODE): denied-bash (a Bash call denied, work done: what print mode
-// does without --allowedTools), api404 (the result event of an unknown model, exit 1).
+// does without --allowedTools), api404 (the result event of an unknown model, exit 1),
+// no-connection (what Claude Code 2.1 prints while nothing answers at ANTHROPIC_BASE_URL: an
+// api_retry event with no HTTP status per try; the real one gives up after 10, ~3 minutes on).
 const CLAUDE = `${COMMON}
 spendCall = (k) => console.log(JSON.stringify({ type: 'assistant', message: { id: 'msg_' + k, model: 'claude-sonnet-4-5-20250929',
   content: [{ type: 'text', text: 'working' }], usage: { input_tokens: 1000, output_tokens: 200, cache_read_input_tokens: 0 } } }));
-main((files) => {
+if (mode === 'no-connection') {
+  console.log(JSON.stringify({ type: 'system', subtype: 'init', session_id: 'claude-session-' + step }));
+  let k = 0;
+  setInterval(() => console.log(JSON.stringify({ type: 'system', subtype: 'api_retry', attempt: ++k, max_retries: 10,
+    retry_delay_ms: 500 * k, error_status: null, error: 'unknown', session_id: 'claude-session-' + step })), 200);
+} else main((files) => {
   const out = (o) => console.log(JSON.stringify(o));
   out({ type: 'system', subtype: 'init', session_id: 'claude-session-' + step });
   if (mode === 'api404') {
@@ -119,13 +126,20 @@ main((files) => {
 `;
 
 // Codex extras (STANDIN_MODE): reconnect (two "Reconnecting..." error events, then a good
-// turn, exit 0), failed401 (reconnects with a 401, then turn.failed, exit 1).
+// turn, exit 0), failed401 (reconnects with a 401, then turn.failed, exit 1), no-network (what
+// Codex 0.171 prints for a refused port and an unknown host alike: "waiting for network"
+// notices, for ever).
 const CODEX = `${COMMON}
 spendCall = (k) => {
   if (k === 1) { console.log(JSON.stringify({ type: 'thread.started', thread_id: 'codex-thread-' + step })); console.log(JSON.stringify({ type: 'turn.started' })); }
   console.log(JSON.stringify({ type: 'item.completed', item: { type: 'reasoning', text: 'thinking '.repeat(44) } }));
 };
-main((files) => {
+if (mode === 'no-network') {
+  console.log(JSON.stringify({ type: 'thread.started', thread_id: 'codex-thread-' + step }));
+  console.log(JSON.stringify({ type: 'turn.started' }));
+  setInterval(() => console.log(JSON.stringify({ type: 'error',
+    message: 'Reconnecting... waiting for network (Connection failed: error sending request)' })), 300);
+} else main((files) => {
   const out = (o) => console.log(JSON.stringify(o));
   process.stderr.write('WARNING: proceeding, even though we could not create PATH aliases\\n');
   out({ type: 'thread.started', thread_id: 'codex-thread-' + step });

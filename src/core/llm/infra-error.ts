@@ -85,6 +85,8 @@ const NETWORK_CODES: Record<string, InfraKind> = {
   EHOSTUNREACH: 'unreachable',
   ENETUNREACH: 'unreachable',
   ENOTFOUND: 'dns',
+  // A base URL that is no URL (`OPENAI_BASE_URL=$HOST/v1` with HOST unset): fetch cannot start.
+  ERR_INVALID_URL: 'unreachable',
   ERR_TLS_CERT_ALTNAME_INVALID: 'tls',
   CERT_HAS_EXPIRED: 'tls',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'tls',

@@ -258,8 +258,12 @@ async function runSolo(
             ? `step ${n}'s work is left uncommitted in the tree (git status / git diff). Fix it by hand and run ` +
               `\`specloop run --step ${n}\` (your fix is tested first), or discard it with ` +
               '`git checkout -- . && git clean -fd -e .specloop` and run again.'
-            : `step ${n} left no changes in the tree. See what the executor tried above, ` +
-              `make the step's prompt in ${result.planFile} clearer or smaller, and run \`specloop run --step ${n}\`.`;
+            : report.reason?.startsWith('model error:')
+              ? // 429 / 5xx / timeouts that outlasted llm.maxRetries: the step is not to blame.
+                `the model endpoint kept failing after its retries (llm.maxRetries); try again later with ` +
+                `\`specloop run --step ${n}\`, or raise llm.maxRetries / llm.timeoutMs in the config.`
+              : `step ${n} left no changes in the tree. See what the executor tried above, ` +
+                `make the step's prompt in ${result.planFile} clearer or smaller, and run \`specloop run --step ${n}\`.`;
       // Every attempt's prompt, output, tests and diff (run-record.ts).
       result.hint += ` Each attempt is recorded in ${relative(repo, runsRoot(repo))}/${runId}/step-${n}/ (\`specloop show ${n}\`).`;
       break;

@@ -43,6 +43,15 @@ describe('infrastructure failures stop at once', () => {
     expect(ctx.err()).not.toContain('retry');
   });
 
+  it('a base URL that is no URL (a variable left empty: "/v1"): exit 2 at once, not a broken connection retried', async () => {
+    const { llm, ctx } = await setup({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: '/v1' });
+    const err = await llm.generate(ask).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'unreachable', exitCode: 2 });
+    expect(err.message).toContain('Invalid URL');
+    expect(err.hint).toContain('check the base URL');
+    expect(ctx.err()).not.toContain('retry');
+  });
+
   it.each<[string, FakeReply, string, 1 | 2, RegExp]>([
     [
       '401',

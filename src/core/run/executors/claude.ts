@@ -42,6 +42,8 @@ const budget = (usd: number) => String(Math.max(usd, 0.0001).toFixed(4));
  * also the reason when it failed), `api_error_status` and the permission denials.
  */
 export function createClaudeExecutor(ctx: Context, opts: ExecutorOptions = {}): Executor {
+  // Where Claude Code sends its calls (it reads ANTHROPIC_BASE_URL itself).
+  const baseURL = ctx.env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com';
   return externalExecutor(ctx, 'claude', opts, (input: ExecutorInput) => {
     const testDir = input.testCwd !== input.repoDir ? repoPath(input.repoDir, input.testCwd) : undefined;
     const args = ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits'];
@@ -67,6 +69,15 @@ export function createClaudeExecutor(ctx: Context, opts: ExecutorOptions = {}): 
           if (!ev) return;
           if (typeof ev.session_id === 'string') sessionId = ev.session_id;
           if (ev.type === 'result') result = ev;
+          if (ev.type === 'system' && ev.subtype === 'api_retry') {
+            // Claude retries a failed API call up to 10 times over ~3 minutes, silently.
+            const status = typeof ev.error_status === 'number' ? ev.error_status : undefined;
+            const why = status !== undefined ? `HTTP ${status}` : String(ev.error ?? 'no answer');
+            const said = `API call failed (${why}), retry ${num(ev.attempt)}/${num(ev.max_retries)} in ${(num(ev.retry_delay_ms) / 1000).toFixed(1)} s`;
+            emit.notice(said);
+            // No HTTP status: nothing answered. Is anything listening at all?
+            if (status === undefined) emit.connectionFailed(baseURL, said);
+          }
           if (ev.type === 'system' && ev.subtype === 'permission_denied')
             emit.activity(`not allowed: ${String(ev.tool_name ?? 'a tool')}`);
           if (ev.type !== 'assistant') return;

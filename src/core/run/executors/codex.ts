@@ -7,6 +7,14 @@ import type { Executor, ExecutorInput, ExecutorOptions } from './types.js';
 
 /** Codex's notice while it retries a broken stream: `Reconnecting... 2/5 (cause)`. */
 const RECONNECT = /^Reconnecting\.{3}\s*\d+\/\d+\s*(?:\((.*)\))?$/s;
+/**
+ * Codex's notice when it cannot connect at all: `Reconnecting... waiting for network
+ * (Connection failed: error sending request)` — for a refused port and an unknown host alike,
+ * repeated with a growing delay and never given up.
+ */
+const NO_CONNECTION = /waiting for network|connection failed|error sending request/i;
+/** That many no-connection notices in a row (≈ 25 s) and codex is stopped even unprobed. */
+const MAX_NO_CONNECTION = 3;
 
 /**
  * `-c` overrides that point Codex at an OpenAI-compatible endpoint. Codex ignores
@@ -73,6 +81,7 @@ export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): E
     let summary: string | undefined;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     const errors: string[] = [];
+    let noConnection = 0;
     const model = opts.model?.replace(/^openai:/, '');
     const price = (u: Usage) => (model ? costOf(`openai:${model}`, u, ctx.config) : null);
     let estimate = callEstimator(input.prompt);
@@ -99,7 +108,16 @@ export function createCodexExecutor(ctx: Context, opts: ExecutorOptions = {}): E
             const message = String(ev.message ?? 'error');
             errors.push(message);
             emit.notice(message);
-          }
+            if (NO_CONNECTION.test(message)) {
+              // Codex would wait for ever: find out whether anything answers at its endpoint.
+              emit.connectionFailed(baseURL, message);
+              if (++noConnection >= MAX_NO_CONNECTION)
+                emit.stop(
+                  'unreachable',
+                  `codex could not connect to ${baseURL ?? 'its endpoint'} (${noConnection} tries): ${message}`,
+                );
+            }
+          } else if (ev.type !== 'thread.started' && ev.type !== 'turn.started') noConnection = 0;
           const item = ev.item as Record<string, unknown> | undefined;
           if (!item) return;
           if (ev.type === 'item.completed') {

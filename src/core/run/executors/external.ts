@@ -7,6 +7,7 @@ import type { Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { knownSecrets } from '../../keys/index.js';
 import { HINTS, InfraError, type InfraKind, infraMessage, infraOf } from '../../llm/infra-error.js';
+import { probeEndpoint } from '../../llm/probe-endpoint.js';
 import { type Usage, zeroUsage } from '../events.js';
 import type { Executor, ExecutorInput, ExecutorOptions, ExecutorResult } from './types.js';
 
@@ -60,6 +61,14 @@ export interface Emit {
    * estimate per model call) stream in: at the attempt's --max-cost budget the CLI is stopped.
    */
   spent(usd: number): void;
+  /**
+   * The CLI says it cannot connect to its model endpoint and keeps retrying (Codex waits for
+   * the network forever; Claude retries for minutes): probe `url` once, and when nothing
+   * answers there (refused, unknown host, TLS) stop the CLI and the run with that cause.
+   */
+  connectionFailed(url: string | undefined, said: string): void;
+  /** Stop the CLI now: the run ends with this infrastructure failure (InfraError). */
+  stop(kind: InfraKind, detail: string): void;
 }
 
 /** What the CLI's output said, once it exited. */
@@ -189,6 +198,15 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
   // is never passed by more than that one call; the CLI's whole process group is killed.
   const budget = new AbortController();
   let spent = 0;
+  // An infrastructure failure seen while the CLI still runs (see Emit.connectionFailed).
+  const halt = new AbortController();
+  let infraStop: { kind: InfraKind; detail: string } | undefined;
+  let probe: Promise<void> | undefined;
+  const stop = (kind: InfraKind, detail: string) => {
+    if (infraStop) return;
+    infraStop = { kind, detail };
+    halt.abort();
+  };
   const emit: Emit = {
     // One line each: a heredoc in a shell command must not flood the terminal.
     activity: (text) => input.onEvent({ type: 'activity', step: input.step, text: oneLine(text, 200) }),
@@ -197,6 +215,13 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
       spent = usd;
       if (input.maxCost !== undefined && usd >= input.maxCost && !budget.signal.aborted) budget.abort();
     },
+    connectionFailed: (url, said) => {
+      if (probe || !url) return;
+      probe = probeEndpoint(url).then((f) => {
+        if (f) stop(f.kind, `${f.detail}; ${name} said: ${said}`);
+      });
+    },
+    stop,
   };
   if (input.signal.aborted) throw new InterruptedError();
   const r = await run(o.bin, o.args, {
@@ -210,7 +235,7 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
     },
     input: o.stdin,
     timeoutMs: o.timeoutMs,
-    signal: AbortSignal.any([input.signal, budget.signal]),
+    signal: AbortSignal.any([input.signal, budget.signal, halt.signal]),
     onStdout: lineSplitter((l) => o.parser.line(l, emit)),
     onStderr: lineSplitter((l) => o.parser.stderr?.(l, emit)),
   });
@@ -224,6 +249,17 @@ async function spawnAgent(ctx: Context, o: SpawnAgent): Promise<ExecutorResult> 
   };
   const parsed = o.parser.finish(exit);
   const transcript = rawTranscript(o.bin, o.args, exit);
+  // A CLI that failed on its own while the probe ran: the probe's verdict names the cause.
+  if (!r.timedOut && (r.code !== 0 || parsed.error)) await probe;
+  if (infraStop)
+    throw new InfraError(
+      infraStop.kind,
+      `${name} failed: ${infraMessage(infraStop.kind, infraStop.detail)}`,
+      {
+        hint: INFRA_HINTS[name],
+        transcript,
+      },
+    );
   if (budget.signal.aborted) {
     // The cost limit, not a failure of the CLI: no reason from its (cut off) output.
     const cost = Math.max(parsed.cost ?? 0, spent);
