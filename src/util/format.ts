@@ -1,11 +1,14 @@
 /**
- * Dollars for people: cents when there are any, four decimals for the fractions of a cent
- * that single calls cost ($0.0007), `<$0.0001` below that. Never a misleading `$0.00`.
+ * Dollars for people: cents from a dollar up; below it four decimals, zeros after the cents
+ * dropped ($0.0135, $0.50, $0.0007), since one step often costs fractions of a cent;
+ * `<$0.0001` below that. Never a misleading `$0.00`.
  */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
-  if (usd >= 0.01) return `$${usd.toFixed(2)}`;
-  if (usd >= 0.0001) return `$${usd.toFixed(4)}`;
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  // below a dollar, cents alone hide most of a step's cost ($0.0135 is not "$0.01"): four
+  // decimals, the zeros after the cents dropped
+  if (usd >= 0.0001) return `$${usd.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
   return '<$0.0001';
 }
 

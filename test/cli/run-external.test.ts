@@ -279,12 +279,18 @@ describe('specloop run with aider / claude / codex', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('(usage unknown)');
     expect(r.stderr).not.toContain('0 tokens');
+    // the --parallel summary says the same
+    const p = setup({ titles: ['Only'] });
+    const rp = await run(p, ['--executor', 'aider', '--parallel', '2'], { STANDIN_AIDER_USAGE: 'none' });
+    expect(rp.code, rp.stderr).toBe(0);
+    expect(rp.stderr).toMatch(/1 step landed on \S+ in [\d.]+ s, usage unknown; every step is done/);
+    expect(rp.stderr).not.toContain('0 tokens');
   });
 
   it('the --parallel summary says what the run cost', async () => {
     const s = setup();
     const r = await run(s, ['--executor', 'claude', '--parallel', '2']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/3 steps landed on \S+ in [\d.]+ s, \$0\.06/);
+    expect(r.stderr).toMatch(/3 steps landed on \S+ in [\d.]+ s, [\d,]+ tokens, \$0\.06/);
   });
 });

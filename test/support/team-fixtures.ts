@@ -83,7 +83,7 @@ export function fakeExecute(record: { step: number; prompt: string; dir: string 
     } catch {
       ok = false;
     }
-    return { ok, attempts: 1, cost: 0, reason: ok ? undefined : 'tests red' };
+    return { ok, attempts: 1, cost: 0, tokens: 0, usageKnown: false, reason: ok ? undefined : 'tests red' };
   };
 }
 

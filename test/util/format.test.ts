@@ -6,6 +6,10 @@ describe('formatUsd', () => {
     expect(formatUsd(0)).toBe('$0');
     expect(formatUsd(1.234)).toBe('$1.23');
     expect(formatUsd(0.01)).toBe('$0.01');
+    expect(formatUsd(0.0135)).toBe('$0.0135');
+    expect(formatUsd(0.5)).toBe('$0.50');
+    expect(formatUsd(0.123)).toBe('$0.123');
+    expect(formatUsd(0.99996)).toBe('$1.00');
     expect(formatUsd(0.00071)).toBe('$0.0007');
     expect(formatUsd(0.0000135)).toBe('<$0.0001');
   });

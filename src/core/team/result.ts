@@ -1,4 +1,4 @@
-import { formatUsd } from '../../util/format.js';
+import { formatCount, formatUsd } from '../../util/format.js';
 import type { EngineResult } from './scheduler.js';
 import type { PlanSetup } from './team-setup.js';
 import type { TeamRunResult } from './types.js';
@@ -23,7 +23,9 @@ export function summarize(
   const secs = ((time.now - started) / 1000).toFixed(1);
   say(
     `${landed} step${landed === 1 ? '' : 's'} landed on ${branch} in ${secs} s` +
-      // What it cost, like the solo summary (unknown prices count as 0).
+      // What it used and cost, like the solo summary: an executor that reports no usage is
+      // "usage unknown", never "0 tokens" (unknown prices count as 0).
+      `, ${!r.usageKnown && r.tokens === 0 ? 'usage unknown' : `${formatCount(r.tokens)} tokens`}` +
       (r.cost > 0 ? `, ${formatUsd(r.cost)}` : '') +
       (failed.length ? `; failed: ${failed.map((f) => `step ${f.step}`).join(', ')}` : '') +
       (remaining.length ? `; not done: ${remaining.join(', ')}` : '; every step is done') +

@@ -17,6 +17,9 @@ export interface EngineResult {
   outcomes: StepOutcome[];
   view: View;
   cost: number;
+  /** Tokens in + out of every executor call; false when some call reported no usage. */
+  tokens: number;
+  usageKnown: boolean;
   stoppedForCost: boolean;
   /** A between-steps hook stopped the run (pause): why. */
   paused?: string;
@@ -37,6 +40,8 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
   const failed = new Set<number>();
   const outcomes: StepOutcome[] = [];
   let cost = 0;
+  let tokens = 0;
+  let usageUnknown = false;
   let stoppedForCost = false;
   // An infrastructure failure (endpoint, key, model, a test command that cannot run) stops
   // the whole run, as solo: no other step can succeed either.
@@ -75,7 +80,11 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         o,
         queue,
         signal: stop.signal,
-        addCost: (c) => (cost += c),
+        spent: (r) => {
+          cost += r.cost;
+          tokens += r.tokens;
+          if (!r.usageKnown) usageUnknown = true;
+        },
         // Steps running side by side share the budget: each sees what finished steps spent.
         budgetLeft: () => (o.maxCost === undefined ? undefined : Math.max(0, o.maxCost - cost)),
         templates: ctx,
@@ -195,5 +204,5 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
     throw new InterruptedError(
       'interrupted: unfinished steps keep their worktrees and resume on the next run',
     );
-  return { outcomes, view, cost, stoppedForCost, paused };
+  return { outcomes, view, cost, tokens, usageKnown: !usageUnknown, stoppedForCost, paused };
 }

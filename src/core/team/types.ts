@@ -19,7 +19,15 @@ export type ExecuteFn = (o: {
   /** USD left of `--max-cost` when the step starts (no attempt starts once its own cost reaches it). */
   maxCost?: number;
   signal: AbortSignal;
-}) => Promise<{ ok: boolean; attempts: number; reason?: string; cost: number }>;
+}) => Promise<{
+  ok: boolean;
+  attempts: number;
+  reason?: string;
+  cost: number;
+  /** Tokens in + out, and false when the executor reported no usage (not "0 tokens"). */
+  tokens: number;
+  usageKnown: boolean;
+}>;
 
 /** Runs the test command in `dir`. */
 export type TestFn = (dir: string, signal: AbortSignal) => Promise<{ ok: boolean; output: string }>;

@@ -27,7 +27,8 @@ export interface TaskShared {
   queue: IntegrationQueue;
   /** Aborted on Ctrl-C or when the run gives up: stop at the next safe point. */
   signal: AbortSignal;
-  addCost(usd: number): void;
+  /** What an executor call spent (the run's totals and its --max-cost budget). */
+  spent(r: { cost: number; tokens: number; usageKnown: boolean }): void;
   /** USD left of `--max-cost` (undefined: no limit): what a new attempt may still spend. */
   budgetLeft(): number | undefined;
   /** Where the retry-note templates are looked up (project > global > built-in). */
@@ -83,7 +84,14 @@ export async function worktreeExecutor(
         else if (e.type === 'note') say(e.text);
       },
     });
-    return { ok: r.ok, attempts: r.attempts, reason: r.reason, cost: r.cost };
+    return {
+      ok: r.ok,
+      attempts: r.attempts,
+      reason: r.reason,
+      cost: r.cost,
+      tokens: r.usage.inputTokens + r.usage.outputTokens,
+      usageKnown: r.usageKnown !== false,
+    };
   };
 }
 
@@ -134,7 +142,7 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
   const runExecutor = async (dir: string, done: number[], note?: string) => {
     const r = await o.execute({ dir, step, done, note, maxCost: sh.budgetLeft(), signal: ac.signal });
     attempts += r.attempts;
-    sh.addCost(r.cost);
+    sh.spent(r);
     if (ac.signal.aborted) throw new InterruptedError(lost ?? 'interrupted');
     return r;
   };
