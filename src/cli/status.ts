@@ -135,5 +135,6 @@ function nextCommand(s: ProjectStatus): string | undefined {
   if (s.others.length > 0) return undefined;
   if (!s.spec.exists || s.spec.empty)
     return 'start with: specloop idea "what you want to build" (new project), or for existing code: specloop change "what to change" / specloop spec --from-code';
-  return 'then: specloop plan';
+  // After `spec --from-code` one change at a time is the usual next move, not a whole plan.
+  return 'then: specloop plan (the spec, step by step), or for one task in existing code: specloop change "what to change"';
 }

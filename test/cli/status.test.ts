@@ -21,10 +21,11 @@ describe('specloop status', () => {
     expect(r.stdout).toContain('specloop idea');
   });
 
-  it('spec only: suggests `specloop plan`', async () => {
+  it('spec only: suggests `specloop plan`, and `specloop change` for one task (after spec --from-code)', async () => {
     const r = await status({ 'spec.md': '# spec\n' });
     expect(r.stdout).toMatch(/spec\.md +present/);
     expect(r.stdout).toContain('then: specloop plan');
+    expect(r.stdout).toContain('specloop change "what to change"');
   });
 
   it('shows steps done/total, the next step and the ready steps of the DAG', async () => {
