@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Context } from '../core/context.js';
 import type { DraftEvent, PlanProjectResult } from '../core/plan/index.js';
-import { formatUsd } from '../util/format.js';
+import { formatCount, formatUsd } from '../util/format.js';
 import { createProgress } from '../util/progress.js';
 import type { App } from './app.js';
 import { faultsFromEnv } from './fault-hooks.js';
@@ -113,7 +113,7 @@ function printResult(ctx: Context, r: PlanProjectResult, flags: PlanFlags): void
   const cost = r.totals.cost === null ? '' : `, ${formatUsd(r.totals.cost)}`;
   const what = r.written ? `wrote ${rel(r.planPath)} and ${rel(r.todoPath)}` : 'dry run, nothing written';
   ctx.stderr.write(
-    `${what}: ${r.plan.steps.length} steps (${r.totals.calls} model calls, ${tokens} tokens${cost})\n`,
+    `${what}: ${r.plan.steps.length} steps (${r.totals.calls} model calls, ${formatCount(tokens)} tokens${cost})\n`,
   );
   if (r.written)
     ctx.stderr.write('next: review both files, then `specloop run` (see also `specloop status`)\n');

@@ -62,13 +62,17 @@ function ask(ctx: Context, prompt: string, signal: AbortSignal): Promise<string>
     if (signal.aborted) return resolve('');
     const rl = createInterface({ input: ctx.stdin, output: process.stderr, terminal: true, historySize: 0 });
     let done = false;
+    // Notes of steps running beside this one (--parallel) are written above the question.
+    let release = () => {};
     const finish = (v: string) => {
       if (done) return;
       done = true;
+      release();
       rl.close();
       resolve(v);
     };
     rl.question(prompt, finish);
+    release = ctx.stderr.above?.(() => rl.prompt(true)) ?? release;
     signal.addEventListener('abort', () => finish(''), { once: true });
     // Ctrl-C or Ctrl-D at the question: stop, the safe choice.
     rl.on('SIGINT', () => finish('q'));

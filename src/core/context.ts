@@ -13,6 +13,11 @@ export interface Sink {
   animate?: boolean;
   /** Set by the calm terminal sink: the one live status line (`undefined` clears it). */
   status?(text: string | undefined): void;
+  /**
+   * Set by the calm terminal sink: while a question waits on this line (readline), text
+   * written meanwhile goes above it and `redraw` puts the question back. Returns the release.
+   */
+  above?(redraw: () => void): () => void;
 }
 
 export interface Logger {

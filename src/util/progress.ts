@@ -29,8 +29,10 @@ export function calmSink(
   let shown = false;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
+  let redrawQuestion: (() => void) | undefined;
   const draw = () => {
-    if (text === undefined) return;
+    // No status line over an open question (see above()).
+    if (text === undefined || redrawQuestion) return;
     // One cell short of the width: a line that fills the last column wraps on some terminals.
     const body = fitToWidth(text, columnsOf(sink) - 3);
     raw.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${body}`);
@@ -42,7 +44,19 @@ export function calmSink(
     get columns() {
       return raw.columns;
     },
+    above(redraw) {
+      redrawQuestion = redraw;
+      return () => {
+        if (redrawQuestion === redraw) redrawQuestion = undefined;
+      };
+    },
     write(t) {
+      if (redrawQuestion && raw.isTTY) {
+        // A question is open on the last line: this text goes above it, the question comes back.
+        raw.write(`\r\x1b[2K${t.endsWith('\n') ? t : `${t}\n`}`);
+        redrawQuestion();
+        return;
+      }
       if (shown) raw.write('\r\x1b[2K');
       shown = false;
       raw.write(t);

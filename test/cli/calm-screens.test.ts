@@ -8,6 +8,7 @@ import { VALID_PLAN, VALID_TODO } from '../support/plan-fixtures.js';
 import { HAS_TMUX, TMUX_BIN, type TmuxRun, tmuxSpecloop } from '../support/plan-tmux.js';
 import { initRepo, writeFiles } from '../support/repo.js';
 import { agentHandler, FIXTURE_TEST_CMD, makeProject } from '../support/run-fixtures.js';
+import { expectGolden, expectNoWrappedOrRepeatedStatus, normaliseScreen } from '../support/screens.js';
 
 const BUILT = existsSync(join(TMUX_BIN, '..', '..', 'dist', 'main.js'));
 const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built (run npx tsup)' : '';
@@ -17,6 +18,9 @@ const LONG_TITLES = [
   'Parse the bank CSV export into typed transactions with currency handling',
   'Group the transactions by month and category for the budget report',
 ];
+
+/** A pack's total token count (its header carries the date) is left out of the golden screens. */
+const packTotals = (screen: string) => screen.replace(/(· |file\(s\), )[\d,]+ tokens/g, '$1<N> tokens');
 
 /** Poll the screen until the program exits; every capture is kept (the live line moves fast). */
 async function watch(term: TmuxRun, timeoutMs = 60_000): Promise<string[]> {
@@ -40,6 +44,10 @@ function expectCalm(shot: string, width: number) {
   for (const l of shot.split('\n')) expect(l).not.toMatch(/\S(warning|error):/);
 }
 
+/**
+ * Each command's last screen is also a golden screen (test/cli/__screens__/<cmd>-<width>.txt,
+ * see test/support/screens.ts; `SPECLOOP_UPDATE_SCREENS=1` rewrites them).
+ */
 describe.skipIf(SKIP)(
   `a calm terminal at 60, 100 and 160 columns (tmux)${SKIP ? ` — skipped: ${SKIP}` : ''}`,
   // Each case has its own dir, fake model and tmux server and mostly waits on the screen:
@@ -75,6 +83,8 @@ describe.skipIf(SKIP)(
         expect(final).not.toMatch(FRAMES);
         expect(final.match(/step 1\/2 \(#1/g)).toHaveLength(1);
         expect(final.match(/step 2\/2 \(#2/g)).toHaveLength(1);
+        expectNoWrappedOrRepeatedStatus(final, width);
+        expectGolden(`run-${width}`, normaliseScreen(final, dir));
       });
 
       it(`pack at ${width} columns: the file counter redraws in place`, async () => {
@@ -83,12 +93,16 @@ describe.skipIf(SKIP)(
         for (let i = 0; i < 400; i++)
           files[`src/module-with-a-long-name-${i}.js`] = `export const v${i} = ${i};\n`;
         initRepo(dir, files);
+        // The tmux script holds the temp dir's name: not part of the pack (its tokens vary).
+        appendFileSync(join(dir, '.git', 'info', 'exclude'), '.tmux-*\n');
         const term = start(dir, { SPECLOOP_HOME: join(dir, '.home') }, ['pack', '-o', 'out.txt'], width);
         const shots = await watch(term);
         for (const s of shots) expectCalm(s, width);
         const final = shots.at(-1)!;
         expect(final).toContain('EXIT=0');
         expect(final).not.toMatch(/packing files… \d+\/\d+/);
+        expectNoWrappedOrRepeatedStatus(final, width);
+        expectGolden(`pack-${width}`, packTotals(normaliseScreen(final, dir)));
       });
 
       it(`plan and task at ${width} columns stay on one live line`, async () => {
@@ -97,15 +111,20 @@ describe.skipIf(SKIP)(
           'spec.md': '# Word counter\n\nA CLI that counts words.\n',
           'src/a.js': 'export {};\n',
         });
+        appendFileSync(join(dir, '.git', 'info', 'exclude'), '.tmux-*\n');
         const fake = await cleanups.fakeLlm([VALID_PLAN, VALID_TODO, '# demo\n\nCounts words.\n']);
         const env = { ...fake.env(), SPECLOOP_HOME: join(dir, '.home') };
         const plan = await watch(start(dir, env, ['plan'], width));
         for (const s of plan) expectCalm(s, width);
         expect(plan.at(-1)).toContain('EXIT=0');
+        expectNoWrappedOrRepeatedStatus(plan.at(-1)!, width);
+        expectGolden(`plan-${width}`, normaliseScreen(plan.at(-1)!, dir));
         const task = await watch(start(dir, env, ['task', 'readme', '--yes'], width));
         for (const s of task) expectCalm(s, width);
         expect(task.at(-1)).toContain('EXIT=0');
         expect(task.at(-1)).not.toMatch(FRAMES);
+        expectNoWrappedOrRepeatedStatus(task.at(-1)!, width);
+        expectGolden(`task-${width}`, packTotals(normaliseScreen(task.at(-1)!, dir)));
       });
     }
   },

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
 import { SPEC_TEXT } from '../support/plan-brainstorm.js';
 import { HAS_TMUX, TMUX_BIN, tmuxSpecloop } from '../support/plan-tmux.js';
+import { expectGolden, normaliseScreen } from '../support/screens.js';
 
 /**
  * Golden screens of one `specloop idea` session in tmux at 60, 100 and 160 columns: the
@@ -14,25 +14,10 @@ import { HAS_TMUX, TMUX_BIN, tmuxSpecloop } from '../support/plan-tmux.js';
  */
 const BUILT = existsSync(join(TMUX_BIN, '..', '..', 'dist', 'main.js'));
 const SKIP = !HAS_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built (run npx tsup)' : '';
-const SCREENS = join(dirname(fileURLToPath(import.meta.url)), '__screens__');
-const UPDATE = Boolean(process.env.SPECLOOP_UPDATE_SCREENS);
 
 const Q1 =
   'Which bank export formats should the import understand first, and should it guess the columns or ask you to map them?';
 const Q2 = 'Who will use it, and on which platforms?';
-
-/** The screen with what changes from run to run replaced: ids, the temp dir, durations. */
-export function normaliseScreen(screen: string, dir: string): string {
-  return screen
-    .split(dir)
-    .join('<DIR>')
-    .replace(/session [0-9a-z-]{6,}/g, 'session <ID>')
-    .replace(/brainstorm\/[^\s]+\.jsonl/g, 'brainstorm/<ID>.jsonl')
-    .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '<T>')
-    .replace(/\$\d+\.\d+/g, '<COST>')
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n+$/, '\n');
-}
 
 /** One session at `width` columns, to its end: the normalised screen. */
 async function session(cleanups: ReturnType<typeof useCleanups>, width: number): Promise<string> {
@@ -66,13 +51,7 @@ describe.skipIf(SKIP)(`specloop idea screens, golden (tmux)${SKIP ? ` — skippe
       const screen = screens[i]!;
       expect(screen).toContain('EXIT=0');
       for (const l of screen.split('\n')) expect(l.length, l).toBeLessThanOrEqual(width);
-      const golden = join(SCREENS, `idea-${width}.txt`);
-      if (UPDATE || !existsSync(golden)) {
-        mkdirSync(SCREENS, { recursive: true });
-        writeFileSync(golden, screen);
-        if (!UPDATE) throw new Error(`wrote the missing golden ${golden}; review it and run again`);
-      }
-      expect(screen, `idea at ${width} columns`).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(`idea-${width}`, screen);
     });
     // The long question wraps at 60 and 100 columns, and fits on one line at 160.
     expect(screens.map((s) => s.split('\n').filter((l) => l.startsWith('   ')).length)).toEqual([2, 1, 0]);

@@ -7,6 +7,7 @@ import { SPEC } from '../support/plan-cli.js';
 import { VALID_PLAN, VALID_TODO } from '../support/plan-fixtures.js';
 import { initRepo, writeFiles } from '../support/repo.js';
 
+const TEST_CMD = '[test]\ncommand = "node -e 0"\n';
 const TWO_DONE = VALID_TODO.replace('- [ ] Step 1', '- [x] Step 1').replace('- [ ] Step 2', '- [x] Step 2');
 
 describe('the project root (nearest specloop.toml, else the git root)', () => {
@@ -72,5 +73,36 @@ describe('the project root (nearest specloop.toml, else the git root)', () => {
     writeFiles(dir, {});
     const r = await cli(join(dir, 'src'), ['status', '--plan', 'other.md']);
     expect(r.stdout).toMatch(/other\.md +4 steps/);
+  });
+
+  it('run in a subdirectory uses the plan status sees (the root one), not a prompt_plan.md where you stand', async () => {
+    const dir = repo({
+      'specloop.toml': TEST_CMD,
+      'prompt_plan.md': VALID_PLAN,
+      'todo.md': TWO_DONE,
+      'src/prompt_plan.md': VALID_PLAN.replace(/Step 1: [^\n]+/, 'Step 1: Not the project plan'),
+      'src/todo.md': VALID_TODO,
+    });
+    const sub = join(dir, 'src');
+    const st = await cli(sub, ['status', '--json']);
+    expect(JSON.parse(st.stdout).done).toEqual([1, 2]);
+    const dry = await cli(sub, ['run', '--dry-run'], { SPECLOOP_HOME: cleanups.tmp('specloop-root-home-') });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('plan: prompt_plan.md (id prompt_plan), 2/4 steps done');
+    expect(dry.stdout).not.toContain('Not the project plan');
+  });
+
+  it('run with no plan at the root but one in the current directory says how to run that one', async () => {
+    const dir = repo({
+      'specloop.toml': TEST_CMD,
+      'src/prompt_plan.md': VALID_PLAN,
+      'src/todo.md': VALID_TODO,
+    });
+    const r = await cli(join(dir, 'src'), ['run', '--dry-run'], {
+      SPECLOOP_HOME: cleanups.tmp('specloop-root-home-'),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no prompt_plan.md found at the project root (${dir})`);
+    expect(r.stderr).toContain('`specloop run --from prompt_plan.md`');
   });
 });

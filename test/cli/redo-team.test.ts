@@ -54,6 +54,23 @@ describe('run --team --redo', () => {
     expect(st.stdout).toContain('would run: nothing');
   }, 120_000);
 
+  it("undo N --team: a teammate's team status and run see the step not done; run --team --step N lands it again", async () => {
+    const { bare, clone, ana, env } = await landedTwo();
+    const u = await runCli(['undo', '2', '--team'], { cwd: ana, env });
+    expect(u.code, u.stderr).toBe(0);
+    expect(git(bare, 'log', '-1', '--format=%s', 'main')).toBe('undo step 2: write the report');
+    const ben = clone('ben');
+    const st = JSON.parse((await runCli(['team', 'status', '--json'], { cwd: ben, env })).stdout);
+    expect(st.steps.map((s: { state: string }) => s.state)).toEqual(['done', 'ready']);
+    const dry = await runCli(['run', '--team', '--dry-run'], { cwd: ben, env });
+    expect(dry.stdout).toContain('step 2: write the report');
+    const again = await runCli(['run', '--team', '--step', '2'], { cwd: ben, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(stepTrailers(bare, 'main')).toEqual([1, 2, 2]);
+    const after = JSON.parse((await runCli(['team', 'status', '--json'], { cwd: ana, env })).stdout);
+    expect(after.steps.map((s: { state: string }) => s.state)).toEqual(['done', 'done']);
+  }, 120_000);
+
   it('refuses with the reason when the checkout has commits the remote lacks; the remote is untouched', async () => {
     const { bare, ana, env } = await landedTwo();
     writeFileSync(join(ana, 'notes.txt'), 'local only\n');

@@ -128,4 +128,22 @@ describe('run --review without a terminal waits for `specloop board`', () => {
     expect(ticked(dir)).toEqual([1]);
     expect(pendingIn(dir)).toEqual([]);
   }, 120_000);
+
+  it('[run] review = true turns the gate on without the flag; --no-review turns it off', async () => {
+    const dir = makeProject(cleanups.tmp('specloop-review-config-'), {
+      titles: TITLES.slice(0, 2),
+      toml: '\n[run]\nreview = true\n',
+    });
+    const fake = await cleanups.fakeLlm(agentHandler());
+    const env = { SPECLOOP_HOME: join(dir, '.home'), ...fake.env() };
+    const run = runCli(['run', '--until', '1'], { cwd: dir, env });
+    const p = await waitForReview(dir, 1, { running: run });
+    expect(history(dir)).toEqual(['initial||', 'specloop: add plan||']);
+    await answer(dir, p, { action: 'accept' });
+    expect((await run).code).toBe(0);
+    const off = await runCli(['run', '--no-review'], { cwd: dir, env });
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).not.toContain('waiting for review');
+    expect(ticked(dir)).toEqual([1, 2]);
+  }, 120_000);
 });

@@ -78,6 +78,8 @@ describe.skipIf(SKIP)(`run --review in a terminal (tmux)${SKIP ? ` — skipped: 
     }
     const end = await term.waitFor('EXIT=');
     expect(end, end).toContain('EXIT=0');
+    // A step finishing beside the open question is noted above it, never glued after the ›.
+    expect(end).not.toMatch(/› *\S*step \d+:/);
     expect(ticked(dir)).toEqual([1, 2, 3]);
   });
   it('the board answers first: the terminal question is withdrawn, the run goes on; a late board click is told who won', async () => {

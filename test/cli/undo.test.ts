@@ -148,5 +148,23 @@ describe('specloop undo and redo (real git, fake LLM)', () => {
     expect(existsSync(join(dir, 'src/step1.js'))).toBe(false);
     const dry = await runCli(['run', '--parallel', '2', '--dry-run'], { cwd: dir, env });
     expect(dry.stdout).toContain('step 1');
+    // Redo in the same mode: the undone step runs again; --redo undoes a landed one and reruns it.
+    const again = await runCli(['run', '--parallel', '2', '--step', '1'], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    const redo = await runCli(['run', '--parallel', '2', '--step', '3', '--redo'], { cwd: dir, env });
+    expect(redo.code, redo.stderr).toBe(0);
+    expect(redo.stderr).toContain('undid step 3');
+    expect(
+      history(dir)
+        .slice(-4)
+        .map((l) => l.split('|')[0]),
+    ).toEqual([
+      `undo step 1: ${TITLES[0]}`,
+      `step 1: ${TITLES[0]}`,
+      `undo step 3: ${TITLES[2]}`,
+      `step 3: ${TITLES[2]}`,
+    ]);
+    expect(ticked(dir)).toEqual([1, 2, 3]);
+    expect(existsSync(join(dir, 'src/step1.js'))).toBe(true);
   });
 });

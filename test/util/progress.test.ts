@@ -37,6 +37,23 @@ describe('createProgress', () => {
     );
   });
 
+  it('a note written while a question waits on the last line goes above it, and the question is redrawn', () => {
+    const r = recorder(true, 80);
+    const sink = calmSink(r.sink);
+    sink.write('[a]ccept  [d]iff › ');
+    let redrawn = 0;
+    const release = sink.above!(() => {
+      redrawn++;
+      r.sink.write('[a]ccept  [d]iff › ');
+    });
+    sink.status?.('step 2 · tests'); // a status line never draws over the question
+    sink.write('step 2: tests green\n');
+    release();
+    expect(redrawn).toBe(1);
+    expect(r.text()).toBe('[a]ccept  [d]iff › \r\x1b[2Kstep 2: tests green\n[a]ccept  [d]iff › ');
+    sink.status?.(undefined);
+  });
+
   it('TERM=dumb never animates: plain lines only', () => {
     const r = recorder(true, 80);
     const p = createProgress(calmSink(r.sink, { env: { TERM: 'dumb' } }));

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Context } from '../context.js';
+import { type Context, rootOf } from '../context.js';
 import { UsageError } from '../errors.js';
 import { checkAgreement, type Plan, parsePlan, parseTodo, todoFromPlan } from '../plan/index.js';
 import { planIdFor } from './plan-id.js';
@@ -43,9 +43,12 @@ function parsePlanText(text: string, file: string): Plan {
   return plan;
 }
 
-/** Look for prompt_plan.md in cwd, then the project root, then the repo root. */
+/**
+ * prompt_plan.md at the project root (as `status` and `plan` read it), else at the repo
+ * root. Not in the current directory: from a subdirectory every command sees one plan.
+ */
 function findDefaultPlan(ctx: Context, repoRoot: string): string | undefined {
-  const dirs = [...new Set([ctx.cwd, ctx.projectRoot, repoRoot].filter((d): d is string => Boolean(d)))];
+  const dirs = [...new Set([rootOf(ctx), repoRoot])];
   for (const d of dirs) if (existsSync(join(d, 'prompt_plan.md'))) return join(d, 'prompt_plan.md');
   return undefined;
 }
@@ -73,9 +76,11 @@ export async function loadPlanSource(
   } else {
     const found = findDefaultPlan(ctx, o.repoRoot);
     if (!found)
-      throw new UsageError('no prompt_plan.md found', {
+      throw new UsageError(`no prompt_plan.md found at the project root (${rootOf(ctx)})`, {
         code: 'E_NO_PLAN',
-        hint: 'run `specloop plan` to write prompt_plan.md and todo.md from spec.md (or `specloop run --from FILE`)',
+        hint: existsSync(join(ctx.cwd, 'prompt_plan.md'))
+          ? 'the prompt_plan.md in this directory is not at the project root: move it and its todo.md there, or run it on its own with `specloop run --from prompt_plan.md` (checklist: prompt_plan.todo.md)'
+          : 'run `specloop plan` to write prompt_plan.md and todo.md from spec.md (or `specloop run --from FILE`)',
       });
     planPath = found;
     todoPath = join(dirname(planPath), 'todo.md');

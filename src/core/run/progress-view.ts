@@ -1,6 +1,6 @@
 import { formatUsd } from '../../util/format.js';
 import { calmSink, createProgress } from '../../util/progress.js';
-import { canAnimate } from '../../util/terminal.js';
+import { canAnimate, columnsOf, displayWidth, fitToWidth } from '../../util/terminal.js';
 import { terminalSafeFields } from '../../util/terminal-safe.js';
 import type { Sink } from '../context.js';
 import type { RunEvent } from './events.js';
@@ -25,9 +25,24 @@ export function createRunView(target: Sink) {
   let cost = 0;
   let costKnown = false;
   let head = '';
+  let title = '';
+  let prefix = '';
   let attempt = '';
   const money = () => (costKnown ? ` · ${formatUsd(cost)}` : '');
   const line = (what: string) => `${head}${attempt} · ${what} · ${fmtTokens(tokens)} tok${money()}`;
+  /**
+   * A step's last line. On a terminal it stays one line: the title is cut ("…") so the
+   * outcome (the commit, the reason) fits the width; a log keeps the whole title.
+   */
+  const ending = (outcome: string) => {
+    if (!live) return `${head}${outcome}`;
+    // "✔ " before it, and one cell short of the width (as the status line).
+    const room = columnsOf(sink) - 3 - displayWidth(prefix) - displayWidth(`)${outcome}`);
+    if (displayWidth(title) <= room) return `${prefix}${title})${outcome}`;
+    if (room >= 6) return `${prefix}${fitToWidth(title, room)})${outcome}`;
+    // No room for a title worth reading: the step number alone, if that makes it fit.
+    return room + 1 >= 0 ? `${prefix.trimEnd()})${outcome}` : `${prefix}${title})${outcome}`;
+  };
   const show = (what: string) => (live ? p.update(line(what)) : sink.write(`  ${what}\n`));
   return {
     onEvent(raw: RunEvent): void {
@@ -38,7 +53,9 @@ export function createRunView(target: Sink) {
           sink.write(`${e.text}\n`);
           break;
         case 'step-start':
-          head = `step ${e.index}/${e.total} (#${e.step} ${e.title})`;
+          prefix = `step ${e.index}/${e.total} (#${e.step} `;
+          title = e.title;
+          head = `${prefix}${title})`;
           attempt = '';
           p.start(head);
           break;
@@ -69,8 +86,16 @@ export function createRunView(target: Sink) {
           if (!e.ok) show(`attempt ${e.attempt} rejected: ${e.reason}`);
           break;
         case 'step-end':
-          if (e.ok) p.succeed(`${head}: committed ${e.commit?.slice(0, 7)} after ${e.attempts} attempt(s)`);
-          else p.fail(`${head}: failed after ${e.attempts} attempt(s): ${e.reason}`);
+          if (e.ok)
+            p.succeed(
+              ending(
+                // On a terminal the ✔ says it passed; the attempts are news only when there were several.
+                live
+                  ? `: committed ${e.commit?.slice(0, 7)}${e.attempts > 1 ? ` (${e.attempts} attempts)` : ''}`
+                  : `: committed ${e.commit?.slice(0, 7)} after ${e.attempts} attempt(s)`,
+              ),
+            );
+          else p.fail(ending(`: failed after ${e.attempts} attempt(s): ${e.reason}`));
           break;
       }
     },

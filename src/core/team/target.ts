@@ -5,7 +5,7 @@ import type { TeamTarget } from './status.js';
 
 /**
  * The plan a team command is about, found and loaded the way `specloop run` does it:
- * prompt_plan.md + todo.md (cwd, project root, repo root), or `--from FILE` with
+ * prompt_plan.md + todo.md (project root, else repo root), or `--from FILE` with
  * `FILE.todo.md` beside it.
  */
 export async function findTarget(
