@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Context } from '../core/context.js';
 import type { RunSettings } from '../core/run/index.js';
+import { shellWord } from '../util/shell-word.js';
 import type { App } from './app.js';
 import { faultsFromEnv } from './fault-hooks.js';
 import { printJson } from './json-output.js';
@@ -265,8 +266,7 @@ async function reviewHooks(ctx: Context) {
 async function withResumeCommand(err: unknown, o: Record<string, unknown>): Promise<never> {
   const { InterruptedError } = await import('../core/errors.js');
   if (!(err instanceof InterruptedError) || /resume with:/.test(err.message)) throw err;
-  const q = (v: unknown) =>
-    /^[\w./:@-]+$/.test(String(v)) ? String(v) : `'${String(v).replace(/'/g, `'\\''`)}'`;
+  const q = shellWord;
   const args = ['specloop run'];
   for (const [flag, key] of [
     ['--from', 'from'],

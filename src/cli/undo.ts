@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { shellWord } from '../util/shell-word.js';
 import type { App } from './app.js';
 import { printJson } from './json-output.js';
 import { positiveInt } from './option-parsers.js';
@@ -59,9 +60,16 @@ Examples:
             ? `dropped step ${r.step} (${r.title}): commit ${r.undone.slice(0, 10)} removed from ${r.branch ?? 'HEAD'}\n`
             : `undid step ${r.step} (${r.title}): revert ${r.revert?.slice(0, 10)} of ${r.undone.slice(0, 10)} on ${r.branch ?? 'HEAD'}, box unticked\n`,
         );
-        ctx.stderr.write(
-          `next: \`specloop run --step ${r.step}\` runs it again (or edit its prompt first)\n`,
-        );
+        // the same plan and mode the undo named: a bare `run --step N` would look for prompt_plan.md
+        const rerun = [
+          'specloop run',
+          flags.team ? '--team' : '',
+          flags.from ? `--from ${shellWord(flags.from)}` : '',
+          `--step ${r.step}`,
+        ]
+          .filter(Boolean)
+          .join(' ');
+        ctx.stderr.write(`next: \`${rerun}\` runs it again (or edit its prompt first)\n`);
         return 0;
       }),
     );

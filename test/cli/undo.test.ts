@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -133,6 +133,24 @@ describe('specloop undo and redo (real git, fake LLM)', () => {
     const diverged = await s.cli(['undo', '--team'], undefined);
     expect(diverged.code).toBe(2);
     expect(diverged.stderr).toContain('has commits that are not on origin');
+  });
+
+  it('after a --from run, the rerun hint names that plan (a bare run --step N would look for prompt_plan.md)', async () => {
+    const dir = makeProject(cleanups.tmp('specloop-undo-from-'));
+    renameSync(join(dir, 'prompt_plan.md'), join(dir, 'my plan.md'));
+    rmSync(join(dir, 'todo.md'));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'plan elsewhere');
+    const fake = await cleanups.fakeLlm(agentHandler());
+    const env = { SPECLOOP_HOME: join(dir, '.home'), ...fake.env() };
+    const run = await runCli(['run', '--from', 'my plan.md'], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(0);
+    const r = await runCli(['undo', '2', '--from', 'my plan.md'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("next: `specloop run --from 'my plan.md' --step 2` runs it again");
+    const again = await runCli(['run', '--from', 'my plan.md', '--step', '2'], { cwd: dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/#2 Second function\): committed/);
   });
 
   it('after a --parallel run, undo reverts on the run branch the same way', async () => {
