@@ -59,9 +59,9 @@ describe('landed steps: the one definition of done', () => {
         'Specloop-Attempts: 2\nSpecloop-Tokens: 1234 in, 567 out\nSpecloop-Cost: 0.0123\n',
     );
     // Plain decimals, never an exponent; a known 0 (a free model) is 0.
-    expect(stepMessage({ step: 1, title: 'A', planId: 'p', usage: { attempts: 1, cost: 0.0000004 } })).toContain(
-      'Specloop-Cost: 0\n',
-    );
+    expect(
+      stepMessage({ step: 1, title: 'A', planId: 'p', usage: { attempts: 1, cost: 0.0000004 } }),
+    ).toContain('Specloop-Cost: 0\n');
     expect(stepMessage({ step: 1, title: 'A', planId: 'p', usage: { attempts: 1, cost: 1.5 } })).toContain(
       'Specloop-Cost: 1.5\n',
     );
