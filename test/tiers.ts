@@ -26,6 +26,7 @@ export const SYSTEM_TESTS = [
   // several checkouts: parallel worktrees, teams on bare remotes, every mode side by side
   'test/cli/run-contract.test.ts',
   'test/core/team/**/*.test.ts',
+  'test/board/team-*.test.ts',
   'test/cli/team*.test.ts',
   'test/cli/*-team.test.ts',
   'test/cli/claim.test.ts',

@@ -242,6 +242,88 @@ describe('board state', () => {
     expect(v.series.landed.at(-1)).toBe(1);
   });
 
+  it("a teammate's landed step shows what its commit's trailers say; this checkout's own facts come first", () => {
+    const bobs = {
+      step: 1,
+      commit: 'b0b1234',
+      author: 'bob',
+      at: '2026-12-01T11:00:00Z',
+      usage: { attempts: 2, tokens: { input: 1234, output: 567 }, cost: 0.0123 },
+    };
+    const team = {
+      remote: 'origin',
+      branch: 'main',
+      tip: 'b0b1234',
+      fetchedAt: '2026-12-01T11:59:00Z',
+      steps: [],
+      landed: new Map([[1, bobs]]),
+    } as unknown as NonNullable<Sources['team']>;
+    const s = computeState(base({ team }), new ColumnClock());
+    expect(s.cards[0]).toMatchObject({
+      column: 'landed',
+      attempt: { k: 2, n: 3 },
+      tokens: { input: 1234, output: 567 },
+      cost: 0.0123,
+      usageFrom: 'commit',
+      landed: { commit: 'b0b1234', author: 'bob' },
+    });
+    // Usage unknown, cost unknown: the attempts only, no "0".
+    const unknown = computeState(
+      base({ landed: new Map([[1, { ...bobs, usage: { attempts: 1 } }]]) }),
+      new ColumnClock(),
+    ).cards[0];
+    expect(unknown).toMatchObject({ attempt: { k: 1 }, usageFrom: 'commit' });
+    expect(unknown?.tokens).toBeUndefined();
+    expect(unknown?.cost).toBeUndefined();
+    // Run records here for the step (a failed attempt of ours, say): they are the card's facts.
+    const attempts = stepRecords([
+      { step: 1, runId: 'r-1', attempt: 1, ok: false, inputTokens: 9, outputTokens: 1, cost: 0.5, files: [] },
+    ]);
+    const own = computeState(base({ team, attempts }), new ColumnClock()).cards[0];
+    expect(own).toMatchObject({
+      column: 'landed',
+      attempt: { k: 1 },
+      tokens: { input: 9, output: 1 },
+      cost: 0.5,
+    });
+    expect(own?.usageFrom).toBeUndefined();
+  });
+
+  it("the team view counts every member's landed steps: this checkout's records, others' commits at landing time", () => {
+    const landed = new Map([
+      [1, { step: 1, commit: 'a11ce00', author: 'alice', at: '2026-12-01T11:00:00Z' }],
+      [
+        2,
+        {
+          step: 2,
+          commit: 'b0b1234',
+          author: 'bob',
+          at: '2026-12-01T11:30:00Z',
+          usage: { attempts: 2, tokens: { input: 1000, output: 100 }, cost: 0.25 },
+        },
+      ],
+      [3, { step: 3, commit: 'b0b5678', author: 'bob', at: '2026-12-01T11:40:00Z', usage: { attempts: 1 } }],
+    ]);
+    const attempts = stepRecords([
+      { step: 1, runId: 'r-1', attempt: 1, ok: true, inputTokens: 10, outputTokens: 5, cost: 0.5, files: [] },
+    ]);
+    const s = computeState(base({ landed, attempts }), new ColumnClock());
+    const t1 = Date.parse('2026-12-01T10:59:00Z') / 1000;
+    const v = teamView(s, [{ t: t1, cost: 0.5, input: 10, output: 5 }], 'attempts');
+    // Here: alice's own attempt; from the commits: bob's two steps (one of unknown usage).
+    expect(v.totals).toMatchObject({ cost: 0.5, inputTokens: 10, outputTokens: 5, calls: 1 });
+    expect(v.fromCommits).toEqual({ steps: 2, cost: 0.25, inputTokens: 1000, outputTokens: 100 });
+    expect(v.series.cost.at(-1)).toBe(0.75);
+    expect(v.series.landed.at(-1)).toBe(3);
+    // Bob's cost enters the chart when his step landed.
+    const at = v.series.t.indexOf(Date.parse('2026-12-01T11:30:00Z') / 1000);
+    expect(v.series.cost[at]).toBe(0.75);
+    expect(v.series.cost[at - 1]).toBe(0.5);
+    const byName = Object.fromEntries(v.members.map((m) => [m.name, m]));
+    expect(byName.alice).toMatchObject({ landed: [1], cost: 0.5 });
+    expect(byName.bob).toMatchObject({ landed: [2, 3], cost: 0.25 });
+  });
+
   it('the critical path is the longest chain of steps not landed; the frontier is what is ready', () => {
     expect(criticalPath(plan, new Set())).toHaveLength(4);
     expect(criticalPath(plan, new Set([1, 2, 3]))).toEqual([4, 5]);

@@ -77,6 +77,10 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     expect(await page.textContent('.card[data-step="3"] .holder')).toContain('carol@');
     expect(await page.textContent('.card[data-step="3"] .holder')).toContain('person');
     expect(await page.textContent('.card[data-step="1"] .landed')).toContain('by dave');
+    // What Dave's attempt used, from his step commit's trailers (Alice has no record of it).
+    await expect
+      .poll(() => page.textContent('.card[data-step="1"] .facts'), { timeout: 15_000 })
+      .toContain('10 in / 5 out · $0.03');
     expect(await cardColumn(page, 5)).toBe('ready');
     expect(await page.evaluate('window.loadedOnce')).toBe(1);
     // Dave's own board has his run records: the attempt, its test result, tokens and cost
@@ -100,6 +104,12 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     const members = await page.$$eval('table.members tbody th', (ths) => ths.map((t) => t.textContent));
     expect(members.sort()).toEqual(['bob', 'carol', 'dave']);
     await page.waitForSelector('#chart .uplot');
+    // Alice's chart and summary count Dave's landed step at what his commit says it cost.
+    expect(await page.textContent('.team .summary')).toContain(
+      'Landed from other checkouts: $0.03 over 1 step (10 in / 5 out), from their commits.',
+    );
+    expect(await page.textContent('table.members tbody tr:has(th:text-is("dave"))')).toContain('$0.03');
+    expect(await page.getAttribute('#chart', 'aria-label')).toContain('$0.03 spent');
     expect(await axeViolations(page)).toEqual([]);
     // Dave's own board: the same members, and what his run spent (his checkout's run records).
     const dpage = await browser.newPage({ width: 1400, height: 800 });
@@ -108,6 +118,8 @@ describe.skipIf(!hasChromium)('specloop board, team (headless Chromium, bare rem
     expect(await dpage.textContent('.team .summary')).toContain(
       'Spent here so far: $0.03 over 1 recorded attempt (10 in / 5 out)',
     );
+    // His own step is counted once: from his records, not again from its commit.
+    expect(await dpage.textContent('.team .summary')).not.toContain('other checkouts');
     await shot(dpage, 'team');
     expect(await axeViolations(dpage)).toEqual([]);
     await dpage.close();

@@ -52,6 +52,10 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
       'test/step3.test.js',
       'todo.md',
     ]);
+    // …and what its attempts used, for every clone's board (the journal stays in this checkout).
+    expect(git(dir, 'log', '-1', '--format=%B', 'HEAD')).toMatch(
+      /\nSpecloop-Step: 3\nSpecloop-Plan: prompt_plan\nSpecloop-Attempts: 1\nSpecloop-Tokens: \d+ in, \d+ out\nSpecloop-Cost: 0\.\d+$/,
+    );
     expect(f.unexpected).toEqual([]);
   });
 
@@ -223,7 +227,9 @@ describe('specloop run (builtin agent, fake LLM server)', () => {
     expect(git(dir, 'status', '--porcelain')).toBe('');
     // Nothing was left in the tree, so the hint does not talk about uncommitted work; the model
     // failed, not the step's prompt.
-    expect(summary.hint).toMatch(/^the model endpoint kept failing after its retries .*specloop run --step 1/);
+    expect(summary.hint).toMatch(
+      /^the model endpoint kept failing after its retries .*specloop run --step 1/,
+    );
     expect(summary.hint).not.toMatch(/uncommitted/);
   });
 

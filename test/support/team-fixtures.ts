@@ -83,7 +83,16 @@ export function fakeExecute(record: { step: number; prompt: string; dir: string 
     } catch {
       ok = false;
     }
-    return { ok, attempts: 1, cost: 0, tokens: 0, usageKnown: false, reason: ok ? undefined : 'tests red' };
+    return {
+      ok,
+      attempts: 1,
+      cost: 0,
+      costKnown: true,
+      tokens: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      usageKnown: false,
+      reason: ok ? undefined : 'tests red',
+    };
   };
 }
 

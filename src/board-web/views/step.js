@@ -113,14 +113,14 @@ export async function renderStep(main, n, state, toast) {
 <dt>Depends on</dt><dd>${c.dependsOn.join(', ') || 'nothing'}</dd>
 <dt>Held by</dt><dd>${holder}</dd>
 <dt>Attempt</dt><dd>${c.attempt ? `${c.attempt.k} of ${c.attempt.n}` : '—'}</dd>
-<dt>Tokens · cost</dt><dd>${tokens(c.tokens) || '—'} ${c.cost ? `· ${usd(c.cost)}` : ''}</dd>
+<dt>Tokens · cost</dt><dd>${tokens(c.tokens) || '—'} ${c.cost ? `· ${usd(c.cost)}` : ''}${c.usageFrom === 'commit' ? ' (from the landing commit)' : ''}</dd>
 ${c.reason ? `<dt>Reason</dt><dd class="reason">${esc(c.reason)}</dd>` : ''}
 </dl>
 ${actions(c, Boolean(state.team))}
 ${d.review ? reviewSection(c.step, d.review) : ''}
 <section aria-labelledby="h-prompt"><h3 id="h-prompt">Prompt</h3><pre class="prompt" tabindex="0" aria-label="Prompt of step ${c.step}">${esc(d.prompt)}</pre></section>
 <section aria-labelledby="h-attempts"><h3 id="h-attempts">Attempts</h3>
-${d.attempts.length ? d.attempts.map((a, i) => attempt(a, i === d.attempts.length - 1)).join('') : '<p>No attempt recorded yet.</p>'}
+${d.attempts.length ? d.attempts.map((a, i) => attempt(a, i === d.attempts.length - 1)).join('') : c.usageFrom === 'commit' ? '<p>No attempt recorded in this checkout: the step landed from another one.</p>' : '<p>No attempt recorded yet.</p>'}
 </section>
 ${landed}
 </article>`;

@@ -48,6 +48,14 @@ async function chart(el, series) {
   plot = new window.uPlot(opts, [series.t, series.landed, series.cost], el);
 }
 
+/** What steps landed from other checkouts cost, as their commits' trailers say (empty when none). */
+function fromCommits(f) {
+  if (!f?.steps) return '';
+  const used =
+    f.inputTokens || f.outputTokens ? ` (${tokens({ input: f.inputTokens, output: f.outputTokens })})` : '';
+  return ` Landed from other checkouts: ${usd(f.cost) || '$0'} over ${f.steps} step${f.steps === 1 ? '' : 's'}${used}, from their commits.`;
+}
+
 /** The team view: members seen on the remote, steps per member, cost and throughput over time. */
 export async function renderTeam(main, state) {
   const v = await getJson('/api/team');
@@ -56,7 +64,7 @@ export async function renderTeam(main, state) {
       (m) => `<tr><th scope="row">${esc(m.name)}</th><td>${esc(m.hosts.join(', ')) || '—'}</td>
 <td>${m.claims.map((n) => `<a href="#/step/${n}">${n}</a>`).join(', ') || '—'}</td>
 <td>${m.landed.map((n) => `<a href="#/step/${n}">${n}</a>`).join(', ') || '—'}</td>
-<td>${m.landed.length}</td><td>${m.lastActivity ? `${ago(m.lastActivity)} ago` : '—'}</td></tr>`,
+<td>${m.landed.length}</td><td>${m.cost !== undefined ? usd(m.cost) : '—'}</td><td>${m.lastActivity ? `${ago(m.lastActivity)} ago` : '—'}</td></tr>`,
     )
     .join('');
   const remote = state.team
@@ -68,10 +76,10 @@ export async function renderTeam(main, state) {
     v.totals.source === 'attempts'
       ? `recorded attempt${v.totals.calls === 1 ? '' : 's'}`
       : `model call${v.totals.calls === 1 ? '' : 's'}`
-  }${v.totals.inputTokens || v.totals.outputTokens ? ` (${tokens({ input: v.totals.inputTokens, output: v.totals.outputTokens })})` : ''}.</p>
+  }${v.totals.inputTokens || v.totals.outputTokens ? ` (${tokens({ input: v.totals.inputTokens, output: v.totals.outputTokens })})` : ''}.${fromCommits(v.fromCommits)}</p>
 <table class="members"><caption>Members seen on the board</caption>
-<thead><tr><th scope="col">Member</th><th scope="col">Hosts</th><th scope="col">Claims</th><th scope="col">Landed steps</th><th scope="col">Steps landed</th><th scope="col">Last activity</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="6">No one has claimed or landed a step yet.</td></tr>'}</tbody></table>
+<thead><tr><th scope="col">Member</th><th scope="col">Hosts</th><th scope="col">Claims</th><th scope="col">Landed steps</th><th scope="col">Steps landed</th><th scope="col">Cost of landed steps</th><th scope="col">Last activity</th></tr></thead>
+<tbody>${rows || '<tr><td colspan="7">No one has claimed or landed a step yet.</td></tr>'}</tbody></table>
 <h3>Cost and throughput</h3>
 <div id="chart" class="chart" role="img" aria-label="Chart: ${v.series.landed.at(-1) ?? 0} steps landed, ${usd(v.series.cost.at(-1) ?? 0)} spent"></div>
 </section>`;

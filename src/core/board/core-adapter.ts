@@ -6,7 +6,13 @@
 import { statSync } from 'node:fs';
 import type { Context } from '../context.js';
 import * as git from '../git/index.js';
-import { doneSteps, loadPlanSource, type PlanSource, landedSteps as runLandedSteps } from '../run/index.js';
+import {
+  doneSteps,
+  loadPlanSource,
+  type PlanSource,
+  landedSteps as runLandedSteps,
+  type StepUsage,
+} from '../run/index.js';
 import {
   claimStep,
   findTarget,
@@ -16,7 +22,7 @@ import {
   teamStatus,
 } from '../team/index.js';
 
-export type { PlanSource, TeamStatus };
+export type { PlanSource, StepUsage, TeamStatus };
 
 /** A step the board shows as landed: the commit that landed it (absent when only ticked by hand). */
 export interface LandedStep {
@@ -26,6 +32,8 @@ export interface LandedStep {
   author?: string;
   /** ISO time of the commit. */
   at?: string;
+  /** What the step's attempts used, from the commit's trailers (every clone has them). */
+  usage?: StepUsage;
 }
 
 /** The repository root and the plan the board is about, found the way `specloop run` finds it. */
@@ -67,8 +75,18 @@ export function currentBranch(ctx: Context, repoRoot: string): Promise<string | 
 const todoRelOf = (src: PlanSource) => src.todoPath.slice(src.repoRoot.length + 1);
 const asLanded = (
   n: number,
-  l: { commit: string; subject: string; author: string; date: string } | undefined,
-) => (l ? { step: n, commit: l.commit, subject: l.subject, author: l.author, at: l.date } : { step: n });
+  l: { commit: string; subject: string; author: string; date: string; usage?: StepUsage } | undefined,
+): LandedStep =>
+  l
+    ? {
+        step: n,
+        commit: l.commit,
+        subject: l.subject,
+        author: l.author,
+        at: l.date,
+        ...(l.usage && { usage: l.usage }),
+      }
+    : { step: n };
 
 /**
  * Steps done on HEAD by the run core's one definition (trailer commits of this plan that

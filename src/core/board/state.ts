@@ -81,6 +81,8 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
     const local = s.landed.get(n);
     const remote = teamDone.get(n);
     const pending = s.reviews?.get(n);
+    // What the landing commit says the step's attempts used (any clone's run wrote it).
+    const landedUsage = local?.usage ?? remote?.usage;
     let column: Column;
     let known: string | undefined;
     if (local || remote) {
@@ -139,7 +141,8 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
           ? active.attempt
           : (worktreeAttempt ??
             last?.attempts ??
-            (column !== 'ready' && column !== 'blocked' ? rec?.attempt : undefined));
+            (column !== 'ready' && column !== 'blocked' ? rec?.attempt : undefined) ??
+            (column === 'landed' && landedUsage?.attempts ? landedUsage.attempts : undefined));
     if (k) card.attempt = { k, n: s.maxAttempts };
     // The test command's own result and time (the attempt may fail for other reasons).
     const testOk = rec?.testCode !== undefined ? rec.testCode === 0 : rec?.ok;
@@ -159,6 +162,11 @@ export function computeState(s: Sources, clock: ColumnClock): BoardState {
       // A --parallel / --team run keeps no journal history: its run records have the usage.
       card.tokens = { input: records.total.input, output: records.total.output };
       card.cost = records.total.cost;
+    } else if (column === 'landed' && landedUsage) {
+      // Nothing of it here (a teammate's run, another clone): the landing commit's trailers.
+      if (landedUsage.tokens) card.tokens = { ...landedUsage.tokens };
+      if (landedUsage.cost !== undefined) card.cost = landedUsage.cost;
+      card.usageFrom = 'commit';
     }
     const reason =
       (n === interrupted && column !== 'landed'

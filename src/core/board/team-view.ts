@@ -41,7 +41,13 @@ export async function runCalls(
   }
 }
 
-/** Members seen on the board (claim holders and landing authors), and the run's cost/throughput over time. */
+/**
+ * Members seen on the board (claim holders and landing authors), and the run's cost/throughput
+ * over time. `calls` is what this checkout spent (its run records, else the call log); a
+ * landed card whose figures come from its commit's trailers (`usageFrom: 'commit'`: a
+ * teammate's run, another clone) adds its cost at its landing time, and each member is
+ * credited with what their landed steps cost (member = the commit's author).
+ */
 export function teamView(
   state: BoardState,
   calls: CallPoint[],
@@ -67,12 +73,22 @@ export function teamView(
       const m = member(c.landed.author);
       m.landed.push(c.step);
       touch(m, c.landed.at);
+      if (c.cost !== undefined) m.cost = (m.cost ?? 0) + c.cost;
     }
   }
+  const fromCommits = { steps: 0, cost: 0, inputTokens: 0, outputTokens: 0 };
   const events: { t: number; landed: number; cost: number }[] = [];
-  for (const c of state.cards)
-    if (c.column === 'landed' && c.landed?.at)
-      events.push({ t: Date.parse(c.landed.at) / 1000, landed: 1, cost: 0 });
+  for (const c of state.cards) {
+    if (c.column !== 'landed') continue;
+    // Spent in another checkout (its commit's trailers): counted once, when the step landed.
+    const elsewhere = c.usageFrom === 'commit' ? (c.cost ?? 0) : 0;
+    if (c.landed?.at) events.push({ t: Date.parse(c.landed.at) / 1000, landed: 1, cost: elsewhere });
+    if (c.usageFrom !== 'commit') continue;
+    fromCommits.steps += 1;
+    fromCommits.cost += elsewhere;
+    fromCommits.inputTokens += c.tokens?.input ?? 0;
+    fromCommits.outputTokens += c.tokens?.output ?? 0;
+  }
   for (const p of calls) events.push({ t: p.t, landed: 0, cost: p.cost });
   events.sort((a, b) => a.t - b.t);
   const series: TeamView['series'] = { t: [], landed: [], cost: [] };
@@ -87,17 +103,19 @@ export function teamView(
     series.landed.push(landed);
     series.cost.push(Math.round(cost * 1e6) / 1e6);
   }
+  for (const m of members.values()) if (m.cost !== undefined) m.cost = Math.round(m.cost * 1e6) / 1e6;
   return {
     members: [...members.values()].sort(
       (a, b) => b.landed.length - a.landed.length || a.name.localeCompare(b.name),
     ),
     series,
     totals: {
-      cost,
+      cost: Math.round(calls.reduce((a, p) => a + p.cost, 0) * 1e6) / 1e6,
       inputTokens: calls.reduce((a, p) => a + p.input, 0),
       outputTokens: calls.reduce((a, p) => a + p.output, 0),
       calls: calls.length,
       source,
     },
+    fromCommits: { ...fromCommits, cost: Math.round(fromCommits.cost * 1e6) / 1e6 },
   };
 }

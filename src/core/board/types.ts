@@ -27,6 +27,12 @@ export interface Card {
   lastTest?: { ok: boolean; durationMs?: number };
   tokens?: { input: number; output: number };
   cost?: number;
+  /**
+   * `commit`: attempt, tokens and cost are what the landing commit's trailers say (this
+   * checkout has no journal or run record of the step: a teammate's run). Absent: this
+   * checkout's own facts (they include failed attempts).
+   */
+  usageFrom?: 'commit';
   /** ISO time the card entered its column (as far as the board knows). */
   since: string;
   landed?: { commit?: string; author?: string; at?: string; subject?: string };
@@ -114,6 +120,8 @@ export interface TeamMember {
   landed: number[];
   lastActivity?: string;
   hosts: string[];
+  /** USD their landed steps cost (this checkout's records, else the commits' trailers); absent: none known. */
+  cost?: number;
 }
 
 export interface TeamView {
@@ -121,7 +129,7 @@ export interface TeamView {
   /** Points for the chart: time (s since epoch), cumulative landed steps, cumulative cost (USD). */
   series: { t: number[]; landed: number[]; cost: number[] };
   /**
-   * Spent so far: `attempts` from this checkout's run records (every executor), or — for
+   * Spent here so far: `attempts` from this checkout's run records (every executor), or — for
    * runs older than the records — `calls` of the run command in the user's call log.
    */
   totals: {
@@ -131,4 +139,9 @@ export interface TeamView {
     calls: number;
     source: 'attempts' | 'calls';
   };
+  /**
+   * Landed steps this checkout has no facts of (a teammate's run, another clone), from their
+   * commits' usage trailers; `series.cost` counts them at their landing time.
+   */
+  fromCommits: { steps: number; cost: number; inputTokens: number; outputTokens: number };
 }

@@ -64,6 +64,17 @@ export {
 } from './step-attempts.js';
 export { type PreflightOptions, testPreflight } from './test-preflight.js';
 export { type RunTestsOptions, runTests, type TestResult } from './test-runner.js';
-export { PLAN_TRAILER, REVERT_TRAILER, STEP_TRAILER, stepMessage } from './trailers.js';
+export {
+  ATTEMPTS_TRAILER,
+  COST_TRAILER,
+  PLAN_TRAILER,
+  parseStepUsage,
+  REVERT_TRAILER,
+  STEP_TRAILER,
+  type StepUsage,
+  stepMessage,
+  TOKENS_TRAILER,
+  usageOf,
+} from './trailers.js';
 export type { RunPlanResult, StepReport } from './types.js';
 export { guardWrite } from './write-guard.js';

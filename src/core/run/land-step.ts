@@ -6,7 +6,7 @@ import type { FaultHooks } from '../context.js';
 import { commit, type GitOptions, stageAll } from '../git/index.js';
 import { markStep } from '../plan/index.js';
 import { MACHINE_STATE } from './machine-state.js';
-import { stepMessage } from './trailers.js';
+import { type StepUsage, stepMessage } from './trailers.js';
 import { guardWrite } from './write-guard.js';
 
 export interface CommitStepOptions extends GitOptions {
@@ -21,6 +21,8 @@ export interface CommitStepOptions extends GitOptions {
   context?: string;
   /** Text for the commit body above the trailers (the agent's summary of what it did). */
   body?: string;
+  /** What the step's attempts used: the Attempts / Tokens / Cost trailers (none when undefined). */
+  usage?: StepUsage;
   /** Extra repo-relative paths kept out of the commit (besides .specloop/). */
   exclude?: string[];
   faults?: FaultHooks;
@@ -60,6 +62,7 @@ export async function commitStep(repoDir: string, o: CommitStepOptions): Promise
       planId: o.planId,
       context: o.context,
       body: o.body,
+      usage: o.usage,
     });
   // Empty only when the work was committed by hand after a crash: this commit still marks the step done.
   return commit(repoDir, message, { env: o.env, allowEmpty: true, autoMaintenance: o.autoMaintenance });

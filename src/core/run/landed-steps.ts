@@ -1,6 +1,15 @@
 import { type GitOptions, git, headCommit, resolveCommit, showFile, tryGit } from '../git/index.js';
 import { parseTodo } from '../plan/index.js';
-import { PLAN_TRAILER, REVERT_TRAILER, STEP_TRAILER } from './trailers.js';
+import {
+  ATTEMPTS_TRAILER,
+  COST_TRAILER,
+  PLAN_TRAILER,
+  parseStepUsage,
+  REVERT_TRAILER,
+  STEP_TRAILER,
+  type StepUsage,
+  TOKENS_TRAILER,
+} from './trailers.js';
 
 /**
  * THE definition of a landed step, used by `run` (solo, --parallel, --team), `status`,
@@ -21,6 +30,8 @@ export interface LandedStep {
   author: string;
   /** Author date, ISO 8601. */
   date: string;
+  /** What the step's attempts used, from the commit's usage trailers (absent: none written). */
+  usage?: StepUsage;
 }
 
 export interface LandedStepsOptions {
@@ -75,6 +86,7 @@ interface LogEntry {
   steps: number[];
   plans: string[];
   reverts: string[];
+  usage?: StepUsage;
 }
 
 /** Every step or revert commit in `range` (e.g. `[ref]`, `[^start, ref]`), oldest first. */
@@ -87,6 +99,10 @@ async function stepLog(o: GitOptions & { dir: string; range: string[] }): Promis
     `%(trailers:key=${STEP_TRAILER},valueonly,separator=%x2C)`,
     `%(trailers:key=${PLAN_TRAILER},valueonly,separator=%x2C)`,
     `%(trailers:key=${REVERT_TRAILER},valueonly,separator=%x2C)`,
+    // Usage trailers (the Tokens value has a comma of its own): the first of each counts.
+    `%(trailers:key=${ATTEMPTS_TRAILER},valueonly,separator=%x1d)`,
+    `%(trailers:key=${TOKENS_TRAILER},valueonly,separator=%x1d)`,
+    `%(trailers:key=${COST_TRAILER},valueonly,separator=%x1d)`,
     '%b',
   ].join('%x1f');
   const out = await git(
@@ -110,7 +126,9 @@ async function stepLog(o: GitOptions & { dir: string; range: string[] }): Promis
       .filter(Boolean);
   const entries: LogEntry[] = [];
   for (const rec of out.split(RECORD)) {
-    const [commit, subject, author, date, steps, plans, undo, body] = rec.replace(/^\n/, '').split(FIELD);
+    const [commit, subject, author, date, steps, plans, undo, attempts, tokens, cost, body] = rec
+      .replace(/^\n/, '')
+      .split(FIELD);
     if (!commit) continue;
     const reverts = new Set(list(undo));
     for (const m of (body ?? '').matchAll(REVERTS)) reverts.add(m[1] as string);
@@ -124,6 +142,11 @@ async function stepLog(o: GitOptions & { dir: string; range: string[] }): Promis
         .filter((n) => Number.isInteger(n) && n > 0),
       plans: list(plans),
       reverts: [...reverts],
+      usage: parseStepUsage({
+        attempts: attempts?.split('\x1d')[0],
+        tokens: tokens?.split('\x1d')[0],
+        cost: cost?.split('\x1d')[0],
+      }),
     });
   }
   return entries;
@@ -308,7 +331,13 @@ async function computeLanded(
   return landed;
 }
 
-const pick = (e: LogEntry) => ({ commit: e.commit, subject: e.subject, author: e.author, date: e.date });
+const pick = (e: LogEntry) => ({
+  commit: e.commit,
+  subject: e.subject,
+  author: e.author,
+  date: e.date,
+  ...(e.usage && { usage: e.usage }),
+});
 
 /**
  * The steps done on `ref`: landed ({@link landedSteps}) plus boxes ticked by hand in the

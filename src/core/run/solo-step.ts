@@ -15,6 +15,7 @@ import { runsRoot } from './run-record.js';
 import type { RunHooks } from './seams.js';
 import type { RunSettings } from './settings.js';
 import { executeStep } from './step-attempts.js';
+import { usageOf } from './trailers.js';
 import type { StepReport } from './types.js';
 
 export interface RunOneStep {
@@ -155,6 +156,8 @@ export async function runOneStep(
     title: step.title,
     context: step.context,
     body: r.summary,
+    // What this step's attempts used, for every clone's board (the journal stays here).
+    usage: usageOf({ ...r, ...r.usage, usageKnown: r.usageKnown !== false }),
     todoPath: s.src.todoPath,
     planId: s.src.planId,
     // The plan file stays out: an edit made during the step lands as "specloop: update plan" (plan-edits.ts).

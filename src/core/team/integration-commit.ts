@@ -1,13 +1,14 @@
 import { blobId } from '../git/blob-id.js';
 import { type GitOptions, git, tryGit } from '../git/index.js';
 import { markStep } from '../plan/index.js';
-import { landedSteps, recordLanding, stepMessage, todoTextAt } from '../run/index.js';
+import { landedSteps, recordLanding, type StepUsage, stepMessage, todoTextAt } from '../run/index.js';
 
 /**
  * Preparing a step for the integration branch. The step branch keeps the step's own
  * changes (never the todo.md tick), so re-basing it after a lost race cannot conflict on
  * todo.md; the commit that lands is built with plumbing on top of the current tip:
- * the branch's tree plus the tick, with the `Specloop-Step` / `Specloop-Plan` trailers.
+ * the branch's tree plus the tick, with the `Specloop-Step` / `Specloop-Plan` trailers (and,
+ * from a run, what the step's attempts used: `Specloop-Attempts` / `-Tokens` / `-Cost`).
  */
 export interface PrepareLanding extends GitOptions {
   /** Main repository root (shared object store). */
@@ -25,6 +26,8 @@ export interface PrepareLanding extends GitOptions {
   mode: 'squash' | 'keep';
   /** Extra commit-message body (who landed it). */
   body?: string;
+  /** What the step's attempts used (the usage trailers); none for `specloop done`. */
+  usage?: StepUsage;
   test: (cwd: string) => Promise<{ ok: boolean; output: string }>;
   /**
    * The commit whose tree our own test run already passed in this worktree (the step's
@@ -126,6 +129,7 @@ async function landingCommit(
     planId: o.planId,
     body: o.body,
     context: o.step.context,
+    usage: o.usage,
   });
   const commit = (
     await git(o.dir, ['commit-tree', tree, '-p', parent, '-F', '-'], { ...g, input: message })

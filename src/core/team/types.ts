@@ -1,6 +1,6 @@
 import type { GitEnv } from '../git/index.js';
 import type { Plan, PlanStep } from '../plan/index.js';
-import type { RunHooks, RunMode } from '../run/index.js';
+import type { RunHooks, RunMode, Usage } from '../run/index.js';
 import type { Coordinator, View } from './coordinator.js';
 
 /**
@@ -24,8 +24,12 @@ export type ExecuteFn = (o: {
   attempts: number;
   reason?: string;
   cost: number;
+  /** False when tokens came without a price (the cost is unknown, not 0). */
+  costKnown: boolean;
   /** Tokens in + out, and false when the executor reported no usage (not "0 tokens"). */
   tokens: number;
+  /** The same tokens, in and out (the landing commit's `Specloop-Tokens` trailer). */
+  usage: Usage;
   usageKnown: boolean;
 }>;
 

@@ -11,6 +11,7 @@ import {
   type RunSettings,
   STEP_TRAILER,
   todoTextAt,
+  usageOf,
 } from '../run/index.js';
 import type { View } from './coordinator.js';
 import { prepareLanding } from './integration-commit.js';
@@ -89,7 +90,9 @@ export async function worktreeExecutor(
       attempts: r.attempts,
       reason: r.reason,
       cost: r.cost,
+      costKnown: r.costKnown,
       tokens: r.usage.inputTokens + r.usage.outputTokens,
+      usage: { ...r.usage },
       usageKnown: r.usageKnown !== false,
     };
   };
@@ -116,6 +119,8 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
     ac.abort();
   });
   let attempts = 0;
+  /** What the step's executor calls used, over every base: the landing commit's usage trailers. */
+  const used = { inputTokens: 0, outputTokens: 0, usageKnown: true, cost: 0, costKnown: true };
   let rebases = 0;
   /** The commit holding exactly the tree our own test run just passed (none after a resume). */
   let testedHead: string | undefined;
@@ -142,6 +147,11 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
   const runExecutor = async (dir: string, done: number[], note?: string) => {
     const r = await o.execute({ dir, step, done, note, maxCost: sh.budgetLeft(), signal: ac.signal });
     attempts += r.attempts;
+    used.inputTokens += r.usage.inputTokens;
+    used.outputTokens += r.usage.outputTokens;
+    used.usageKnown &&= r.usageKnown;
+    used.cost += r.cost;
+    used.costKnown &&= r.costKnown;
     sh.spent(r);
     if (ac.signal.aborted) throw new InterruptedError(lost ?? 'interrupted');
     return r;
@@ -188,6 +198,8 @@ export async function runWorktreeStep(sh: TaskShared, step: PlanStep, base: View
             todoPath: o.todoPath,
             mode: 'squash',
             body: o.landedBy,
+            // Only this run's calls (a resumed worktree's earlier ones are not known here).
+            usage: usageOf({ attempts, ...used }),
             test: (dir) => o.test(dir, ac.signal),
             testedHead,
             onBase: unrebased,

@@ -6,8 +6,10 @@ import {
   commitStep as commitStepG,
   doneSteps,
   landedSteps,
+  parseStepUsage,
   recordLanding,
   stepMessage,
+  usageOf,
 } from '../../../src/core/run/index.js';
 import { useCleanups } from '../../support/cleanups.js';
 import { git, initRepo, tempDir, writeFiles } from '../../support/repo.js';
@@ -41,6 +43,77 @@ describe('landed steps: the one definition of done', () => {
     expect(stepMessage({ step: 1, title: 'Crash', planId: 'issues', context })).toBe(
       'step 1: Crash\n\nFixes #12\n\nSpecloop-Step: 1\nSpecloop-Plan: issues\n',
     );
+  });
+
+  it('stepMessage writes what the attempts used after Step and Plan: attempts, tokens in/out, USD cost', () => {
+    const usage = usageOf({
+      attempts: 2,
+      inputTokens: 1234,
+      outputTokens: 567,
+      usageKnown: true,
+      cost: 0.0123,
+      costKnown: true,
+    });
+    expect(stepMessage({ step: 3, title: 'Lexer', planId: 'prompt_plan', body: 'Did it.', usage })).toBe(
+      'step 3: Lexer\n\nDid it.\n\nSpecloop-Step: 3\nSpecloop-Plan: prompt_plan\n' +
+        'Specloop-Attempts: 2\nSpecloop-Tokens: 1234 in, 567 out\nSpecloop-Cost: 0.0123\n',
+    );
+    // Plain decimals, never an exponent; a known 0 (a free model) is 0.
+    expect(
+      stepMessage({ step: 1, title: 'A', planId: 'p', usage: { attempts: 1, cost: 0.0000004 } }),
+    ).toContain('Specloop-Cost: 0\n');
+    expect(stepMessage({ step: 1, title: 'A', planId: 'p', usage: { attempts: 1, cost: 1.5 } })).toContain(
+      'Specloop-Cost: 1.5\n',
+    );
+  });
+
+  it('usage the executor did not report is `unknown`, never 0; an unknown cost is left out', () => {
+    const usage = usageOf({
+      attempts: 1,
+      inputTokens: 0,
+      outputTokens: 0,
+      usageKnown: false,
+      cost: 0,
+      costKnown: true,
+    });
+    expect(usage).toEqual({ attempts: 1 });
+    expect(stepMessage({ step: 2, title: 'B', planId: 'p', usage })).toBe(
+      'step 2: B\n\nSpecloop-Step: 2\nSpecloop-Plan: p\nSpecloop-Attempts: 1\nSpecloop-Tokens: unknown\n',
+    );
+    // Tokens without a price: the tokens, no cost.
+    expect(
+      usageOf({ attempts: 3, inputTokens: 10, outputTokens: 5, usageKnown: true, cost: 0, costKnown: false }),
+    ).toEqual({ attempts: 3, tokens: { input: 10, output: 5 } });
+    // No attempt ran in this process (work found in the tree): no usage trailers at all.
+    expect(
+      usageOf({ attempts: 0, inputTokens: 0, outputTokens: 0, usageKnown: true, cost: 0, costKnown: true }),
+    ).toBeUndefined();
+  });
+
+  it('parseStepUsage reads the trailers back; anything else is no usage', () => {
+    expect(parseStepUsage({ attempts: '2', tokens: '1234 in, 567 out', cost: '0.0123' })).toEqual({
+      attempts: 2,
+      tokens: { input: 1234, output: 567 },
+      cost: 0.0123,
+    });
+    expect(parseStepUsage({ attempts: '1', tokens: 'unknown' })).toEqual({ attempts: 1 });
+    expect(parseStepUsage({ attempts: '', tokens: '1 in, 2 out' })).toBeUndefined();
+    expect(parseStepUsage({ attempts: 'two' })).toBeUndefined();
+    expect(parseStepUsage({ attempts: '1', cost: '-3' })).toEqual({ attempts: 1 });
+  });
+
+  it('a landed step carries the usage its commit says, and the trailers break no other reading of it', async () => {
+    const dir = repo({ 'todo.md': todoText(T) });
+    writeFiles(dir, { 'a.txt': 'a' });
+    const usage = { attempts: 2, tokens: { input: 100, output: 20 }, cost: 0.25 };
+    const sha = await commitStep(dir, { step: 1, title: 'A', todoPath: 'todo.md', planId: 'p', usage });
+    writeFiles(dir, { 'b.txt': 'b' });
+    await commitStep(dir, { step: 2, title: 'B', todoPath: 'todo.md', planId: 'p' });
+    const landed = await trailerSteps(dir, { planId: 'p', todoRel: 'todo.md' });
+    expect(landed.get(1)).toMatchObject({ commit: sha, usage });
+    expect(landed.get(2)?.usage).toBeUndefined();
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Specloop-Step,valueonly)', sha)).toBe('1');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Specloop-Plan,valueonly)', sha)).toBe('p');
   });
 
   it('commitStep ticks the box and commits it together with the work, under both trailers', async () => {

@@ -295,7 +295,16 @@ describe('run --parallel (engine with a stand-in executor)', () => {
       bRunning();
       await stopped;
       stoppedB = signal.aborted;
-      return { ok: false, attempts: 1, cost: 0, tokens: 0, usageKnown: true, reason: 'stopped' };
+      return {
+        ok: false,
+        attempts: 1,
+        cost: 0,
+        costKnown: true,
+        tokens: 0,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        usageKnown: true,
+        reason: 'stopped',
+      };
     };
     const err = await parallelRun(ctx, { parallel: 2 }, { execute }).catch((e) => e);
     expect(err).toBeInstanceOf(InfraError);
