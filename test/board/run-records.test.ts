@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { latestAttempts, stepAttempts } from '../../src/core/board/run-records.js';
+import { allAttempts, stepAttempts, stepRecords } from '../../src/core/board/run-records.js';
 import { useCleanups } from '../support/cleanups.js';
 import { writeFiles } from '../support/repo.js';
 
@@ -46,7 +46,8 @@ describe('board: run records', () => {
       durationMs: 1200,
     });
     expect(attempts[0]?.diff).toContain('src/reader.js');
-    const latest = await latestAttempts(repo);
+    // what the board's cards read: the newest attempt of each step
+    const latest = new Map([...stepRecords(await allAttempts(repo))].map(([n, r]) => [n, r.last]));
     expect(latest.get(2)).toMatchObject({ attempt: 2, ok: true });
     // Cards need only the outcome: the latest attempt's text files are not read.
     expect(latest.get(2)?.testOutput).toBeUndefined();

@@ -62,11 +62,6 @@ export async function liveRun(repoRoot: string, host: string): Promise<{ alive?:
   }
 }
 
-/** {@link liveRun}'s verdict alone. */
-export async function runAlive(repoRoot: string, host: string): Promise<boolean | undefined> {
-  return (await liveRun(repoRoot, host)).alive;
-}
-
 /**
  * Steps of `planId` with a worktree in `.specloop/worktrees/<planId>/<step>` — where a
  * `--parallel` or `--team` run works on a step (read as data: the directory names only).

@@ -178,10 +178,3 @@ export function stepRecords(attempts: (AttemptRecord & { step: number })[]): Map
   }
   return out;
 }
-
-/** The newest attempt of each step (for the cards): step → record. */
-export async function latestAttempts(repoRoot: string): Promise<Map<number, AttemptRecord>> {
-  const out = new Map<number, AttemptRecord>();
-  for (const [n, r] of stepRecords(await allAttempts(repoRoot))) out.set(n, r.last);
-  return out;
-}
