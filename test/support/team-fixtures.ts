@@ -88,7 +88,6 @@ export function fakeExecute(record: { step: number; prompt: string; dir: string 
       attempts: 1,
       cost: 0,
       costKnown: true,
-      tokens: 0,
       usage: { inputTokens: 0, outputTokens: 0 },
       usageKnown: false,
       reason: ok ? undefined : 'tests red',

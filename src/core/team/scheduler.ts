@@ -82,7 +82,7 @@ export async function runScheduler(ctx: Context, o: EngineOptions): Promise<Engi
         signal: stop.signal,
         spent: (r) => {
           cost += r.cost;
-          tokens += r.tokens;
+          tokens += r.usage.inputTokens + r.usage.outputTokens;
           if (!r.usageKnown) usageUnknown = true;
         },
         // Steps running side by side share the budget: each sees what finished steps spent.

@@ -26,10 +26,9 @@ export type ExecuteFn = (o: {
   cost: number;
   /** False when tokens came without a price (the cost is unknown, not 0). */
   costKnown: boolean;
-  /** Tokens in + out, and false when the executor reported no usage (not "0 tokens"). */
-  tokens: number;
-  /** The same tokens, in and out (the landing commit's `Specloop-Tokens` trailer). */
+  /** Tokens in and out (the run's totals, the landing commit's `Specloop-Tokens` trailer). */
   usage: Usage;
+  /** False when the executor reported no usage (then `usage` is zeros, not "0 tokens"). */
   usageKnown: boolean;
 }>;
 

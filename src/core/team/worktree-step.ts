@@ -11,6 +11,7 @@ import {
   type RunSettings,
   STEP_TRAILER,
   todoTextAt,
+  type Usage,
   usageOf,
 } from '../run/index.js';
 import type { View } from './coordinator.js';
@@ -29,7 +30,7 @@ export interface TaskShared {
   /** Aborted on Ctrl-C or when the run gives up: stop at the next safe point. */
   signal: AbortSignal;
   /** What an executor call spent (the run's totals and its --max-cost budget). */
-  spent(r: { cost: number; tokens: number; usageKnown: boolean }): void;
+  spent(r: { cost: number; usage: Usage; usageKnown: boolean }): void;
   /** USD left of `--max-cost` (undefined: no limit): what a new attempt may still spend. */
   budgetLeft(): number | undefined;
   /** Where the retry-note templates are looked up (project > global > built-in). */
@@ -91,7 +92,6 @@ export async function worktreeExecutor(
       reason: r.reason,
       cost: r.cost,
       costKnown: r.costKnown,
-      tokens: r.usage.inputTokens + r.usage.outputTokens,
       usage: { ...r.usage },
       usageKnown: r.usageKnown !== false,
     };

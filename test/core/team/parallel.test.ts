@@ -300,7 +300,6 @@ describe('run --parallel (engine with a stand-in executor)', () => {
         attempts: 1,
         cost: 0,
         costKnown: true,
-        tokens: 0,
         usage: { inputTokens: 0, outputTokens: 0 },
         usageKnown: true,
         reason: 'stopped',
