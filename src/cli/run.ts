@@ -266,7 +266,6 @@ async function reviewHooks(ctx: Context) {
 async function withResumeCommand(err: unknown, o: Record<string, unknown>): Promise<never> {
   const { InterruptedError } = await import('../core/errors.js');
   if (!(err instanceof InterruptedError) || /resume with:/.test(err.message)) throw err;
-  const q = shellWord;
   const args = ['specloop run'];
   for (const [flag, key] of [
     ['--from', 'from'],
@@ -277,8 +276,8 @@ async function withResumeCommand(err: unknown, o: Record<string, unknown>): Prom
     ['--parallel', 'parallel'],
     ['--remote', 'remote'],
   ] as const)
-    if (o[key] !== undefined) args.push(flag, q(o[key]));
-  if (typeof o.branch === 'string') args.push('--branch', q(o.branch));
+    if (o[key] !== undefined) args.push(flag, shellWord(o[key]));
+  if (typeof o.branch === 'string') args.push('--branch', shellWord(o.branch));
   if (o.branch === false) args.push('--no-branch');
   for (const [flag, key] of [
     ['--next', 'next'],

@@ -1,6 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { AGENT_KEYS, childEnv } from '../../../util/child-env.js';
 import { formatUsd } from '../../../util/format.js';
+import { shellWord } from '../../../util/shell-word.js';
 import { run } from '../../../util/spawn.js';
 import { findOnPath } from '../../../util/which.js';
 import type { Context } from '../../context.js';
@@ -154,9 +155,8 @@ const tail = (s: string) => (s.length > MAX_RAW ? s.slice(-MAX_RAW) : s);
 
 /** The raw output as one text for the run record: command line, both streams, exit. */
 export function rawTranscript(bin: string, args: string[], exit: CliExit): string {
-  const quoted = args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
   return [
-    `$ ${bin} ${quoted.join(' ')}`,
+    `$ ${bin} ${args.map(shellWord).join(' ')}`,
     `exit: ${exit.timedOut ? 'killed (time limit)' : (exit.code ?? exit.signal)}`,
     '--- stdout ---',
     tail(exit.stdout),
