@@ -12,6 +12,7 @@ import { assemble } from './assemble.js';
 import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
 import { type Processed, predictOutcomes, processAll } from './collect.js';
+import { tuneCompilerForPack } from './compiler-tuning.js';
 import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
 import { selectPaths } from './list-files.js';
 import { repomixNotice } from './notices.js';
@@ -43,6 +44,7 @@ export async function countTokens(text: string, encoding: EncodingName = 'o200k_
 /** Pack directories into one (or, with splitTokens, several) LLM-ready files. */
 export async function pack(ctx: Context, options: PackOptions = {}): Promise<PackResult> {
   const t0 = performance.now();
+  tuneCompilerForPack();
   const up = process.cpuUsage();
   ctx.log.debug(
     `pack: started ${Math.round(t0)} ms after node did (cpu ${Math.round((up.user + up.system) / 1000)} ms)`,
