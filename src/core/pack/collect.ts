@@ -3,7 +3,13 @@ import { UsageError } from '../errors.js';
 import type { BlockStore, StoredBlock } from './block-store.js';
 import type { TokenCache } from './cache.js';
 import type { ResolvedPack } from './options.js';
-import { processFiles } from './pool.js';
+import {
+  MIN_FILES_FOR_WORKERS,
+  mostlyCached,
+  prestartWorkers,
+  processFiles,
+  type StartedWorkers,
+} from './pool.js';
 import { FileProcessor, Priors, type ProcessConfig } from './process-file.js';
 import { quotePath } from './render/quote-path.js';
 import { SKIP_LABEL } from './summary.js';
@@ -31,9 +37,15 @@ export async function processAll(
   cache: TokenCache,
   store: BlockStore,
   options: PackOptions,
-  predicted?: { misses: number; priors?: Priors },
-  idle?: () => void,
+  run: {
+    /** processConfigFor(o, cache, ctx.env): what workers started early were given too. */
+    cfg: ProcessConfig;
+    predicted?: { misses: number; priors?: Priors };
+    idle?: () => void;
+    started?: StartedWorkers;
+  },
 ): Promise<Processed> {
+  const { cfg, predicted, idle } = run;
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
   let hits = 0;
@@ -74,13 +86,9 @@ export async function processAll(
       }
     }
   };
-  const threadsEnv = ctx.env.SPECLOOP_PACK_THREADS;
-  const racy = ctx.env.SPECLOOP_PACK_RACY_MS; // tests: vouch for files written a moment ago
-  const cfg = processConfigFor(o, cache);
-  if (racy !== undefined && racy !== '') cfg.racyMs = Number(racy);
   const pool = await processFiles(o.base, ordered, cfg, {
-    threads:
-      options.threads ?? (threadsEnv !== undefined && threadsEnv !== '' ? Number(threadsEnv) : undefined),
+    threads: threadsFor(ctx, options),
+    started: run.started,
     signal: ctx.signal,
     predictedMisses: predicted?.misses,
     priors: predicted?.priors,
@@ -113,9 +121,21 @@ const extOf = (p: string) => {
   return base.lastIndexOf('.') > 0 ? base.slice(base.lastIndexOf('.')) : base;
 };
 
+/** Worker threads asked for (options, then SPECLOOP_PACK_THREADS); undefined: the pool decides. */
+export function threadsFor(ctx: Context, options: PackOptions): number | undefined {
+  const env = ctx.env.SPECLOOP_PACK_THREADS;
+  return options.threads ?? (env !== undefined && env !== '' ? Number(env) : undefined);
+}
+
 /** What every FileProcessor (worker or this thread) is configured with. */
-export function processConfigFor(o: ResolvedPack, cache: TokenCache): ProcessConfig {
+export function processConfigFor(
+  o: ResolvedPack,
+  cache: TokenCache,
+  env: Record<string, string | undefined> = {},
+): ProcessConfig {
+  const racy = env.SPECLOOP_PACK_RACY_MS; // tests: vouch for files written a moment ago
   return {
+    ...(racy !== undefined && racy !== '' ? { racyMs: Number(racy) } : {}),
     encoding: o.encoding,
     style: o.style,
     removeComments: o.removeComments,
@@ -152,4 +172,34 @@ export function predictOutcomes(
     else if (outcome !== 'packed') skips.set(p, SKIP_LABEL[outcome]);
   }
   return { misses, skips, priors };
+}
+
+/** Files the early-start check looks up in the stat index (the first ones the walk found). */
+const PROBE_FILES = 32;
+
+/**
+ * Workers started while the walk is still listing files, for a pack that looks cold: once
+ * the walk has found enough files for workers, and the stat index vouches for few of the
+ * first of them (judged as the pool judges all of them later). A warm pack starts none;
+ * a pack that turns out to be one for this thread stops them (processFiles).
+ */
+export function earlyWorkers(
+  o: ResolvedPack,
+  cache: TokenCache,
+  cfg: ProcessConfig,
+  threads: number | undefined,
+): {
+  onFound: ((found: number, first: (n: number) => string[]) => void) | undefined;
+  started: () => StartedWorkers | undefined;
+} {
+  let started: StartedWorkers | undefined;
+  let decided = threads === 0;
+  const onFound = (found: number, first: (n: number) => string[]) => {
+    if (decided || found < MIN_FILES_FOR_WORKERS) return;
+    decided = true;
+    const sample = first(PROBE_FILES);
+    if (!mostlyCached(sample.length, predictOutcomes(o, sample, cache).misses))
+      started = prestartWorkers(cfg, threads);
+  };
+  return { onFound: decided ? undefined : onFound, started: () => started };
 }

@@ -11,12 +11,20 @@ import { InterruptedError, UsageError, WorkError } from '../errors.js';
 import { assemble } from './assemble.js';
 import { type BlockStore, DirectStore, FileStore, MemoryStore, NullStore } from './block-store.js';
 import { TokenCache } from './cache.js';
-import { type Processed, predictOutcomes, processAll } from './collect.js';
+import {
+  earlyWorkers,
+  type Processed,
+  predictOutcomes,
+  processAll,
+  processConfigFor,
+  threadsFor,
+} from './collect.js';
 import { tuneCompilerForPack } from './compiler-tuning.js';
 import { type CondenseLevel, collapseFor, condenseLeftOut, MAX_CONDENSE } from './condense.js';
 import { selectPaths } from './list-files.js';
 import { repomixNotice } from './notices.js';
 import { partPath, type ResolvedPack, resolveOptions } from './options.js';
+import type { ProcessConfig } from './process-file.js';
 import { checkoutRemote } from './remote.js';
 import { type HeaderInfo, styleRenderer } from './render/index.js';
 import { summaryLines } from './render/summary.js';
@@ -83,7 +91,29 @@ async function packResolved(
   ctx.log.debug(`pack: ${cache.entries.size} cache entries loaded at ${since()}`);
 
   progress?.start('selecting files…');
-  const { paths, early } = await selectPaths(ctx, o, since);
+  const cfg = processConfigFor(o, cache, ctx.env);
+  const ahead = earlyWorkers(o, cache, cfg, threadsFor(ctx, options));
+  try {
+    return await packSelected(ctx, o, options, cache, cfg, since, ahead);
+  } finally {
+    ahead.started()?.stop(); // ended by the pool already, unless the pack failed before it
+  }
+}
+
+async function packSelected(
+  ctx: Context,
+  o: ResolvedPack,
+  options: PackOptions,
+  cache: TokenCache,
+  cfg: ProcessConfig,
+  since: () => string,
+  ahead: ReturnType<typeof earlyWorkers>,
+): Promise<PackResult> {
+  const progress = options.progress;
+  const { paths, early } = await selectPaths(ctx, o, since, ahead.onFound);
+  const started = ahead.started()?.workers.length;
+  if (started)
+    ctx.log.debug(`pack: ${started} worker${started === 1 ? '' : 's'} started while listing (cold)`);
   const ordered = o.dirs.length > 1 ? sortPaths([...new Set(paths)]) : paths;
   if (ctx.signal.aborted) throw new InterruptedError();
 
@@ -112,11 +142,16 @@ async function packResolved(
   // The header as first drawn is usually the final one (and else differs only in a few
   // marks): count it while the last batches are in the workers, not after.
   const measure = measurer(o.encoding, cache, countTokens);
-  const ahead = () => {
+  const idle = () => {
     if (o.files) measure(styleRenderer(o.style).header(header)).catch(() => {});
   };
   try {
-    const processed = await processAll(ctx, o, ordered, cache, store, options, predicted, ahead);
+    const processed = await processAll(ctx, o, ordered, cache, store, options, {
+      cfg,
+      predicted,
+      idle,
+      started: ahead.started(),
+    });
     const { packed, skipped, hits } = processed;
     skipped.push(...early);
     const said =

@@ -12,11 +12,14 @@ export async function selectPaths(
   ctx: Context,
   o: ResolvedPack,
   since?: () => string,
+  onFound?: (found: number, first: (n: number) => string[]) => void,
 ): Promise<{ paths: string[]; early: SkippedFile[] }> {
   const paths: string[] = [];
   const early: SkippedFile[] = o.missing.map((path) => ({ path, reason: 'missing', detail: 'no such file' }));
   for (const [k, dir] of o.dirs.entries()) {
     const only = o.only[k];
+    const prefix = prefixFor(o.base, dir);
+    const before = paths.length;
     const sel = await selectFiles({
       root: dir,
       gitignore: o.gitignore,
@@ -28,9 +31,15 @@ export async function selectPaths(
       only,
       env: ctx.env,
       signal: ctx.signal,
+      onFound:
+        onFound &&
+        ((files) =>
+          onFound(before + files.length, (n) => [
+            ...paths.slice(0, n),
+            ...files.slice(0, Math.max(0, n - before)).map((f) => prefix + f),
+          ])),
     });
     if (since) ctx.log.debug(`pack: ${sel.files.length} files in ${dir} (${sel.mode}) at ${since()}`);
-    const prefix = prefixFor(o.base, dir);
     for (const f of sel.files) paths.push(prefix + f);
     if (only) {
       // Asked for by name but left out by a rule: say so (nothing is dropped silently).

@@ -13,7 +13,7 @@ import type { RanksMessage, WorkerInit } from './worker.js';
 /** Files per message: big enough that messaging is noise, small enough to balance. */
 const BATCH = 64;
 /** Below this many files, starting workers costs more than it saves. */
-const MIN_FILES_FOR_WORKERS = 200;
+export const MIN_FILES_FOR_WORKERS = 200;
 
 export interface PoolOptions {
   /**
@@ -38,6 +38,8 @@ export interface PoolOptions {
   onEntries?: (entries: [string, string][]) => void;
   /** In this thread, after each batch: write out what the sink holds (BlockStore.settle). */
   settle?: () => ArrayBufferLike | undefined;
+  /** Workers started while the files were still being listed (prestartWorkers). */
+  started?: StartedWorkers;
 }
 
 export interface PoolResult {
@@ -86,7 +88,94 @@ export async function processFiles(
     (paths.length < MIN_FILES_FOR_WORKERS || warm ? 0 : Math.max(1, availableParallelism() - 1));
   const threads = Math.min(wanted, Math.ceil(paths.length / BATCH) - 1);
   const entry = threads > 0 ? workerEntry() : undefined;
-  return entry ? inWorkers(entry, threads, root, paths, cfg, opts) : inThread(root, paths, cfg, opts);
+  const early = opts.started?.workers ?? [];
+  for (const p of early.slice(entry ? threads : 0)) void p.w.terminate(); // not needed after all
+  if (!entry) return inThread(root, paths, cfg, opts);
+  const workers = early.slice(0, threads);
+  if (workers.length < threads) workers.push(...spawn(entry, cfg, threads - workers.length));
+  return inWorkers(workers, root, paths, cfg, opts);
+}
+
+/** Workers started before the file list is known (see prestartWorkers). */
+export interface StartedWorkers {
+  readonly workers: readonly PoolWorker[];
+  /** Stop them all (the pack failed before it processed its files). */
+  stop(): void;
+}
+
+/**
+ * Start the pool's workers now, with the config the files will be processed with: a
+ * worker takes ~180 ms to start (an isolate, the bundle, the counter's warm-up), which
+ * otherwise passes after the walk. processFiles adopts them, or stops them when the pack
+ * turns out to be one for this thread. Undefined when no worker can be started.
+ */
+export function prestartWorkers(cfg: ProcessConfig, threads?: number): StartedWorkers | undefined {
+  const n = threads ?? Math.max(1, availableParallelism() - 1);
+  const entry = n > 0 ? workerEntry() : undefined;
+  if (!entry) return undefined;
+  const workers = spawn(entry, cfg, n);
+  if (workers.length === 0) return undefined;
+  return {
+    workers,
+    stop: () => {
+      for (const p of workers) void p.w.terminate();
+    },
+  };
+}
+
+/**
+ * One worker thread of the pool. How it was lost (crash, exit) is kept from its start, so
+ * a worker started early that failed before the pool listened is still handed back.
+ */
+class PoolWorker {
+  readonly w: Worker;
+  private lost: string | undefined;
+  private onLost: ((why: string) => void) | undefined;
+
+  constructor(entry: URL, init: WorkerInit) {
+    this.w = new Worker(entry, { workerData: init });
+    this.w.on('error', (err) => this.lose(`crashed: ${err.message}`));
+    this.w.on('exit', (code) => this.lose(`exited (${code})`));
+  }
+
+  private lose(why: string): void {
+    if (this.lost !== undefined) return;
+    this.lost = why;
+    this.onLost?.(why);
+  }
+
+  /** `cb` when the worker is lost (soon, if it already was). */
+  whenLost(cb: (why: string) => void): void {
+    this.onLost = cb;
+    const why = this.lost;
+    if (why !== undefined) queueMicrotask(() => cb(why));
+  }
+}
+
+/**
+ * Start `threads` workers (fewer if the system refuses more). The rank table is built
+ * once, in this thread, while they start, and lent to each (shared memory): this thread
+ * needs it too.
+ */
+function spawn(entry: URL, cfg: ProcessConfig, threads: number): PoolWorker[] {
+  const init: WorkerInit = { cfg, sharedRanks: true };
+  const out: PoolWorker[] = [];
+  for (let t = 0; t < threads; t++) {
+    try {
+      out.push(new PoolWorker(entry, init));
+    } catch {
+      break; // resource limits: the threads started so far (and this one) do the work
+    }
+  }
+  const lend = (ranks: RanksMessage['ranks']) => {
+    for (const p of out) p.w.postMessage({ ranks } satisfies RanksMessage);
+  };
+  if (out.length > 0)
+    loadEncoding(cfg.encoding).then(
+      (v) => lend(v.shared),
+      () => lend(null),
+    );
+  return out;
 }
 
 /** Predicted misses up to this share of the files are cheaper in this thread than workers. */
@@ -150,13 +239,12 @@ interface Slot {
 }
 
 /**
- * `threads` workers and this thread take batches from one queue; outcomes reach the sink
+ * `workers` and this thread take batches from one queue; outcomes reach the sink
  * as they are ready (any order). A worker that fails before its first answer (it could not
  * start) hands its batches back to this thread; after that, a failure stops the pack.
  */
 function inWorkers(
-  entry: URL,
-  threads: number,
+  workers: PoolWorker[],
   root: string,
   paths: string[],
   cfg: ProcessConfig,
@@ -190,7 +278,7 @@ function inWorkers(
       if (returned.length > 0) return returned.shift();
       if (next >= paths.length) return undefined;
       const start = next;
-      const size = paths.length - next > TAIL * BATCH * (threads + 1) ? BATCH : BATCH / 4;
+      const size = paths.length - next > TAIL * BATCH * (workers.length + 1) ? BATCH : BATCH / 4;
       next = Math.min(paths.length, next + size);
       ends.set(start, next);
       return start;
@@ -254,21 +342,13 @@ function inWorkers(
       returned.push(...s.given);
       if (!helping) void help();
     };
-    const init: WorkerInit = { cfg, sharedRanks: true };
-    for (let t = 0; t < threads; t++) {
-      let w: Worker;
-      try {
-        w = new Worker(entry, { workerData: init });
-      } catch {
-        break; // resource limits: the threads started so far (and this one) do the work
-      }
-      const s: Slot = { w, given: [], answered: false };
+    for (const p of workers) {
+      const s: Slot = { w: p.w, given: [], answered: false };
       slots.add(s);
-      w.on('message', (r: Reply) => {
+      p.w.on('message', (r: Reply) => {
         if (settled) return;
         if (r.error) return finish(new WorkError(`pack worker failed: ${r.error}`));
         s.answered = true;
-
         s.given.splice(s.given.indexOf(r.id), 1);
         deliver(
           r.id,
@@ -277,19 +357,9 @@ function inWorkers(
         );
         feed(s);
       });
-      w.on('error', (err) => lost(s, `crashed: ${err.message}`));
-      w.on('exit', (code) => lost(s, `exited (${code})`));
+      p.whenLost((why) => lost(s, why));
       feed(s);
     }
-    // The rank table is built once, here, while the workers start, and lent to each of
-    // them (shared memory): this thread needs it too.
-    const lend = (ranks: RanksMessage['ranks']) => {
-      for (const s of slots) if (!settled) s.w.postMessage({ ranks } satisfies RanksMessage);
-    };
-    loadEncoding(cfg.encoding).then(
-      (v) => lend(v.shared),
-      () => lend(null),
-    );
     if (paths.length === 0) finish();
     else void help();
   });

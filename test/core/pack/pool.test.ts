@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { processFiles } from '../../../src/core/pack/pool.js';
+import { prestartWorkers, processFiles } from '../../../src/core/pack/pool.js';
 import type { ProcessConfig } from '../../../src/core/pack/process-file.js';
 import type { WireBatch } from '../../../src/core/pack/wire.js';
 import { tempDir, writeFiles } from '../../support/repo.js';
@@ -66,5 +66,59 @@ describe('pack pool', () => {
       expect(shared.idle).toBeLessThanOrEqual(1);
       if (shared.idle) expect(shared.deliveredAtIdle).toBeLessThan(paths.length);
     }
+  });
+});
+
+describe('workers started before the file list is known', () => {
+  it('are adopted by the pool: the same outcomes as in this thread', async () => {
+    const { root, paths } = files(600);
+    const alone = await run(root, paths, 0);
+    const started = prestartWorkers(cfg(), 1)!;
+    expect(started.workers).toHaveLength(1);
+    const got = new Map<number, WireBatch>();
+    const r = await processFiles(root, paths, cfg(), {
+      threads: 1,
+      started,
+      signal: new AbortController().signal,
+      sink: (first, batch) => got.set(first, batch),
+    });
+    expect(r.mode).toBe('threads');
+    const outcomes = [...got].sort((a, b) => a[0] - b[0]).flatMap(([, b]) => b.outcomes);
+    expect(outcomes.map((o) => (o.ok ? o.tokens : -1))).toEqual(
+      alone.outcomes.map((o) => (o.ok ? o.tokens : -1)),
+    );
+  });
+
+  it('are stopped when the pack turns out to be one for this thread', async () => {
+    const { root, paths } = files(300);
+    const started = prestartWorkers(cfg(), 1)!;
+    const exited = new Promise<number>((resolve) => started.workers[0]!.w.once('exit', resolve));
+    const r = await processFiles(root, paths, cfg(), {
+      threads: 0,
+      started,
+      signal: new AbortController().signal,
+      sink: () => {},
+    });
+    expect(r.mode).toBe('in-thread');
+    expect(typeof (await exited)).toBe('number');
+  });
+
+  it('hand their batches back to this thread when they died before the pool took them', async () => {
+    const { root, paths } = files(400);
+    const alone = await run(root, paths, 0);
+    const started = prestartWorkers(cfg(), 1)!;
+    await started.workers[0]!.w.terminate(); // lost before processFiles listens
+    const got = new Map<number, WireBatch>();
+    await processFiles(root, paths, cfg(), {
+      threads: 1,
+      started,
+      signal: new AbortController().signal,
+      sink: (first, batch) => got.set(first, batch),
+    });
+    const outcomes = [...got].sort((a, b) => a[0] - b[0]).flatMap(([, b]) => b.outcomes);
+    expect(outcomes.map((o) => o.path)).toEqual(paths);
+    expect(outcomes.map((o) => (o.ok ? o.tokens : -1))).toEqual(
+      alone.outcomes.map((o) => (o.ok ? o.tokens : -1)),
+    );
   });
 });

@@ -16,11 +16,20 @@ describe('pack: the warm path', () => {
           Array.from({ length: n }, (_, i) => [`src/m${i}.ts`, `export const x${i} = ${v};\n`]),
         );
       writeFiles(dir.dir, files(1));
-      const ctx = () => makeTestContext({ cwd: dir.dir, home: home.dir, env: {} });
+      let debug: string[] = [];
+      const ctx = () => {
+        debug = [];
+        const c = makeTestContext({ cwd: dir.dir, home: home.dir, env: {} });
+        c.log.debug = (m) => void debug.push(m);
+        return c;
+      };
+      const early = () => debug.some((m) => m.includes('started while listing'));
       const cold = await pack(ctx(), { write: false });
       expect(cold.cache).toMatchObject({ hits: 0, mode: 'threads' });
+      expect(early()).toBe(true); // the walk found enough files, none of them known
       const warm = await pack(ctx(), { write: false });
       expect(warm.cache).toEqual({ hits: 260, misses: 0, mode: 'in-thread' });
+      expect(early()).toBe(false);
       expect(warm.output).toBe(cold.output);
       writeFiles(dir.dir, { 'src/m7.ts': 'export const x7 = 2;\n' });
       const one = await pack(ctx(), { write: false });

@@ -22,6 +22,11 @@ export interface SelectOptions {
   only?: Set<string>;
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
+  /**
+   * The walk's files so far (selected, in output order), after each directory: lets the
+   * pack start its workers while the walk is still going (not called in git mode).
+   */
+  onFound?: (files: readonly string[]) => void;
 }
 
 export interface Selection {
@@ -48,8 +53,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
   const listed = opts.gitignore && inGitWorkTree(opts.root, opts.env) ? await gitListing(opts) : undefined;
   if (listed === undefined) {
     // The walk applies the ignore rules as it goes and lists in output order.
-    const { exclude, include } = opts;
-    return { files: walk(opts).filter((p) => !exclude(p) && (!include || include.ignores(p))), mode: 'walk' };
+    return { files: walk(opts), mode: 'walk' };
   }
   const names = ignoreFileNames(opts.dotIgnore !== false);
   const keep = filterFor(opts, specloopIgnores(opts.root, listed, names));
@@ -131,6 +135,7 @@ function filterFor(opts: SelectOptions, sl: IgnoreStack | undefined): (rel: stri
  */
 function walk(opts: SelectOptions): string[] {
   const out: string[] = [];
+  const { exclude, include, onFound } = opts;
   const dm = opts.defaultIgnore;
   const names = ignoreFileNames(opts.dotIgnore !== false);
   // With a wanted list, enter only the directories on the way to a wanted file.
@@ -172,7 +177,11 @@ function walk(opts: SelectOptions): string[] {
     subdirs.sort(byCodeUnit);
     files.sort(byCodeUnit);
     for (const d of subdirs) visit(join(abs, d), `${rel + d}/`, git, sl);
-    for (const f of files) out.push(rel + f);
+    for (const f of files) {
+      const p = rel + f;
+      if (!exclude(p) && (!include || include.ignores(p))) out.push(p);
+    }
+    if (files.length > 0) onFound?.(out);
   };
   visit(opts.root, '', rootGit, new IgnoreStack());
   return out;
