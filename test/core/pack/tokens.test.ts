@@ -76,6 +76,23 @@ describe('token counting', () => {
     expect(await countTokens('deadbeef'.repeat(100_000))).toBeGreaterThan(100_000);
   });
 
+  it('stays exact while its tables grow (tens of thousands of distinct pieces), and after', async () => {
+    const counter = new TokenCounter(await loadEncoding('o200k_base'));
+    // distinct short (3-8 chars) and long identifiers, many more than the tables start with
+    const words = Array.from({ length: 90_000 }, (_, i) => {
+      const w = (i * 2654435761)
+        .toString(26)
+        .replace(/./g, (c) => String.fromCharCode(97 + Number.parseInt(c, 26)));
+      return i % 3 === 0 ? `${w}${w}`.slice(0, 9 + (i % 6)) : w.slice(0, 3 + (i % 6));
+    });
+    for (let k = 0; k < words.length; k += 15_000) {
+      const text = words.slice(k, k + 15_000).join(' ');
+      expect(counter.count(text)).toBe(referenceTokens(text));
+    }
+    const again = words.slice(0, 5000).join(' '); // answered from the grown tables
+    expect(counter.count(again)).toBe(referenceTokens(again));
+  });
+
   it('counts the empty string as zero tokens', async () => {
     expect(await countTokens('')).toBe(0);
   });
