@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync, writevSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  writev,
+  writevSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { WirePacked } from './wire.js';
@@ -21,7 +31,8 @@ export interface BlockStore {
   /** Write the blocks to `fd`; the last one gets `lastTail` instead of its tail. */
   copy(blocks: StoredBlock[], fd: number): void;
   text(blocks: StoredBlock[]): string;
-  dispose(): void;
+  /** Let go of everything (a pack that failed leaves no file); waits for writes in flight. */
+  dispose(): void | Promise<void>;
   /**
    * Write out every block put so far and let go of their buffers (see arena.ts); returns
    * the buffer of any bytes still held back. Stores that keep blocks' bytes do not have it.
@@ -108,6 +119,15 @@ class Pending {
         : new Uint8Array(r.buffer, r.byteOffset, this.runEnd - r.byteOffset),
     );
     this.run = undefined;
+  }
+
+  /** Everything, in order, leaving this empty. */
+  take(): Uint8Array[] {
+    this.close();
+    const parts = this.parts;
+    this.parts = [];
+    this.length = 0;
+    return parts;
   }
 
   /** Write everything to `fd` and start empty. */
@@ -207,13 +227,7 @@ export class FileStore implements BlockStore {
 
 /** Write `parts` fully (writev may write less than asked, and takes ≤ 1024 buffers). */
 function writeAll(fd: number, parts: Uint8Array[]): void {
-  while (parts.length > 0) {
-    let n = writevSync(fd, parts.slice(0, 1024));
-    let k = 0;
-    while (k < parts.length && n >= parts[k]!.length) n -= parts[k++]!.length;
-    parts = parts.slice(k);
-    if (n > 0) parts[0] = parts[0]!.subarray(n);
-  }
+  while (parts.length > 0) parts = rest(parts, writevSync(fd, parts.slice(0, 1024)));
 }
 
 /**
@@ -242,10 +256,13 @@ export class DirectStore implements BlockStore {
   private readonly pending = new Pending();
   private heldTail: Uint8Array | undefined;
   private done = false;
-  private readonly headerBytes: number;
   private tmp2: string | undefined;
   /** Nothing is in the temp file yet: the blocks wait in `pending` for the final header. */
   private holding = true;
+  /** The header the written blocks follow. */
+  private lead: string;
+  /** The blocks' write on libuv's thread pool (see begin). */
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly output: string,
@@ -264,7 +281,7 @@ export class DirectStore implements BlockStore {
         hint: 'choose a writable path with -o (nothing was written)',
       });
     }
-    this.headerBytes = Buffer.byteLength(header);
+    this.lead = header;
   }
 
   /** From now on the blocks go out as they come, behind the first header. */
@@ -272,6 +289,40 @@ export class DirectStore implements BlockStore {
     if (!this.holding) return;
     this.holding = false;
     writeAll(this.fd, [Buffer.from(this.header)]);
+  }
+
+  /**
+   * Every block is in: write the held ones behind `header` (the final one, as far as the
+   * caller knows) on libuv's thread pool, while this thread counts the header and builds
+   * the footer; `finish` waits for it. No more `put` after this.
+   */
+  begin(header: string, last: StoredBlock | undefined): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.closeLast(last);
+    const parts = [Buffer.from(header), ...this.pending.take()];
+    this.lead = header;
+    const total = parts.reduce((a, b) => a + b.length, 0);
+    this.writing = new Promise<void>((resolve, reject) =>
+      writev(this.fd, parts, (err, n) => {
+        if (err) return reject(err);
+        try {
+          // libuv writes them all; should it ever stop short, the rest goes out here
+          if (n < total) writeAll(this.fd, rest(parts, n));
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+    this.writing.catch(() => {}); // finish / dispose see the failure
+  }
+
+  /** The last block's tail (`lastTail` if it differs), once. */
+  private closeLast(last: StoredBlock | undefined): void {
+    if (last && this.heldTail)
+      this.pending.push(last.lastTail !== undefined ? Buffer.from(last.lastTail) : this.heldTail);
+    this.heldTail = undefined;
   }
 
   private push(b: Uint8Array): void {
@@ -302,26 +353,26 @@ export class DirectStore implements BlockStore {
 
   /**
    * Close the pack: the last block's tail (`lastTail` if it differs), the footer, rename.
-   * Held blocks go out behind `header`; streamed ones, when `header` differs from the one
+   * Held blocks go out behind `header`; written ones, when `header` differs from the one
    * they follow (the tree marks files that were then left out), are copied once behind it.
    */
-  finish(header: string, last: StoredBlock | undefined, footer: string): void {
+  async finish(header: string, last: StoredBlock | undefined, footer: string): Promise<void> {
     try {
-      if (last && this.heldTail)
-        this.push(last.lastTail !== undefined ? Buffer.from(last.lastTail) : this.heldTail);
-      this.push(Buffer.from(footer));
+      await this.writing;
+      this.closeLast(last);
+      this.pending.push(Buffer.from(footer));
       let from = this.tmp;
       if (this.holding) {
         writeAll(this.fd, [Buffer.from(header)]);
         this.flush();
         fsyncSync(this.fd);
-      } else if (header !== this.header) {
+      } else if (header !== this.lead) {
         this.flush();
         from = `${this.tmp}.2`;
         const fd = openSync(from, 'w', 0o644);
         try {
           writeSync(fd, header);
-          copyFrom(this.fd, this.headerBytes, fd);
+          copyFrom(this.fd, Buffer.byteLength(this.lead), fd);
           fsyncSync(fd);
         } finally {
           closeSync(fd);
@@ -352,7 +403,11 @@ export class DirectStore implements BlockStore {
     throw new Error('DirectStore writes as it goes');
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
+    if (this.done) return;
+    // a write in flight still holds the descriptor: closing it under the write could let
+    // the number be reused, and the write land in another file
+    await this.writing?.catch(() => {});
     if (this.done) return;
     try {
       closeSync(this.fd);
@@ -360,6 +415,15 @@ export class DirectStore implements BlockStore {
     rmSync(this.tmp, { force: true });
     if (this.tmp2) rmSync(this.tmp2, { force: true });
   }
+}
+
+/** `parts` without their first `n` bytes. */
+function rest(parts: Uint8Array[], n: number): Uint8Array[] {
+  let k = 0;
+  while (k < parts.length && n >= parts[k]!.length) n -= parts[k++]!.length;
+  const out = parts.slice(k);
+  if (n > 0 && out.length > 0) out[0] = out[0]!.subarray(n);
+  return out;
 }
 
 /** Copy everything from byte `start` of `src` to the end onto `dst`. */

@@ -173,7 +173,7 @@ async function packSelected(
       ctx.log.debug(`pack: ${o.encoding} rank table ${ranks === 'built' ? 'loaded as built' : 'parsed'}`);
     return result;
   } finally {
-    store.dispose();
+    await store.dispose();
     progress?.stop();
   }
 }
@@ -215,6 +215,9 @@ async function finish(
   };
   const label = (x: SkippedFile) => SKIP_LABEL[x.reason];
   const tA = performance.now();
+  // Nothing will be dropped (no budget, no split): the blocks go out behind the final
+  // header while this thread counts it and builds the footer.
+  if (store instanceof DirectStore) store.begin(renderer.header(headerFor([], 0)), packed.at(-1));
   const { parts, dropped } = await assemble({
     files: o.files ? packed : [],
     renderer,
@@ -252,7 +255,7 @@ async function finish(
     if (ctx.signal.aborted) throw new InterruptedError();
     const tW = performance.now();
     if (store instanceof DirectStore)
-      store.finish(parts[0]!.header, parts[0]!.files.at(-1), parts[0]!.footer);
+      await store.finish(parts[0]!.header, parts[0]!.files.at(-1), parts[0]!.footer);
     else writeParts(written, store);
     ctx.log.debug(`pack: assemble ${Math.round(tW - tA)} ms, write ${Math.round(performance.now() - tW)} ms`);
   }
