@@ -588,7 +588,9 @@ export class FileProcessor {
       let found = this.cfg.cache.get(key);
       if (found === undefined && this.cleared.has(blob) && !pathForcesScan(path)) found = '';
       if (found === undefined) {
-        const scan = await scanForSecrets(path, raw);
+        // UTF-8: the prefilter reads the bytes raw was decoded from (hasSecretHintBytes)
+        const bytes = range ? { buf, start: range[0], end: range[1] } : undefined;
+        const scan = await scanForSecrets(path, raw, bytes);
         found = describeFindings(scan.findings);
         if (scan.byContent) this.cleared.add(blob);
         this.remember(key, found);
