@@ -6,6 +6,7 @@ import {
   installedPresetVersion,
   KNOWN_PRESET_VERSION,
   mayHoldSecret,
+  scanForSecrets,
 } from '../../../src/core/pack/secrets.js';
 import { AWS_SECRET_LINE, privateKeyPem, realTexts } from '../../support/pack-fixtures.js';
 
@@ -53,6 +54,25 @@ describe('secret scan', () => {
       if ((await lint(path, text)).length > 0)
         expect({ path, may: mayHoldSecret(path, text) }).toEqual({ path, may: true });
     }
+  });
+
+  it('scans a text the same from its UTF-8 bytes (the pack reads a range of the file it read)', async () => {
+    const texts = [
+      ...Object.entries(SAMPLES),
+      ['a.ts', 'export const answer = 42;\n'],
+      ['é.md', 'café — 中文 ghp_ nothing here\u2028'],
+      ['.env', 'PASSWORD=hunter2hunter2\n'],
+    ];
+    for (const [path, text] of texts) {
+      const buf = Buffer.from(`\ufeff  ${text}  \n`);
+      const start = Buffer.byteLength('\ufeff  ');
+      const bytes = { buf, start, end: start + Buffer.byteLength(text) };
+      expect({ path, scan: await scanForSecrets(path, text, bytes) }).toEqual({
+        path,
+        scan: await scanForSecrets(path, text),
+      });
+    }
+    expect((await scanForSecrets('gh.ts', SAMPLES['gh.ts']!)).findings).not.toEqual([]);
   });
 
   it('knows the installed preset (a new version: re-check the prefilter, then bump KNOWN_PRESET_VERSION)', () => {
