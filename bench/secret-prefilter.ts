@@ -2,8 +2,9 @@
  * `npx tsx bench/secret-prefilter.ts [DIR] [PASSES]`: the secret prefilter's pass over a
  * corpus's text (default: the bench:pack npm corpus, files < 1 MB without NUL, valid UTF-8,
  * trimmed as pack trims them), as a string (hasSecretHint on the decoded text) and as bytes
- * (hasSecretHintBytes on the Buffer), alternating in one process; prints the min of PASSES
- * (default 10) per form and checks both find the same files.
+ * (contentFlags on the Buffer), alternating in one process; prints the min of PASSES
+ * (default 10) per form and checks both find the same files. The byte pass (contentFlags)
+ * also answers render/xml.ts needsCdataWork, which the string form does not.
  */
 import { isUtf8 } from 'node:buffer';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { tuneCompilerForPack } from '../src/core/pack/compiler-tuning.js';
 import { trimmedRange } from '../src/core/pack/file-text.js';
 
 tuneCompilerForPack(); // as pack runs it (before the pass is compiled)
-const { hasSecretHint, hasSecretHintBytes } = await import('../src/core/pack/secret-prefilter.js');
+const { contentFlags, hasSecretHint, SECRET_HINT } = await import('../src/core/pack/secret-prefilter.js');
 
 const dir = process.argv[2] ?? '/work/corpus/npm';
 const passes = Number(process.argv[3] ?? 10);
@@ -48,7 +49,7 @@ function strings(): number {
 }
 function ofBytes(): number {
   let n = 0;
-  for (let k = 0; k < bufs.length; k++) if (hasSecretHintBytes(bufs[k]!, starts[k]!, ends[k]!)) n++;
+  for (let k = 0; k < bufs.length; k++) if (contentFlags(bufs[k]!, starts[k]!, ends[k]!) & SECRET_HINT) n++;
   return n;
 }
 

@@ -12,7 +12,7 @@
  * (fuzzed and checked on real files in test/core/pack/secret-prefilter.test.ts): keep the
  * two in step.
  *
- * hasSecretHintBytes is the same pass over a file's UTF-8 bytes (no decoded string: a
+ * contentFlags is the same pass over a file's UTF-8 bytes (no decoded string: a
  * byte loop is ~1.7x cheaper than a charCodeAt one). It carries over because UTF-8 keeps
  * ASCII as single bytes and every byte of a multi-byte char is >= 0x80: pairs and
  * anchors are ASCII, so they sit at the same places, and an anchor's byte offset is a
@@ -22,6 +22,8 @@
  * `$` or `\b` (shapeOf refuses them), so a match in the window is a match in the text,
  * and a miss is final once the window holds the longest possible match, reaches the end,
  * or holds a char no match can (outside the rule's alphabet); else the window grows.
+ * The byte pass also notes, in the same table, whether XML's CDATA would have anything to
+ * change (XML_PAIR), so the XML style need not scan the text again.
  */
 
 interface Rule {
@@ -221,27 +223,41 @@ for (const r of RULES) {
       BY_PAIR[PAIRS[key]! - 1]!.push(r);
     }
 }
-if (BY_PAIR.length >= DISCORD_PAIR) throw new Error('secret prefilter: too many anchor pairs');
+/**
+ * The entry of the pairs that may hold what XML's CDATA must change (render/xml.ts
+ * `needsCdataWork`): a C0 control but tab, LF and CR (after any char or byte), `]]` (then
+ * `>`), and bytes BF BE / BF BF (U+FFFE and U+FFFF are EF BF BE and EF BF BF). No rule
+ * has them; only the byte pass notes them (contentFlags), the string pass passes over them.
+ */
+const XML_PAIR = DISCORD_PAIR - 1;
+if (BY_PAIR.length >= XML_PAIR) throw new Error('secret prefilter: too many anchor pairs');
 for (const x of [77, 78, 79])
   for (let c = 0; c < 128; c++) {
     DISCORD.alphabet!.lastIndex = 0;
     DISCORD.alphabet!.test(String.fromCharCode(c));
     if (DISCORD.alphabet!.lastIndex === 1) PAIRS[(x << 8) | c]! |= DISCORD_PAIR;
   }
+const xmlPair = (key: number) => {
+  if (PAIRS[key] !== 0) throw new Error('secret prefilter: an XML pair is a rule pair');
+  PAIRS[key] = XML_PAIR;
+};
+for (let c = 0; c < 32; c++)
+  if (c !== 9 && c !== 10 && c !== 13) for (let x = 0; x < 256; x++) xmlPair((x << 8) | c);
+for (const key of [0x5d5d, 0xbfbe, 0xbfbf]) xmlPair(key);
 
 /**
- * The chars that may follow each pair (128: a non-ASCII char or the end): THIRD[(list - 1) *
- * 129 + c] is 1 when some rule of BY_PAIR[list - 1] may match with `c` third. Most pairs
- * of rules are common ones (`se`, `li`, `po`, `pr`, `ac`): of the 2.1 M the bench corpus
- * holds, this settles 1.8 M without trying their rules.
+ * The chars that may follow each pair (128-255: a non-ASCII char or byte, or the end):
+ * THIRD[(list - 1) << 8 | c] is 1 when some rule of BY_PAIR[list - 1] may match with `c`
+ * third. Most pairs of rules are common ones (`se`, `li`, `po`, `pr`, `ac`): of the 2.1 M
+ * the bench corpus holds, this settles 1.8 M without trying their rules.
  */
-const THIRD = new Uint8Array(BY_PAIR.length * 129);
+const THIRD = new Uint8Array(BY_PAIR.length << 8);
 BY_PAIR.forEach((list, k) => {
   for (const r of list) {
-    if (r.anchor.length < 3) THIRD.fill(1, k * 129, (k + 1) * 129);
+    if (r.anchor.length < 3) THIRD.fill(1, k << 8, (k + 1) << 8);
     else
       for (const c of r.anyCase ? cases(r.anchor.charCodeAt(2)) : [r.anchor.charCodeAt(2)])
-        THIRD[k * 129 + c] = 1;
+        THIRD[(k << 8) | c] = 1;
   }
 });
 
@@ -283,11 +299,11 @@ export function hasSecretHint(text: string): boolean {
   const n = text.length;
   let prev = 128; // no pair ends at the first char
   for (let i = 0; i < n; i++) {
-    // up to the next pair hit, in a loop of its own (see hasSecretHintBytes)
+    // up to the next pair hit, in a loop of its own (see contentFlags)
     let v = 0;
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
-      const k = c < 128 ? c : 128;
+      const k = Math.min(c, 128);
       v = PAIRS[(prev << 8) | k]!;
       prev = k;
       if (v !== 0) break;
@@ -301,9 +317,9 @@ export function hasSecretHint(text: string): boolean {
 function pairAt(text: string, p: number, v: number): boolean {
   if ((v & DISCORD_PAIR) !== 0 && discordAt(text, p)) return true;
   const list = v & (DISCORD_PAIR - 1);
-  if (list === 0) return false;
-  const d = p + 2 < text.length ? text.charCodeAt(p + 2) : 128;
-  if (THIRD[(list - 1) * 129 + (d < 128 ? d : 128)] === 0) return false;
+  if (list === 0 || list === XML_PAIR) return false;
+  const d = p + 2 < text.length ? Math.min(text.charCodeAt(p + 2), 128) : 128;
+  if (THIRD[((list - 1) << 8) | d] === 0) return false;
   // indexed: leaving a for-of early looks up the iterator's `return`, a deopt at the first hint
   const rules = BY_PAIR[list - 1]!;
   for (let k = 0; k < rules.length; k++) if (ruleAt(text, p, rules[k]!)) return true;
@@ -323,7 +339,7 @@ const GROW = 4;
  */
 function matchesAt(buf: Buffer, s: number, end: number, r: Rule): boolean {
   const re = r.re!;
-  for (let w = r.maxLen < WINDOW ? r.maxLen : WINDOW; ; w *= GROW) {
+  for (let w = Math.min(r.maxLen, WINDOW); ; w *= GROW) {
     let e = s + w;
     if (e >= end) e = end;
     else while (e < end && (buf[e]! & 0xc0) === 0x80) e++; // not inside a char
@@ -374,12 +390,19 @@ function discordAtBytes(buf: Buffer, i: number, end: number): boolean {
   return matchesAt(buf, i, end, DISCORD);
 }
 
+/** contentFlags: the text holds a secret hint (the pass stops there). */
+export const SECRET_HINT = 1;
+/** contentFlags: XML's CDATA may have something to change (always set with SECRET_HINT). */
+export const CDATA_WORK = 2;
+
 /**
- * hasSecretHint(buf.toString('utf8', start, end)) without decoding: `buf[start, end)` must
- * be valid UTF-8 (see the module doc).
+ * What the byte pass finds in `buf[start, end)` (valid UTF-8; text = its decoded string):
+ * SECRET_HINT iff hasSecretHint(text) (see the module doc), and riding along, unless there
+ * is a hint, CDATA_WORK iff render/xml.ts needsCdataWork(text).
  */
-export function hasSecretHintBytes(buf: Buffer, start: number, end: number): boolean {
+export function contentFlags(buf: Buffer, start: number, end: number): number {
   let prev = 128; // no pair ends at the first byte
+  let flags = 0;
   for (let i = start; i < end; i++) {
     // Up to the next pair hit, in a loop of its own: with the hits' code inlined into the
     // one loop, V8 compiled the per-byte step ~40% slower (on the bench corpus).
@@ -390,9 +413,19 @@ export function hasSecretHintBytes(buf: Buffer, start: number, end: number): boo
       prev = c;
       if (v !== 0) break;
     }
-    if (v !== 0 && pairAtBytes(buf, i - 1, start, end, v)) return true;
+    if (v === XML_PAIR) {
+      if (cdataAt(buf, i - 1, start, end)) flags = CDATA_WORK;
+    } else if (v !== 0 && pairAtBytes(buf, i - 1, start, end, v)) return SECRET_HINT | CDATA_WORK;
   }
-  return false;
+  return flags;
+}
+
+/** Whether the XML pair at `p` (see XML_PAIR) is what it may be. */
+function cdataAt(buf: Buffer, p: number, start: number, end: number): boolean {
+  const c = buf[p + 1]!;
+  if (c === 0x5d) return p + 2 < end && buf[p + 2] === 0x3e; // ]]>
+  if (c >= 0x80) return p > start && buf[p - 1] === 0xef; // U+FFFE, U+FFFF
+  return true; // a control
 }
 
 /** pairAt in bytes. */
@@ -401,7 +434,7 @@ function pairAtBytes(buf: Buffer, p: number, start: number, end: number, v: numb
   const list = v & (DISCORD_PAIR - 1);
   if (list === 0) return false;
   const d = p + 2 < end ? buf[p + 2]! : 128;
-  if (THIRD[(list - 1) * 129 + (d < 128 ? d : 128)] === 0) return false;
+  if (THIRD[((list - 1) << 8) | d] === 0) return false;
   const rules = BY_PAIR[list - 1]!;
   for (let k = 0; k < rules.length; k++) if (ruleAtBytes(buf, p, start, end, rules[k]!)) return true;
   return false;
@@ -409,12 +442,12 @@ function pairAtBytes(buf: Buffer, p: number, start: number, end: number, v: numb
 
 /**
  * Texts that take each branch of the pass (non-ASCII, a discord-like start, anchors whose
- * rule fails, any-case anchors, windows that grow or end inside a char, a hint): run at
+ * rule fails, any-case anchors, windows that grow or end inside a char, XML pairs, a hint): run at
  * load, as strings and as bytes, so the loops V8 compiles have seen them all and are not
  * thrown away at the first file that meets one.
  */
 const WARM_UP = [
-  'é Mxxxxxxxxxxxxxxxxxxxxxxxx.x.y Nope Other AIzaX sk_live_x eyJx SKx gh_ sig=x ://x@',
+  'é Mxxxxxxxxxxxxxxxxxxxxxxxx.x.y Nope Other AIzaX sk_live_x eyJx SKx gh_ sig=x ://x@ a[b[0]] \x1b \uffff \u0fff',
   'SECRET Secret secret_x Mongodb mysql Postgres hooks.x Twilix ACCOUNT_ID= account Q~ 1:AAx',
   `中 _auth\u00a0x eyJ${'x'.repeat(200)}. ://${'x'.repeat(300)}:x _auth ${'\u2028'.repeat(50)}x`,
   'AIDA',
@@ -424,5 +457,5 @@ const WARM_BYTES = WARM_UP.map((t) => Buffer.from(t));
 // calls: fewer rounds left branches that a pack reached first unrecorded (a deopt there)
 for (let k = 0; k < 12; k++) {
   for (const t of WARM_UP) hasSecretHint(t);
-  for (const b of WARM_BYTES) hasSecretHintBytes(b, 0, b.length);
+  for (const b of WARM_BYTES) contentFlags(b, 0, b.length);
 }

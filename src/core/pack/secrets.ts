@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import perfHooks from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import { PATTERN_HINTS, SECRET_PATTERNS } from './secret-patterns.js';
-import { hasSecretHint, hasSecretHintBytes } from './secret-prefilter.js';
+import { hasSecretHint } from './secret-prefilter.js';
 
 /** A secretlint finding, reduced to what the summary shows (never the secret itself). */
 export interface SecretFinding {
@@ -123,32 +123,20 @@ export function pathForcesScan(filePath: string): boolean {
   return !presetKnown || !prefilter || filePath.endsWith('.p12') || ENV_STYLE_NAME.test(filePath);
 }
 
-/** `content` as the UTF-8 bytes it was decoded from: `buf.toString('utf8', start, end)`. */
-export interface ContentBytes {
-  buf: Buffer;
-  start: number;
-  end: number;
-}
-
 /**
  * findSecrets, and `byContent`: the text holds no hint of any rule, so every file with it
- * whose name does not force a scan (pathForcesScan) has no finding either. With `bytes`
- * (valid UTF-8) the prefilter reads those rather than `content` (hasSecretHintBytes: the
- * same answer, cheaper); `content` is then what secretlint reads, only when there is a hint
- * or the path forces a scan.
+ * whose name does not force a scan (pathForcesScan) has no finding either. `knownHint`:
+ * hasSecretHint(content) when the caller has it already (the pack's one pass over a file's
+ * bytes, secret-prefilter.ts contentFlags); secretlint reads `content` only when there is
+ * a hint or the path forces a scan.
  */
 export async function scanForSecrets(
   filePath: string,
   content: string,
-  bytes?: ContentBytes,
+  knownHint?: boolean,
 ): Promise<{ findings: SecretFinding[]; byContent: boolean }> {
   presetKnown ??= installedPresetVersion() === KNOWN_PRESET_VERSION;
-  const hint =
-    presetKnown && prefilter
-      ? bytes
-        ? hasSecretHintBytes(bytes.buf, bytes.start, bytes.end)
-        : hasSecretHint(content)
-      : undefined;
+  const hint = presetKnown && prefilter ? (knownHint ?? hasSecretHint(content)) : undefined;
   const byContent = hint === false;
   if (byContent && !pathForcesScan(filePath)) return { findings: [], byContent };
   return { findings: unique(await locate(filePath, content, hint)), byContent };

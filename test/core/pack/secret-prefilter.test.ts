@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasSecretHint, hasSecretHintBytes, shapeOf } from '../../../src/core/pack/secret-prefilter.js';
+import { needsCdataWork } from '../../../src/core/pack/render/xml.js';
+import {
+  CDATA_WORK,
+  contentFlags,
+  hasSecretHint,
+  SECRET_HINT,
+  shapeOf,
+} from '../../../src/core/pack/secret-prefilter.js';
 import { matchesSecretHints } from '../../../src/core/pack/secrets.js';
 import { AWS_SECRET_LINE, privateKeyPem, realTexts } from '../../support/pack-fixtures.js';
 
@@ -118,7 +125,8 @@ describe('secret prefilter in one pass', () => {
 
 /** Chars that are several UTF-8 bytes; U+00A0, U+2028, U+FEFF and U+3000 are non-u `\s`. */
 const WIDE = ['\u00a0', '\u2028', '\ufeff', '\u3000', 'é', '中', '😀', 'ſ', 'K'];
-const ws = (n: number) => Array.from({ length: n }, (_, i) => [' ', '\u00a0', '\t', '\u2028', '\ufeff'][i % 5]).join('');
+const ws = (n: number) =>
+  Array.from({ length: n }, (_, i) => [' ', '\u00a0', '\t', '\u2028', '\ufeff'][i % 5]).join('');
 
 /**
  * Matches longer than the byte pass's first window (128 bytes), with multi-byte chars inside
@@ -149,12 +157,21 @@ const LONG: [string, boolean][] = [
 ];
 const LONG_TEXTS = LONG.map(([t]) => t);
 
+const hasSecretHintBytes = (buf: Buffer, start: number, end: number) =>
+  (contentFlags(buf, start, end) & SECRET_HINT) !== 0;
+
 /** The byte pass on `text` between `before` and `after` (the file's bytes outside the range). */
-function bytesHint(before: string, text: string, after: string): boolean {
+function flagsOf(before: string, text: string, after: string): number {
   const buf = Buffer.from(before + text + after);
   const start = Buffer.byteLength(before);
-  return hasSecretHintBytes(buf, start, start + Buffer.byteLength(text));
+  return contentFlags(buf, start, start + Buffer.byteLength(text));
 }
+const bytesHint = (before: string, text: string, after: string) =>
+  (flagsOf(before, text, after) & SECRET_HINT) !== 0;
+
+/** What the byte pass must say of `text`: its hint, and unless there is one, its CDATA work. */
+const expectedFlags = (text: string) =>
+  hasSecretHint(text) ? SECRET_HINT | CDATA_WORK : needsCdataWork(text) ? CDATA_WORK : 0;
 
 describe('secret prefilter over bytes', () => {
   it('agrees with the string pass on every shape, near miss and long match, wherever the range is', () => {
@@ -172,32 +189,44 @@ describe('secret prefilter over bytes', () => {
   });
 
   it('agrees with the string pass (and the regexes) on random text, anchors next to multi-byte chars', () => {
-    const anchors = ['eyJ', '.eyJ', '_auth', 'Token', '=', 'account', 'ACCOUNT_ID', '://', ':', '@', 'SG.', 'Q~', ':AA'];
+    const anchors = [
+      'eyJ',
+      '.eyJ',
+      '_auth',
+      'Token',
+      '=',
+      'account',
+      'ACCOUNT_ID',
+      '://',
+      ':',
+      '@',
+      'SG.',
+      'Q~',
+      ':AA',
+    ];
     const piece = fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...SHAPES, ...near, ...LONG_TEXTS) },
-      { weight: 3, arbitrary: fc.constantFrom(...anchors, 'gh', 'secret', 'M', 'N', 'O', '.', '"', "'", '7', '-') },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(...anchors, 'gh', 'secret', 'M', 'N', 'O', '.', '"', "'", '7', '-'),
+      },
       { weight: 3, arbitrary: fc.constantFrom(...WIDE, ' ', '\n', '\t') },
       { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.:=\-/~%+"']{0,40}$/) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }).map((n) => tok(n)) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 80 }).map((n) => ws(n)) },
     );
     fc.assert(
-      fc.property(
-        fc.array(piece, { maxLength: 16 }),
-        fc.nat(),
-        fc.nat(),
-        (parts, x, z) => {
-          // the range: parts [a, b) of the file (a and b at char boundaries)
-          const a = x % (parts.length + 1);
-          const b = a + (z % (parts.length - a + 1));
-          const text = parts.slice(a, b).join('');
-          const hint = hasSecretHint(text);
-          return (
-            bytesHint(parts.slice(0, a).join(''), text, parts.slice(b).join('')) === hint &&
-            hint === matchesSecretHints(text)
-          );
-        },
-      ),
+      fc.property(fc.array(piece, { maxLength: 16 }), fc.nat(), fc.nat(), (parts, x, z) => {
+        // the range: parts [a, b) of the file (a and b at char boundaries)
+        const a = x % (parts.length + 1);
+        const b = a + (z % (parts.length - a + 1));
+        const text = parts.slice(a, b).join('');
+        const hint = hasSecretHint(text);
+        return (
+          bytesHint(parts.slice(0, a).join(''), text, parts.slice(b).join('')) === hint &&
+          hint === matchesSecretHints(text)
+        );
+      }),
       { numRuns: 4000 },
     );
   });
@@ -212,7 +241,8 @@ describe('secret prefilter over bytes', () => {
       for (let k = 997; k < text.length; k *= 3) {
         const s = Buffer.byteLength(text.slice(0, k >> 1));
         const e = Buffer.byteLength(text.slice(0, k));
-        if (hasSecretHintBytes(buf, s, e) !== hasSecretHint(buf.toString('utf8', s, e))) differ.push(`${path}@${k}`);
+        if (hasSecretHintBytes(buf, s, e) !== hasSecretHint(buf.toString('utf8', s, e)))
+          differ.push(`${path}@${k}`);
       }
     }
     expect(differ).toEqual([]);
@@ -234,5 +264,63 @@ describe('secret prefilter over bytes', () => {
     for (const bad of ['a.b', '^a', 'a$', 'a\\b', '(?=a)', '(?<=a)b', '(a)\\1', '[^a]', '\\S'])
       expect(() => shapeOf(new RegExp(bad, 'y')), bad).toThrow(/unsupported/);
     expect(() => shapeOf(/a/uy)).toThrow(/flags/);
+  });
+});
+
+describe('the byte pass on what XML CDATA must change', () => {
+  it('finds each char XML forbids (every BMP char, and astral ones) and `]]>`, nothing else', () => {
+    const wrong: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue; // not a char on its own (no UTF-8)
+      const t = `a${String.fromCodePoint(c)}b`;
+      if (flagsOf('', t, '') !== expectedFlags(t)) wrong.push(c);
+    }
+    for (const t of ['😀', '\u{10fffe}', '\u{10ffff}', '\u{1fffe}'])
+      if (flagsOf('', t, '') !== expectedFlags(t)) wrong.push(t.codePointAt(0)!);
+    expect(wrong).toEqual([]);
+    for (const t of [
+      ']]>',
+      'a]]>b',
+      ']]',
+      ']>',
+      ']] >',
+      'a[b[0]]>1',
+      '\x1b[0m',
+      '\x00',
+      '\t\n\r',
+      '\uffff',
+      '\ufffe',
+      '\u0fff\u1fff',
+    ])
+      for (const [b, a] of [
+        ['', ''],
+        [']', '>'],
+        ['\uffef', '\ufffe'],
+        ['\x1b', '\x01'],
+      ] as const)
+        expect({ t, b, a, flags: flagsOf(b, t, a) }).toEqual({ t, b, a, flags: expectedFlags(t) });
+  });
+
+  it('agrees with needsCdataWork (and the hint with the string pass) on random text', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...SHAPES, ...near, ...LONG_TEXTS),
+      fc.constantFrom(']', ']]', '>', ']]>', '\x00', '\x08', '\x0b', '\x1f', '\t', '\r', '\n', '\x7f'),
+      fc.constantFrom('\ufffe', '\uffff', '\ufffd', '\u0fff', '\uefbf', ...WIDE),
+      fc.stringMatching(/^[A-Za-z0-9_.:=\-/~%+"'\]>]{0,30}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), fc.nat(), fc.nat(), (parts, x, z) => {
+        const a = x % (parts.length + 1);
+        const b = a + (z % (parts.length - a + 1));
+        const text = parts.slice(a, b).join('');
+        return flagsOf(parts.slice(0, a).join(''), text, parts.slice(b).join('')) === expectedFlags(text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('agrees with needsCdataWork on real files', () => {
+    const differ = realTexts(150).filter(({ text }) => flagsOf('', text, '') !== expectedFlags(text));
+    expect(differ.map((t) => t.path)).toEqual([]);
   });
 });
