@@ -17,6 +17,7 @@ import { canCompress, compressSource } from './compress/index.js';
 import { binaryKind, decodeUtf16, looksBinary, trimmedRange } from './file-text.js';
 import { processContent } from './process-content.js';
 import { styleRenderer } from './render/index.js';
+import { contentFlags, SECRET_HINT } from './secret-prefilter.js';
 import { describeFindings, pathForcesScan, scanForSecrets } from './secrets.js';
 import { compileGlobs } from './select/patterns.js';
 import { blockTokens } from './tokens/blocks.js';
@@ -583,12 +584,17 @@ export class FileProcessor {
       decodedFrom = u16.from;
     }
 
+    // raw holds nothing XML's CDATA must change (known from the byte pass, when it ran)
+    let plain = false;
     if (this.cfg.securityCheck) {
       const key = sha1(`s\0${CACHE_VERSION}\0${blob}`);
       let found = this.cfg.cache.get(key);
       if (found === undefined && this.cleared.has(blob) && !pathForcesScan(path)) found = '';
       if (found === undefined) {
-        const scan = await scanForSecrets(path, raw);
+        // UTF-8: one pass over the bytes raw was decoded from (secret-prefilter.ts)
+        const flags = range ? contentFlags(buf, range[0], range[1]) : -1;
+        plain = flags === 0;
+        const scan = await scanForSecrets(path, raw, flags < 0 ? undefined : (flags & SECRET_HINT) !== 0);
         found = describeFindings(scan.findings);
         if (scan.byContent) this.cleared.add(blob);
         this.remember(key, found);
@@ -621,7 +627,7 @@ export class FileProcessor {
       scanned = seen?.text ?? counter.scan(content);
     }
     const tokens = cached ? hit[0]! : scanned!.total;
-    const block = renderer.file(path, content, tokens);
+    const block = renderer.file(path, content, tokens, plain && content === raw);
     let counted: number[];
     if (cached) {
       counted = hit.slice(1);

@@ -100,11 +100,16 @@ export function matchesSecretHints(content: string): boolean {
 
 /** False only when no rule of the preset could report anything in `content`. */
 export function mayHoldSecret(filePath: string, content: string): boolean {
+  return mayHold(filePath, content);
+}
+
+/** mayHoldSecret, with the content's hint when it is known already. */
+function mayHold(filePath: string, content: string, hint?: boolean): boolean {
   return (
     !prefilter ||
     filePath.endsWith('.p12') || // the GCP rule reads .p12 files from disk itself
     ENV_STYLE_NAME.test(filePath) ||
-    hasSecretHint(content) // = matchesSecretHints(content), in one pass (secret-prefilter.ts)
+    (hint ?? hasSecretHint(content)) // = matchesSecretHints(content), in one pass (secret-prefilter.ts)
   );
 }
 
@@ -120,16 +125,21 @@ export function pathForcesScan(filePath: string): boolean {
 
 /**
  * findSecrets, and `byContent`: the text holds no hint of any rule, so every file with it
- * whose name does not force a scan (pathForcesScan) has no finding either.
+ * whose name does not force a scan (pathForcesScan) has no finding either. `knownHint`:
+ * hasSecretHint(content) when the caller has it already (the pack's one pass over a file's
+ * bytes, secret-prefilter.ts contentFlags); secretlint reads `content` only when there is
+ * a hint or the path forces a scan.
  */
 export async function scanForSecrets(
   filePath: string,
   content: string,
+  knownHint?: boolean,
 ): Promise<{ findings: SecretFinding[]; byContent: boolean }> {
   presetKnown ??= installedPresetVersion() === KNOWN_PRESET_VERSION;
-  const byContent = presetKnown && prefilter && !hasSecretHint(content);
+  const hint = presetKnown && prefilter ? (knownHint ?? hasSecretHint(content)) : undefined;
+  const byContent = hint === false;
   if (byContent && !pathForcesScan(filePath)) return { findings: [], byContent };
-  return { findings: await findSecrets(filePath, content), byContent };
+  return { findings: unique(await locate(filePath, content, hint)), byContent };
 }
 
 async function createLinter(): Promise<Lint> {
@@ -186,12 +196,13 @@ function silenceMarks(): boolean {
   }
 }
 
-async function locate(filePath: string, content: string): Promise<Located[]> {
+/** secretlint's findings in `content`; `hint`: its hasSecretHint when known already. */
+async function locate(filePath: string, content: string, hint?: boolean): Promise<Located[]> {
   presetKnown ??= installedPresetVersion() === KNOWN_PRESET_VERSION;
-  if (presetKnown && prefilter && !mayHoldSecret(filePath, content)) return [];
+  if (presetKnown && prefilter && !mayHold(filePath, content, hint)) return [];
   linter ??= createLinter();
   const lint = await linter;
-  return mayHoldSecret(filePath, content) ? lint(filePath, content) : [];
+  return mayHold(filePath, content, hint) ? lint(filePath, content) : [];
 }
 
 /**
@@ -199,9 +210,13 @@ async function locate(filePath: string, content: string): Promise<Located[]> {
  * patterns for what it misses (secret-patterns.ts). One finding per rule and message id.
  */
 export async function findSecrets(filePath: string, content: string): Promise<SecretFinding[]> {
+  return unique(await locate(filePath, content));
+}
+
+function unique(found: Located[]): SecretFinding[] {
   const seen = new Set<string>();
   const out: SecretFinding[] = [];
-  for (const { rule, messageId } of await locate(filePath, content)) {
+  for (const { rule, messageId } of found) {
     const key = `${rule}:${messageId}`;
     if (seen.has(key)) continue;
     seen.add(key);

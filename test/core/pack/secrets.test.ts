@@ -1,11 +1,13 @@
 import { lintSource } from '@secretlint/core';
 import { creator } from '@secretlint/secretlint-rule-preset-recommend';
 import { describe, expect, it } from 'vitest';
+import { contentFlags, SECRET_HINT } from '../../../src/core/pack/secret-prefilter.js';
 import {
   findSecrets,
   installedPresetVersion,
   KNOWN_PRESET_VERSION,
   mayHoldSecret,
+  scanForSecrets,
 } from '../../../src/core/pack/secrets.js';
 import { AWS_SECRET_LINE, privateKeyPem, realTexts } from '../../support/pack-fixtures.js';
 
@@ -53,6 +55,24 @@ describe('secret scan', () => {
       if ((await lint(path, text)).length > 0)
         expect({ path, may: mayHoldSecret(path, text) }).toEqual({ path, may: true });
     }
+  });
+
+  it('scans a text the same with its hint known (from the pack byte pass)', async () => {
+    const texts: [string, string][] = [
+      ...Object.entries(SAMPLES),
+      ['a.ts', 'export const answer = 42;\n'],
+      ['é.md', 'café — 中文 ghp_ nothing here\u2028'],
+      ['.env', 'PASSWORD=hunter2hunter2\n'],
+    ];
+    for (const [path, text] of texts) {
+      const buf = Buffer.from(`  ${text}  \n`);
+      const hint = (contentFlags(buf, 2, 2 + Buffer.byteLength(text)) & SECRET_HINT) !== 0;
+      expect({ path, scan: await scanForSecrets(path, text, hint) }).toEqual({
+        path,
+        scan: await scanForSecrets(path, text),
+      });
+    }
+    expect((await scanForSecrets('gh.ts', SAMPLES['gh.ts']!)).findings).not.toEqual([]);
   });
 
   it('knows the installed preset (a new version: re-check the prefilter, then bump KNOWN_PRESET_VERSION)', () => {

@@ -39,6 +39,10 @@ export interface StyleRenderer {
   header(h: HeaderInfo): string;
   /** Header of part 2, 3, … of a split pack. */
   partHeader(h: HeaderInfo, part: number): string;
-  file(path: string, content: string, tokens: number): FileBlock;
+  /**
+   * `plain`: the caller knows `content` holds nothing XML's CDATA must change
+   * (xml.ts needsCdataWork is false), so the XML style need not look.
+   */
+  file(path: string, content: string, tokens: number, plain?: boolean): FileBlock;
   footer(f: FooterInfo): string;
 }

@@ -18,10 +18,18 @@ function xmlChars(s: string): string {
 
 const NEEDS_CDATA_WORK = new RegExp(`${ILLEGAL.source}|\\]\\]>`);
 
+/**
+ * Whether cdata changes `s`: a C0 control but tab, LF and CR, U+FFFE, U+FFFF or `]]>` (the
+ * pack's byte pass, secret-prefilter.ts contentFlags, knows it for most files already).
+ */
+export function needsCdataWork(s: string): boolean {
+  return NEEDS_CDATA_WORK.test(s);
+}
+
 /** File text inside CDATA: `]]>` is split across two sections, illegal characters shown. */
 export function cdata(s: string): string {
   // one scan for the usual case (nothing to change), which returns the very same string
-  return NEEDS_CDATA_WORK.test(s) ? xmlChars(s).replaceAll(']]>', ']]]]><![CDATA[>') : s;
+  return needsCdataWork(s) ? xmlChars(s).replaceAll(']]>', ']]]]><![CDATA[>') : s;
 }
 
 /** An attribute value that parses back to exactly `s` (tab, newline, CR as references). */
@@ -50,10 +58,10 @@ export const xmlStyle: StyleRenderer = {
   partHeader(h, part) {
     return `<pack generator="specloop" name="${xmlEscape(h.name)}" part="${part}" encoding="${h.encoding}">\n<files>\n`;
   },
-  file(path, content): FileBlock {
+  file(path, content, _tokens, plain): FileBlock {
     return {
       open: `<file path="${xmlAttr(path)}"><![CDATA[\n`,
-      body: cdata(content),
+      body: plain ? content : cdata(content),
       tail: '\n]]></file>\n',
     };
   },
