@@ -17,7 +17,7 @@ function makeApp(io: CliIO, program: Command): App {
         try {
           // Lazy: config loading (zod, smol-toml) is not needed for --help.
           const { buildContext } = await import('./context.js');
-          ctx = buildContext(io, global, name, opts?.configOverrides?.(...args), {
+          ctx = await buildContext(io, global, name, opts?.configOverrides?.(...args), {
             configOptional: opts?.configOptional,
           });
           const code = await fn(ctx, ...args);
