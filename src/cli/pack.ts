@@ -111,12 +111,14 @@ Examples:
             const { readAll } = await import('../util/read-all.js');
             fileList = splitPathList(await readAll(ctx.stdin), Boolean(flags.null));
           }
-          const { requireClipboard, copyToClipboard } = await import('../core/pack/clipboard.js');
-          const clip = flags.copy ? requireClipboard(ctx.env) : undefined;
-          const { createProgress } = await import('../util/progress.js');
+          // Imported only when used: each module a pack loads before it starts delays it.
+          const clipboard = flags.copy ? await import('../core/pack/clipboard.js') : undefined;
+          const clip = clipboard?.requireClipboard(ctx.env);
           const quiet = Boolean(flags.quiet);
           const progress =
-            ctx.stderr.isTTY && !flags.jsonSummary && !quiet ? createProgress(ctx.stderr) : undefined;
+            ctx.stderr.isTTY && !flags.jsonSummary && !quiet
+              ? (await import('../util/progress.js')).createProgress(ctx.stderr)
+              : undefined;
           const r = await pack(ctx, {
             dirs: paths,
             fileList,
@@ -125,8 +127,8 @@ Examples:
             progress,
           });
           if (toStdout) ctx.stdout.write(r.output);
-          if (clip)
-            await copyToClipboard(
+          if (clipboard && clip)
+            await clipboard.copyToClipboard(
               clip,
               toStdout ? r.output : await readFile(r.output, 'utf8'),
               ctx.cwd,
