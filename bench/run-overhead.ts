@@ -63,7 +63,7 @@ const io = {
   stderr: { write: () => {}, isTTY: false },
   signal: new AbortController().signal,
 };
-const ctx = buildContext(io, {}, 'run');
+const ctx = await buildContext(io, {}, 'run');
 let firstStepAt = 0;
 const t0 = performance.now();
 const result = await runPlan(ctx, resolveRunSettings(ctx, {}), {

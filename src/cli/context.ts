@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
-import { type LoadedConfig, loadConfig, makeConfig } from '../core/config/load.js';
+import { defaultConfig } from '../core/config/defaults.js';
+import { loadConfigLazily } from '../core/config/lazy-load.js';
+import type { LoadedConfig } from '../core/config/load.js';
 import { firstSightOfTestCommand } from '../core/config/trust.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
@@ -27,14 +29,17 @@ function showNewTestCommand(io: CliIO, home: string, loaded: LoadedConfig): void
   );
 }
 
-/** Build the Context for one command run. Config is loaded now; the LLM client on first use. */
-export function buildContext(
+/**
+ * Build the Context for one command run. Config is loaded now (the schema only when there is
+ * a config file: `loadConfigLazily`); the LLM client on first use.
+ */
+export async function buildContext(
   io: CliIO,
   global: GlobalOptions,
   command: string,
   overrides?: Record<string, unknown>,
   opts: { configOptional?: boolean } = {},
-): Context {
+): Promise<Context> {
   const cwd = global.cwd ? resolve(io.cwd, global.cwd) : io.cwd;
   // --no-color means what NO_COLOR means, for us and for the tools we start.
   const env = global.color === false ? { ...io.env, NO_COLOR: '1' } : io.env;
@@ -43,11 +48,11 @@ export function buildContext(
   let loaded: LoadedConfig;
   try {
     // `trust` must read the file it is asked to trust; `init --force` repairs a config.
-    loaded = loadConfig({ cwd, env, home, overrides, checkTrust: !NO_TRUST_CHECK.has(command) });
+    loaded = await loadConfigLazily({ cwd, env, home, overrides, checkTrust: !NO_TRUST_CHECK.has(command) });
   } catch (err) {
     if (!opts.configOptional || !(err instanceof UsageError)) throw err;
     stderr.write(`warning: ignoring invalid configuration: ${err.message}\n`);
-    loaded = { config: makeConfig({}), sources: [], taskOrigins: {} };
+    loaded = { config: defaultConfig(), sources: [], taskOrigins: {} };
   }
   if (TEST_COMMANDS.has(command)) showNewTestCommand(io, home, loaded);
   const verbose = Boolean(global.verbose || env.SPECLOOP_DEBUG);

@@ -3,8 +3,8 @@ import type { Context } from '../core/context.js';
 import { knownSecrets } from '../core/keys/index.js';
 import { packageVersion, specloopHome } from '../util/paths.js';
 import { redactingSink } from '../util/redact.js';
-import { type App, type CliIO, type GlobalOptions, type RegisterFn, reportError } from './app.js';
-import { COMMANDS } from './registry.js';
+import { type App, type CliIO, type GlobalOptions, reportError } from './app.js';
+import { COMMANDS, type CommandModule } from './registry.js';
 
 function makeApp(io: CliIO, program: Command): App {
   const app: App = {
@@ -17,7 +17,7 @@ function makeApp(io: CliIO, program: Command): App {
         try {
           // Lazy: config loading (zod, smol-toml) is not needed for --help.
           const { buildContext } = await import('./context.js');
-          ctx = buildContext(io, global, name, opts?.configOverrides?.(...args), {
+          ctx = await buildContext(io, global, name, opts?.configOverrides?.(...args), {
             configOptional: opts?.configOptional,
           });
           const code = await fn(ctx, ...args);
@@ -47,8 +47,37 @@ function output(io: CliIO) {
   };
 }
 
-/** Build the commander program. Command modules are light: they import core code lazily. */
-export function buildProgram(io: CliIO): { program: Command; app: App } {
+/**
+ * The first operand of `argv` (the command's name), past the program's own options; undefined
+ * when an argument is not exactly one of them (`--cwd=dir`, `-vC dir`, `--help`, `--`).
+ */
+function commandIn(program: Command, argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) return arg;
+    const option = program.options.find((o) => o.short === arg || o.long === arg);
+    if (!option || option.optional) return undefined;
+    if (option.required) i++; // its value
+  }
+  return undefined;
+}
+
+/**
+ * The command modules to register for `argv`: the named command's alone when there is one
+ * (commander parses, helps and fails it the same with or without the others), else all of
+ * them (`--help`, `help pack`, a typo, an option commandIn cannot place, `completion`).
+ */
+function commandsFor(program: Command, argv: string[] | undefined): CommandModule[] {
+  const name = argv && commandIn(program, argv);
+  const one = COMMANDS.find((c) => c.name === name);
+  return one && !one.needsAll ? [one] : COMMANDS;
+}
+
+/**
+ * Build the commander program for `argv` (every command when it is not given). Command
+ * modules are light: they import core code lazily.
+ */
+export async function buildProgram(io: CliIO, argv?: string[]): Promise<{ program: Command; app: App }> {
   const program = new Command('specloop');
   program
     .description(
@@ -81,7 +110,8 @@ Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 130 interrupted.
 Docs: ${DOCS_URL} (also in the package's docs/ folder).`,
   );
   const app = makeApp(io, program);
-  for (const register of COMMANDS as RegisterFn[]) register(program, app);
+  const modules = await Promise.all(commandsFor(program, argv).map((c) => c.load()));
+  for (const m of modules) m.register(program, app);
   // Sub-commands inherit output routing and exit override.
   for (const cmd of program.commands) {
     cmd.configureOutput(output(io));
@@ -103,7 +133,7 @@ export async function main(argv: string[], rawIo: CliIO): Promise<number> {
       knownSecrets({ home: specloopHome(rawIo.env), env: rawIo.env }),
     ),
   };
-  const { program, app } = buildProgram(io);
+  const { program, app } = await buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

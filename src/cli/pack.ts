@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { type PackConfig, packSchema } from '../core/config/schema.js';
+import { PACK_KEYS } from '../core/config/defaults.js';
+import type { PackConfig } from '../core/config/schema.js';
 import { UsageError } from '../core/errors.js';
 import type { App } from './app.js';
 import { bytes, int, list, splitPathList } from './pack-args.js';
@@ -17,9 +18,6 @@ type PackFlags = Partial<PackConfig> & {
   tokenCountTree?: boolean | number;
   remote?: string;
 };
-
-/** Flags that are config keys (`[pack]` in specloop.toml); the rest are output modes. */
-const CONFIG_KEYS = Object.keys(packSchema.shape) as (keyof PackConfig)[];
 
 export function register(program: Command, app: App): void {
   program
@@ -113,12 +111,14 @@ Examples:
             const { readAll } = await import('../util/read-all.js');
             fileList = splitPathList(await readAll(ctx.stdin), Boolean(flags.null));
           }
-          const { requireClipboard, copyToClipboard } = await import('../core/pack/clipboard.js');
-          const clip = flags.copy ? requireClipboard(ctx.env) : undefined;
-          const { createProgress } = await import('../util/progress.js');
+          // Imported only when used: each module a pack loads before it starts delays it.
+          const clipboard = flags.copy ? await import('../core/pack/clipboard.js') : undefined;
+          const clip = clipboard?.requireClipboard(ctx.env);
           const quiet = Boolean(flags.quiet);
           const progress =
-            ctx.stderr.isTTY && !flags.jsonSummary && !quiet ? createProgress(ctx.stderr) : undefined;
+            ctx.stderr.isTTY && !flags.jsonSummary && !quiet
+              ? (await import('../util/progress.js')).createProgress(ctx.stderr)
+              : undefined;
           const r = await pack(ctx, {
             dirs: paths,
             fileList,
@@ -127,8 +127,8 @@ Examples:
             progress,
           });
           if (toStdout) ctx.stdout.write(r.output);
-          if (clip)
-            await copyToClipboard(
+          if (clipboard && clip)
+            await clipboard.copyToClipboard(
               clip,
               toStdout ? r.output : await readFile(r.output, 'utf8'),
               ctx.cwd,
@@ -139,11 +139,14 @@ Examples:
           return 0;
         },
         {
+          // Flags that are config keys (`[pack]` in specloop.toml) override it; the rest are
+          // output modes. Without a config file the schema does not see them (loadConfigLazily):
+          // each flag's parser (pack-args.ts, commander's choices) accepts only what it would.
           configOverrides: (_paths: string[], flags: PackFlags, cmd?: Command) => {
             const fromCli = (k: string) =>
               cmd?.getOptionValueSource(k) === 'cli' && !(k === 'output' && flags.output === '-');
             const pack = Object.fromEntries(
-              CONFIG_KEYS.filter((k) => fromCli(k) && flags[k] !== undefined).map((k) => [k, flags[k]]),
+              PACK_KEYS.filter((k) => fromCli(k) && flags[k] !== undefined).map((k) => [k, flags[k]]),
             );
             return { pack };
           },

@@ -36,7 +36,7 @@ Examples:
     )
     .action(
       app.action('trust', async (ctx, o: TrustFlags) => {
-        const { findProjectConfig } = await import('../core/config/load.js');
+        const { findProjectConfig } = await import('../core/config/layers.js');
         const { isTrusted, sensitiveKeys, trustFile, untrustFile } = await import('../core/config/trust.js');
         const { parse } = await import('smol-toml');
         const file = findProjectConfig(ctx.cwd);

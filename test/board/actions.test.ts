@@ -42,7 +42,7 @@ describe('board actions: retry', () => {
       stderr: { write: () => {}, isTTY: false },
       signal: new AbortController().signal,
     };
-    const board = await startBoard(buildContext(io, {}, 'board'), {
+    const board = await startBoard(await buildContext(io, {}, 'board'), {
       host: '127.0.0.1',
       port: 0,
       fetchIntervalSec: 60,

@@ -74,7 +74,7 @@ export async function startTestBoard(
     stderr: { write: () => {}, isTTY: false },
     signal: new AbortController().signal,
   };
-  const ctx = buildContext(io, {}, 'board');
+  const ctx = await buildContext(io, {}, 'board');
   return startBoard(ctx, {
     host: o.host ?? '127.0.0.1',
     port: 0,

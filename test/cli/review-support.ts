@@ -52,7 +52,7 @@ export function answer(root: string, p: PendingReview, decision: ReviewDecision,
 }
 
 /** `specloop board` in `dir`, in-process, on a free loopback port. */
-export function boardIn(dir: string, home: string) {
+export async function boardIn(dir: string, home: string) {
   const io = {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, SPECLOOP_HOME: home },
     cwd: dir,
@@ -61,7 +61,11 @@ export function boardIn(dir: string, home: string) {
     stderr: { write: () => {}, isTTY: false },
     signal: new AbortController().signal,
   };
-  return startBoard(buildContext(io, {}, 'board'), { host: '127.0.0.1', port: 0, fetchIntervalSec: 60 });
+  return startBoard(await buildContext(io, {}, 'board'), {
+    host: '127.0.0.1',
+    port: 0,
+    fetchIntervalSec: 60,
+  });
 }
 
 /** POST a board action with the token, as the page does. */

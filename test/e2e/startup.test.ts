@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,9 +22,9 @@ beforeAll(() => {
 });
 afterAll(() => t.cleanup());
 
-function trace(argv: string[]) {
+function trace(argv: string[], cwd = t.dir) {
   return traceBin(argv, {
-    cwd: t.dir,
+    cwd,
     env: { SPECLOOP_HOME: join(t.dir, 'home') },
     log: join(t.dir, `trace-${++n}.log`),
   });
@@ -69,5 +69,26 @@ describe('help stays light', () => {
     const r = trace(['pack', '--stdout']);
     expect(r.code, r.stderr).toBe(0);
     expect(Object.keys(heavyChains(r.edges, ROOT))).toContain('gpt-tokenizer');
+  });
+});
+
+describe('pack starts light', () => {
+  const configPackages = (edges: [string, string][]) =>
+    [...new Set(edges.map(([url]) => /\/node_modules\/(zod|smol-toml)\//.exec(url)?.[1]))]
+      .filter(Boolean)
+      .sort();
+
+  it('without a config file, pack loads neither the schema (zod) nor the TOML parser; with one, both', () => {
+    const dir = join(t.dir, 'light');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.js'), 'export const a = 1;\n');
+    const bare = trace(['pack', '--stdout', '--top', '3'], dir);
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stdout).toContain('export const a = 1;');
+    expect(configPackages(bare.edges)).toEqual([]);
+    writeFileSync(join(dir, 'specloop.toml'), '[pack]\nstyle = "plain"\n');
+    const withFile = trace(['pack', '--stdout'], dir);
+    expect(withFile.code, withFile.stderr).toBe(0);
+    expect(configPackages(withFile.edges)).toEqual(['smol-toml', 'zod']);
   });
 });

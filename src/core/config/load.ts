@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { checkEndpointUrls } from './endpoint-urls.js';
+import { configFiles, deepMerge, envLayer } from './layers.js';
 import { type Config, configSchema } from './schema.js';
 import { checkTrust } from './trust.js';
-
-export const PROJECT_CONFIG = 'specloop.toml';
 
 export interface LoadConfigOptions {
   cwd: string;
@@ -37,28 +36,6 @@ export interface LoadedConfig {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Deep merge: objects merge key by key, everything else (arrays too) is replaced. */
-export function deepMerge(base: Obj, over: Obj): Obj {
-  const out: Obj = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === undefined) continue;
-    out[k] = isObj(v) && isObj(out[k]) ? deepMerge(out[k] as Obj, v) : v;
-  }
-  return out;
-}
-
-/** Find the nearest specloop.toml walking up from `cwd`. */
-export function findProjectConfig(cwd: string): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    const f = join(dir, PROJECT_CONFIG);
-    if (existsSync(f)) return f;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 function readToml(file: string): { text: string; data: Obj } {
   let text: string;
@@ -99,16 +76,10 @@ function validateLayer(file: string, data: Obj): void {
   }
 }
 
-/** Environment variables that map onto config keys. */
-function envLayer(env: Record<string, string | undefined>): Obj {
-  const out: Obj = {};
-  if (env.SPECLOOP_MODEL) out.models = { default: env.SPECLOOP_MODEL };
-  return out;
-}
-
 /**
  * Load and merge the configuration. Each file is validated on its own first (so an error
- * names its file and key), then the merged result is validated and defaulted.
+ * names its file and key), then the merged result is validated and defaulted. Loads the
+ * schema (zod): a command starting up goes through `loadConfigLazily` instead.
  */
 export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const sources: string[] = [];
@@ -126,9 +97,8 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     merged = deepMerge(merged, data);
     sources.push(file);
   };
-  const globalFile = join(opts.home, 'config.toml');
-  if (existsSync(globalFile)) layer(globalFile, false);
-  const projectFile = findProjectConfig(opts.cwd);
+  const { global: globalFile, project: projectFile } = configFiles(opts);
+  if (globalFile) layer(globalFile, false);
   if (projectFile) layer(projectFile, true);
   merged = deepMerge(merged, envLayer(opts.env));
   if (opts.overrides) merged = deepMerge(merged, opts.overrides);

@@ -47,7 +47,7 @@ export function defineTool<S extends Shape>(
   };
   const call = async (args: Args<S>, extra: Extra): Promise<CallToolResult> => {
     try {
-      const ctx = deps.contextFor({
+      const ctx = await deps.contextFor({
         command: `mcp ${spec.name}`,
         ...spec.prepare?.(args),
         signal: AbortSignal.any([deps.ctx.signal, extra.signal]),

@@ -46,7 +46,7 @@ async function render(
     Object.entries(args).filter((e): e is [string, string] => e[1] !== undefined),
   );
   if (vars.input === undefined && requiredVariables(t).includes('input')) {
-    const ctx = deps.contextFor({
+    const ctx = await deps.contextFor({
       command: `mcp prompt ${t.name}`,
       signal: AbortSignal.any([deps.ctx.signal, signal]),
     });

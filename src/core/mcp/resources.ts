@@ -50,7 +50,7 @@ const FILES: FileResource[] = [
 
 /** spec.md, prompt_plan.md, todo.md (found as `run` finds them) and the last pack, readable by the client. */
 export function registerResources(server: McpServer, deps: ServerDeps): void {
-  const call = (name: string): Context =>
+  const call = (name: string): Promise<Context> =>
     deps.contextFor({
       command: `mcp resource ${name}`,
       signal: deps.ctx.signal,
@@ -62,7 +62,7 @@ export function registerResources(server: McpServer, deps: ServerDeps): void {
       { description: f.description, mimeType: 'text/markdown' },
       async (uri) => {
         try {
-          const ctx = call(f.name);
+          const ctx = await call(f.name);
           const files = await planFiles(ctx);
           const path = files?.[f.which] ?? resolve(ctx.cwd, uri.pathname.replace(/^\//, ''));
           if (!existsSync(path))
@@ -86,7 +86,7 @@ export function registerResources(server: McpServer, deps: ServerDeps): void {
     },
     async (uri) => {
       try {
-        const ctx = call('last_pack');
+        const ctx = await call('last_pack');
         const last = deps.state.lastPack;
         if (last?.text !== undefined) return text(uri.href, MIME[last.style], last.text);
         const path = last?.path ?? resolve(ctx.cwd, ctx.config.pack.output);

@@ -16,7 +16,7 @@ export interface CallRequest {
  * edits (and trust) apply to the next call without restarting the server. Its stdout must
  * go nowhere: the real stdout carries the protocol, and tools return their results.
  */
-export type ContextFor = (r: CallRequest) => Context;
+export type ContextFor = (r: CallRequest) => Promise<Context>;
 
 export interface ServeOptions {
   /** The protocol's input (the process stdin). */

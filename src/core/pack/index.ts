@@ -66,10 +66,10 @@ export async function pack(ctx: Context, options: PackOptions = {}): Promise<Pac
     progress?.start(`fetching ${options.remote}…`);
     const remote = await checkoutRemote(ctx, options.remote);
     options = { ...options, remote: undefined, dirs: [remote.dir] };
-    const o = resolveOptions(ctx, options);
+    const o = await resolveOptions(ctx, options);
     return packResolved(ctx, { ...o, name: `${remote.name}@${remote.commit.slice(0, 12)}` }, options, t0);
   }
-  return packResolved(ctx, resolveOptions(ctx, options), options, t0);
+  return packResolved(ctx, await resolveOptions(ctx, options), options, t0);
 }
 
 async function packResolved(

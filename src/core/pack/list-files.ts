@@ -52,5 +52,5 @@ export async function selectPaths(
 
 /** The files `pack(ctx, options)` would consider, without reading any (e.g. to choose what to keep first). */
 export async function listFiles(ctx: Context, options: PackOptions = {}): Promise<string[]> {
-  return (await selectPaths(ctx, resolveOptions(ctx, { ...options, write: false }))).paths;
+  return (await selectPaths(ctx, await resolveOptions(ctx, { ...options, write: false }))).paths;
 }

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Ignore } from 'ignore';
-import { type PackConfig, packSchema } from '../config/schema.js';
+import type { PackConfig } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { type RepomixConfig, readRepomixConfig } from './repomix-config.js';
@@ -43,10 +43,15 @@ const isInside = (dir: string, p: string) => {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 };
 
-/** Merge `ctx.config.pack` with `opts` (opts win), validate, resolve. Throws UsageError. */
-export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
-  const { dirs: dirArgs, fileList, remote: _r, write, progress: _p, threads: _t, keep, ...over } = opts;
+/**
+ * `ctx.config.pack` with the call's options on top (they win), validated. The config was
+ * validated when it was loaded, so the schema (zod) is loaded only for call options
+ * (`change`, MCP, tasks): `specloop pack` never needs it here.
+ */
+async function packConfig(ctx: Context, over: Partial<PackConfig>): Promise<PackConfig> {
   const defined = Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined));
+  if (Object.keys(defined).length === 0) return ctx.config.pack;
+  const { packSchema } = await import('../config/schema.js');
   const parsed = packSchema.safeParse({ ...ctx.config.pack, ...defined });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -54,7 +59,13 @@ export function resolveOptions(ctx: Context, opts: PackOptions): ResolvedPack {
       code: 'E_PACK_OPTION',
     });
   }
-  const cfg = parsed.data;
+  return parsed.data;
+}
+
+/** Merge `ctx.config.pack` with `opts` (opts win), validate, resolve. Throws UsageError. */
+export async function resolveOptions(ctx: Context, opts: PackOptions): Promise<ResolvedPack> {
+  const { dirs: dirArgs, fileList, remote: _r, write, progress: _p, threads: _t, keep, ...over } = opts;
+  const cfg = await packConfig(ctx, over);
   assertEncoding(cfg.encoding);
   const inputs = resolveInputs(ctx.cwd, dirArgs ?? [], fileList);
   const { dirs, only } = inputs;

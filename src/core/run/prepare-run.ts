@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { atomicWrite } from '../../util/atomic-write.js';
-import { PROJECT_CONFIG } from '../config/load.js';
+import { PROJECT_CONFIG } from '../config/layers.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import {

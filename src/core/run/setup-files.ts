@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { PROJECT_CONFIG } from '../config/load.js';
+import { PROJECT_CONFIG } from '../config/layers.js';
 import { git } from '../git/index.js';
 
 /** A .gitignore line that `specloop init` writes (its header comment, `.specloop/*`, `!.specloop/templates/`). */
