@@ -251,6 +251,8 @@ async function finish(
     plan,
     path: parts.length > 1 || o.splitTokens ? partPath(o.outputPath, i + 1) : o.outputPath,
   }));
+  // the cache's append goes to the thread pool beside the output's write and fsync
+  const saved = cache.save();
   if (o.write) {
     if (ctx.signal.aborted) throw new InterruptedError();
     const tW = performance.now();
@@ -259,7 +261,7 @@ async function finish(
     else writeParts(written, store);
     ctx.log.debug(`pack: assemble ${Math.round(tW - tA)} ms, write ${Math.round(performance.now() - tW)} ms`);
   }
-  await cache.save();
+  await saved;
 
   const outParts = written.map(({ plan, path }) => ({
     path: o.write ? path : undefined,
