@@ -114,7 +114,7 @@ export const configSchema = z
         contextWindows: z.record(z.string(), z.number().int().positive()).default({}),
       })
       .strict()
-      .default({ timeoutMs: 120_000, maxRetries: 3, retryBaseMs: 1000, log: true, contextWindows: {} }),
+      .prefault({}),
     /** USD per million tokens, keyed by model string; merged over the built-in table. */
     prices: z.record(z.string(), price).default({}),
     test: z
@@ -129,7 +129,7 @@ export const configSchema = z
         sandbox: z.boolean().default(false),
       })
       .strict()
-      .default({ timeoutSec: 600, files: [], passEnv: [], sandbox: false }),
+      .prefault({}),
     run: z
       .object({
         executor: z.enum(['builtin', 'aider', 'claude', 'codex']).default('builtin'),
@@ -146,17 +146,7 @@ export const configSchema = z
         allowSecretsInRetry: z.boolean().default(false),
       })
       .strict()
-      .default({
-        executor: 'builtin',
-        maxAttempts: 3,
-        branchPrefix: 'specloop/',
-        tdd: true,
-        maxToolCalls: 40,
-        notify: 'auto',
-        notifyAfterSec: 30,
-        review: false,
-        allowSecretsInRetry: false,
-      }),
+      .prefault({}),
     pack: packSchema.default(packSchema.parse({})),
     tasks: z.record(z.string(), taskSchema).default({}),
     github: z
