@@ -167,11 +167,13 @@ export class TokenCounter {
     }
     this.keys.push(piece);
     this.values.push(t);
-    if (2 * this.keys.length > this.mask && this.mask + 1 < TABLE_MAX) this.growTable();
-    else {
-      this.table[2 * slot] = h;
-      this.table[2 * slot + 1] = this.keys.length;
+    if (2 * this.keys.length > this.mask && this.mask + 1 < TABLE_MAX) {
+      this.growTable();
+      slot = h & this.mask;
+      while (this.table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
     }
+    this.table[2 * slot] = h;
+    this.table[2 * slot + 1] = this.keys.length;
     return t;
   }
 
@@ -187,15 +189,6 @@ export class TokenCounter {
       t[2 * slot] = old[k]!;
       t[2 * slot + 1] = old[k + 1]!;
     }
-    // the entry just added, last in keys, is not in the old table yet
-    const n = this.keys.length;
-    const piece = this.keys[n - 1]!;
-    let h = 0x811c9dc5;
-    for (let j = 0; j < piece.length; j++) h = Math.imul(h ^ piece.charCodeAt(j), 0x01000193);
-    let slot = h & mask;
-    while (t[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-    t[2 * slot] = h;
-    t[2 * slot + 1] = n;
     this.table = t;
     this.mask = mask;
   }
