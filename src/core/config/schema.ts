@@ -114,7 +114,7 @@ export const configSchema = z
         contextWindows: z.record(z.string(), z.number().int().positive()).default({}),
       })
       .strict()
-      .prefault({}),
+      .default({ timeoutMs: 120_000, maxRetries: 3, retryBaseMs: 1000, log: true, contextWindows: {} }),
     /** USD per million tokens, keyed by model string; merged over the built-in table. */
     prices: z.record(z.string(), price).default({}),
     test: z
@@ -129,7 +129,7 @@ export const configSchema = z
         sandbox: z.boolean().default(false),
       })
       .strict()
-      .prefault({}),
+      .default({ timeoutSec: 600, files: [], passEnv: [], sandbox: false }),
     run: z
       .object({
         executor: z.enum(['builtin', 'aider', 'claude', 'codex']).default('builtin'),
@@ -146,7 +146,17 @@ export const configSchema = z
         allowSecretsInRetry: z.boolean().default(false),
       })
       .strict()
-      .prefault({}),
+      .default({
+        executor: 'builtin',
+        maxAttempts: 3,
+        branchPrefix: 'specloop/',
+        tdd: true,
+        maxToolCalls: 40,
+        notify: 'auto',
+        notifyAfterSec: 30,
+        review: false,
+        allowSecretsInRetry: false,
+      }),
     pack: packSchema.default(packSchema.parse({})),
     tasks: z.record(z.string(), taskSchema).default({}),
     github: z
