@@ -58,13 +58,18 @@ describe.skipIf(!hasChromium)('specloop board access (token)', () => {
     ])
       expect((await get(board.port, path)).status, path).toBe(401);
     expect((await get(board.port, '/api/state?token=wrong')).status).toBe(401);
+    // Scripts get JSON, a browser a page; the icon a browser asks for is no second refusal.
+    expect(JSON.parse((await get(board.port, '/api/state')).body).error).toContain('needs its token');
+    expect((await get(board.port, '/favicon.ico')).status).toBe(204);
 
     const page = await browser.newPage();
     cleanups.push(() => page.close());
     const noToken = await page.goto(`${base}/`);
     expect(noToken?.status()).toBe(401);
+    expect(noToken?.headers()['content-type']).toContain('text/html');
     expect(await page.textContent('body')).toContain('needs its token');
 
+    // Collected from here on: a late /favicon.ico of the refused page was once a 401 here.
     const errors = consoleErrors(page);
     expect(board.url).toContain(`token=${board.token}`);
     await page.goto(`${base}/?token=${board.token}`);

@@ -42,6 +42,17 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
+/** A refusal: a short page for a browser that asked for one, JSON for scripts. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string) {
+  if (!/\btext\/html\b/.test(req.headers.accept ?? '')) return json(res, status, { error: message });
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  const text = message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  res.end(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>specloop board</title>` +
+      `<link rel="icon" href="data:,"></head><body><p>${text}</p></body></html>`,
+  );
+}
+
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let raw = '';
   for await (const chunk of req) {
@@ -115,8 +126,14 @@ export async function startBoard(ctx: Context, o: BoardOptions): Promise<BoardSe
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://board.invalid');
     const action = url.pathname.startsWith('/api/actions/');
+    // The icon is inline in the page (data:); a browser still asks for /favicon.ico on a
+    // page without one (the refusal below), and that ask must not become a second refusal.
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204, { 'cache-control': 'max-age=86400' });
+      return res.end();
+    }
     const access = checkAccess(req, url, { token, loopback, action });
-    if (!access.ok) return json(res, access.status ?? 403, { error: access.message });
+    if (!access.ok) return refuse(req, res, access.status ?? 403, access.message ?? 'refused');
     const cookie = access.setCookie
       ? { 'set-cookie': `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict` }
       : undefined;
