@@ -11,7 +11,8 @@ export interface KeyInfo {
   choices?: string[];
 }
 
-// zod 4 keeps a schema's structure in `_zod.def`; wrappers (default/optional) have an innerType.
+// zod 4 keeps a schema's structure in `_zod.def`; wrappers (default/prefault/optional/nullable)
+// have an innerType.
 interface Def {
   type: string;
   innerType?: z.ZodType;
@@ -20,10 +21,16 @@ interface Def {
 }
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
+/**
+ * The wrappers looked through to a key's own type. One missing here turns a whole section
+ * wrapped in it into a single value, and init renders `# test = {...}` instead of `[test]`.
+ */
+const WRAPPERS = new Set(['default', 'prefault', 'optional', 'nullable']);
+
 function unwrap(s: z.ZodType): { def: Def; optional: boolean } {
   let def = defOf(s);
   let optional = false;
-  while ((def.type === 'default' || def.type === 'optional' || def.type === 'nullable') && def.innerType) {
+  while (WRAPPERS.has(def.type) && def.innerType) {
     if (def.type === 'optional') optional = true;
     def = defOf(def.innerType);
   }
