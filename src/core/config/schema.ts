@@ -3,6 +3,12 @@ import { z } from 'zod';
 /**
  * The whole configuration, every key optional in files and filled with defaults here.
  * Layering (lowest first): defaults < global config.toml < nearest specloop.toml < env < flags.
+ *
+ * Each default is written once, at its key: a table (not a map) absent from the files is
+ * `.prefault({})`, the empty table parsed through its keys. A literal `.default({...})` beside
+ * a table would repeat every key's default, and zod only shallow-copies it, so its arrays
+ * would be shared by every parse. defaults.ts holds the same facts as plain data, for start-up
+ * without zod (test/core/config/defaults.test.ts keeps them equal).
  */
 const packSchema = z
   .object({
@@ -64,7 +70,7 @@ const taskSchema = z
     model: z.string().optional(),
     role: z.enum(['default', 'brainstorm', 'plan', 'code']).optional(),
     output: z.string().optional(),
-    pack: packOverrideSchema.default({}),
+    pack: packOverrideSchema.prefault({}),
     variables: z.record(z.string(), z.string()).default({}),
   })
   .strict();
@@ -81,15 +87,15 @@ export const configSchema = z
         aliases: z.record(z.string(), z.string()).optional(),
       })
       .strict()
-      .default({ default: 'openai:gpt-4o-mini' }),
+      .prefault({}),
     providers: z
       .object({
         openai: z
           .object({ baseURL: z.string().optional(), api: z.enum(['chat', 'responses']).default('chat') })
           .strict()
-          .default({ api: 'chat' }),
-        anthropic: z.object({ baseURL: z.string().optional() }).strict().default({}),
-        ollama: z.object({ host: z.string().optional() }).strict().default({}),
+          .prefault({}),
+        anthropic: z.object({ baseURL: z.string().optional() }).strict().prefault({}),
+        ollama: z.object({ host: z.string().optional() }).strict().prefault({}),
         /** `openai-compatible:<name>` endpoints: `[providers.compatible.<name>] baseURL = "...", apiKeyEnv = "..."`. */
         compatible: z
           .record(
@@ -101,7 +107,7 @@ export const configSchema = z
           .default({}),
       })
       .strict()
-      .default({ openai: { api: 'chat' }, anthropic: {}, ollama: {}, compatible: {} }),
+      .prefault({}),
     llm: z
       .object({
         timeoutMs: z.number().int().positive().default(120_000),
@@ -114,7 +120,7 @@ export const configSchema = z
         contextWindows: z.record(z.string(), z.number().int().positive()).default({}),
       })
       .strict()
-      .default({ timeoutMs: 120_000, maxRetries: 3, retryBaseMs: 1000, log: true, contextWindows: {} }),
+      .prefault({}),
     /** USD per million tokens, keyed by model string; merged over the built-in table. */
     prices: z.record(z.string(), price).default({}),
     test: z
@@ -129,7 +135,7 @@ export const configSchema = z
         sandbox: z.boolean().default(false),
       })
       .strict()
-      .default({ timeoutSec: 600, files: [], passEnv: [], sandbox: false }),
+      .prefault({}),
     run: z
       .object({
         executor: z.enum(['builtin', 'aider', 'claude', 'codex']).default('builtin'),
@@ -146,23 +152,13 @@ export const configSchema = z
         allowSecretsInRetry: z.boolean().default(false),
       })
       .strict()
-      .default({
-        executor: 'builtin',
-        maxAttempts: 3,
-        branchPrefix: 'specloop/',
-        tdd: true,
-        maxToolCalls: 40,
-        notify: 'auto',
-        notifyAfterSec: 30,
-        review: false,
-        allowSecretsInRetry: false,
-      }),
-    pack: packSchema.default(packSchema.parse({})),
+      .prefault({}),
+    pack: packSchema.prefault({}),
     tasks: z.record(z.string(), taskSchema).default({}),
     github: z
       .object({ repo: z.string().optional(), labels: z.array(z.string()).default([]) })
       .strict()
-      .default({ labels: [] }),
+      .prefault({}),
     team: z
       .object({
         remote: z.string().default('origin'),
@@ -175,7 +171,7 @@ export const configSchema = z
           .default(['node_modules', '.venv', 'venv']),
       })
       .strict()
-      .default({ remote: 'origin', leaseSeconds: 300, linkIgnored: ['node_modules', '.venv', 'venv'] }),
+      .prefault({}),
     /** `specloop board`: how often (seconds) the team remote's claims and integration branch are fetched. */
     board: z
       .object({
@@ -183,12 +179,12 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(4177),
       })
       .strict()
-      .default({ fetchIntervalSec: 10, port: 4177 }),
+      .prefault({}),
     /** Generated drafts (`task`, `issues pull`): where they go; a directory specloop creates ignores itself. */
     task: z
       .object({ outputDir: z.string().min(1).default('.specloop/out') })
       .strict()
-      .default({ outputDir: '.specloop/out' }),
+      .prefault({}),
     /** Cost (USD) above which `task`/`ask` confirm before calling. */
     confirmCostOver: z.number().nonnegative().default(0.5),
   })

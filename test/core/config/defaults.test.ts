@@ -20,6 +20,17 @@ describe('config defaults without the schema', () => {
     expect([...PACK_KEYS]).toEqual(Object.keys(packSchema.shape));
   });
 
+  it('two parses of an empty config share no array (each table is built from its keys)', () => {
+    const a = configSchema.parse({});
+    a.test.files.push('x');
+    a.pack.include.push('x');
+    a.team.linkIgnored.push('x');
+    a.github.labels.push('x');
+    const b = configSchema.parse({});
+    expect([b.test.files, b.pack.include, b.github.labels]).toEqual([[], [], []]);
+    expect(b.team.linkIgnored).toEqual(['node_modules', '.venv', 'venv']);
+  });
+
   it('each call is a fresh copy', () => {
     const a = defaultConfig();
     a.pack.include.push('x');
