@@ -26,26 +26,31 @@ export interface Processed {
   mode: 'threads' | 'in-thread';
 }
 
+export interface ProcessAllOptions {
+  resolved: ResolvedPack;
+  /** The selected paths, in output order. */
+  paths: string[];
+  cache: TokenCache;
+  /** Where each packed block goes, in path order. */
+  store: BlockStore;
+  /** The caller's options (progress, threads). */
+  options: PackOptions;
+  /** processConfigFor(o, cache, ctx.env): what workers started early were given too. */
+  cfg: ProcessConfig;
+  /** `predictOutcomes`: how many files need real work, and what the stat index read per path. */
+  predicted?: { misses: number; priors?: Priors };
+  /** With workers: called once when this thread has no batch left but workers still do. */
+  idle?: () => void;
+  /** Workers started during the walk, to adopt. */
+  started?: StartedWorkers;
+}
+
 /**
  * Run the files through the pool; outcomes arrive in any order and are put into the
  * store in path order (a small reorder buffer), so the main thread never holds the pack.
  */
-export async function processAll(
-  ctx: Context,
-  o: ResolvedPack,
-  ordered: string[],
-  cache: TokenCache,
-  store: BlockStore,
-  options: PackOptions,
-  run: {
-    /** processConfigFor(o, cache, ctx.env): what workers started early were given too. */
-    cfg: ProcessConfig;
-    predicted?: { misses: number; priors?: Priors };
-    idle?: () => void;
-    started?: StartedWorkers;
-  },
-): Promise<Processed> {
-  const { cfg, predicted, idle } = run;
+export async function processAll(ctx: Context, opts: ProcessAllOptions): Promise<Processed> {
+  const { resolved: o, paths, cache, store, options, cfg, predicted, idle } = opts;
   const packed: StoredBlock[] = [];
   const skipped: SkippedFile[] = [];
   let hits = 0;
@@ -86,9 +91,9 @@ export async function processAll(
       }
     }
   };
-  const pool = await processFiles(o.base, ordered, cfg, {
+  const pool = await processFiles(o.base, paths, cfg, {
     threads: threadsFor(ctx, options),
-    started: run.started,
+    started: opts.started,
     signal: ctx.signal,
     predictedMisses: predicted?.misses,
     priors: predicted?.priors,
@@ -98,7 +103,7 @@ export async function processAll(
     idle,
     onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
   });
-  ctx.log.debug(`pack: processed ${ordered.length} files (${pool.mode})`);
+  ctx.log.debug(`pack: processed ${paths.length} files (${pool.mode})`);
   cache.stage(pool.entries);
   const notices: string[] =
     decoded.length > 0

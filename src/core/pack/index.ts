@@ -94,21 +94,28 @@ async function packResolved(
   const cfg = processConfigFor(o, cache, ctx.env);
   const ahead = earlyWorkers(o, cache, cfg, threadsFor(ctx, options));
   try {
-    return await packSelected(ctx, o, options, cache, cfg, since, ahead);
+    return await packSelected(ctx, { resolved: o, options, cache, cfg, since, ahead });
   } finally {
     ahead.started()?.stop(); // ended by the pool already, unless the pack failed before it
   }
 }
 
-async function packSelected(
-  ctx: Context,
-  o: ResolvedPack,
-  options: PackOptions,
-  cache: TokenCache,
-  cfg: ProcessConfig,
-  since: () => string,
-  ahead: ReturnType<typeof earlyWorkers>,
-): Promise<PackResult> {
+interface PackSelectedOptions {
+  resolved: ResolvedPack;
+  /** The caller's options (progress, threads). */
+  options: PackOptions;
+  cache: TokenCache;
+  /** `processConfigFor(...)`: what the workers started during the walk were given too. */
+  cfg: ProcessConfig;
+  /** Wall and CPU time since the pack started, for the debug log. */
+  since: () => string;
+  /** Workers started during the walk (`earlyWorkers`), adopted or stopped by the pool. */
+  ahead: ReturnType<typeof earlyWorkers>;
+}
+
+/** Select the files, process them into the store and finish the pack. */
+async function packSelected(ctx: Context, opts: PackSelectedOptions): Promise<PackResult> {
+  const { resolved: o, options, cache, cfg, since, ahead } = opts;
   const progress = options.progress;
   const { paths, early } = await selectPaths(ctx, o, since, ahead.onFound);
   const started = ahead.started()?.workers.length;
@@ -146,27 +153,32 @@ async function packSelected(
     if (o.files) measure(styleRenderer(o.style).header(header)).catch(() => {});
   };
   try {
-    const processed = await processAll(ctx, o, ordered, cache, store, options, {
+    const processed = await processAll(ctx, {
+      resolved: o,
+      paths: ordered,
+      cache,
+      store,
+      options,
       cfg,
       predicted,
       idle,
       started: ahead.started(),
     });
-    const { packed, skipped, hits } = processed;
-    skipped.push(...early);
+    processed.skipped.push(...early);
     const said =
       o.repomix && repomixNotice(o.repomix.config, o.repomix.applied, o.cache ? ctx.cacheDir : undefined);
     if (said) processed.notices.unshift(said);
     ctx.log.debug(`pack: processed at ${since()}`);
-    const result = await finish(
-      ctx,
-      o,
-      { header, selected: ordered, marked: predicted.skips },
-      { ...processed, packed, skipped, hits },
+    const result = await finish(ctx, {
+      resolved: o,
+      header,
+      selected: ordered,
+      marked: predicted.skips,
+      processed,
       cache,
       store,
       measure,
-    );
+    });
     ctx.log.debug(`pack: written and cache saved at ${since()}`);
     const ranks = rankTableSource(o.encoding);
     if (ranks)
@@ -178,19 +190,25 @@ async function packSelected(
   }
 }
 
-async function finish(
-  ctx: Context,
-  o: ResolvedPack,
-  {
-    header,
-    selected,
-    marked,
-  }: { header: HeaderInfo; selected: string[]; marked: ReadonlyMap<string, string> },
-  { packed, skipped, hits, notices, mode }: Processed,
-  cache: TokenCache,
-  store: BlockStore,
-  measure: (text: string) => Promise<number>,
-): Promise<PackResult> {
+interface FinishOptions {
+  resolved: ResolvedPack;
+  /** The header as first drawn (its tree included, when there is one). */
+  header: HeaderInfo;
+  /** Every selected path, in output order: the files the tree lists. */
+  selected: string[];
+  /** The files the first tree marked as left out (path → label), as predicted. */
+  marked: ReadonlyMap<string, string>;
+  processed: Processed;
+  cache: TokenCache;
+  store: BlockStore;
+  /** Exact token count of a header or footer (cached). */
+  measure: (text: string) => Promise<number>;
+}
+
+/** Fit the processed files to the budget / split, write the output and save the cache. */
+async function finish(ctx: Context, opts: FinishOptions): Promise<PackResult> {
+  const { resolved: o, header, selected, marked, processed, cache, store, measure } = opts;
+  const { packed, skipped, hits, notices, mode } = processed;
   const extras = await footerInfo(ctx, o, skipped);
   const renderer = styleRenderer(o.style);
   const inTree = new Set(selected);
