@@ -60,8 +60,9 @@ function scanMerge(piece: string, ranks: RankTable): number {
       }
     }
     if (at < 0) break;
-    starts.copyWithin(at + 1, at + 2, parts + 1);
-    rank.copyWithin(at, at + 1, parts);
+    // Plain loops: copyWithin is a call into the runtime, dearer than moving < 64 slots.
+    for (let j = at + 1; j < parts; j++) starts[j] = starts[j + 1]!;
+    for (let j = at; j < parts - 1; j++) rank[j] = rank[j + 1]!;
     parts--;
     rank[at] = at + 2 > parts ? NONE : rankAt(piece, ranks, starts[at]!, starts[at + 2]!);
     if (at > 0) rank[at - 1] = rankAt(piece, ranks, starts[at - 1]!, starts[at + 1]!);
