@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
 import {
   closeSync,
+  constants,
   fstatSync,
   lstatSync,
   openSync,
@@ -128,6 +129,7 @@ const FILE = 1;
 const SYMLINK = 2;
 const DIR = 3;
 const OTHER = 4;
+const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /**
  * A stat index entry is `stamp`, `stamp:reason` (left out), `stamp=blob` (packed; the blob
@@ -371,6 +373,7 @@ export class FileProcessor {
     check: boolean,
     before = 0,
     after = 0,
+    opened = -1,
   ): { buf: Buffer; after?: Stats } {
     this.readAt = -1;
     const need = before + size + 1 + after;
@@ -379,7 +382,7 @@ export class FileProcessor {
       this.arena = takeArena(need);
       this.arenaUsed = 0;
     }
-    const fd = openSync(abs, 'r');
+    const fd = opened >= 0 ? opened : openSync(abs, 'r');
     try {
       const at = this.arenaUsed + before;
       const n = readSync(fd, this.arena, at, size + 1, 0);
@@ -480,6 +483,7 @@ export class FileProcessor {
     let trusted: string | undefined;
     let lay: Layout | undefined;
     let racyOk = false;
+    let opened = -1;
     try {
       let kind: number;
       let size: number;
@@ -498,7 +502,15 @@ export class FileProcessor {
         const len = priors!.stampLen[known]!;
         this.stamp = len > 0 ? seen!.slice(0, len) : stampOf(size, mtimeMs, ctimeMs, ino);
       } else {
-        const st = lstatSync(abs);
+        // Opened first and stat'ed through the descriptor: one path lookup a file, not two
+        // (lstat then open). Never through a symlink (O_NOFOLLOW: ELOOP, then lstat says
+        // what it is); O_NONBLOCK so a FIFO in the tree cannot hang the open.
+        try {
+          opened = openSync(abs, READ_NOFOLLOW);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+        }
+        const st = opened >= 0 ? fstatSync(opened) : lstatSync(abs);
         kind = kindOf(st);
         size = st.size;
         mtimeMs = st.mtimeMs;
@@ -520,9 +532,11 @@ export class FileProcessor {
       const eq = seen !== undefined && seen.charCodeAt(L) === 61 && seen.startsWith(this.stamp) ? L + 1 : -1;
       const sp = eq > 0 ? seen!.indexOf(' ', eq) : -1;
       lay = sp > 0 ? this.layoutFor(path, seen!.slice(sp + 1)) : undefined;
-      const r = this.read(abs, size, eq > 0, lay?.openBytes, lay?.tailBytes);
+      const fd = opened;
+      opened = -1; // read closes it, even when it throws
+      const r = this.read(abs, size, eq > 0, lay?.openBytes, lay?.tailBytes, fd);
       buf = r.buf;
-      // ...as long as the file did not change between the lstat and the end of the read
+      // ...as long as the file did not change between the stat and the end of the read
       const a = r.after;
       if (eq > 0 && a && a.size === size && a.mtimeMs === mtimeMs && a.ctimeMs === ctimeMs && a.ino === ino)
         trusted = seen!.slice(eq, sp < 0 ? undefined : sp);
@@ -532,6 +546,8 @@ export class FileProcessor {
       if (code === 'ENOENT')
         return { path, ok: false, reason: 'missing', detail: 'deleted from the working tree' };
       return { path, ok: false, reason: 'unreadable', detail: (err as Error).message };
+    } finally {
+      if (opened >= 0) closeSync(opened); // left out before the read
     }
     if (buf.length > this.cfg.maxFileSize) {
       return {

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatSummary, pack } from '../../../src/core/pack/index.js';
@@ -58,6 +61,21 @@ describe('pack: text', () => {
     const text = formatSummary(r, { top: 0, outputs: ['stdout'] });
     expect(text).toContain('binary      doc.pdf.txt (PDF document)');
     expect(text).toMatch(/not UTF-8 +l1\.txt\n/);
+  });
+
+  it('leaves out a symlink, a FIFO and an unreadable file with their reasons, and never hangs on the FIFO', async () => {
+    const ctx = setup({ 'a.txt': 'kept\n', 'secret/x.txt': 'hidden\n' });
+    symlinkSync('a.txt', join(ctx.cwd, 'link.txt'));
+    execFileSync('mkfifo', [join(ctx.cwd, 'pipe')]); // no writer: a blocking open would hang
+    chmodSync(join(ctx.cwd, 'secret/x.txt'), 0);
+    const asRoot = process.getuid?.() === 0; // root reads a mode-0 file anyway
+    const r = await pack(ctx, { write: false });
+    expect(r.files.map((f) => f.path)).toEqual(asRoot ? ['secret/x.txt', 'a.txt'] : ['a.txt']);
+    expect(r.skipped.filter((s) => s.path !== 'secret/x.txt')).toEqual([
+      { path: 'link.txt', reason: 'symlink', detail: '→ a.txt' },
+      { path: 'pipe', reason: 'not-a-file', detail: 'not a regular file' },
+    ]);
+    if (!asRoot) expect(r.skipped.find((s) => s.path === 'secret/x.txt')?.reason).toBe('unreadable');
   });
 
   it('escapes control characters in file names in every style', async () => {
