@@ -237,8 +237,8 @@ function writeAll(fd: number, parts: Uint8Array[]): void {
 const HOLD_MAX = 128 * 1024 * 1024;
 
 /**
- * The default mode's store: no store at all. The header is known before any file is read
- * (it lists the selected files), so blocks go straight into the output's temp file in path
+ * The default mode's store: no store at all. The header is known before the files are read
+ * but for the tree's marks (it lists the selected files), so blocks go straight into the output's temp file in path
  * order, each block's tail held back until the next arrives (JSON's last one differs);
  * `finish` adds the footer, fsyncs and renames into place. Any failure leaves no file.
  *
@@ -260,13 +260,17 @@ export class DirectStore implements BlockStore {
   /** Nothing is in the temp file yet: the blocks wait in `pending` for the final header. */
   private holding = true;
   /** The header the written blocks follow. */
-  private lead: string;
+  private lead = '';
   /** The blocks' write on libuv's thread pool (see begin). */
   private writing: Promise<void> | undefined;
 
+  /**
+   * `header` is asked for once, when the first block goes out before `begin` (the pack
+   * processes in this thread, or holds more than `holdMax`): the header as drawn by then.
+   */
   constructor(
     private readonly output: string,
-    private readonly header: string,
+    private readonly header: () => string,
     private readonly holdMax = HOLD_MAX,
   ) {
     this.tmp = join(
@@ -281,14 +285,14 @@ export class DirectStore implements BlockStore {
         hint: 'choose a writable path with -o (nothing was written)',
       });
     }
-    this.lead = header;
   }
 
-  /** From now on the blocks go out as they come, behind the first header. */
+  /** From now on the blocks go out as they come, behind the header as drawn now. */
   private stream(): void {
     if (!this.holding) return;
     this.holding = false;
-    writeAll(this.fd, [Buffer.from(this.header)]);
+    this.lead = this.header();
+    writeAll(this.fd, [Buffer.from(this.lead)]);
   }
 
   /**

@@ -39,8 +39,11 @@ export interface ProcessAllOptions {
   cfg: ProcessConfig;
   /** `predictOutcomes`: how many files need real work, and what the stat index read per path. */
   predicted?: { misses: number; priors?: Priors };
-  /** With workers: called once when this thread has no batch left but workers still do. */
-  idle?: () => void;
+  /**
+   * With workers: called once when this thread has no batch left but workers still do,
+   * with the files left out so far (all but those of the batches still out).
+   */
+  idle?: (skippedSoFar: readonly SkippedFile[]) => void;
   /** Workers started during the walk, to adopt. */
   started?: StartedWorkers;
 }
@@ -100,7 +103,7 @@ export async function processAll(ctx: Context, opts: ProcessAllOptions): Promise
     sink,
     settle: store.settle ? () => store.settle!() : undefined,
     onEntries: (e) => cache.stage(e),
-    idle,
+    idle: idle && (() => idle(skipped)),
     onProgress: (done, total) => options.progress?.update(`packing files… ${done}/${total}`),
   });
   ctx.log.debug(`pack: processed ${paths.length} files (${pool.mode})`);

@@ -136,21 +136,40 @@ async function packSelected(ctx: Context, opts: PackSelectedOptions): Promise<Pa
   // which will be left out, so the tree written first is usually the final one.
   const predicted = predictOutcomes(o, ordered, cache);
   ctx.log.debug(`pack: ${predicted.misses} predicted misses at ${since()}`);
-  if (o.directoryStructure) header.tree = renderTree(ordered, predicted.skips);
+  // The tree is drawn once, when its marks are as well known as they get before the end:
+  // at once when the stat index predicted every file; else when this thread has no batch
+  // left (every mark known but those of the workers' last files), or when the first block
+  // must go out before that. finish draws it again only if the final marks differ.
+  const renderer = styleRenderer(o.style);
+  let marked: ReadonlyMap<string, string> | undefined;
+  const draw = (marks: ReadonlyMap<string, string>) => {
+    marked = marks;
+    if (o.directoryStructure) header.tree = renderTree(ordered, marks);
+  };
+  if (predicted.misses === 0) draw(predicted.skips);
   // The common case streams straight into the output; budgets and splits decide late.
   const direct = o.write && o.files && !o.tokenBudget && !o.splitTokens;
   const store: BlockStore = !o.files
     ? new NullStore()
     : direct
-      ? new DirectStore(o.outputPath, styleRenderer(o.style).header(header))
+      ? new DirectStore(o.outputPath, () => {
+          if (!marked) draw(predicted.skips);
+          return renderer.header(header);
+        })
       : o.write
         ? new FileStore(o.outputPath)
         : new MemoryStore();
-  // The header as first drawn is usually the final one (and else differs only in a few
-  // marks): count it while the last batches are in the workers, not after.
+  // The header as drawn then is usually the final one (else it differs in a few marks):
+  // count it while the last batches are in the workers, not after.
   const measure = measurer(o.encoding, cache, countTokens);
-  const idle = () => {
-    if (o.files) measure(styleRenderer(o.style).header(header)).catch(() => {});
+  const idle = (soFar: readonly SkippedFile[]) => {
+    if (!o.files) return;
+    if (!marked) {
+      const marks = new Map(predicted.skips);
+      for (const x of soFar) marks.set(x.path, SKIP_LABEL[x.reason]);
+      draw(marks);
+    }
+    measure(renderer.header(header)).catch(() => {});
   };
   try {
     const processed = await processAll(ctx, {
@@ -173,7 +192,7 @@ async function packSelected(ctx: Context, opts: PackSelectedOptions): Promise<Pa
       resolved: o,
       header,
       selected: ordered,
-      marked: predicted.skips,
+      marked,
       processed,
       cache,
       store,
@@ -192,12 +211,12 @@ async function packSelected(ctx: Context, opts: PackSelectedOptions): Promise<Pa
 
 interface FinishOptions {
   resolved: ResolvedPack;
-  /** The header as first drawn (its tree included, when there is one). */
+  /** The header as drawn so far (its tree, once drawn, when there is one). */
   header: HeaderInfo;
   /** Every selected path, in output order: the files the tree lists. */
   selected: string[];
-  /** The files the first tree marked as left out (path → label), as predicted. */
-  marked: ReadonlyMap<string, string>;
+  /** The files the tree drawn so far marks as left out (path → label); undefined: not drawn. */
+  marked: ReadonlyMap<string, string> | undefined;
   processed: Processed;
   cache: TokenCache;
   store: BlockStore;
@@ -220,15 +239,15 @@ async function finish(ctx: Context, opts: FinishOptions): Promise<PackResult> {
   // The tree lists every selected file; the ones left out carry their reason, condensed
   // into per-directory counts when a budget needs the room.
   const headerFor = (gone: SkippedFile[], level: CondenseLevel): HeaderInfo => {
-    if (header.tree === undefined) return header;
+    if (!o.directoryStructure) return header;
     const marks = leftOutOf(gone);
     if (level === MAX_CONDENSE && marks.size > 0)
       return {
         ...header,
         tree: `(the tree of ${selected.length} files is left out to fit the token budget)`,
       };
-    // the usual case: the prediction was right, the tree drawn first stands
-    if (level === 0 && sameEntries(marks, marked)) return header;
+    // the usual case: the marks it was drawn with were right, the tree stands
+    if (level === 0 && marked && sameEntries(marks, marked)) return header;
     return { ...header, tree: renderTree(selected, marks, collapseFor(selected, marks, level).dirs) };
   };
   const label = (x: SkippedFile) => SKIP_LABEL[x.reason];

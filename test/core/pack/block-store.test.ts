@@ -38,7 +38,7 @@ function store(holdMax?: number) {
   const d = tempDir('specloop-store-');
   cleanups.push(d.cleanup);
   const out = join(d.dir, 'pack.xml');
-  return { dir: d.dir, out, s: new DirectStore(out, 'HEADER-1\n', holdMax) };
+  return { dir: d.dir, out, s: new DirectStore(out, () => 'HEADER-1\n', holdMax) };
 }
 
 describe('DirectStore', () => {

@@ -174,6 +174,47 @@ describe('pack: the stat index', () => {
     }
   });
 
+  it('a cold pack in workers marks files left out early and late in its tree, byte for byte as in this thread', async () => {
+    const dir = tempDir('specloop-cold-marks-');
+    const home = tempDir('specloop-home-');
+    try {
+      // 600 files: the workers' batches and this thread's; binary files among the first,
+      // the middle and the very last (whose outcome may come after this thread ran dry)
+      const files: Record<string, string | Uint8Array> = Object.fromEntries(
+        Array.from({ length: 600 }, (_, i) => [
+          `src/p${String(i).padStart(3, '0')}.ts`,
+          `export const v${i} = ${i};\n`,
+        ]),
+      );
+      for (const i of [3, 301, 599])
+        files[`src/p${String(i).padStart(3, '0')}.ts`] = Buffer.from([0, 1, 2, 0]);
+      writeFiles(dir.dir, files);
+      const run = async (threads: string) => {
+        const out = join(home.dir, `out-${threads}.xml`);
+        const ctx = makeTestContext({
+          cwd: dir.dir,
+          home: home.dir,
+          env: { SPECLOOP_PACK_THREADS: threads },
+        });
+        const r = await pack(ctx, { output: out, cache: false });
+        return { r, text: readFileSync(out, 'utf8') };
+      };
+      const workers = await run('1');
+      expect(workers.r.cache.mode).toBe('threads');
+      const here = await run('0');
+      expect(here.r.cache.mode).toBe('in-thread');
+      expect(workers.text).toBe(here.text);
+      for (const i of [3, 301, 599])
+        expect(workers.text).toMatch(
+          new RegExp(`p${String(i).padStart(3, '0')}\\.ts {2}\\[left out: binary\\]`),
+        );
+      expect(workers.r.totals.tokens).toBe(referenceTokens(workers.text));
+    } finally {
+      dir.cleanup();
+      home.cleanup();
+    }
+  });
+
   it('a warm pack through several read chunks (1 MB each, reused once written) is the cold pack', async () => {
     const dir = tempDir('specloop-stat-chunks-');
     const home = tempDir('specloop-home-');
