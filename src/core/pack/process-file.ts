@@ -97,7 +97,33 @@ export type FileOutcome = PackedOutcome | SkippedOutcome | FailedOutcome;
 
 /** isbinaryfile, loaded when a file is first looked at closely (a warm hit never is). */
 let isBinary: typeof import('isbinaryfile').isBinaryFileSync | undefined;
-const binaryCheck = async () => (isBinary ??= (await import('isbinaryfile')).isBinaryFileSync);
+const binaryCheck = async () => (isBinary ??= warmedUp((await import('isbinaryfile')).isBinaryFileSync));
+
+/**
+ * Buffers that take isbinaryfile's branches (BOMs, PDF, NUL, controls, 2-4 byte UTF-8, broken
+ * sequences) before V8 compiles it: each branch first met after that threw the compiled
+ * code away (4 compiles a thread a cold pack).
+ */
+function warmedUp<F extends (b: Buffer, n: number) => boolean>(check: F): F {
+  const samples = [
+    'plain text, lines\n\tand tabs\r\n',
+    'utf-8: é ß ü 日本語 😀 \u0001\u001b end',
+    '%PDF-1.7\n',
+  ].map((t) => Buffer.from(t));
+  for (const b of [
+    [0xef, 0xbb, 0xbf, 65],
+    [0xff, 0xfe, 65, 0],
+    [0xfe, 0xff, 0, 65],
+    [65, 0, 66],
+    [0xc3, 65, 66],
+    [0xe2, 0x82, 65],
+    [0xf0, 0x9f, 0x98, 65],
+    [0x80, 0x81, 0x82, 0x83],
+  ])
+    samples.push(Buffer.from(b));
+  for (let k = 0; k < 2; k++) for (const b of samples) check(b, b.length);
+  return check;
+}
 
 /** Bump when anything that feeds a cached number changes (tokenizer, rendering, rules). */
 const CACHE_VERSION = '1';

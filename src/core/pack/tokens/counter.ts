@@ -16,6 +16,11 @@ const SHORT_START = 1 << 16;
 const SHORT_MAX = 1 << 19;
 /** How full the short-piece table may get at its largest before it is cleared. */
 const SHORT_LIMIT = SHORT_MAX * 0.7;
+/**
+ * Slots of both tables during the warm-up: small enough that the warm-up texts make them
+ * grow (so the grow paths have run before V8 compiles lookup), then grown to the START sizes.
+ */
+const WARM_SLOTS = 1 << 4;
 /** Slots of the hot short-piece cache in front of it (128 KB: stays in a core's L2). */
 const HOT_SLOTS = 1 << 14;
 const HOT_MASK = HOT_SLOTS - 1;
@@ -32,10 +37,23 @@ const RESYNC = 512;
  * every compiled path generic, and an in-thread cold pack ~2 CPU-s slower.
  */
 const WARM_UP = [
-  "const x = 42;\n\tif (a !== b) return f('it''s', \"They're\", 1234567);\r\n  // ALLCAPS CamelCase snake_case\n\n   end  ",
+  "const x = 42;\n\tif (a !== b) return f('it''s', \"They're\", \"we'll\", \"I've\", \"o'x\", 1234567);\r\n  // ALLCAPS CamelCase snake_case\n\n   end  ",
   'https://example.com/a/b?c=d&e=f#g <div class="x">&amp;</div> {"k": [1, 2, 3]} \\n -- ++ :: => ?? 12.5e-3 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
   // a text may end in the middle of any kind of piece
+  // pieces over 8 chars (the memo's own keys), enough of them to grow its warm-up table
+  ' internationalization characteristically constructor.prototype.hasOwnProperty documentation implementation.configuration.environment responsibilities',
   ...['x', 'X', 'XY', 'Ab', "a's", "A'", '12', '1234', ' ', '  ', '\n', ' \n', '!', ' !', '!\n/'],
+];
+/**
+ * Pieces for the vocabulary's byte path (non-ASCII: UTF-8 bytes as latin1, words of all
+ * four bytes set), given to `pieceTokens` itself, not through the scanner (see WARM_UP).
+ */
+const WARM_BYTES = [
+  'é',
+  ' ünïcode',
+  '日本語',
+  '\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff',
+  ' \u{1F600}',
 ];
 
 /** What `scan` remembers about a text to count it later inside a bigger one. */
@@ -71,14 +89,14 @@ export class TokenCounter {
   private readonly fast: ((text: string, i: number) => number) | undefined;
   // Memo: slot k holds [hash, 1 + index into keys/values] at 2k, 2k+1; up to TABLE_MAX
   // slots (2.6× MEMO_LIMIT). Comparing the stored hash first keeps most probes off the heap.
-  private table = new Int32Array(2 * TABLE_START);
-  private mask = TABLE_START - 1;
+  private table = new Int32Array(2 * WARM_SLOTS);
+  private mask = WARM_SLOTS - 1;
   private keys: string[] = [];
   private values: number[] = [];
   private readonly pairs = new Uint8Array(1 << 14);
   /** Short-piece slots: [length << 28 | chars 0-3, tokens << 28 | chars 4-7], 0 = empty. */
-  private short = new Int32Array(2 * SHORT_START);
-  private shortMask = SHORT_START - 1;
+  private short = new Int32Array(2 * WARM_SLOTS);
+  private shortMask = WARM_SLOTS - 1;
   /**
    * The same slots, direct-mapped and small: the pieces met most often (code is Zipfian)
    * are answered from cache-resident memory; the big table (MBs, one cache miss a probe)
@@ -96,7 +114,13 @@ export class TokenCounter {
     // (the result built after the first long loop, a text ending inside a piece) throws the
     // compiled code away, and a worker deoptimized scan 85-234 times a pack. A few short
     // texts through those paths first avoid it.
-    for (let k = 0; k < 3; k++) for (const t of WARM_UP) this.scan(t);
+    // The texts as a file's are: decoded from bytes, not literals (a literal is internalized,
+    // another map: the first real text deoptimized scan).
+    const texts = WARM_UP.map((t) => Buffer.from(t, 'latin1').toString('latin1'));
+    for (let k = 0; k < 3; k++) for (const t of texts) this.scan(t);
+    for (const p of WARM_BYTES) ref.pieceTokens(p);
+    while (this.mask + 1 < TABLE_START) this.growTable();
+    while (this.shortMask + 1 < SHORT_START) this.growShort();
   }
 
   /** End of the piece starting at `i`. */
