@@ -37,11 +37,12 @@ const RESYNC = 512;
  * every compiled path generic, and an in-thread cold pack ~2 CPU-s slower.
  */
 const WARM_UP = [
-  "const x = 42;\n\tif (a !== b) return f('it''s', \"They're\", \"we'll\", \"I've\", \"o'x\", 1234567);\r\n  // ALLCAPS CamelCase snake_case\n\n   end  ",
+  'const x = 42;\n\tif (a !== b) return f(\'it\'\'s\', "They\'re", "we\'ll", "I\'ve", "o\'x", 1234567);\r\n  // ALLCAPS CamelCase snake_case\n\n   end  ',
   'https://example.com/a/b?c=d&e=f#g <div class="x">&amp;</div> {"k": [1, 2, 3]} \\n -- ++ :: => ?? 12.5e-3 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-  // a text may end in the middle of any kind of piece
   // pieces over 8 chars (the memo's own keys), enough of them to grow its warm-up table
   ' internationalization characteristically constructor.prototype.hasOwnProperty documentation implementation.configuration.environment responsibilities',
+  `${'-'.repeat(70)}\n`, // a piece of over 64 chars: the heap merge
+  // a text may end in the middle of any kind of piece
   ...['x', 'X', 'XY', 'Ab', "a's", "A'", '12', '1234', ' ', '  ', '\n', ' \n', '!', ' !', '!\n/'],
 ];
 /**
@@ -54,6 +55,8 @@ const WARM_BYTES = [
   '日本語',
   '\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff',
   ' \u{1F600}',
+  '\uFEFFword', // the U+FEFF quirk (encodings.ts)
+  'ü'.repeat(40), // over 64 bytes: the heap merge
 ];
 
 /** What `scan` remembers about a text to count it later inside a bigger one. */
@@ -116,9 +119,15 @@ export class TokenCounter {
     // texts through those paths first avoid it.
     // The texts as a file's are: decoded from bytes, not literals (a literal is internalized,
     // another map: the first real text deoptimized scan).
+    // Byte pieces first: the rank lookups then meet words of all four bytes set before they
+    // are compiled (after, those deoptimized them: "not a Smi").
+    for (const p of WARM_BYTES) ref.pieceTokens(p);
     const texts = WARM_UP.map((t) => Buffer.from(t, 'latin1').toString('latin1'));
     for (let k = 0; k < 3; k++) for (const t of texts) this.scan(t);
-    for (const p of WARM_BYTES) ref.pieceTokens(p);
+    // joined's two ways (a short text, one over HEAD chars), count's regex path
+    const long = texts[0]!.repeat(Math.ceil((2 * HEAD) / texts[0]!.length));
+    for (const t of [texts[0]!, long]) this.joined('<file path="a">\n', t, '\n</file>\n', this.scan(t));
+    this.count('x = "é";');
     while (this.mask + 1 < TABLE_START) this.growTable();
     while (this.shortMask + 1 < SHORT_START) this.growShort();
   }
