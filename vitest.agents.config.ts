@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { AGENT_TESTS } from './test/tiers.js';
 
 /**
  * `npm run test:agents`: contract tests against the REAL agent CLIs (Claude Code, Codex),
@@ -7,8 +8,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/agents/**/*.test.ts'],
-    globalSetup: ['test/agents/install-clis.ts'],
+    include: AGENT_TESTS,
+    // the built binary (the MCP test runs `specloop mcp` as a user would), then the CLIs
+    globalSetup: ['test/support/global-setup.ts', 'test/agents/install-clis.ts'],
     testTimeout: 240_000,
     hookTimeout: 600_000,
     pool: 'forks',

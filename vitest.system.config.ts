@@ -1,5 +1,5 @@
-import { defineConfig } from 'vitest/config';
-import { SYSTEM_TESTS } from './test/tiers.js';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { AGENT_TESTS, SYSTEM_TESTS } from './test/tiers.js';
 
 /**
  * `npm run test:system`: the built binary as a user runs it, tmux terminals, kill -9 sweeps,
@@ -9,6 +9,7 @@ import { SYSTEM_TESTS } from './test/tiers.js';
 export default defineConfig({
   test: {
     include: SYSTEM_TESTS,
+    exclude: [...configDefaults.exclude, ...AGENT_TESTS],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -38,3 +38,11 @@ export const SYSTEM_TESTS = [
   // real package trees from node_modules, each checked against gpt-tokenizer
   'test/cli/pack-real-trees.test.ts',
 ];
+
+/**
+ * `npm run test:agents` (vitest.agents.config.ts): the real agent CLIs, installed pinned into
+ * a cache first. The MCP test with Claude Code as the client belongs here, not in the system
+ * tier: there it ran only where an earlier `test:agents` had left the CLI (never on a clean
+ * clone, where `.ci/run` runs the system tier first).
+ */
+export const AGENT_TESTS = ['test/agents/**/*.test.ts', 'test/mcp/claude-code.test.ts'];

@@ -12,8 +12,8 @@ import { history, makeProject, stepFiles, TITLES, ticked } from '../support/run-
 /**
  * The real Claude Code CLI as the MCP client of `specloop mcp`, driven by the wire-level fake
  * model: next_step → Claude's own Write tool → land_step. Claude Code is big (≈ 235 MB), so it
- * is not a dependency: this runs only where the pinned CLI is already in the agents cache
- * (`npm run test:agents` installs it there), and is skipped elsewhere.
+ * is not a dependency: this runs in `npm run test:agents`, which installs the pinned CLI into
+ * the agents cache first (test/tiers.ts AGENT_TESTS), and is skipped where it is missing.
  */
 const CACHE = process.env.SPECLOOP_AGENTS_CACHE || join(homedir(), '.cache', 'specloop-agents');
 const CLAUDE = join(CACHE, 'node_modules', '.bin', 'claude');
