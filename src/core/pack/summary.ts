@@ -38,10 +38,16 @@ export function formatSummary(r: PackResult, opts: SummaryOptions): string {
     .sort((a, b) => b.tokens - a.tokens || (a.path < b.path ? -1 : 1))
     .slice(0, opts.top);
   if (top.length > 0) {
-    lines.push(`Top ${top.length} file${top.length === 1 ? '' : 's'} by tokens:`);
+    // --no-files: the files are counted but not in the pack, so a share of the pack would
+    // be over 100%; their share of all the files' tokens is said instead
+    const inPack = r.totals.files > 0;
+    const base = inPack ? r.totals.tokens : r.files.reduce((a, f) => a + f.tokens, 0);
+    lines.push(
+      `Top ${top.length} file${top.length === 1 ? '' : 's'} by tokens${inPack ? '' : ' (% of all files; their text is not in the pack)'}:`,
+    );
     const width = String(top.length).length;
     for (const [i, f] of top.entries()) {
-      const pct = r.totals.tokens ? ((100 * f.tokens) / r.totals.tokens).toFixed(1) : '0.0';
+      const pct = base ? ((100 * f.tokens) / base).toFixed(1) : '0.0';
       lines.push(`  ${String(i + 1).padStart(width)}. ${quotePath(f.path)}  ${n(f.tokens)} tokens (${pct}%)`);
     }
   }

@@ -78,6 +78,24 @@ describe('pack: text', () => {
     if (!asRoot) expect(r.skipped.find((s) => s.path === 'secret/x.txt')?.reason).toBe('unreadable');
   });
 
+  it('the top files say their share of the pack, or with --no-files of all the files', async () => {
+    const ctx = setup({
+      'big.ts': 'export const words = "one two three four five six";\n',
+      'small.ts': 'x\n',
+    });
+    const share = (text: string) => [...text.matchAll(/\(([\d.]+)%\)/g)].map((m) => Number(m[1]));
+    const full = await pack(ctx, { write: false });
+    const inPack = formatSummary(full, { top: 2, outputs: ['stdout'] });
+    expect(inPack).toContain('Top 2 files by tokens:\n');
+    const big = full.files.find((f) => f.path === 'big.ts')!.tokens;
+    expect(share(inPack)[0]).toBe(Number(((100 * big) / full.totals.tokens).toFixed(1)));
+    const bare = await pack(ctx, { write: false, files: false });
+    const text = formatSummary(bare, { top: 2, outputs: ['stdout'] });
+    expect(text).toContain('by tokens (% of all files; their text is not in the pack):');
+    const small = bare.files.find((f) => f.path === 'small.ts')!.tokens;
+    expect(share(text)).toEqual([big, small].map((t) => Number(((100 * t) / (big + small)).toFixed(1))));
+  });
+
   it('escapes control characters in file names in every style', async () => {
     const files = { 'a\nb.txt': 'newline name\n', 'tab\there.txt': 'tab name\n', 'plain.txt': 'ok\n' };
     for (const style of ['xml', 'markdown', 'plain', 'json'] as const) {
