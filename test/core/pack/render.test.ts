@@ -55,6 +55,10 @@ describe('output styles', () => {
     expect(text(files[2]!)).toBe('bell ␇ form feed ␌ escape ␛[0m end');
     expect(doc.pack.header.trim()).toBe('Hello <team> & co');
     expect(doc.pack.directory_structure).toContain('docs/\n  fences.md');
+    // element text escapes only what it must: a quote reads as a quote, in the tree too
+    expect(r.output).toContain('\nquote"s.txt\n');
+    expect(r.output).toContain('<header>\nHello &lt;team&gt; &amp; co\n</header>');
+    expect(doc.pack.directory_structure).toContain('quote"s.txt');
   });
 
   it('json parses, and each file carries its exact text and token count', async () => {

@@ -1,10 +1,15 @@
 import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
 
-/** Escape text / attribute values. */
+/** Escape an attribute value (quotes too). */
 export function xmlEscape(s: string): string {
   return xmlChars(s).replace(/[&<>"]/g, (c) =>
     c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
   );
+}
+
+/** Escape element text: only what text must not hold (a model reads `"` better than `&quot;`). */
+function xmlText(s: string): string {
+  return xmlChars(s).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 // XML 1.0 forbids most C0 controls even in CDATA; show them as Unicode control pictures (␌).
@@ -49,9 +54,9 @@ export const xmlStyle: StyleRenderer = {
   header(h: HeaderInfo) {
     return (
       `<pack generator="specloop" name="${xmlEscape(h.name)}" encoding="${h.encoding}">\n` +
-      (h.summary.length ? `<summary>\n${xmlEscape(h.summary.join('\n'))}\n</summary>\n` : '') +
-      (h.userHeader ? `<header>\n${xmlEscape(h.userHeader)}\n</header>\n` : '') +
-      (h.tree !== undefined ? `<directory_structure>\n${xmlEscape(h.tree)}\n</directory_structure>\n` : '') +
+      (h.summary.length ? `<summary>\n${xmlText(h.summary.join('\n'))}\n</summary>\n` : '') +
+      (h.userHeader ? `<header>\n${xmlText(h.userHeader)}\n</header>\n` : '') +
+      (h.tree !== undefined ? `<directory_structure>\n${xmlText(h.tree)}\n</directory_structure>\n` : '') +
       '<files>\n'
     );
   },
