@@ -237,10 +237,11 @@ function writeAll(fd: number, parts: Uint8Array[]): void {
 const HOLD_MAX = 128 * 1024 * 1024;
 
 /**
- * The default mode's store: no store at all. The header is known before the files are read
- * but for the tree's marks (it lists the selected files), so blocks go straight into the output's temp file in path
- * order, each block's tail held back until the next arrives (JSON's last one differs);
- * `finish` adds the footer, fsyncs and renames into place. Any failure leaves no file.
+ * The default mode's store: no store at all. The header is known before the files are read,
+ * but for the tree's marks (it lists the selected files), so blocks go straight into the
+ * output's temp file in path order, each block's tail held back until the next arrives
+ * (JSON's last one differs); `finish` adds the footer, fsyncs and renames into place. Any
+ * failure leaves no file.
  *
  * Until the first `settle` (the pool calls it only when it processes in this thread, whose
  * read chunks are reused once written) and up to HOLD_MAX bytes, the blocks are held, not
