@@ -1,15 +1,15 @@
 import type { FileBlock, FooterInfo, HeaderInfo, StyleRenderer } from './types.js';
 
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
 /** Escape an attribute value (quotes too). */
 export function xmlEscape(s: string): string {
-  return xmlChars(s).replace(/[&<>"]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
-  );
+  return xmlChars(s).replace(/[&<>"]/g, (c) => ENTITY[c]!);
 }
 
 /** Escape element text: only what text must not hold (a model reads `"` better than `&quot;`). */
 function xmlText(s: string): string {
-  return xmlChars(s).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return xmlChars(s).replace(/[&<>]/g, (c) => ENTITY[c]!);
 }
 
 // XML 1.0 forbids most C0 controls even in CDATA; show them as Unicode control pictures (␌).
